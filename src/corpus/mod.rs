@@ -1,0 +1,394 @@
+//! Reading exported digest collections: files → articles with their summary structure.
+//!
+//! One file is one collection. It opens with a header (`Workflow`, the topic, `icon`,
+//! `Search documents`) and then holds three lines per article: the title, the source line
+//! (`<publisher>· YYYY-MM-DD HH:MM`) and the summary. The parser anchors every article on
+//! its source line rather than counting lines, so a bad article costs only itself: the
+//! lines around it are re-read as the next article.
+
+pub mod source_line;
+pub mod summary;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDateTime;
+
+use crate::diagnostics::{Diagnostic, excerpt};
+pub use source_line::PUBLISHER_TIME_ZONE;
+use source_line::{Classified, classify};
+pub use summary::{Bullet, Section, Summary};
+
+/// A corpus file found under the corpus directory.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CorpusFile {
+    /// Path relative to the corpus directory, with `/` separators: this is what the
+    /// tables record, so that outputs do not depend on where the corpus lives.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// Lists the collections in a corpus directory: every regular file not starting with a
+/// dot, recursively, in byte order of their relative names.
+pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
+    let mut out = Vec::new();
+    visit(root, root, &mut out)
+        .with_context(|| format!("Failed to list the corpus directory '{}'", root.display()))?;
+    out.sort();
+    Ok(out)
+}
+
+fn visit(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let file_name = entry.file_name();
+        if file_name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            visit(root, &path, out)?;
+        } else if file_type.is_file() || path.is_file() {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(CorpusFile { name, path });
+        }
+    }
+    Ok(())
+}
+
+/// One article as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub title: String,
+    pub source: String,
+    /// The publisher's local time as printed.
+    pub local_time: NaiveDateTime,
+    /// The same instant in microseconds since the Unix epoch (UTC).
+    pub published_at: i64,
+    pub summary: String,
+    pub structure: Summary,
+    /// 1-based line numbers of the article's title and summary.
+    pub title_line: u32,
+    pub summary_line: u32,
+}
+
+/// The result of reading one collection file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFile {
+    pub name: String,
+    pub topic: String,
+    pub articles: Vec<Article>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Articles (or stray lines) that were reported as errors and left out.
+    pub skipped: usize,
+}
+
+/// A line with its number; `bad_utf8` describes where the line stopped being UTF-8.
+struct Line<'a> {
+    no: u32,
+    text: Cow<'a, str>,
+    bad_utf8: Option<String>,
+    /// What the raw line right after this one is, for "found …" messages.
+    next: Next,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Line,
+    Blank,
+    EndOfFile,
+}
+
+const HEADER_FIRST_LINE: &str = "Workflow";
+const HEADER_CHROME: &[&str] = &["icon", "Search documents"];
+
+/// Splits raw bytes into non-blank lines: strips a UTF-8 BOM, `\r` before `\n`, and
+/// surrounding whitespace; keeps each line's number and any UTF-8 error.
+fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    let mut no = 0u32;
+    let mut pending_blank = false;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        no += 1;
+        let (raw, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let (text, bad_utf8) = match std::str::from_utf8(raw) {
+            Ok(s) => (Cow::Borrowed(s), None),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let why = format!(
+                    "invalid byte 0x{:02X} at column {} in {}",
+                    raw[at],
+                    String::from_utf8_lossy(&raw[..at]).chars().count() + 1,
+                    excerpt(&String::from_utf8_lossy(raw), 60)
+                );
+                (String::from_utf8_lossy(raw), Some(why))
+            }
+        };
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            pending_blank = true;
+            continue;
+        }
+        if let Some(prev) = lines.last_mut() {
+            prev.next = if pending_blank {
+                Next::Blank
+            } else {
+                Next::Line
+            };
+        }
+        pending_blank = false;
+        let text = match text {
+            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+        };
+        lines.push(Line {
+            no,
+            text,
+            bad_utf8,
+            next: Next::EndOfFile,
+        });
+    }
+    if pending_blank && let Some(prev) = lines.last_mut() {
+        prev.next = Next::Blank;
+    }
+    lines
+}
+
+/// Parses one collection file. Never fails: every problem becomes a diagnostic.
+pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
+    let lines = split_lines(bytes);
+    let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
+    let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
+    let mut out = ParsedFile {
+        name: name.to_string(),
+        topic: String::new(),
+        articles: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: 0,
+    };
+
+    let sources: Vec<usize> = (0..lines.len()).filter(|&i| is_source(i)).collect();
+    // The header is everything before the first article's title.
+    let first_title = match sources.first() {
+        Some(&s) if s > 0 && !is_source(s - 1) => s - 1,
+        Some(&s) => s,
+        None => lines.len(),
+    };
+    let mut cursor = read_header(name, &lines[..first_title], &mut out);
+    if lines.is_empty() {
+        out.diagnostics.push(Diagnostic::error(
+            name,
+            1,
+            "an exported collection (header, then title, source line and summary per article)",
+            "an empty file",
+        ));
+    } else if sources.is_empty() {
+        let at = lines.get(cursor).unwrap_or(&lines[lines.len() - 1]);
+        out.diagnostics.push(Diagnostic::error(
+            name,
+            at.no,
+            "articles: a title, a source line '<publisher>· YYYY-MM-DD HH:MM' and a summary",
+            format!(
+                "no source line in the file; line {} is {}",
+                at.no,
+                excerpt(&at.text, 60)
+            ),
+        ));
+        out.skipped += usize::from(cursor < lines.len());
+        return out;
+    }
+
+    let mut k = 0;
+    while k < sources.len() {
+        let s = sources[k];
+        if s < cursor {
+            k += 1;
+            continue;
+        }
+        let title = (s > cursor && !is_source(s - 1)).then(|| s - 1);
+        report_stray_lines(name, &lines[cursor..title.unwrap_or(s)], &mut out);
+        let next_is_source = |i: usize| i < lines.len() && is_source(i);
+        // The line after the source line is the summary, unless it is the next article's
+        // title (the line after it is a source line) and does not read as a summary.
+        let summary = (s + 1 < lines.len() && !is_source(s + 1))
+            .then_some(s + 1)
+            .filter(|&i| !next_is_source(i + 1) || summary::parse(&lines[i].text).is_ok());
+        cursor = summary.map_or(s + 1, |i| i + 1);
+        k += 1;
+
+        let Some(title) = title else {
+            out.skipped += 1;
+            let found = match s.checked_sub(1) {
+                Some(p) if is_source(p) => format!("another source line on line {}", lines[p].no),
+                Some(p) => format!("the previous article's summary on line {}", lines[p].no),
+                None => "the source line at the start of the file".to_string(),
+            };
+            let expected = format!(
+                "a title line before the source line {}",
+                excerpt(&lines[s].text, 60)
+            );
+            out.diagnostics
+                .push(Diagnostic::error(name, lines[s].no, expected, found));
+            continue;
+        };
+        let source_line = &lines[s];
+        let Some(summary_idx) = summary else {
+            out.skipped += 1;
+            let found = match source_line.next {
+                Next::EndOfFile => "the end of the file".to_string(),
+                Next::Blank => "an empty line".to_string(),
+                Next::Line if s + 1 < lines.len() && !is_source(s + 1) => {
+                    format!(
+                        "the next article's title {}",
+                        excerpt(&lines[s + 1].text, 40)
+                    )
+                }
+                Next::Line => format!("another source line {}", excerpt(&lines[s + 1].text, 40)),
+            };
+            out.diagnostics.push(Diagnostic::error(
+                name,
+                source_line.no + 1,
+                "the article's summary on the line after its source line",
+                found,
+            ));
+            continue;
+        };
+        match read_article(
+            name,
+            &lines[title],
+            source_line,
+            &kinds[s],
+            &lines[summary_idx],
+        ) {
+            Ok(article) => out.articles.push(article),
+            Err(d) => {
+                out.skipped += 1;
+                out.diagnostics.push(d);
+            }
+        }
+    }
+    report_stray_lines(name, &lines[cursor.min(lines.len())..], &mut out);
+    out
+}
+
+/// Reads the header lines; returns how many lines it took. Whatever is left before the
+/// first article is reported as stray lines by the caller.
+fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
+    let fallback_topic = || {
+        Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_string())
+    };
+    let well_formed = header.len() >= 2
+        && header[0].text.eq_ignore_ascii_case(HEADER_FIRST_LINE)
+        && header[1].bad_utf8.is_none();
+    if !well_formed {
+        out.topic = fallback_topic();
+        let ignored = match header.len() {
+            0 => String::new(),
+            n => format!("; {n} line(s) before the first article ignored"),
+        };
+        let (line, found) = match header.first() {
+            Some(l) => (l.no, excerpt(&l.text, 60)),
+            None => (1, "the first article straight away".to_string()),
+        };
+        out.diagnostics.push(Diagnostic::warning(
+            name,
+            line,
+            "the export header ('Workflow', the topic, 'icon', 'Search documents')",
+            format!(
+                "{found} (the file name '{}' is used as the topic{ignored})",
+                out.topic
+            ),
+        ));
+        return header.len();
+    }
+    out.topic = header[1].text.to_string();
+    let mut used = 2;
+    for chrome in HEADER_CHROME {
+        if header
+            .get(used)
+            .is_some_and(|l| l.text.eq_ignore_ascii_case(chrome))
+        {
+            used += 1;
+        }
+    }
+    used
+}
+
+/// Lines that belong to no article: a title without source line, or leftovers.
+fn report_stray_lines(name: &str, stray: &[Line<'_>], out: &mut ParsedFile) {
+    let Some(first) = stray.first() else { return };
+    out.skipped += 1;
+    let d = match stray.get(1) {
+        Some(second) => Diagnostic::error(
+            name,
+            second.no,
+            format!(
+                "a source line '<publisher>· YYYY-MM-DD HH:MM' after the title on line {}",
+                first.no
+            ),
+            excerpt(&second.text, 60),
+        ),
+        None => Diagnostic::error(
+            name,
+            first.no,
+            "an article: a title, a source line and a summary",
+            format!("a lone line {}", excerpt(&first.text, 60)),
+        ),
+    };
+    out.diagnostics.push(d);
+}
+
+fn read_article(
+    name: &str,
+    title: &Line<'_>,
+    source: &Line<'_>,
+    kind: &Classified<'_>,
+    summary: &Line<'_>,
+) -> Result<Article, Diagnostic> {
+    for line in [title, source, summary] {
+        if let Some(why) = &line.bad_utf8 {
+            return Err(Diagnostic::error(name, line.no, "UTF-8 text", why.clone()));
+        }
+    }
+    let parsed = match kind {
+        Classified::Source(s) => s,
+        Classified::Malformed { expected, found } => {
+            return Err(Diagnostic::error(
+                name,
+                source.no,
+                expected.clone(),
+                found.clone(),
+            ));
+        }
+        Classified::Other => unreachable!("articles are anchored on source lines"),
+    };
+    let structure = summary::parse(&summary.text)
+        .map_err(|e| Diagnostic::error(name, summary.no, e.expected, e.found))?;
+    Ok(Article {
+        title: title.text.to_string(),
+        source: parsed.source.to_string(),
+        local_time: parsed.local_time,
+        published_at: parsed.published_at_micros(),
+        summary: summary.text.to_string(),
+        structure,
+        title_line: title.no,
+        summary_line: summary.no,
+    })
+}

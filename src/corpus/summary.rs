@@ -1,0 +1,581 @@
+//! The structure inside one summary line: a core section, headed sections, bullets and
+//! citation markers.
+//!
+//! A summary is a single line in which everything is separated by ` - `:
+//!
+//! ```text
+//! Core Viewpoint - claim [1][4]. Group 1: Heading - claim [2]. - claim [3] Agreement Details - …
+//! ```
+//!
+//! The same ` - ` also appears inside sentences as a dash, and a heading runs straight on
+//! after the previous bullet's citations. So the parser splits on every ` - ` and then
+//! decides, delimiter by delimiter, whether it starts a bullet, starts a section, or is a
+//! dash to be kept: a bullet never starts lowercase, and a bullet only ends after citation
+//! markers or a sentence terminator that is not part of an abbreviation such as `U.S.`.
+
+use std::ops::Range;
+
+use crate::text::CharIndex;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// `Core Viewpoint`, `Core Points`, `Core Insights`… when the summary opens with one.
+    pub core_label: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// 0 for the core section; headed sections are numbered 1, 2, … in order.
+    pub ordinal: u32,
+    /// `Group 2`, `Agreement Details`, or the core label.
+    pub label: String,
+    /// The text after `Group N:`; `None` for `Group N -`, bare headings and the core.
+    pub heading: Option<String>,
+    pub is_core: bool,
+    pub bullets: Vec<Bullet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Bullet {
+    /// The claim without its citation markers.
+    pub text: String,
+    /// Paragraph numbers cited, in the order written.
+    pub citations: Vec<u32>,
+    /// Span of the bullet as written (markers included) in the summary, in characters.
+    pub char_start: u32,
+    pub char_end: u32,
+}
+
+impl Summary {
+    pub fn n_claims(&self) -> usize {
+        self.sections.iter().map(|s| s.bullets.len()).sum()
+    }
+}
+
+/// Why a summary could not be read; the caller adds file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureError {
+    pub expected: String,
+    pub found: String,
+}
+
+const DELIMITER: &str = " - ";
+
+/// A heading recognised at the start of a summary or at the end of a bullet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Heading {
+    label: String,
+    heading: Option<String>,
+    is_core: bool,
+}
+
+pub fn parse(summary: &str) -> Result<Summary, StructureError> {
+    let summary_trimmed = summary.trim();
+    if summary_trimmed.is_empty() {
+        return Err(StructureError {
+            expected: "a summary".into(),
+            found: "an empty line".into(),
+        });
+    }
+    let segments = split_segments(summary);
+    let first = segments[0].clone();
+    let opening = parse_heading(summary[first.clone()].trim()).filter(|_| segments.len() > 1);
+    let Some(opening) = opening else {
+        return Err(StructureError {
+            expected: "the summary to open with a core label ('Core Viewpoint - '), \
+                       'Group 1 - ' or a section heading followed by ' - '"
+                .into(),
+            found: crate::diagnostics::excerpt(summary_trimmed, 60),
+        });
+    };
+
+    let mut builder = Builder::new(summary);
+    builder.open_section(opening);
+    // The bullet being accumulated, as a byte range into `summary`.
+    let mut current: Option<Range<usize>> = None;
+    for seg in segments.into_iter().skip(1) {
+        let text = &summary[seg.clone()];
+        let Some(first_char) = text.trim_start().chars().next() else {
+            continue; // ` -  - `: nothing between two delimiters
+        };
+        let Some(cur) = current.clone() else {
+            current = Some(seg);
+            continue;
+        };
+        if first_char.is_lowercase() {
+            // A dash inside a sentence: keep it in the bullet.
+            current = Some(cur.start..seg.end);
+            continue;
+        }
+        if let Some((bullet_end, heading)) = trailing_heading(summary, cur.clone()) {
+            if bullet_end > cur.start {
+                builder.push_bullet(cur.start..bullet_end);
+            }
+            builder.open_section(heading);
+            current = Some(seg);
+        } else if ends_bullet(&summary[cur.clone()]) {
+            builder.push_bullet(cur);
+            current = Some(seg);
+        } else {
+            current = Some(cur.start..seg.end);
+        }
+    }
+    if let Some(cur) = current {
+        builder.push_bullet(cur);
+    }
+    Ok(builder.finish())
+}
+
+/// Byte ranges between ` - ` delimiters.
+fn split_segments(s: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for pos in memchr::memmem::find_iter(s.as_bytes(), DELIMITER) {
+        if pos < start {
+            continue; // overlapping match in ` - - `
+        }
+        out.push(start..pos);
+        start = pos + DELIMITER.len();
+    }
+    out.push(start..s.len());
+    out
+}
+
+struct Builder<'a> {
+    summary: &'a str,
+    chars: CharIndex<'a>,
+    out: Summary,
+    next_ordinal: u32,
+}
+
+impl<'a> Builder<'a> {
+    fn new(summary: &'a str) -> Self {
+        Builder {
+            summary,
+            chars: CharIndex::new(summary),
+            out: Summary {
+                core_label: None,
+                sections: Vec::new(),
+            },
+            next_ordinal: 1,
+        }
+    }
+
+    fn open_section(&mut self, h: Heading) {
+        let ordinal = if h.is_core && self.out.sections.is_empty() {
+            self.out.core_label = Some(h.label.clone());
+            0
+        } else {
+            self.next_ordinal += 1;
+            self.next_ordinal - 1
+        };
+        self.out.sections.push(Section {
+            ordinal,
+            label: h.label,
+            heading: h.heading,
+            is_core: ordinal == 0,
+            bullets: Vec::new(),
+        });
+    }
+
+    fn push_bullet(&mut self, range: Range<usize>) {
+        let raw = &self.summary[range.clone()];
+        let lead = raw.len() - raw.trim_start().len();
+        let range = range.start + lead..range.start + raw.trim_end().len();
+        let (text, citations) = strip_citations(&self.summary[range.clone()]);
+        if text.is_empty() && citations.is_empty() {
+            return;
+        }
+        let bullet = Bullet {
+            text,
+            citations,
+            char_start: self.chars.char_of(range.start) as u32,
+            char_end: self.chars.char_of(range.end) as u32,
+        };
+        self.out
+            .sections
+            .last_mut()
+            .expect("a section is opened before any bullet")
+            .bullets
+            .push(bullet);
+    }
+
+    fn finish(self) -> Summary {
+        self.out
+    }
+}
+
+/// If the bullet in `range` ends with a heading for the next section, returns where the
+/// bullet proper ends and the heading.
+fn trailing_heading(summary: &str, range: Range<usize>) -> Option<(usize, Heading)> {
+    let text = &summary[range.clone()];
+    // `Group N[: heading]` is unmistakable, so it is recognised even after a bullet that
+    // has neither citations nor a final period.
+    let mut search_end = text.len();
+    while let Some(pos) = text[..search_end].rfind("Group ") {
+        let before_ok = text[..pos]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ']' | '.' | '!' | '?' | '"' | '”'));
+        if before_ok && let Some(h) = parse_group_heading(text[pos..].trim_end()) {
+            return Some((range.start + pos, h));
+        }
+        search_end = pos;
+    }
+    // Other headings must follow the end of a bullet: its citations or its final period.
+    let end = bullet_end_before_tail(text)?;
+    let tail = text[end..].trim();
+    if tail.is_empty() {
+        return None;
+    }
+    let h = parse_heading(tail)?;
+    Some((range.start + end, h))
+}
+
+/// The byte offset just after the last citation group or sentence terminator.
+fn bullet_end_before_tail(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b']' if citation_group_ending_at(text, i + 1).is_some() => return Some(i + 1),
+            b'.' | b'!' | b'?' if !is_abbreviation(&text[..i + 1]) => {
+                let mut end = i + 1;
+                // Keep a closing quote or parenthesis with the sentence.
+                while let Some(c) = text[end..].chars().next() {
+                    if matches!(c, '"' | '”' | '’' | '\'' | ')') {
+                        end += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                return Some(end);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a bullet's text, as accumulated so far, can end here.
+fn ends_bullet(text: &str) -> bool {
+    let t = text.trim_end();
+    let t = t.trim_end_matches(['"', '”', '’', '\'', ')']);
+    if t.ends_with(']') && citation_group_ending_at(t, t.len()).is_some() {
+        return true;
+    }
+    (t.ends_with('.') || t.ends_with('!') || t.ends_with('?')) && !is_abbreviation(t)
+}
+
+/// Whether the period that ends `text` belongs to an abbreviation (`U.S.`, `Inc.`),
+/// which ends a word, not a sentence.
+fn is_abbreviation(text: &str) -> bool {
+    if !text.ends_with('.') {
+        return false;
+    }
+    let word = text[..text.len() - 1]
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
+        .next()
+        .unwrap_or("");
+    // U.S., U.K., E.U.: single letters joined by periods.
+    let dotted = word.len() >= 3
+        && word
+            .split('.')
+            .all(|p| p.len() == 1 && p.chars().all(|c| c.is_ascii_alphabetic()));
+    dotted
+        || matches!(
+            word,
+            "Inc"
+                | "Co"
+                | "Corp"
+                | "Ltd"
+                | "Mr"
+                | "Mrs"
+                | "Ms"
+                | "Dr"
+                | "St"
+                | "No"
+                | "vs"
+                | "Jr"
+                | "Sr"
+                | "Gov"
+                | "Gen"
+                | "Sen"
+                | "Rep"
+                | "Prof"
+                | "approx"
+                | "e.g"
+                | "i.e"
+        )
+}
+
+/// Parses a label standing on its own: a `Group N` heading, a core label, or a bare
+/// title-case heading.
+fn parse_heading(s: &str) -> Option<Heading> {
+    if let Some(h) = parse_group_heading(s) {
+        return Some(h);
+    }
+    if !is_title_case_heading(s) {
+        return None;
+    }
+    let is_core = s.starts_with("Core ") && s.split_whitespace().count() <= 3;
+    Some(Heading {
+        label: s.to_string(),
+        heading: None,
+        is_core,
+    })
+}
+
+/// `Group 3` or `Group 3: Strategic Responses and Industry Outlook`.
+fn parse_group_heading(s: &str) -> Option<Heading> {
+    let rest = s.strip_prefix("Group ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let label = format!("Group {}", &rest[..digits]);
+    let after = rest[digits..].trim_start();
+    if after.is_empty() {
+        return Some(Heading {
+            label,
+            heading: None,
+            is_core: false,
+        });
+    }
+    let heading = after.strip_prefix(':')?.trim();
+    if heading.is_empty() || heading.len() > 120 || heading.contains('[') {
+        return None;
+    }
+    Some(Heading {
+        label,
+        heading: Some(heading.to_string()),
+        is_core: false,
+    })
+}
+
+/// A short phrase in title case: `Agreement Details`, `China's Position`,
+/// `Strategic Responses and Industry Outlook`.
+fn is_title_case_heading(s: &str) -> bool {
+    const SMALL: &[&str] = &[
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to",
+        "vs", "with", "&",
+    ];
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 || s.len() > 100 {
+        return false;
+    }
+    if s.ends_with(['.', ',', ';', ':']) || s.contains(['[', ']']) {
+        return false;
+    }
+    let starts_upper = |w: &str| {
+        w.trim_start_matches(['"', '“', '(', '\''])
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    starts_upper(words[0])
+        && words[0].chars().next().is_some_and(|c| c.is_uppercase())
+        && words.iter().all(|w| starts_upper(w) || SMALL.contains(w))
+}
+
+/// Length in bytes of the citation group(s) `[1][4]` ending exactly at byte `end`.
+fn citation_group_ending_at(text: &str, end: usize) -> Option<usize> {
+    let open = text[..end].rfind('[')?;
+    parse_citation_group(&text[open..end]).map(|_| end - open)
+}
+
+/// Parses one `[1]`, `[1, 4]` or `[2-4]` marker (the whole of `s`).
+fn parse_citation_group(s: &str) -> Option<Vec<u32>> {
+    let inner = s.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for part in inner.split(',') {
+        let part = part.trim();
+        let number = |p: &str| -> Option<u32> {
+            let p = p.trim();
+            (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())?
+        };
+        if let Some((a, b)) = part.split_once(['-', '–']) {
+            let (a, b) = (number(a)?, number(b)?);
+            if b < a || b - a > 50 {
+                return None;
+            }
+            out.extend(a..=b);
+        } else {
+            out.push(number(part)?);
+        }
+    }
+    Some(out)
+}
+
+/// Removes citation markers from a bullet, returning the clean text and the numbers.
+/// Whitespace left before punctuation by a removed marker goes too, so that
+/// `licenses [1][4].` becomes `licenses.`.
+pub fn strip_citations(raw: &str) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(raw.len());
+    let mut citations = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..].find(']').map(|c| open + c + 1);
+        match close.and_then(|c| parse_citation_group(&rest[open..c]).map(|n| (c, n))) {
+            Some((close, numbers)) => {
+                text.push_str(&rest[..open]);
+                citations.extend(numbers);
+                rest = &rest[close..];
+                let trimmed = text.trim_end().len();
+                text.truncate(trimmed);
+                // Keep one space between words that the marker separated.
+                if rest.starts_with(|c: char| c.is_alphanumeric()) && !text.is_empty() {
+                    text.push(' ');
+                }
+            }
+            None => {
+                text.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    let text = text.trim().to_string();
+    (text, citations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(s: &Summary) -> Vec<(String, Option<String>, Vec<String>)> {
+        s.sections
+            .iter()
+            .map(|sec| {
+                (
+                    sec.label.clone(),
+                    sec.heading.clone(),
+                    sec.bullets.iter().map(|b| b.text.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn core_and_group_sections() {
+        let s = parse(
+            "Core Viewpoint - Japan acts [1][4]. Group 1: Export Controls - China tightened [1]. - Firms wait [4][5]. Group 2 - More [6].",
+        )
+        .unwrap();
+        assert_eq!(s.core_label.as_deref(), Some("Core Viewpoint"));
+        assert_eq!(
+            shape(&s),
+            vec![
+                ("Core Viewpoint".into(), None, vec!["Japan acts.".into()]),
+                (
+                    "Group 1".into(),
+                    Some("Export Controls".into()),
+                    vec!["China tightened.".into(), "Firms wait.".into()]
+                ),
+                ("Group 2".into(), None, vec!["More.".into()]),
+            ]
+        );
+        assert_eq!(s.sections[1].bullets[1].citations, vec![4, 5]);
+        assert_eq!(
+            s.sections.iter().map(|s| s.ordinal).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+    }
+
+    #[test]
+    fn headings_run_on_after_citations_without_period() {
+        let s = parse(
+            "Core Points - A [1][3] - B [5] Agreement Details - C [3] - D. Global Impact - E",
+        )
+        .unwrap();
+        assert_eq!(
+            shape(&s),
+            vec![
+                ("Core Points".into(), None, vec!["A".into(), "B".into()]),
+                (
+                    "Agreement Details".into(),
+                    None,
+                    vec!["C".into(), "D.".into()]
+                ),
+                ("Global Impact".into(), None, vec!["E".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn dash_inside_sentence_and_abbreviations() {
+        let s = parse(
+            "Group 1 - Trade - which grew - rose [1]. - Ties with the U.S. - China talks stalled [2]. - Last one.",
+        )
+        .unwrap();
+        assert_eq!(
+            shape(&s)[0].2,
+            vec![
+                "Trade - which grew - rose.",
+                "Ties with the U.S. - China talks stalled.",
+                "Last one."
+            ]
+        );
+    }
+
+    #[test]
+    fn citations_before_or_after_period_or_none() {
+        let s =
+            parse("Group 1 - One [1]. - Two. [2][3] - Three. - Four [4, 5] - Five [6-8]").unwrap();
+        let b = &s.sections[0].bullets;
+        let got: Vec<(&str, &[u32])> = b
+            .iter()
+            .map(|b| (b.text.as_str(), &b.citations[..]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("One.", &[1][..]),
+                ("Two.", &[2, 3][..]),
+                ("Three.", &[][..]),
+                ("Four", &[4, 5][..]),
+                ("Five", &[6, 7, 8][..]),
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_cover_the_bullet_as_written() {
+        let text = "Core Viewpoint - “Quoted” claim [1]. - Next [2].";
+        let s = parse(text).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let b = &s.sections[0].bullets;
+        let slice = |b: &Bullet| {
+            chars[b.char_start as usize..b.char_end as usize]
+                .iter()
+                .collect::<String>()
+        };
+        assert_eq!(slice(&b[0]), "“Quoted” claim [1].");
+        assert_eq!(slice(&b[1]), "Next [2].");
+    }
+
+    #[test]
+    fn unstructured_summaries_are_rejected() {
+        assert!(parse("just some text without structure").is_err());
+        assert!(parse("").is_err());
+        assert!(parse("This is a sentence - and another one.").is_err());
+    }
+
+    #[test]
+    fn group_heading_after_a_bullet_without_terminator() {
+        let s = parse("Group 1 - A claim without end Group 2: Next Part - B [1]").unwrap();
+        assert_eq!(
+            shape(&s),
+            vec![
+                ("Group 1".into(), None, vec!["A claim without end".into()]),
+                ("Group 2".into(), Some("Next Part".into()), vec!["B".into()]),
+            ]
+        );
+    }
+}

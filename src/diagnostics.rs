@@ -1,0 +1,106 @@
+//! Problems found in the input, reported as `file:line: expected …, found …`.
+//!
+//! A diagnostic is data, not an error value: the normalizer collects them, skips the
+//! article each one concerns, and the CLI decides (via `--strict`) whether they fail the
+//! build. Keeping them as plain values lets `gazette check` list every problem in a corpus
+//! in one run instead of stopping at the first.
+
+use std::fmt;
+
+/// How much of the input a diagnostic costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Reported; the article is still published (e.g. a missing export header).
+    Warning,
+    /// The article (or lone line) it concerns is skipped.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path of the corpus file as shown to the user (relative to the working directory
+    /// when possible).
+    pub file: String,
+    /// 1-based line number in the file.
+    pub line: u32,
+    /// What the parser expected, phrased for the person fixing the file.
+    pub expected: String,
+    /// What it found instead, usually with an excerpt of the offending text.
+    pub found: String,
+}
+
+impl Diagnostic {
+    pub fn error(
+        file: &str,
+        line: u32,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
+    pub fn warning(
+        file: &str,
+        line: u32,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, line, expected, found)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(
+            f,
+            "{}:{}: {level}: expected {}, found {}",
+            self.file, self.line, self.expected, self.found
+        )
+    }
+}
+
+/// Quotes a piece of input for a diagnostic: at most `max` characters, with an ellipsis
+/// when cut, and control characters made visible so that one diagnostic stays one line.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4) + 2);
+    out.push('"');
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_and_escapes() {
+        assert_eq!(excerpt("abc", 10), "\"abc\"");
+        assert_eq!(excerpt("abcdef", 3), "\"abc…\"");
+        assert_eq!(excerpt("a\tb\"c", 10), "\"a\\tb\\\"c\"");
+    }
+}

@@ -1,0 +1,294 @@
+//! Rows → Arrow record batches → Parquet files, and back.
+//!
+//! Tables are written with arrow-rs's `ArrowWriter`, which produces plain `string` and
+//! `list<…>` columns (readable by pandas and pyarrow 14) and carries each field's
+//! description. To keep the bytes identical however the rows were produced (one thread,
+//! many threads, one chunk or many), the writer always receives batches of exactly
+//! [`BATCH_ROWS`] rows: page and row-group boundaries then depend only on the rows.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail, ensure};
+use arrow::array::{
+    ArrayBuilder, ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder,
+    ListBuilder, RecordBatch, StringBuilder, TimestampMicrosecondBuilder,
+};
+use arrow::datatypes::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::{ColumnType, Table};
+use crate::fsutil::{AtomicFile, Staged};
+
+/// Rows per record batch handed to the Parquet writer.
+pub const BATCH_ROWS: usize = 64 * 1024;
+
+/// Accumulates rows of one table column by column: each `push_*` call fills the next
+/// column, [`RowBuilder::end_row`] checks that every column got a value.
+pub struct RowBuilder {
+    table: Table,
+    schema: SchemaRef,
+    builders: Vec<Box<dyn ArrayBuilder>>,
+    col: usize,
+    len: usize,
+}
+
+impl RowBuilder {
+    pub fn new(table: Table) -> Self {
+        let spec = table.spec();
+        let builders = spec
+            .columns
+            .iter()
+            .map(|c| -> Box<dyn ArrayBuilder> {
+                match c.ty {
+                    ColumnType::Utf8 => Box::new(StringBuilder::new()),
+                    ColumnType::Int32 => Box::new(Int32Builder::new()),
+                    ColumnType::Int64 => Box::new(Int64Builder::new()),
+                    ColumnType::Float64 => Box::new(Float64Builder::new()),
+                    ColumnType::Boolean => Box::new(BooleanBuilder::new()),
+                    ColumnType::Timestamp => Box::new(
+                        TimestampMicrosecondBuilder::new()
+                            .with_timezone(crate::corpus::PUBLISHER_TIME_ZONE),
+                    ),
+                    ColumnType::ListInt32 => Box::new(ListBuilder::new(Int32Builder::new())),
+                    ColumnType::ListUtf8 => Box::new(ListBuilder::new(StringBuilder::new())),
+                }
+            })
+            .collect();
+        RowBuilder {
+            table,
+            schema: spec.schema(),
+            builders,
+            col: 0,
+            len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The builder of the next column, which must be of type `B`. A mismatch is a bug in
+    /// a row's `append` (caught by the schema tests), not an input error.
+    fn next<B: ArrayBuilder>(&mut self) -> &mut B {
+        let col = self.col;
+        self.col += 1;
+        let (table, column) = (self.table.name(), self.schema.field(col).name().clone());
+        self.builders[col]
+            .as_any_mut()
+            .downcast_mut::<B>()
+            .unwrap_or_else(|| panic!("{table}.{column}: value of the wrong type"))
+    }
+
+    pub fn str(&mut self, v: &str) -> &mut Self {
+        self.next::<StringBuilder>().append_value(v);
+        self
+    }
+    pub fn opt_str(&mut self, v: Option<&str>) -> &mut Self {
+        self.next::<StringBuilder>().append_option(v);
+        self
+    }
+    pub fn i32(&mut self, v: i32) -> &mut Self {
+        self.next::<Int32Builder>().append_value(v);
+        self
+    }
+    pub fn opt_i32(&mut self, v: Option<i32>) -> &mut Self {
+        self.next::<Int32Builder>().append_option(v);
+        self
+    }
+    pub fn i64(&mut self, v: i64) -> &mut Self {
+        self.next::<Int64Builder>().append_value(v);
+        self
+    }
+    pub fn f64(&mut self, v: f64) -> &mut Self {
+        self.next::<Float64Builder>().append_value(v);
+        self
+    }
+    pub fn opt_f64(&mut self, v: Option<f64>) -> &mut Self {
+        self.next::<Float64Builder>().append_option(v);
+        self
+    }
+    pub fn bool(&mut self, v: bool) -> &mut Self {
+        self.next::<BooleanBuilder>().append_value(v);
+        self
+    }
+    pub fn opt_bool(&mut self, v: Option<bool>) -> &mut Self {
+        self.next::<BooleanBuilder>().append_option(v);
+        self
+    }
+    /// An instant in microseconds since the epoch (UTC).
+    pub fn timestamp(&mut self, micros: i64) -> &mut Self {
+        self.next::<TimestampMicrosecondBuilder>()
+            .append_value(micros);
+        self
+    }
+    pub fn list_i32(&mut self, v: impl IntoIterator<Item = i32>) -> &mut Self {
+        let b = self.next::<ListBuilder<Int32Builder>>();
+        b.values().extend(v.into_iter().map(Some));
+        b.append(true);
+        self
+    }
+    pub fn list_str<'s>(&mut self, v: impl IntoIterator<Item = &'s str>) -> &mut Self {
+        let b = self.next::<ListBuilder<StringBuilder>>();
+        for s in v {
+            b.values().append_value(s);
+        }
+        b.append(true);
+        self
+    }
+
+    pub fn end_row(&mut self) {
+        assert_eq!(
+            self.col,
+            self.builders.len(),
+            "{}: row has {} values for {} columns",
+            self.table.name(),
+            self.col,
+            self.builders.len()
+        );
+        self.col = 0;
+        self.len += 1;
+    }
+
+    /// Takes the rows accumulated so far as a record batch.
+    pub fn finish(&mut self) -> Result<RecordBatch> {
+        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
+        self.len = 0;
+        RecordBatch::try_new(self.schema.clone(), columns)
+            .with_context(|| format!("Rows do not fit the schema of '{}'", self.table.name()))
+    }
+}
+
+fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid level"),
+        ))
+        .build()
+}
+
+/// Streams rows of one table into a Parquet file, which appears at its path only when
+/// [`TableWriter::finish`] succeeds.
+pub struct TableWriter {
+    table: Table,
+    rows: RowBuilder,
+    /// Batches not yet of full size (only the last batch of a table may be short).
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    writer: ArrowWriter<AtomicFile>,
+    written: u64,
+}
+
+impl TableWriter {
+    pub fn create(table: Table, path: &Path) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
+        let writer = ArrowWriter::try_new(file, table.schema(), Some(writer_properties()))
+            .with_context(|| format!("Failed to start writing '{}'", path.display()))?;
+        Ok(TableWriter {
+            table,
+            rows: RowBuilder::new(table),
+            pending: Vec::new(),
+            pending_rows: 0,
+            writer,
+            written: 0,
+        })
+    }
+
+    /// The row builder; call [`TableWriter::row_done`] after each row.
+    pub fn row(&mut self) -> &mut RowBuilder {
+        &mut self.rows
+    }
+
+    pub fn row_done(&mut self) -> Result<()> {
+        self.rows.end_row();
+        if self.rows.len() >= BATCH_ROWS {
+            let batch = self.rows.finish()?;
+            self.write(batch)?;
+        }
+        Ok(())
+    }
+
+    /// Appends a batch that already has the table's schema.
+    pub fn write(&mut self, batch: RecordBatch) -> Result<()> {
+        ensure!(
+            batch.schema() == self.table.schema(),
+            "Batch for '{}' does not have the registry schema:\n{:#?}",
+            self.table.name(),
+            batch.schema()
+        );
+        self.pending_rows += batch.num_rows();
+        self.pending.push(batch);
+        while self.pending_rows >= BATCH_ROWS {
+            let all = arrow::compute::concat_batches(&self.table.schema(), &self.pending)?;
+            let head = all.slice(0, BATCH_ROWS);
+            self.writer.write(&head)?;
+            self.written += BATCH_ROWS as u64;
+            let rest = all.slice(BATCH_ROWS, all.num_rows() - BATCH_ROWS);
+            self.pending_rows = rest.num_rows();
+            self.pending = vec![rest];
+        }
+        Ok(())
+    }
+
+    /// Writes the remaining rows and the footer; the file replaces the previous table
+    /// when the returned [`Staged`] is committed. Returns it with the number of rows.
+    pub fn finish(mut self) -> Result<(Staged, u64)> {
+        if !self.rows.is_empty() {
+            let batch = self.rows.finish()?;
+            self.write(batch)?;
+        }
+        if self.pending_rows > 0 {
+            let all = arrow::compute::concat_batches(&self.table.schema(), &self.pending)?;
+            self.writer.write(&all)?;
+            self.written += all.num_rows() as u64;
+        }
+        let target = self.writer.inner().target().to_path_buf();
+        let file = self
+            .writer
+            .into_inner()
+            .with_context(|| format!("Failed to finish '{}'", target.display()))?;
+        Ok((file.finish()?, self.written))
+    }
+}
+
+/// Writes whole batches as one table file (staged, see [`TableWriter::finish`]).
+pub fn write_batches(table: Table, path: &Path, batches: &[RecordBatch]) -> Result<(Staged, u64)> {
+    let mut w = TableWriter::create(table, path)?;
+    for b in batches {
+        w.write(b.clone())?;
+    }
+    w.finish()
+}
+
+/// Reads a Parquet file into record batches.
+pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?
+        .with_batch_size(BATCH_ROWS)
+        .build()?;
+    let schema = arrow::array::RecordBatchReader::schema(&reader);
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("Failed to read '{}'", path.display()))?;
+    if batches.iter().any(|b| b.schema() != schema) {
+        bail!("'{}' has batches of different schemas", path.display());
+    }
+    Ok((schema, batches))
+}
+
+/// The schema of a Parquet file without reading its data.
+pub fn read_schema(path: &Path) -> Result<SchemaRef> {
+    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?;
+    Ok(Arc::clone(builder.schema()))
+}

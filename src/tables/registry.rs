@@ -1,0 +1,216 @@
+//! Every published table, its columns and their meaning. This file is the data
+//! dictionary: the README, the data package and the site's data page are generated from it.
+
+use super::ColumnType::*;
+use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
+
+/// Every dataset gazette publishes, in dependency order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Table {
+    Articles,
+    Claims,
+}
+
+impl Table {
+    pub const ALL: &'static [Table] = &[Table::Articles, Table::Claims];
+
+    pub fn spec(self) -> &'static TableSpec {
+        match self {
+            Table::Articles => &ARTICLES,
+            Table::Claims => &CLAIMS,
+        }
+    }
+}
+
+const SOURCE_FILE: Column = req(
+    "source_file",
+    Utf8,
+    "Corpus file the row comes from, relative to the corpus directory.",
+);
+
+static ARTICLES: TableSpec = TableSpec {
+    name: "articles",
+    stage: Stage::Normalize,
+    description: "One row per exported article: its title, source, publication time and \
+                  summary, with where it was read from.",
+    order: "source_file, then source_line (the export's own order, newest first)",
+    columns: &[
+        req(
+            "article_id",
+            Utf8,
+            "Stable id: 16 hex digits of the SHA-256 of collection, source, local \
+             publication time and title. The same article gets the same id in every build.",
+        ),
+        req(
+            "collection",
+            Utf8,
+            "Topic of the collection the article was exported from (the header's second line).",
+        ),
+        req("title", Utf8, "Title as exported (usually Chinese)."),
+        req(
+            "source",
+            Utf8,
+            "Publisher, as written before the '·' of the source line.",
+        ),
+        req(
+            "published_at",
+            Timestamp,
+            "Publication instant; the export gives the publisher's local time (UTC+8), \
+             stored with zone Asia/Shanghai.",
+        ),
+        req(
+            "summary",
+            Utf8,
+            "The English summary line, whitespace-trimmed.",
+        ),
+        opt(
+            "core_label",
+            Utf8,
+            "Label of the summary's opening core section ('Core Viewpoint', 'Core Points', \
+             'Core Insights'…); null when the summary has none.",
+        ),
+        req(
+            "n_sections",
+            Int32,
+            "Number of sections in the summary, the core section included.",
+        ),
+        req(
+            "n_claims",
+            Int32,
+            "Number of claims (bullets) in the summary.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line of the article's title in source_file.",
+        ),
+        req(
+            "summary_line",
+            Int32,
+            "1-based line of the article's summary in source_file.",
+        ),
+        req(
+            "content_hash",
+            Utf8,
+            "SHA-256 (hex) of title, source line and summary: changes whenever the \
+             article's text does.",
+        ),
+    ],
+    primary_key: &["article_id"],
+    foreign_keys: &[],
+    checks: &[
+        Check::AtLeast {
+            column: "n_sections",
+            min: 1.0,
+        },
+        Check::AtLeast {
+            column: "n_claims",
+            min: 1.0,
+        },
+        Check::AtLeast {
+            column: "source_line",
+            min: 1.0,
+        },
+    ],
+};
+
+static CLAIMS: TableSpec = TableSpec {
+    name: "claims",
+    stage: Stage::Normalize,
+    description: "One row per bullet of a summary: a claim, the section it stands in and \
+                  the paragraphs of the original article it cites.",
+    order: "the article's position in articles, then ordinal",
+    columns: &[
+        req(
+            "claim_id",
+            Utf8,
+            "Stable id: 16 hex digits of the SHA-256 of article_id and the claim's text \
+             (with a counter when an article repeats a claim word for word).",
+        ),
+        req("article_id", Utf8, "The article the claim belongs to."),
+        req(
+            "ordinal",
+            Int32,
+            "1-based position of the claim in its article.",
+        ),
+        req(
+            "section_ordinal",
+            Int32,
+            "Position of the claim's section: 0 for the core section, then 1, 2, … in order.",
+        ),
+        req(
+            "section_label",
+            Utf8,
+            "'Group 2', a bare heading such as 'Agreement Details', or the core label.",
+        ),
+        opt(
+            "section_heading",
+            Utf8,
+            "The heading after 'Group N:'; null for 'Group N -', bare headings and the core.",
+        ),
+        req(
+            "is_core",
+            Boolean,
+            "Whether the claim is in the core section.",
+        ),
+        req(
+            "text",
+            Utf8,
+            "The claim without its citation markers (whitespace before a removed marker \
+             removed too).",
+        ),
+        req(
+            "citations",
+            ListInt32,
+            "Paragraph numbers of the original article cited by the claim ([1][4] → [1, 4]), \
+             in the order written; empty when the claim cites none.",
+        ),
+        req(
+            "char_start",
+            Int32,
+            "Start of the claim as written (markers included) in the article's summary, in \
+             characters (Unicode code points), 0-based.",
+        ),
+        req(
+            "char_end",
+            Int32,
+            "End (exclusive) of the claim as written in the article's summary, in characters.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line of the summary in source_file.",
+        ),
+    ],
+    primary_key: &["claim_id"],
+    foreign_keys: &[ForeignKey {
+        columns: &["article_id"],
+        table: Table::Articles,
+        references: &["article_id"],
+    }],
+    checks: &[
+        Check::AtLeast {
+            column: "ordinal",
+            min: 1.0,
+        },
+        Check::AtLeast {
+            column: "section_ordinal",
+            min: 0.0,
+        },
+        Check::ListAtLeast {
+            column: "citations",
+            min: 1.0,
+        },
+        Check::AtLeast {
+            column: "char_start",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "char_start",
+            high: "char_end",
+        },
+    ],
+};

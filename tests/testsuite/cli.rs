@@ -1,0 +1,61 @@
+//! The command line: help texts, exit codes, the closing summary.
+
+use crate::support::*;
+
+#[test]
+fn every_subcommand_explains_itself_with_an_example() {
+    for sub in ["build", "check"] {
+        let o = run(&[sub, "--help"]);
+        assert!(o.status.success());
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            help.contains("Example"),
+            "{sub} --help has no example:\n{help}"
+        );
+        assert!(
+            help.contains("--corpus") && help.contains("--strict"),
+            "{help}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(run(&["build", "--no-such-flag"]).status.code(), Some(2));
+    let o = run(&["build", "--corpus", "does/not/exist"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "gazette: --corpus 'does/not/exist' is not a directory"
+    );
+}
+
+#[test]
+fn build_prints_a_one_line_summary() {
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with("8 articles, 86 claims, 0 skipped → "),
+        "{err}"
+    );
+    assert!(out.path().join("data/tables/claims.parquet").is_file());
+}
+
+#[test]
+fn quiet_build_prints_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["build", "-q", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+}

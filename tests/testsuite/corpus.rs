@@ -1,0 +1,479 @@
+//! The corpus parser: the shipped corpus read exactly, every format variant and trap, and
+//! the exact diagnostic for every kind of bad input.
+
+use gazette::corpus::{self, Article, ParsedFile};
+use proptest::prelude::*;
+
+use crate::support::*;
+
+fn parse_fixture(rel: &str) -> ParsedFile {
+    let path = fixture(rel);
+    corpus::parse_file(rel, &std::fs::read(path).unwrap())
+}
+
+fn shipped() -> ParsedFile {
+    let path = shipped_corpus().join("de-china-supply-chain.txt");
+    corpus::parse_file("de-china-supply-chain.txt", &std::fs::read(path).unwrap())
+}
+
+fn claim<'a>(a: &'a Article, starts_with: &str) -> &'a gazette::corpus::Bullet {
+    a.structure
+        .sections
+        .iter()
+        .flat_map(|s| &s.bullets)
+        .find(|b| b.text.starts_with(starts_with))
+        .unwrap_or_else(|| panic!("no claim starting with {starts_with:?}"))
+}
+
+#[test]
+fn shipped_corpus_has_eight_articles_with_sources_times_and_claims() {
+    let parsed = shipped();
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.topic, "去中国化供应链");
+    let got: Vec<(&str, String, usize)> = parsed
+        .articles
+        .iter()
+        .map(|a| {
+            (
+                a.source.as_str(),
+                a.local_time.format("%Y-%m-%d %H:%M").to_string(),
+                a.structure.n_claims(),
+            )
+        })
+        .collect();
+    let want = [
+        ("Guan Cha Zhe Wang", "2026-01-09 15:06", 10),
+        ("Guan Cha Zhe Wang", "2025-12-26 04:06", 8),
+        ("Sou Hu Cai Jing", "2025-12-11 06:43", 13),
+        ("Sou Hu Cai Jing", "2025-12-05 11:44", 13),
+        ("Sou Hu Cai Jing", "2025-10-28 15:28", 11),
+        ("日经中文网", "2025-10-24 03:11", 5),
+        ("Sou Hu Cai Jing", "2025-10-22 13:35", 13),
+        ("Sou Hu Cai Jing", "2025-08-16 11:13", 13),
+    ];
+    let want: Vec<(&str, String, usize)> = want
+        .iter()
+        .map(|(s, t, n)| (*s, t.to_string(), *n))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        parsed.articles[0].title,
+        "为了降低对华依赖,日本将启动深海稀土开采计划"
+    );
+    // 2026-01-09 15:06 in UTC+8 is 07:06 UTC.
+    assert_eq!(parsed.articles[0].published_at, 1_767_942_360_000_000);
+}
+
+#[test]
+fn bare_heading_sections() {
+    let parsed = shipped();
+    let a = &parsed.articles[6];
+    let sections: Vec<(&str, Option<&str>, bool, usize)> = a
+        .structure
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.label.as_str(),
+                s.heading.as_deref(),
+                s.is_core,
+                s.bullets.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("Core Points", None, true, 3),
+            ("Agreement Details", None, false, 3),
+            ("Strategic Motivations", None, false, 2),
+            ("Challenges Ahead", None, false, 2),
+            ("Global Impact", None, false, 3),
+        ]
+    );
+}
+
+#[test]
+fn group_dash_sections_without_core() {
+    let parsed = shipped();
+    let a = &parsed.articles[5];
+    assert_eq!(a.source, "日经中文网");
+    assert_eq!(a.structure.core_label, None);
+    let sections: Vec<(&str, Option<&str>, u32, usize)> = a
+        .structure
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.label.as_str(),
+                s.heading.as_deref(),
+                s.ordinal,
+                s.bullets.len(),
+            )
+        })
+        .collect();
+    assert_eq!(sections, [("Group 1", None, 1, 3), ("Group 2", None, 2, 2)]);
+}
+
+#[test]
+fn group_heading_sections_and_core_labels() {
+    let parsed = shipped();
+    let labels: Vec<Option<&str>> = parsed
+        .articles
+        .iter()
+        .map(|a| a.structure.core_label.as_deref())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            Some("Core Viewpoint"),
+            Some("Core Viewpoint"),
+            Some("Core Points"),
+            Some("Core Viewpoint"),
+            Some("Core Points"),
+            None,
+            Some("Core Points"),
+            Some("Core Insights"),
+        ]
+    );
+    let first = &parsed.articles[0].structure.sections;
+    let headings: Vec<(&str, Option<&str>)> = first
+        .iter()
+        .map(|s| (s.label.as_str(), s.heading.as_deref()))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            ("Core Viewpoint", None),
+            ("Group 1", Some("Export Controls and Impact")),
+            ("Group 2", Some("Japan's Deep-Sea Mining Initiative")),
+            ("Group 3", Some("Strategic Responses and Industry Outlook")),
+        ]
+    );
+    // A heading with abbreviations in it, run straight on after citations.
+    let last = &parsed.articles[7].structure.sections;
+    assert_eq!(
+        last[1].heading.as_deref(),
+        Some("U.S. Circumvention Tactics")
+    );
+    assert_eq!(
+        last[5].heading.as_deref(),
+        Some("Broader Implications for U.S. Military and Supply Chains")
+    );
+}
+
+#[test]
+fn citations_of_named_claims() {
+    let parsed = shipped();
+    let a = &parsed.articles;
+    assert_eq!(claim(&a[0], "Japan is attempting").citations, [1, 4, 10]);
+    assert_eq!(claim(&a[0], "Japan plans to launch").citations, [5, 6, 9]);
+    assert_eq!(claim(&a[0], "Analysts suggest").citations, [11]);
+    assert_eq!(
+        claim(&a[2], "The market for critical minerals").citations,
+        [17]
+    );
+    assert_eq!(claim(&a[3], "Predictions indicate").citations, [45, 49]);
+    // Citations without a final period, then the next bullet.
+    let c = claim(&a[2], "The signing of the");
+    assert_eq!(c.citations, [1, 3]);
+    assert!(
+        c.text.ends_with("investment and collaboration"),
+        "{}",
+        c.text
+    );
+    // Text keeps hyphenated ranges and loses only the markers.
+    let c = claim(&a[0], "Japanese companies are experiencing");
+    assert!(
+        c.text.ends_with("extending from 1-2 months to 3-4 months."),
+        "{}",
+        c.text
+    );
+}
+
+#[test]
+fn claim_spans_point_into_the_summary() {
+    for a in shipped().articles {
+        let chars: Vec<char> = a.summary.chars().collect();
+        for b in a.structure.sections.iter().flat_map(|s| &s.bullets) {
+            let written: String = chars[b.char_start as usize..b.char_end as usize]
+                .iter()
+                .collect();
+            let (text, citations) = gazette::corpus::summary::strip_citations(&written);
+            assert_eq!(text, b.text);
+            assert_eq!(citations, b.citations);
+        }
+    }
+}
+
+/// Articles without their line numbers, for comparing files that differ only in layout.
+fn content(parsed: &ParsedFile) -> Vec<Article> {
+    parsed
+        .articles
+        .iter()
+        .map(|a| Article {
+            title_line: 0,
+            summary_line: 0,
+            ..a.clone()
+        })
+        .collect()
+}
+
+#[test]
+fn format_variants_parse_like_the_plain_file() {
+    let plain = parse_fixture("corpus/variants/lf/collection.txt");
+    assert!(plain.diagnostics.is_empty(), "{:?}", plain.diagnostics);
+    assert_eq!(plain.articles.len(), 2);
+    for case in [
+        "crlf",
+        "bom",
+        "trailing-spaces",
+        "no-final-newline",
+        "blank-lines",
+    ] {
+        let parsed = parse_fixture(&format!("corpus/variants/{case}/collection.txt"));
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{case}: {:?}",
+            parsed.diagnostics
+        );
+        assert_eq!(parsed.topic, plain.topic, "{case}");
+        assert_eq!(content(&parsed), content(&plain), "{case}");
+        if case != "blank-lines" {
+            assert_eq!(parsed.articles, plain.articles, "{case}: line numbers");
+        }
+    }
+}
+
+#[test]
+fn traps_in_the_summary_structure() {
+    let parsed = parse_fixture("corpus/variants/lf/collection.txt");
+    type Shape = Vec<(String, Vec<(String, Vec<u32>)>)>;
+    let shape: Shape = parsed.articles[0]
+        .structure
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                format!(
+                    "{}{}",
+                    s.label,
+                    s.heading
+                        .as_ref()
+                        .map(|h| format!(": {h}"))
+                        .unwrap_or_default()
+                ),
+                s.bullets
+                    .iter()
+                    .map(|b| (b.text.clone(), b.citations.clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    let expect = |label: &str, bullets: &[(&str, &[u32])]| {
+        (
+            label.to_string(),
+            bullets
+                .iter()
+                .map(|(t, c)| (t.to_string(), c.to_vec()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        shape,
+        vec![
+            // A dash inside a sentence (lowercase after it) and hyphenated words.
+            expect(
+                "Core Viewpoint",
+                &[(
+                    "Japan plans a trial - a first - of deep-sea mining near the U.S.-Australia route.",
+                    &[1, 4]
+                )]
+            ),
+            expect(
+                "Group 1: Export Controls",
+                &[
+                    ("China tightened controls.", &[2]),
+                    // Citations after the final period.
+                    ("Citations come after the period.", &[3, 5]),
+                    // No citations at all.
+                    ("A bullet with no citations at all.", &[]),
+                    // `U.S.` followed by ` - ` does not end the bullet.
+                    ("The U.S. - China trade talks stalled", &[6]),
+                ]
+            ),
+            // Headings that follow citations directly.
+            expect(
+                "Group 2",
+                &[("Heading without words follows citations directly", &[7])]
+            ),
+            expect(
+                "Agreement Details",
+                &[(
+                    "Bare title-case heading section, procurement cycles went from 1-2 months to 3-4 months",
+                    &[8, 9]
+                )]
+            ),
+        ]
+    );
+}
+
+/// `gazette check` on each bad input: the exact diagnostic, and the exit code.
+#[test]
+fn bad_inputs_get_exact_diagnostics() {
+    let cases: &[(&str, &str, i32)] = &[
+        (
+            "missing-source-line",
+            "collection.txt:9: error: expected a source line '<publisher>· YYYY-MM-DD HH:MM' after the title on line 8, found \"Core Points - The source line is missing [1].\"",
+            1,
+        ),
+        (
+            "bad-date",
+            "collection.txt:9: error: expected a publication time 'YYYY-MM-DD HH:MM' after '·', found \"2025-13-01 10:00\" (2025-13-01 is not a calendar date)",
+            1,
+        ),
+        (
+            "empty-summary",
+            "collection.txt:10: error: expected the article's summary on the line after its source line, found an empty line",
+            1,
+        ),
+        (
+            "missing-summary-at-end",
+            "collection.txt:13: error: expected the article's summary on the line after its source line, found the end of the file",
+            1,
+        ),
+        (
+            "unstructured-summary",
+            "collection.txt:10: error: expected the summary to open with a core label ('Core Viewpoint - '), 'Group 1 - ' or a section heading followed by ' - ', found \"this summary is one paragraph of text without any sections o…\"",
+            1,
+        ),
+        (
+            "invalid-utf8",
+            "collection.txt:8: error: expected UTF-8 text, found invalid byte 0xFF at column 5 in \"标题乙 \u{FFFD}\u{FFFD} broken\"",
+            1,
+        ),
+        (
+            "missing-title",
+            "collection.txt:8: error: expected a title line before the source line \"Sou Hu Cai Jing· 2025-10-25 10:00\", found the previous article's summary on line 7",
+            1,
+        ),
+        (
+            "duplicate-article",
+            "collection.txt:11: error: expected each article once per collection, found a duplicate of the article at tests/fixtures/corpus/bad/duplicate-article/collection.txt:5 (same collection, source, time and title)",
+            1,
+        ),
+        (
+            "missing-header",
+            "collection.txt:1: warning: expected the export header ('Workflow', the topic, 'icon', 'Search documents'), found the first article straight away (the file name 'collection' is used as the topic)",
+            0,
+        ),
+    ];
+    for (case, diagnostic, code) in cases {
+        let dir = format!("tests/fixtures/corpus/bad/{case}");
+        let o = run(&["check", "--corpus", &dir]);
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines[0], format!("{dir}/{diagnostic}"), "{case}");
+        assert_eq!(o.status.code(), Some(*code), "{case}: {err}");
+        // The bad article is skipped; the two good ones around it are kept.
+        let summary = if *code == 0 {
+            "2 articles, 3 claims, 0 skipped"
+        } else {
+            "2 articles, 3 claims, 1 skipped"
+        };
+        assert!(lines[1].starts_with(summary), "{case}: {err}");
+    }
+}
+
+#[test]
+fn build_skips_bad_articles_and_strict_fails_without_writing() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "build",
+        "--corpus",
+        "tests/fixtures/corpus/bad/bad-date",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 articles, 3 claims, 1 skipped"),
+        "{}",
+        stderr(&o)
+    );
+    let articles = read_table(&out.path().join("data/tables/articles.parquet"));
+    assert_eq!(articles.num_rows(), 2);
+
+    let strict_out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "build",
+        "--strict",
+        "--corpus",
+        "tests/fixtures/corpus/bad/bad-date",
+        "--out",
+        strict_out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--strict"), "{}", stderr(&o));
+    assert!(files_under(strict_out.path()).is_empty(), "nothing written");
+}
+
+#[test]
+fn header_topic_is_the_collection() {
+    let parsed = parse_fixture("corpus/variants/lf/collection.txt");
+    assert_eq!(parsed.topic, "测试主题");
+    let parsed = parse_fixture("corpus/bad/missing-header/collection.txt");
+    assert_eq!(parsed.topic, "collection");
+}
+
+/// Pieces of the export format, so that random inputs reach deep into the parser.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(" - ".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("Workflow\n".to_string()),
+        Just("Group 1: ".to_string()),
+        Just("Group 12 - ".to_string()),
+        Just("Core Viewpoint - ".to_string()),
+        Just("Agreement Details - ".to_string()),
+        Just("[1][4]".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("[2-9]".to_string()),
+        Just(". ".to_string()),
+        Just("U.S.".to_string()),
+        Just("·".to_string()),
+        Just("Sou Hu Cai Jing· 2025-10-28 15:28\n".to_string()),
+        Just("· 2025-99-99 99:99".to_string()),
+        Just("\u{FEFF}".to_string()),
+        Just("标题".to_string()),
+        "[a-zA-Z ]{0,12}",
+        "\\PC{0,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let parsed = corpus::parse_file("fuzz.txt", &bytes);
+        // Every article that is kept has a well-formed structure.
+        for a in &parsed.articles {
+            prop_assert!(!a.structure.sections.is_empty());
+        }
+    }
+
+    #[test]
+    fn parser_never_panics_on_format_pieces(tokens in proptest::collection::vec(token(), 0..60)) {
+        let text = tokens.concat();
+        let parsed = corpus::parse_file("fuzz.txt", text.as_bytes());
+        for a in &parsed.articles {
+            let n_chars = a.summary.chars().count() as u32;
+            for b in a.structure.sections.iter().flat_map(|s| &s.bullets) {
+                prop_assert!(b.char_start <= b.char_end && b.char_end <= n_chars);
+            }
+        }
+    }
+}

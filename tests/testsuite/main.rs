@@ -1,0 +1,8 @@
+//! gazette's integration tests: one test binary, one module per feature. Fixtures live in
+//! `tests/fixtures/<feature>/<case>/`.
+
+mod cli;
+mod corpus;
+mod readme;
+mod support;
+mod tables;
