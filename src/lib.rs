@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod corpus;
 pub mod diagnostics;
+pub mod extract;
 pub mod fsutil;
 pub mod ids;
 pub mod normalize;
