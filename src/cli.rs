@@ -67,6 +67,13 @@ pub enum Command {
     /// Lists every problem in the corpus; exits with 1 when an article is bad.
     #[command(after_help = "Example:\n  gazette check --corpus ~/exports/new-topic")]
     Check,
+
+    /// Recompute the derived datasets from the tables already built.
+    ///
+    /// Reads OUT/data/tables/*.parquet, runs each dataset's SQL (src/derive/sql/) with
+    /// polars and writes OUT/data/derived/*.parquet.
+    #[command(after_help = "Example:\n  gazette derive --out .")]
+    Derive,
 }
 
 /// An argument that parsed but makes no sense (a missing directory…): exit code 2, like
@@ -108,6 +115,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build => pipeline.build().map(drop),
         Command::Check => pipeline.check().map(drop),
+        Command::Derive => pipeline.derive_only(),
     }
 }
 

@@ -73,6 +73,11 @@ impl Staged {
         &self.target
     }
 
+    /// Where the complete but uncommitted output can be read meanwhile.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     pub fn commit(mut self) -> Result<()> {
         let tmp = std::mem::take(&mut self.tmp);
         fs::rename(&tmp, &self.target).with_context(|| {

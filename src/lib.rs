@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod derive;
 pub mod diagnostics;
 pub mod extract;
 pub mod fsutil;

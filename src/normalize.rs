@@ -11,9 +11,8 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::fsutil::Staged;
 use crate::ids::{self, Occurrences};
-use crate::tables::{Table, TableWriter};
+use crate::tables::{Table, TableWriter, Written};
 
 /// One claim with its identity and position.
 #[derive(Debug, Clone)]
@@ -167,19 +166,9 @@ pub fn drop_duplicates(files: &mut [NormalizedFile]) {
     }
 }
 
-/// Counts written per table.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct TableCounts {
-    pub articles: u64,
-    pub claims: u64,
-}
-
 /// Writes the normalized tables under `out_root`, staged: they replace the previous
 /// tables when the returned files are committed.
-pub fn write_tables(
-    files: &[NormalizedFile],
-    out_root: &Path,
-) -> Result<(Vec<Staged>, TableCounts)> {
+pub fn write_tables(files: &[NormalizedFile], out_root: &Path) -> Result<Written> {
     let mut articles = TableWriter::create(Table::Articles, &Table::Articles.path(out_root))?;
     let mut claims = TableWriter::create(Table::Claims, &Table::Claims.path(out_root))?;
     for file in files {
@@ -188,15 +177,10 @@ pub fn write_tables(
             append_claims(&mut claims, file, rec)?;
         }
     }
-    let (articles_file, n_articles) = articles.finish()?;
-    let (claims_file, n_claims) = claims.finish()?;
-    Ok((
-        vec![articles_file, claims_file],
-        TableCounts {
-            articles: n_articles,
-            claims: n_claims,
-        },
-    ))
+    let mut written = Written::default();
+    written.add(Table::Articles, articles.finish()?);
+    written.add(Table::Claims, claims.finish()?);
+    Ok(written)
 }
 
 fn append_article(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecord) -> Result<()> {

@@ -7,9 +7,11 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 
 use crate::corpus::{self, CorpusFile};
+use crate::derive;
 use crate::diagnostics::Severity;
-use crate::fsutil::{self, Staged};
-use crate::normalize::{self, NormalizedFile, TableCounts};
+use crate::fsutil;
+use crate::normalize::{self, NormalizedFile};
+use crate::tables::{Table, Written};
 use crate::ui::Ui;
 
 /// Everything a build needs to know, validated by the CLI before anything runs.
@@ -81,13 +83,15 @@ impl Pipeline {
     pub fn build(&self) -> Result<BuildSummary> {
         let files = self.discover()?;
         let normalized = self.normalize(&files)?;
-        let (staged, counts) = self.write_tables(&normalized)?;
-        self.commit(staged)?;
+        let mut written = self.write_tables(&normalized)?;
+        let derived = self.derive(&written)?;
         let summary = BuildSummary {
-            articles: counts.articles,
-            claims: counts.claims,
+            articles: written.rows_of(Table::Articles),
+            claims: written.rows_of(Table::Claims),
             ..BuildSummary::from_files(&normalized)
         };
+        written.extend(derived);
+        self.commit(written)?;
         self.ctx.ui.summary(format!(
             "{} → {}",
             summary.line(),
@@ -147,19 +151,57 @@ impl Pipeline {
         Ok(normalized)
     }
 
-    fn write_tables(&self, normalized: &[NormalizedFile]) -> Result<(Vec<Staged>, TableCounts)> {
+    fn write_tables(&self, normalized: &[NormalizedFile]) -> Result<Written> {
         let t = Instant::now();
         let out = normalize::write_tables(normalized, &self.ctx.out_dir)?;
         self.ctx.ui.step("Wrote the normalized tables", t);
         Ok(out)
     }
 
+    /// Computes the derived datasets from the staged normalized tables.
+    fn derive(&self, normalized: &Written) -> Result<Written> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let input = |table: Table| {
+            let target = table.path(out);
+            normalized
+                .files
+                .iter()
+                .find(|s| s.target() == target)
+                .map(|s| s.path().to_path_buf())
+                .unwrap_or(target)
+        };
+        let derived = derive::run(input, out, &self.ctx.ui)?;
+        self.ctx
+            .ui
+            .step(format!("Derived {} dataset(s)", derived.rows.len()), t);
+        Ok(derived)
+    }
+
+    /// `gazette derive`: recompute the derived datasets from the published tables.
+    pub fn derive_only(&self) -> Result<()> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let derived = derive::run(|table| table.path(out), out, &self.ctx.ui)?;
+        let (n, rows) = (
+            derived.rows.len(),
+            derived.rows.iter().map(|(_, n)| n).sum::<u64>(),
+        );
+        self.commit(derived)?;
+        self.ctx.ui.step("Derived datasets", t);
+        self.ctx.ui.summary(format!(
+            "{n} derived dataset(s), {rows} rows → {}",
+            out.join(crate::tables::Stage::Derive.dir()).display()
+        ));
+        Ok(())
+    }
+
     /// Moves every staged output into place: until here, a failure leaves all previous
     /// outputs untouched.
-    fn commit(&self, staged: Vec<Staged>) -> Result<()> {
+    fn commit(&self, written: Written) -> Result<()> {
         let t = Instant::now();
-        let n = staged.len();
-        fsutil::commit_all(staged)?;
+        let n = written.files.len();
+        fsutil::commit_all(written.files)?;
         self.ctx.ui.step(format!("Committed {n} output file(s)"), t);
         Ok(())
     }

@@ -18,6 +18,33 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 pub use arrow_io::{BATCH_ROWS, RowBuilder, TableWriter, read_schema, read_table, write_batches};
 pub use registry::Table;
 
+/// What a stage wrote: staged files (committed together at the end of the build) and the
+/// number of rows of each table.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<crate::fsutil::Staged>,
+    pub rows: Vec<(Table, u64)>,
+}
+
+impl Written {
+    pub fn add(&mut self, table: Table, (file, rows): (crate::fsutil::Staged, u64)) {
+        self.files.push(file);
+        self.rows.push((table, rows));
+    }
+
+    pub fn rows_of(&self, table: Table) -> u64 {
+        self.rows
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    pub fn extend(&mut self, other: Written) {
+        self.files.extend(other.files);
+        self.rows.extend(other.rows);
+    }
+}
+
 /// Which pipeline stage produces a table, and so where it lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,15 +10,17 @@ use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
 pub enum Table {
     Articles,
     Claims,
+    SourceSummary,
 }
 
 impl Table {
-    pub const ALL: &'static [Table] = &[Table::Articles, Table::Claims];
+    pub const ALL: &'static [Table] = &[Table::Articles, Table::Claims, Table::SourceSummary];
 
     pub fn spec(self) -> &'static TableSpec {
         match self {
             Table::Articles => &ARTICLES,
             Table::Claims => &CLAIMS,
+            Table::SourceSummary => &SOURCE_SUMMARY,
         }
     }
 }
@@ -211,6 +213,41 @@ static CLAIMS: TableSpec = TableSpec {
         Check::NotGreater {
             low: "char_start",
             high: "char_end",
+        },
+    ],
+};
+
+static SOURCE_SUMMARY: TableSpec = TableSpec {
+    name: "source_summary",
+    stage: Stage::Derive,
+    description: "Per source (publisher): how many articles and claims it contributed and \
+                  over which period.",
+    order: "n_articles descending, then source",
+    columns: &[
+        req("source", Utf8, "Publisher, as in articles.source."),
+        req("n_articles", Int64, "Articles from this source."),
+        req("n_claims", Int64, "Claims in those articles."),
+        req(
+            "first_published",
+            Timestamp,
+            "Publication time of the source's earliest article.",
+        ),
+        req(
+            "last_published",
+            Timestamp,
+            "Publication time of the source's latest article.",
+        ),
+    ],
+    primary_key: &["source"],
+    foreign_keys: &[],
+    checks: &[
+        Check::AtLeast {
+            column: "n_articles",
+            min: 1.0,
+        },
+        Check::NotGreater {
+            low: "first_published",
+            high: "last_published",
         },
     ],
 };

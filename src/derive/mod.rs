@@ -1,0 +1,77 @@
+//! Stage 2: the normalized tables → derived datasets, computed by polars.
+//!
+//! Each derived dataset is one SQL query in `src/derive/sql/<name>.sql`, run by polars'
+//! SQL context over the normalized tables (registered under their table names) and the
+//! datasets derived before it. SQL because analysts read it, and because the same query
+//! runs on DuckDB or Spark when a corpus outgrows one machine. Results are converted to
+//! arrow-rs (see [`bridge`]) and written like every other table.
+//!
+//! Determinism: every query ends in an `ORDER BY` over a unique key, and no query sums or
+//! averages floating-point numbers (whose result would depend on how polars splits the
+//! work across threads).
+
+pub mod bridge;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use polars::prelude::{DataFrame, IntoLazy, ParquetReader, SerReader};
+use polars::sql::SQLContext;
+
+use crate::tables::{Stage, Table, Written, write_batches};
+use crate::ui::Ui;
+
+/// The query that defines a derived dataset.
+pub fn query(table: Table) -> Option<&'static str> {
+    match table {
+        Table::SourceSummary => Some(include_str!("sql/source_summary.sql")),
+        _ => None,
+    }
+}
+
+/// Reads a Parquet table into polars.
+pub fn read_frame(path: &Path) -> Result<DataFrame> {
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("Failed to open '{}'", path.display()))?;
+    ParquetReader::new(file)
+        .finish()
+        .with_context(|| format!("Failed to read '{}' with polars", path.display()))
+}
+
+/// Computes every derived dataset. `input` says where each normalized table is to be
+/// read (the staged file during a build, the published one for `gazette derive`).
+pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result<Written> {
+    let mut ctx = SQLContext::new();
+    for table in Table::of_stage(Stage::Normalize) {
+        let df = read_frame(&input(table))?;
+        ctx.register(table.name(), df.lazy());
+    }
+    let mut written = Written::default();
+    for table in Table::of_stage(Stage::Derive) {
+        let t = Instant::now();
+        let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
+        let df = ctx
+            .execute(sql)
+            .and_then(|lf| lf.collect())
+            .with_context(|| {
+                format!(
+                    "Failed to compute '{}' (src/derive/sql/{}.sql)",
+                    table.name(),
+                    table.name()
+                )
+            })?;
+        let batch = bridge::to_record_batch(&df, table)?;
+        written.add(
+            table,
+            write_batches(table, &table.path(out_root), &[batch])?,
+        );
+        ui.step(
+            format!("Derived {} ({} rows)", table.name(), df.height()),
+            t,
+        );
+        // Later queries may build on this dataset.
+        ctx.register(table.name(), df.lazy());
+    }
+    Ok(written)
+}
