@@ -42,6 +42,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Rebuild everything, even when the corpus, the tool and the outputs are unchanged
+    /// (by default such a build does nothing, and a changed file re-normalizes only itself).
+    #[arg(long, global = true)]
+    pub force: bool,
+
     /// Print only diagnostics and errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -141,6 +146,7 @@ impl Cli {
             corpus_dir: g.corpus.clone(),
             out_dir: g.out.clone(),
             strict: g.strict,
+            force: g.force,
             ui: Ui::new(verbosity),
         })
     }

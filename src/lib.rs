@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod extract;
 pub mod fsutil;
 pub mod ids;
+pub mod manifest;
 pub mod normalize;
 pub mod pipeline;
 pub mod tables;

@@ -1,18 +1,40 @@
 //! Stage 1: corpus files → the normalized tables (`articles`, `claims`, …).
 //!
-//! Each file is read and parsed on its own (in parallel); the rows are then written in
-//! file order, so the tables come out the same whatever the thread count.
+//! Work happens in two steps:
+//!
+//! 1. **Per file** ([`normalize_file`]): the file is cut into chunks at article
+//!    boundaries, chunks are parsed and extracted in parallel, and the rows are written,
+//!    in order, as Arrow IPC "parts" into the build cache (`data/.cache/normalize/`).
+//!    A file whose content (and the tool) did not change keeps its parts, so an
+//!    incremental build re-normalizes only new or changed files.
+//! 2. **Assembly** ([`assemble`]): the parts of every file are concatenated in file
+//!    order into the published Parquet tables; articles exported twice are dropped here
+//!    (with a diagnostic), because duplicates can span files.
+//!
+//! Memory stays bounded by a window of chunks, whatever the corpus size, and the output
+//! is the same bytes whatever the number of threads or chunks: rows are always written
+//! in file order and re-batched to fixed sizes by the Parquet writer.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use arrow::array::{Array, AsArray, BooleanArray, RecordBatch};
+use arrow::ipc::reader::FileReader;
+use arrow::ipc::writer::FileWriter;
 use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::ids::{self, Occurrences};
-use crate::tables::{Table, TableWriter, Written};
+use crate::tables::{RowBuilder, Table, TableWriter, Written};
+
+/// Target size of the pieces a large file is cut into for parallel parsing.
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// The tables written per file (and concatenated at assembly), in write order.
+pub const PER_FILE_TABLES: &[Table] = &[Table::Articles, Table::Claims];
 
 /// One claim with its identity and position.
 #[derive(Debug, Clone)]
@@ -26,7 +48,7 @@ pub struct ClaimRecord {
     pub bullet: usize,
 }
 
-/// A parsed article with its ids.
+/// A parsed article with its ids and everything extracted from it.
 #[derive(Debug, Clone)]
 pub struct ArticleRecord {
     pub article_id: String,
@@ -36,7 +58,7 @@ pub struct ArticleRecord {
 }
 
 impl ArticleRecord {
-    fn new(collection: &str, article: Article) -> Self {
+    pub fn new(collection: &str, article: Article) -> Self {
         let local_time = article.local_time.format("%Y-%m-%d %H:%M:%S").to_string();
         let article_id =
             ids::stable_id(&[collection, &article.source, &local_time, &article.title]);
@@ -67,127 +89,191 @@ impl ArticleRecord {
     }
 }
 
-/// One corpus file, normalized.
-#[derive(Debug, Clone)]
-pub struct NormalizedFile {
+/// What normalizing one file produced, besides its parts; stored next to them.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PartMeta {
     /// Path relative to the corpus directory, as recorded in the tables.
     pub name: String,
     /// Path as shown in diagnostics.
     pub display: String,
     pub topic: String,
-    pub articles: Vec<ArticleRecord>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub skipped: usize,
     pub bytes: u64,
+    pub articles: u64,
+    pub claims: u64,
+    pub skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-impl NormalizedFile {
-    /// `parsed` must come from [`corpus::parse_file`] called with the display path.
-    pub fn from_parsed(name: &str, parsed: ParsedFile, bytes: u64) -> Self {
-        let ParsedFile {
-            name: display,
-            topic,
-            articles,
-            diagnostics,
-            skipped,
-        } = parsed;
-        let articles = articles
-            .into_iter()
-            .map(|a| ArticleRecord::new(&topic, a))
-            .collect();
-        NormalizedFile {
-            name: name.to_string(),
-            display,
-            topic,
-            articles,
-            diagnostics,
-            skipped,
-            bytes,
-        }
+/// Where one file's parts live in the cache.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub meta: PartMeta,
+    pub dir: PathBuf,
+}
+
+impl Part {
+    pub fn table_path(dir: &Path, table: Table) -> PathBuf {
+        dir.join(format!("{}.arrow", table.name()))
     }
 }
 
-/// Reads and normalizes one corpus file. `display` is how the file is named in
-/// diagnostics (its path as the user gave it).
-pub fn normalize_file(file: &CorpusFile, display: &str) -> Result<NormalizedFile> {
+/// Rows of one chunk, one builder per per-file table.
+struct ChunkRows {
+    builders: Vec<RowBuilder>,
+}
+
+impl ChunkRows {
+    fn new() -> Self {
+        ChunkRows {
+            builders: PER_FILE_TABLES
+                .iter()
+                .map(|&t| RowBuilder::new(t))
+                .collect(),
+        }
+    }
+
+    fn of(&mut self, table: Table) -> &mut RowBuilder {
+        let i = PER_FILE_TABLES
+            .iter()
+            .position(|&t| t == table)
+            .expect("per-file table");
+        &mut self.builders[i]
+    }
+
+    fn finish(mut self) -> Result<Vec<RecordBatch>> {
+        self.builders.iter_mut().map(RowBuilder::finish).collect()
+    }
+}
+
+/// Reads one corpus file and writes its parts into `part_dir` (replacing what was there).
+pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Result<PartMeta> {
+    let tmp_dir = part_dir.with_extension("tmp");
+    let _ = std::fs::remove_dir_all(&tmp_dir);
+    std::fs::create_dir_all(&tmp_dir)
+        .with_context(|| format!("Failed to create '{}'", tmp_dir.display()))?;
+    let mut writers = PER_FILE_TABLES
+        .iter()
+        .map(|&t| -> Result<FileWriter<File>> {
+            let path = Part::table_path(&tmp_dir, t);
+            let f = File::create(&path)
+                .with_context(|| format!("Failed to create '{}'", path.display()))?;
+            Ok(FileWriter::try_new(f, &t.schema())?)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let meta = process_file(file, display, |tables| {
+        for (writer, batch) in writers.iter_mut().zip(&tables) {
+            writer.write(batch)?;
+        }
+        Ok(())
+    })?;
+    for w in writers.iter_mut() {
+        w.finish()?;
+    }
+    let meta_json = serde_json::to_vec_pretty(&meta)?;
+    std::fs::write(tmp_dir.join("meta.json"), meta_json)?;
+    let _ = std::fs::remove_dir_all(part_dir);
+    std::fs::rename(&tmp_dir, part_dir)
+        .with_context(|| format!("Failed to move '{}' into place", tmp_dir.display()))?;
+    Ok(meta)
+}
+
+/// Reads a part's metadata, if the part is complete.
+pub fn load_part(dir: &Path) -> Option<PartMeta> {
+    let bytes = std::fs::read(dir.join("meta.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Parses and extracts one file chunk by chunk (chunks of a window in parallel) and hands
+/// each chunk's rows, in file order, to `sink`. Used by the build (which writes parts)
+/// and by `gazette check` (which writes nothing).
+pub fn process_file(
+    file: &CorpusFile,
+    display: &str,
+    mut sink: impl FnMut(Vec<RecordBatch>) -> Result<()>,
+) -> Result<PartMeta> {
     let bytes = std::fs::read(&file.path)
         .with_context(|| format!("Failed to read corpus file '{}'", file.path.display()))?;
-    let parsed = corpus::parse_file(display, &bytes);
-    Ok(NormalizedFile::from_parsed(
-        &file.name,
-        parsed,
-        bytes.len() as u64,
-    ))
-}
-
-/// Reads every file of the corpus, in parallel, keeping the files' order.
-pub fn normalize_corpus(files: &[CorpusFile], corpus_dir: &Path) -> Result<Vec<NormalizedFile>> {
-    files
-        .par_iter()
-        .map(|f| normalize_file(f, &display_path(corpus_dir, f)))
-        .collect()
-}
-
-fn display_path(corpus_dir: &Path, f: &CorpusFile) -> String {
-    corpus_dir.join(&f.name).to_string_lossy().into_owned()
-}
-
-/// Drops articles whose id was already seen (the same article exported twice), with a
-/// diagnostic pointing at the first copy.
-pub fn drop_duplicates(files: &mut [NormalizedFile]) {
-    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
-    for file in files.iter_mut() {
-        let mut kept = Vec::with_capacity(file.articles.len());
-        for rec in std::mem::take(&mut file.articles) {
-            match seen.get(&rec.article_id) {
-                Some((first_file, first_line)) => {
-                    file.skipped += 1;
-                    file.diagnostics.push(Diagnostic::error(
-                        &file.display,
-                        rec.article.title_line,
-                        "each article once per collection",
-                        format!(
-                            "a duplicate of the article at {first_file}:{first_line} \
-                             (same collection, source, time and title)"
-                        ),
-                    ));
-                }
-                None => {
-                    seen.insert(
-                        rec.article_id.clone(),
-                        (file.display.clone(), rec.article.title_line),
-                    );
-                    kept.push(rec);
-                }
-            }
+    let mut meta = PartMeta {
+        name: file.name.clone(),
+        display: display.to_string(),
+        topic: String::new(),
+        bytes: bytes.len() as u64,
+        articles: 0,
+        claims: 0,
+        skipped: 0,
+        diagnostics: Vec::new(),
+    };
+    let chunks = corpus::chunk_ranges(&bytes, CHUNK_BYTES);
+    // A window of chunks is in memory at a time: enough to keep every thread busy.
+    let window = 2 * rayon::current_num_threads().max(1);
+    for (w, group) in chunks.chunks(window).enumerate() {
+        let parsed: Vec<ParsedFile> = group
+            .par_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let first = w == 0 && i == 0;
+                corpus::parse_chunk(display, &bytes[c.range.clone()], c.first_line, first)
+            })
+            .collect();
+        if w == 0 {
+            meta.topic = parsed[0].topic.clone();
         }
-        file.articles = kept;
-        file.diagnostics.sort_by_key(|d| d.line);
-    }
-}
-
-/// Writes the normalized tables under `out_root`, staged: they replace the previous
-/// tables when the returned files are committed.
-pub fn write_tables(files: &[NormalizedFile], out_root: &Path) -> Result<Written> {
-    let mut articles = TableWriter::create(Table::Articles, &Table::Articles.path(out_root))?;
-    let mut claims = TableWriter::create(Table::Claims, &Table::Claims.path(out_root))?;
-    for file in files {
-        for rec in &file.articles {
-            append_article(&mut articles, file, rec)?;
-            append_claims(&mut claims, file, rec)?;
+        let topic = meta.topic.as_str();
+        let batches: Vec<(Vec<RecordBatch>, ParsedStats)> = parsed
+            .into_par_iter()
+            .map(|p| chunk_batches(topic, p))
+            .collect::<Result<_>>()?;
+        for (tables, stats) in batches {
+            sink(tables)?;
+            meta.articles += stats.articles;
+            meta.claims += stats.claims;
+            meta.skipped += stats.skipped;
+            meta.diagnostics.extend(stats.diagnostics);
         }
     }
-    let mut written = Written::default();
-    written.add(Table::Articles, articles.finish()?);
-    written.add(Table::Claims, claims.finish()?);
-    Ok(written)
+    Ok(meta)
 }
 
-fn append_article(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecord) -> Result<()> {
+struct ParsedStats {
+    articles: u64,
+    claims: u64,
+    skipped: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Ids, extraction and rows for one parsed chunk.
+fn chunk_batches(topic: &str, parsed: ParsedFile) -> Result<(Vec<RecordBatch>, ParsedStats)> {
+    let ParsedFile {
+        articles,
+        diagnostics,
+        skipped,
+        ..
+    } = parsed;
+    let mut rows = ChunkRows::new();
+    let mut stats = ParsedStats {
+        articles: 0,
+        claims: 0,
+        skipped,
+        diagnostics,
+    };
+    for article in articles {
+        let rec = ArticleRecord::new(topic, article);
+        stats.articles += 1;
+        stats.claims += rec.claims.len() as u64;
+        append_article(rows.of(Table::Articles), topic, &rec);
+        append_claims(rows.of(Table::Claims), &rec);
+    }
+    Ok((rows.finish()?, stats))
+}
+
+/// The file name recorded in the tables is filled in at assembly (a part does not know
+/// it: the same content under another name reuses the same part).
+const SOURCE_FILE_PLACEHOLDER: &str = "";
+
+fn append_article(b: &mut RowBuilder, topic: &str, rec: &ArticleRecord) {
     let a = &rec.article;
-    w.row()
-        .str(&rec.article_id)
-        .str(&file.topic)
+    b.str(&rec.article_id)
+        .str(topic)
         .str(&a.title)
         .str(&a.source)
         .timestamp(a.published_at)
@@ -195,19 +281,18 @@ fn append_article(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecor
         .opt_str(a.structure.core_label.as_deref())
         .i32(a.structure.sections.len() as i32)
         .i32(rec.claims.len() as i32)
-        .str(&file.name)
+        .str(SOURCE_FILE_PLACEHOLDER)
         .i32(a.title_line as i32)
         .i32(a.summary_line as i32)
-        .str(&rec.content_hash);
-    w.row_done()
+        .str(&rec.content_hash)
+        .end_row();
 }
 
-fn append_claims(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecord) -> Result<()> {
+fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
     for c in &rec.claims {
         let section = &rec.article.structure.sections[c.section];
         let bullet = &section.bullets[c.bullet];
-        w.row()
-            .str(&c.claim_id)
+        b.str(&c.claim_id)
             .str(&rec.article_id)
             .i32(c.ordinal as i32)
             .i32(section.ordinal as i32)
@@ -218,18 +303,139 @@ fn append_claims(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecord
             .list_i32(bullet.citations.iter().map(|&n| n as i32))
             .i32(bullet.char_start as i32)
             .i32(bullet.char_end as i32)
-            .str(&file.name)
-            .i32(rec.article.summary_line as i32);
-        w.row_done()?;
+            .str(SOURCE_FILE_PLACEHOLDER)
+            .i32(rec.article.summary_line as i32)
+            .end_row();
     }
-    Ok(())
 }
 
-/// Errors (not warnings) among the diagnostics.
-pub fn n_errors(files: &[NormalizedFile]) -> usize {
-    files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .filter(|d| d.severity == Severity::Error)
-        .count()
+/// Reads one table of a part.
+pub fn read_part(dir: &Path, table: Table) -> Result<Vec<RecordBatch>> {
+    let path = Part::table_path(dir, table);
+    let f = File::open(&path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let reader = FileReader::try_new(f, None)
+        .with_context(|| format!("Failed to read '{}'", path.display()))?;
+    reader
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("Failed to read '{}'", path.display()))
+}
+
+/// What assembly produced besides the tables.
+#[derive(Debug, Default)]
+pub struct Assembled {
+    pub written: Written,
+    /// Articles dropped as duplicates of an earlier one, with their diagnostics.
+    pub duplicates: Vec<Diagnostic>,
+}
+
+/// Finds articles exported more than once (same collection, source, time and title),
+/// possibly in different files. The first copy, in file order, is kept.
+#[derive(Debug, Default)]
+pub struct Duplicates {
+    seen: HashMap<String, (String, i32)>,
+    /// Per file (in the order observed): ids of the articles to drop.
+    pub dropped: Vec<HashSet<String>>,
+    /// Claims of the dropped articles.
+    pub dropped_claims: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Duplicates {
+    /// Observes the `articles` rows of the next file; call once per file, in file order,
+    /// with all of that file's batches.
+    pub fn observe_file<'a>(
+        &mut self,
+        display: &str,
+        batches: impl IntoIterator<Item = &'a RecordBatch>,
+    ) {
+        let mut dropped = HashSet::new();
+        for batch in batches {
+            let ids = batch
+                .column_by_name("article_id")
+                .expect("article_id")
+                .as_string::<i32>();
+            let int_column = |name: &str| {
+                batch
+                    .column_by_name(name)
+                    .unwrap_or_else(|| panic!("articles.{name}"))
+                    .as_primitive::<arrow::datatypes::Int32Type>()
+                    .clone()
+            };
+            let (lines, n_claims) = (int_column("source_line"), int_column("n_claims"));
+            for row in 0..batch.num_rows() {
+                let (id, line) = (ids.value(row), lines.value(row));
+                match self.seen.get(id) {
+                    Some((first_file, first_line)) => {
+                        dropped.insert(id.to_string());
+                        self.dropped_claims += n_claims.value(row) as u64;
+                        self.diagnostics.push(Diagnostic::error(
+                            display,
+                            line as u32,
+                            "each article once per collection",
+                            format!(
+                                "a duplicate of the article at {first_file}:{first_line} \
+                                 (same collection, source, time and title)"
+                            ),
+                        ));
+                    }
+                    None => {
+                        self.seen
+                            .insert(id.to_string(), (display.to_string(), line));
+                    }
+                }
+            }
+        }
+        self.dropped.push(dropped);
+    }
+}
+
+/// Concatenates the parts, in order, into the published tables under `out_root`
+/// (staged: they replace the previous tables when committed).
+pub fn assemble(parts: &[Part], out_root: &Path) -> Result<Assembled> {
+    let mut out = Assembled::default();
+    let mut duplicates = Duplicates::default();
+    for part in parts {
+        duplicates.observe_file(&part.meta.display, &read_part(&part.dir, Table::Articles)?);
+    }
+    for &table in PER_FILE_TABLES {
+        let mut writer = TableWriter::create(table, &table.path(out_root))?;
+        for (i, part) in parts.iter().enumerate() {
+            for batch in read_part(&part.dir, table)? {
+                let batch = fill_source_file(batch, &part.meta.name)?;
+                let batch = drop_articles(batch, &duplicates.dropped[i])?;
+                writer.write(batch)?;
+            }
+        }
+        out.written.add(table, writer.finish()?);
+    }
+    out.duplicates = duplicates.diagnostics;
+    Ok(out)
+}
+
+/// Sets the `source_file` column of a part's batch to the file's name.
+fn fill_source_file(batch: RecordBatch, name: &str) -> Result<RecordBatch> {
+    let Ok(idx) = batch.schema().index_of("source_file") else {
+        return Ok(batch);
+    };
+    let mut columns = batch.columns().to_vec();
+    columns[idx] = std::sync::Arc::new(arrow::array::StringArray::from(vec![
+        name;
+        batch.num_rows()
+    ]));
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
+/// Removes the rows of dropped (duplicate) articles.
+fn drop_articles(batch: RecordBatch, dropped: &HashSet<String>) -> Result<RecordBatch> {
+    if dropped.is_empty() {
+        return Ok(batch);
+    }
+    let ids = batch
+        .column_by_name("article_id")
+        .expect("article_id")
+        .as_string::<i32>();
+    let keep: BooleanArray = (0..ids.len())
+        .map(|i| Some(!dropped.contains(ids.value(i))))
+        .collect();
+    Ok(arrow::compute::filter_record_batch(&batch, &keep)?)
 }

@@ -1,17 +1,19 @@
-//! The build as a readable list of steps: discover → normalize → write tables → derive →
-//! render. Each step logs what it did (`-v` shows durations).
+//! The build as a readable list of steps: discover → normalize → assemble → derive →
+//! manifest → commit. Each step logs what it did (`-v` shows durations).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
+use rayon::prelude::*;
 
 use crate::corpus::{self, CorpusFile};
 use crate::derive;
-use crate::diagnostics::Severity;
-use crate::fsutil;
-use crate::normalize::{self, NormalizedFile};
-use crate::tables::{Table, Written};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::fsutil::{self, Staged};
+use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
+use crate::normalize::{self, Part, PartMeta};
+use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
 
 /// Everything a build needs to know, validated by the CLI before anything runs.
@@ -23,6 +25,8 @@ pub struct BuildContext {
     pub out_dir: PathBuf,
     /// Fail on the first bad article instead of reporting and skipping it.
     pub strict: bool,
+    /// Rebuild everything even when nothing changed.
+    pub force: bool,
     pub ui: Ui,
 }
 
@@ -34,27 +38,13 @@ pub struct BuildSummary {
     pub claims: u64,
     pub skipped: usize,
     pub warnings: usize,
+    /// Files normalized by this build (the others came from the cache).
+    pub normalized_files: usize,
+    /// Nothing changed: no work was done.
+    pub up_to_date: bool,
 }
 
 impl BuildSummary {
-    fn from_files(files: &[NormalizedFile]) -> Self {
-        BuildSummary {
-            files: files.len(),
-            articles: files.iter().map(|f| f.articles.len() as u64).sum(),
-            claims: files
-                .iter()
-                .flat_map(|f| &f.articles)
-                .map(|a| a.claims.len() as u64)
-                .sum(),
-            skipped: files.iter().map(|f| f.skipped).sum(),
-            warnings: files
-                .iter()
-                .flat_map(|f| &f.diagnostics)
-                .filter(|d| d.severity == Severity::Warning)
-                .count(),
-        }
-    }
-
     pub fn line(&self) -> String {
         let mut s = format!(
             "{} article{}, {} claims, {} skipped",
@@ -79,35 +69,76 @@ impl Pipeline {
         Pipeline { ctx }
     }
 
-    /// `gazette build`: every stage, writing every output.
+    /// `gazette build`: every stage, writing every output; nothing at all when the tool,
+    /// the inputs and the outputs are as the last build left them.
     pub fn build(&self) -> Result<BuildSummary> {
         let files = self.discover()?;
-        let normalized = self.normalize(&files)?;
-        let mut written = self.write_tables(&normalized)?;
+        let cache = Cache::open(&self.ctx.out_dir)?;
+        let state = cache.load_state();
+        let inputs = self.hash_inputs(&files, &state)?;
+        if !self.ctx.force && self.up_to_date(&cache, &state, &inputs) {
+            self.ctx.ui.summary(
+                "Nothing to do: the corpus, the tool and the outputs are unchanged (--force rebuilds)",
+            );
+            return Ok(BuildSummary {
+                files: files.len(),
+                up_to_date: true,
+                ..BuildSummary::default()
+            });
+        }
+        let (parts, normalized_files) = self.normalize(&files, &inputs, &cache)?;
+        let mut summary = self.report(&parts)?;
+        summary.normalized_files = normalized_files;
+        let mut written = self.assemble(&parts, &mut summary)?;
         let derived = self.derive(&written)?;
-        let summary = BuildSummary {
-            articles: written.rows_of(Table::Articles),
-            claims: written.rows_of(Table::Claims),
-            ..BuildSummary::from_files(&normalized)
-        };
         written.extend(derived);
-        self.commit(written)?;
+        let manifest = self.manifest(&inputs, &written)?;
+        let outputs = self.commit(written, manifest)?;
+        self.save_state(&cache, &inputs, &outputs)?;
+        cache.collect_garbage(&parts.iter().map(|p| p.dir.clone()).collect::<Vec<_>>());
         self.ctx.ui.summary(format!(
             "{} → {}",
             summary.line(),
-            self.ctx
-                .out_dir
-                .join(crate::tables::Stage::Normalize.dir())
-                .display()
+            self.ctx.out_dir.join(Stage::Normalize.dir()).display()
         ));
         Ok(summary)
     }
 
-    /// `gazette check`: parse and validate, write nothing. Fails when any article is bad.
+    /// `gazette check`: parse and validate the corpus, write nothing. Fails when any
+    /// article is bad.
     pub fn check(&self) -> Result<BuildSummary> {
         let files = self.discover()?;
-        let normalized = self.normalize(&files)?;
-        let summary = BuildSummary::from_files(&normalized);
+        let t = Instant::now();
+        let checked = files
+            .par_iter()
+            .map(|f| {
+                let mut articles = Vec::new();
+                let meta = normalize::process_file(f, &self.display(f), |mut tables| {
+                    articles.push(tables.swap_remove(0));
+                    Ok(())
+                })?;
+                Ok((meta, articles))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.ctx
+            .ui
+            .step(format!("Checked {} file(s)", checked.len()), t);
+        let mut duplicates = normalize::Duplicates::default();
+        for (meta, articles) in &checked {
+            duplicates.observe_file(&meta.display, articles);
+        }
+        let parts: Vec<Part> = checked
+            .into_iter()
+            .map(|(meta, _)| Part {
+                meta,
+                dir: PathBuf::new(),
+            })
+            .collect();
+        let mut summary = self.report(&parts)?;
+        self.report_diagnostics(&duplicates.diagnostics)?;
+        summary.skipped += duplicates.diagnostics.len();
+        summary.articles -= duplicates.diagnostics.len() as u64;
+        summary.claims -= duplicates.dropped_claims;
         self.ctx
             .ui
             .summary(format!("{} (checked, nothing written)", summary.line()));
@@ -117,12 +148,38 @@ impl Pipeline {
         Ok(summary)
     }
 
+    /// `gazette derive`: recompute the derived datasets from the published tables.
+    pub fn derive_only(&self) -> Result<()> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let derived = derive::run(|table| table.path(out), out, &self.ctx.ui)?;
+        let (n, rows) = (
+            derived.rows.len(),
+            derived.rows.iter().map(|(_, n)| n).sum::<u64>(),
+        );
+        fsutil::commit_all(derived.files)?;
+        self.ctx.ui.step("Derived datasets", t);
+        self.ctx.ui.summary(format!(
+            "{n} derived dataset(s), {rows} rows → {}",
+            out.join(Stage::Derive.dir()).display()
+        ));
+        Ok(())
+    }
+
+    fn display(&self, f: &CorpusFile) -> String {
+        self.ctx
+            .corpus_dir
+            .join(&f.name)
+            .to_string_lossy()
+            .into_owned()
+    }
+
     fn discover(&self) -> Result<Vec<CorpusFile>> {
         let t = Instant::now();
         let files = corpus::discover(&self.ctx.corpus_dir)?;
         if files.is_empty() {
             bail!(
-                "No corpus files in '{}': put exported collections (.txt) there or pass --corpus DIR",
+                "No corpus files in '{}': put exported collections there or pass --corpus DIR",
                 self.ctx.corpus_dir.display()
             );
         }
@@ -132,30 +189,121 @@ impl Pipeline {
         Ok(files)
     }
 
-    /// Parses every file and reports its diagnostics; with `--strict`, the first error
-    /// stops the build before anything is written.
-    fn normalize(&self, files: &[CorpusFile]) -> Result<Vec<NormalizedFile>> {
+    fn hash_inputs(&self, files: &[CorpusFile], state: &State) -> Result<Vec<(FileRecord, Stat)>> {
         let t = Instant::now();
-        let mut normalized = normalize::normalize_corpus(files, &self.ctx.corpus_dir)?;
-        normalize::drop_duplicates(&mut normalized);
-        for d in normalized.iter().flat_map(|f| &f.diagnostics) {
+        let inputs = manifest::hash_inputs(files, state)?;
+        self.ctx.ui.step("Fingerprinted the corpus", t);
+        Ok(inputs)
+    }
+
+    /// Options that change what a build writes.
+    fn options_key(&self) -> String {
+        format!("corpus={}", self.ctx.corpus_dir.display())
+    }
+
+    /// Whether the last build on this machine used the same tool, options and inputs,
+    /// and its outputs are still as it left them.
+    fn up_to_date(&self, cache: &Cache, state: &State, inputs: &[(FileRecord, Stat)]) -> bool {
+        let same_inputs = state.inputs.len() == inputs.len()
+            && inputs.iter().all(|(r, _)| {
+                state
+                    .inputs
+                    .get(&r.path)
+                    .is_some_and(|(_, sha)| *sha == r.sha256)
+            });
+        let outputs_intact = !state.outputs.is_empty()
+            && state
+                .outputs
+                .iter()
+                .all(|(path, stat)| Stat::of(&self.ctx.out_dir.join(path)) == Some(*stat));
+        state.tool_id == cache.tool_id
+            && state.options == self.options_key()
+            && same_inputs
+            && outputs_intact
+    }
+
+    /// Normalizes every file whose part is not in the cache, in parallel. Returns the
+    /// parts in file order and how many files were normalized.
+    fn normalize(
+        &self,
+        files: &[CorpusFile],
+        inputs: &[(FileRecord, Stat)],
+        cache: &Cache,
+    ) -> Result<(Vec<Part>, usize)> {
+        let t = Instant::now();
+        let total: u64 = inputs.iter().map(|(r, _)| r.bytes).sum();
+        let bar = self.ctx.ui.progress(total, "normalizing");
+        let results: Vec<(Part, bool)> = files
+            .par_iter()
+            .zip(inputs)
+            .map(|(f, (record, _))| -> Result<(Part, bool)> {
+                let display = self.display(f);
+                let key =
+                    crate::ids::stable_id(&[&cache.tool_id, &f.name, &display, &record.sha256]);
+                let dir = cache.part_dir(&key);
+                let cached = (!self.ctx.force)
+                    .then(|| normalize::load_part(&dir))
+                    .flatten();
+                let (meta, fresh) = match cached {
+                    Some(meta) => (meta, false),
+                    None => (normalize::normalize_file(f, &display, &dir)?, true),
+                };
+                bar.inc(record.bytes);
+                Ok((Part { meta, dir }, fresh))
+            })
+            .collect::<Result<_>>()?;
+        bar.finish_and_clear();
+        let fresh = results.iter().filter(|(_, fresh)| *fresh).count();
+        let parts: Vec<Part> = results.into_iter().map(|(p, _)| p).collect();
+        let articles: u64 = parts.iter().map(|p| p.meta.articles).sum();
+        self.ctx.ui.step(
+            format!(
+                "Normalized {articles} articles ({fresh} of {} file(s) re-read, the rest cached)",
+                parts.len()
+            ),
+            t,
+        );
+        Ok((parts, fresh))
+    }
+
+    /// Prints every diagnostic of the parts, in file and line order; with `--strict`,
+    /// the first error stops the build before anything is written.
+    fn report(&self, parts: &[Part]) -> Result<BuildSummary> {
+        let metas: Vec<&PartMeta> = parts.iter().map(|p| &p.meta).collect();
+        self.report_diagnostics(metas.iter().flat_map(|m| &m.diagnostics))?;
+        Ok(BuildSummary {
+            files: parts.len(),
+            articles: metas.iter().map(|m| m.articles).sum(),
+            claims: metas.iter().map(|m| m.claims).sum(),
+            skipped: metas.iter().map(|m| m.skipped).sum(),
+            warnings: metas
+                .iter()
+                .flat_map(|m| &m.diagnostics)
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
+            ..BuildSummary::default()
+        })
+    }
+
+    fn report_diagnostics<'a>(&self, ds: impl IntoIterator<Item = &'a Diagnostic>) -> Result<()> {
+        for d in ds {
             if self.ctx.strict && d.severity == Severity::Error {
                 bail!("{d}\n(--strict: the build stops at the first bad article)");
             }
             self.ctx.ui.diagnostic(d);
         }
-        let articles: usize = normalized.iter().map(|f| f.articles.len()).sum();
-        self.ctx
-            .ui
-            .step(format!("Normalized {articles} articles"), t);
-        Ok(normalized)
+        Ok(())
     }
 
-    fn write_tables(&self, normalized: &[NormalizedFile]) -> Result<Written> {
+    fn assemble(&self, parts: &[Part], summary: &mut BuildSummary) -> Result<Written> {
         let t = Instant::now();
-        let out = normalize::write_tables(normalized, &self.ctx.out_dir)?;
-        self.ctx.ui.step("Wrote the normalized tables", t);
-        Ok(out)
+        let assembled = normalize::assemble(parts, &self.ctx.out_dir)?;
+        self.report_diagnostics(&assembled.duplicates)?;
+        summary.skipped += assembled.duplicates.len();
+        summary.articles = assembled.written.rows_of(Table::Articles);
+        summary.claims = assembled.written.rows_of(Table::Claims);
+        self.ctx.ui.step("Assembled the normalized tables", t);
+        Ok(assembled.written)
     }
 
     /// Computes the derived datasets from the staged normalized tables.
@@ -178,31 +326,63 @@ impl Pipeline {
         Ok(derived)
     }
 
-    /// `gazette derive`: recompute the derived datasets from the published tables.
-    pub fn derive_only(&self) -> Result<()> {
-        let t = Instant::now();
+    /// The published manifest of this build, staged like the other outputs.
+    fn manifest(&self, inputs: &[(FileRecord, Stat)], written: &Written) -> Result<Staged> {
         let out = &self.ctx.out_dir;
-        let derived = derive::run(|table| table.path(out), out, &self.ctx.ui)?;
-        let (n, rows) = (
-            derived.rows.len(),
-            derived.rows.iter().map(|(_, n)| n).sum::<u64>(),
-        );
-        self.commit(derived)?;
-        self.ctx.ui.step("Derived datasets", t);
-        self.ctx.ui.summary(format!(
-            "{n} derived dataset(s), {rows} rows → {}",
-            out.join(crate::tables::Stage::Derive.dir()).display()
-        ));
-        Ok(())
+        let mut outputs = written
+            .files
+            .iter()
+            .map(|s| {
+                let mut r = manifest::record_output(out, s.path())?;
+                r.path = manifest::rel(out, s.target());
+                Ok(r)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        outputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let m = Manifest {
+            tool: format!("gazette {}", env!("CARGO_PKG_VERSION")),
+            reference_data: manifest::REFERENCE_HASH.to_string(),
+            inputs: inputs.iter().map(|(r, _)| r.clone()).collect(),
+            outputs,
+        };
+        let mut f = fsutil::AtomicFile::create(&out.join(manifest::MANIFEST_PATH))?;
+        std::io::Write::write_all(&mut f, &m.to_json())?;
+        f.finish()
     }
 
     /// Moves every staged output into place: until here, a failure leaves all previous
-    /// outputs untouched.
-    fn commit(&self, written: Written) -> Result<()> {
+    /// outputs untouched. Returns the committed paths.
+    fn commit(&self, written: Written, manifest: Staged) -> Result<Vec<PathBuf>> {
         let t = Instant::now();
-        let n = written.files.len();
-        fsutil::commit_all(written.files)?;
-        self.ctx.ui.step(format!("Committed {n} output file(s)"), t);
-        Ok(())
+        let mut files = written.files;
+        files.push(manifest);
+        let paths: Vec<PathBuf> = files.iter().map(|s| s.target().to_path_buf()).collect();
+        fsutil::commit_all(files)?;
+        self.ctx
+            .ui
+            .step(format!("Committed {} output file(s)", paths.len()), t);
+        Ok(paths)
+    }
+
+    fn save_state(
+        &self,
+        cache: &Cache,
+        inputs: &[(FileRecord, Stat)],
+        outputs: &[PathBuf],
+    ) -> Result<()> {
+        let out = &self.ctx.out_dir;
+        let state = State {
+            tool_id: cache.tool_id.clone(),
+            options: self.options_key(),
+            inputs: inputs
+                .iter()
+                .map(|(r, s)| (r.path.clone(), (*s, r.sha256.clone())))
+                .collect(),
+            outputs: outputs
+                .iter()
+                .filter_map(|p| Some((manifest::rel(out, p), Stat::of(p)?)))
+                .collect(),
+        };
+        cache.save_state(&state)
     }
 }

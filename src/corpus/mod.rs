@@ -111,10 +111,10 @@ const HEADER_CHROME: &[&str] = &["icon", "Search documents"];
 
 /// Splits raw bytes into non-blank lines: strips a UTF-8 BOM, `\r` before `\n`, and
 /// surrounding whitespace; keeps each line's number and any UTF-8 error.
-fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
+fn split_lines(bytes: &[u8], first_line: u32) -> Vec<Line<'_>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut lines: Vec<Line<'_>> = Vec::new();
-    let mut no = 0u32;
+    let mut no = first_line - 1;
     let mut pending_blank = false;
     let mut rest = bytes;
     while !rest.is_empty() {
@@ -170,7 +170,14 @@ fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
 
 /// Parses one collection file. Never fails: every problem becomes a diagnostic.
 pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
-    let lines = split_lines(bytes);
+    parse_chunk(name, bytes, 1, true)
+}
+
+/// Parses a piece of a collection file that starts at line `first_line` (see
+/// [`chunk_ranges`]); only the file's first chunk holds the header (`with_header`), and
+/// only its result has a topic.
+pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool) -> ParsedFile {
+    let lines = split_lines(bytes, first_line);
     let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
     let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
     let mut out = ParsedFile {
@@ -188,15 +195,19 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
         Some(&s) => s,
         None => lines.len(),
     };
-    let mut cursor = read_header(name, &lines[..first_title], &mut out);
-    if lines.is_empty() {
+    let mut cursor = if with_header {
+        read_header(name, &lines[..first_title], &mut out)
+    } else {
+        0
+    };
+    if lines.is_empty() && with_header {
         out.diagnostics.push(Diagnostic::error(
             name,
             1,
             "an exported collection (header, then title, source line and summary per article)",
             "an empty file",
         ));
-    } else if sources.is_empty() {
+    } else if sources.is_empty() && !lines.is_empty() {
         let at = lines.get(cursor).unwrap_or(&lines[lines.len() - 1]);
         out.diagnostics.push(Diagnostic::error(
             name,
@@ -391,4 +402,67 @@ fn read_article(
         title_line: title.no,
         summary_line: summary.no,
     })
+}
+
+/// A piece of a corpus file: a byte range that starts at an article's title line (or at
+/// the start of the file) and the line number it starts at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub range: std::ops::Range<usize>,
+    pub first_line: u32,
+}
+
+/// Splits a file into chunks of about `target` bytes that can be parsed independently
+/// and in parallel with the same result as parsing the whole file: every cut is placed
+/// before the title of a well-formed article whose predecessor is complete (source line,
+/// summary, title, source line), so no article and no diagnostic straddles a cut.
+pub fn chunk_ranges(bytes: &[u8], target: usize) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut line = 1u32;
+    while bytes.len() - start > target {
+        let Some(cut) = find_cut(bytes, start + target) else {
+            break;
+        };
+        chunks.push(Chunk {
+            range: start..cut,
+            first_line: line,
+        });
+        line += memchr::memchr_iter(b'\n', &bytes[start..cut]).count() as u32;
+        start = cut;
+    }
+    chunks.push(Chunk {
+        range: start..bytes.len(),
+        first_line: line,
+    });
+    chunks
+}
+
+/// The start of a title line at or after `from` that follows a complete article.
+fn find_cut(bytes: &[u8], from: usize) -> Option<usize> {
+    // Start at the first line beginning at or after `from`.
+    let mut pos = match memchr::memrchr(b'\n', &bytes[..from]) {
+        Some(nl) if nl + 1 == from => from,
+        _ => from + memchr::memchr(b'\n', &bytes[from..])? + 1,
+    };
+    // The last four non-blank lines: (start offset, is a source line).
+    let mut recent: [(usize, bool); 4] = [(0, false); 4];
+    let mut seen = 0usize;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let raw = &bytes[pos..end];
+        let text = String::from_utf8_lossy(raw);
+        if !text.trim().is_empty() {
+            let is_source = !matches!(classify(text.trim()), Classified::Other);
+            recent.rotate_left(1);
+            recent[3] = (pos, is_source);
+            seen += 1;
+            // previous source line, its summary, a title, then a source line.
+            if seen >= 4 && recent[0].1 && !recent[1].1 && !recent[2].1 && recent[3].1 {
+                return Some(recent[2].0);
+            }
+        }
+        pos = end + 1;
+    }
+    None
 }

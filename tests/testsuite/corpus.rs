@@ -477,3 +477,56 @@ proptest! {
         }
     }
 }
+
+/// Articles, good and bad, to assemble corpora from.
+fn article_pool() -> Vec<String> {
+    let shipped = std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    let lines: Vec<&str> = shipped.lines().collect();
+    let mut pool: Vec<String> = lines[4..].chunks(3).map(|a| a.join("\n") + "\n").collect();
+    pool.extend([
+        "标题乙\nCore Points - The source line is missing [1].\n".to_string(),
+        "标题乙\nSou Hu Cai Jing· 2025-13-01 10:00\nCore Points - The month is 13 [1].\n".to_string(),
+        "标题乙\nSou Hu Cai Jing· 2025-10-25 10:00\n\n".to_string(),
+        "标题乙\nSou Hu Cai Jing· 2025-10-25 10:00\nno structure here\n".to_string(),
+        "\n\n".to_string(),
+    ]);
+    pool
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Cutting a file into chunks and parsing them separately gives exactly what parsing
+    /// the whole file gives: same articles, same diagnostics, same line numbers.
+    #[test]
+    fn chunked_parsing_equals_whole_file_parsing(
+        picks in proptest::collection::vec(0usize..13, 1..40),
+        target in 1usize..6000,
+    ) {
+        let pool = article_pool();
+        let mut text = "Workflow\n主题\nicon\nSearch documents\n".to_string();
+        for p in picks {
+            text.push_str(&pool[p % pool.len()]);
+        }
+        let bytes = text.as_bytes();
+        let whole = corpus::parse_file("c.txt", bytes);
+        let chunks = corpus::chunk_ranges(bytes, target);
+        prop_assert_eq!(chunks.first().map(|c| c.range.start), Some(0));
+        prop_assert_eq!(chunks.last().map(|c| c.range.end), Some(bytes.len()));
+        let mut articles = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut skipped = 0;
+        for (i, c) in chunks.iter().enumerate() {
+            let p = corpus::parse_chunk("c.txt", &bytes[c.range.clone()], c.first_line, i == 0);
+            if i == 0 {
+                prop_assert_eq!(&p.topic, &whole.topic);
+            }
+            articles.extend(p.articles);
+            diagnostics.extend(p.diagnostics);
+            skipped += p.skipped;
+        }
+        prop_assert_eq!(articles, whole.articles);
+        prop_assert_eq!(diagnostics, whole.diagnostics);
+        prop_assert_eq!(skipped, whole.skipped);
+    }
+}

@@ -4,6 +4,7 @@
 mod cli;
 mod corpus;
 mod derive;
+mod incremental;
 mod readme;
 mod support;
 mod tables;

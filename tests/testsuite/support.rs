@@ -68,7 +68,8 @@ pub fn read_table(path: &Path) -> RecordBatch {
     arrow::compute::concat_batches(&schema, &batches).unwrap()
 }
 
-/// Every file under `dir`, relative path → bytes.
+/// Every file under `dir`, relative path → bytes; dotfiles and dot-directories (the
+/// build cache) are left out.
 pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -76,6 +77,11 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         };
         for e in entries {
             let p = e.unwrap().path();
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                continue;
+            }
             if p.is_dir() {
                 walk(base, &p, out);
             } else {

@@ -1,0 +1,197 @@
+//! What a build read and produced, for incremental builds.
+//!
+//! Two records:
+//! - `data/manifest.json` (published, committed): the tool version, every input file with
+//!   its size and SHA-256, and every output with its size and SHA-256. Deterministic: no
+//!   times, no machine paths, so it reproduces like the data.
+//! - `data/.cache/state.json` (local, not committed): what this machine needs to decide
+//!   quickly that nothing changed — the identity of the gazette binary that built, and
+//!   the size and modification time of every input and output it saw.
+//!
+//! A build is skipped when the tool, the options, every input and every output are as the
+//! state recorded them. File contents are hashed only when their size or time changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::CorpusFile;
+use crate::fsutil;
+
+pub const MANIFEST_PATH: &str = "data/manifest.json";
+pub const CACHE_DIR: &str = "data/.cache";
+const STATE_FILE: &str = "state.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// The published manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool: String,
+    /// SHA-256 over the reference data (gazetteer, exchange rates…) the tool embeds.
+    pub reference_data: String,
+    /// Corpus files, by name relative to the corpus directory.
+    pub inputs: Vec<FileRecord>,
+    /// Outputs, by path relative to the output root.
+    pub outputs: Vec<FileRecord>,
+}
+
+impl Manifest {
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("manifest serializes");
+        v.push(b'\n');
+        v
+    }
+}
+
+/// Size and modification time: a cheap stand-in for the content while both are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stat {
+    pub bytes: u64,
+    pub mtime_ns: u128,
+}
+
+impl Stat {
+    pub fn of(path: &Path) -> Option<Stat> {
+        let m = std::fs::metadata(path).ok()?;
+        let mtime_ns = m
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stat {
+            bytes: m.len(),
+            mtime_ns,
+        })
+    }
+}
+
+/// The local record of the last build (see module docs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub tool_id: String,
+    /// Options that change the outputs (corpus directory, templates…), as given.
+    pub options: String,
+    /// Corpus file name → its stat and hash when last read.
+    pub inputs: BTreeMap<String, (Stat, String)>,
+    /// Output path → its stat when written.
+    pub outputs: BTreeMap<String, Stat>,
+}
+
+/// The build cache under an output root.
+pub struct Cache {
+    pub dir: PathBuf,
+    pub tool_id: String,
+}
+
+impl Cache {
+    pub fn open(out_root: &Path) -> Result<Cache> {
+        let dir = out_root.join(CACHE_DIR);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("Failed to create the build cache '{}'", dir.display()))?;
+        Ok(Cache {
+            dir,
+            tool_id: tool_id(),
+        })
+    }
+
+    pub fn load_state(&self) -> State {
+        std::fs::read(self.dir.join(STATE_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save_state(&self, state: &State) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(state)?;
+        fsutil::write_atomic(&self.dir.join(STATE_FILE), &bytes)
+    }
+
+    /// Directory of one file's normalized parts.
+    pub fn part_dir(&self, key: &str) -> PathBuf {
+        self.dir.join("normalize").join(key)
+    }
+
+    /// Removes cached parts that the current build did not use.
+    pub fn collect_garbage(&self, used: &[PathBuf]) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("normalize")) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if !used.contains(&e.path()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Identifies the tool: its version and a fingerprint of the sources that determine its
+/// output (code, templates, reference data, locked dependency versions; see `build.rs`),
+/// so that results of another tool are never reused.
+pub fn tool_id() -> String {
+    format!(
+        "gazette {} {}",
+        env!("CARGO_PKG_VERSION"),
+        &env!("GAZETTE_SOURCE_HASH")[..16]
+    )
+}
+
+/// SHA-256 over the reference data (`data/reference/`) the tool was built with.
+pub const REFERENCE_HASH: &str = env!("GAZETTE_REFERENCE_HASH");
+
+/// SHA-256 of every corpus file, reusing the state's hash where size and time match.
+pub fn hash_inputs(files: &[CorpusFile], state: &State) -> Result<Vec<(FileRecord, Stat)>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| {
+            let stat = Stat::of(&f.path)
+                .with_context(|| format!("Failed to read '{}'", f.path.display()))?;
+            let sha256 = match state.inputs.get(&f.name) {
+                Some((s, h)) if *s == stat => h.clone(),
+                _ => {
+                    let bytes = std::fs::read(&f.path)
+                        .with_context(|| format!("Failed to read '{}'", f.path.display()))?;
+                    crate::ids::sha256_hex(&bytes)
+                }
+            };
+            Ok((
+                FileRecord {
+                    path: f.name.clone(),
+                    bytes: stat.bytes,
+                    sha256,
+                },
+                stat,
+            ))
+        })
+        .collect()
+}
+
+/// A record of a written output file.
+pub fn record_output(out_root: &Path, path: &Path) -> Result<FileRecord> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("Failed to read '{}'", path.display()))?;
+    Ok(FileRecord {
+        path: rel(out_root, path),
+        bytes: bytes.len() as u64,
+        sha256: crate::ids::sha256_hex(&bytes),
+    })
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn rel(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}

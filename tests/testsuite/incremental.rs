@@ -1,0 +1,82 @@
+//! Incremental builds: an unchanged build does nothing, a changed file re-reads only
+//! itself, and the result is always what a clean full build gives.
+
+use std::path::Path;
+
+use crate::support::*;
+
+fn build_verbose(corpus: &Path, out: &Path, extra: &[&str]) -> String {
+    let o = gazette()
+        .args(["build", "-v", "--corpus"])
+        .arg(corpus)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// A corpus of two files: the shipped one and the format-variants fixture.
+fn two_file_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        shipped_corpus().join("de-china-supply-chain.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("corpus/variants/lf/collection.txt"),
+        dir.path().join("b.txt"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn unchanged_build_does_nothing_and_says_so() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    let first = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(first.contains("(2 of 2 file(s) re-read"), "{first}");
+    let before = files_under(out.path());
+    let second = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(second.contains("Nothing to do"), "{second}");
+    assert!(!second.contains("Normalized"), "{second}");
+    assert_eq!(files_under(out.path()), before);
+}
+
+#[test]
+fn changed_file_renormalizes_only_itself_and_matches_a_clean_build() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    // Change one file: drop its last article.
+    let b = corpus.path().join("b.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    let kept: Vec<&str> = text.lines().collect();
+    std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(log.contains("(1 of 2 file(s) re-read"), "{log}");
+
+    let clean = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), clean.path(), &[]);
+    assert_eq!(files_under(out.path()), files_under(clean.path()));
+}
+
+#[test]
+fn deleted_output_or_force_rebuilds() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    let before = files_under(out.path());
+    std::fs::remove_file(out.path().join("data/tables/claims.parquet")).unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(!log.contains("Nothing to do"), "{log}");
+    assert_eq!(files_under(out.path()), before);
+    let log = build_verbose(corpus.path(), out.path(), &["--force"]);
+    assert!(log.contains("(2 of 2 file(s) re-read"), "{log}");
+    assert!(!log.contains("Nothing to do"), "{log}");
+    assert_eq!(files_under(out.path()), before);
+}
