@@ -14,6 +14,8 @@ pub mod ids;
 pub mod manifest;
 pub mod normalize;
 pub mod pipeline;
+pub mod quality;
+pub mod synth;
 pub mod tables;
 pub mod text;
 pub mod ui;

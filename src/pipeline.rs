@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::fsutil::{self, Staged};
 use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
 use crate::normalize::{self, Part, PartMeta};
+use crate::quality;
 use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
 
@@ -92,6 +93,8 @@ impl Pipeline {
         let mut written = self.assemble(&parts, &mut summary)?;
         let derived = self.derive(&written)?;
         written.extend(derived);
+        let quality = self.data_tests(&written)?;
+        written.files.push(quality);
         let manifest = self.manifest(&inputs, &written)?;
         let outputs = self.commit(written, manifest)?;
         self.save_state(&cache, &inputs, &outputs)?;
@@ -145,6 +148,7 @@ impl Pipeline {
         if summary.skipped > 0 {
             bail!("{} bad article(s) in the corpus", summary.skipped);
         }
+        self.check_tables()?;
         Ok(summary)
     }
 
@@ -310,20 +314,57 @@ impl Pipeline {
     fn derive(&self, normalized: &Written) -> Result<Written> {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
-        let input = |table: Table| {
-            let target = table.path(out);
-            normalized
-                .files
-                .iter()
-                .find(|s| s.target() == target)
-                .map(|s| s.path().to_path_buf())
-                .unwrap_or(target)
-        };
-        let derived = derive::run(input, out, &self.ctx.ui)?;
+        let derived = derive::run(|table| normalized.read_path(table, out), out, &self.ctx.ui)?;
         self.ctx
             .ui
             .step(format!("Derived {} dataset(s)", derived.rows.len()), t);
         Ok(derived)
+    }
+
+    /// Runs the data tests on the staged tables: a failure stops the build before anything
+    /// is published. The report is staged as `data/quality.json`.
+    fn data_tests(&self, written: &Written) -> Result<Staged> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let report = quality::run(|table| written.read_path(table, out))?;
+        self.ctx
+            .ui
+            .step(format!("Ran {} data tests", report.results.len()), t);
+        if !report.is_ok() {
+            bail!(
+                "{} data test failure(s); nothing was published:\n{}",
+                report.n_failures(),
+                report.failure_table()
+            );
+        }
+        let mut f = fsutil::AtomicFile::create(&out.join(quality::REPORT_PATH))?;
+        std::io::Write::write_all(&mut f, &report.to_json())?;
+        f.finish()
+    }
+
+    /// `gazette check` on the built tables: the data tests alone.
+    fn check_tables(&self) -> Result<()> {
+        let out = &self.ctx.out_dir;
+        if !Table::Articles.path(out).exists() {
+            self.ctx.ui.summary(format!(
+                "No built tables under '{}': data tests skipped (run gazette build)",
+                out.display()
+            ));
+            return Ok(());
+        }
+        let report = quality::run(|table| table.path(out))?;
+        let checks = report.results.len();
+        if !report.is_ok() {
+            bail!(
+                "{} of the data tests' rows fail:\n{}",
+                report.n_failures(),
+                report.failure_table()
+            );
+        }
+        self.ctx
+            .ui
+            .summary(format!("{checks} data tests passed on the built tables"));
+        Ok(())
     }
 
     /// The published manifest of this build, staged like the other outputs.

@@ -216,14 +216,17 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Appends a batch that already has the table's schema.
+    /// Appends a batch whose fields are the table's (schema-level metadata is replaced
+    /// by the registry's).
     pub fn write(&mut self, batch: RecordBatch) -> Result<()> {
+        let schema = self.table.schema();
         ensure!(
-            batch.schema() == self.table.schema(),
-            "Batch for '{}' does not have the registry schema:\n{:#?}",
+            batch.schema().fields() == schema.fields(),
+            "Batch for '{}' does not have the registry's columns:\n{:#?}",
             self.table.name(),
-            batch.schema()
+            batch.schema().fields()
         );
+        let batch = batch.with_schema(schema)?;
         self.pending_rows += batch.num_rows();
         self.pending.push(batch);
         while self.pending_rows >= BATCH_ROWS {
@@ -271,15 +274,18 @@ pub fn write_batches(table: Table, path: &Path, batches: &[RecordBatch]) -> Resu
 /// Reads a Parquet file into record batches.
 pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?
-        .with_batch_size(BATCH_ROWS)
-        .build()?;
-    let schema = arrow::array::RecordBatchReader::schema(&reader);
+        .with_batch_size(BATCH_ROWS);
+    let schema = Arc::clone(builder.schema());
+    let reader = builder.build()?;
     let batches = reader
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("Failed to read '{}'", path.display()))?;
-    if batches.iter().any(|b| b.schema() != schema) {
+    if batches
+        .iter()
+        .any(|b| b.schema().fields() != schema.fields())
+    {
         bail!("'{}' has batches of different schemas", path.display());
     }
     Ok((schema, batches))

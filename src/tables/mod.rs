@@ -39,6 +39,17 @@ impl Written {
             .map_or(0, |(_, n)| *n)
     }
 
+    /// Where `table` can be read now: its staged file if this build wrote it, else the
+    /// published one under `out_root`.
+    pub fn read_path(&self, table: Table, out_root: &Path) -> PathBuf {
+        let target = table.path(out_root);
+        self.files
+            .iter()
+            .find(|s| s.target() == target)
+            .map(|s| s.path().to_path_buf())
+            .unwrap_or(target)
+    }
+
     pub fn extend(&mut self, other: Written) {
         self.files.extend(other.files);
         self.rows.extend(other.rows);

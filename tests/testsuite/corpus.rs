@@ -480,12 +480,14 @@ proptest! {
 
 /// Articles, good and bad, to assemble corpora from.
 fn article_pool() -> Vec<String> {
-    let shipped = std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    let shipped =
+        std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
     let lines: Vec<&str> = shipped.lines().collect();
     let mut pool: Vec<String> = lines[4..].chunks(3).map(|a| a.join("\n") + "\n").collect();
     pool.extend([
         "标题乙\nCore Points - The source line is missing [1].\n".to_string(),
-        "标题乙\nSou Hu Cai Jing· 2025-13-01 10:00\nCore Points - The month is 13 [1].\n".to_string(),
+        "标题乙\nSou Hu Cai Jing· 2025-13-01 10:00\nCore Points - The month is 13 [1].\n"
+            .to_string(),
         "标题乙\nSou Hu Cai Jing· 2025-10-25 10:00\n\n".to_string(),
         "标题乙\nSou Hu Cai Jing· 2025-10-25 10:00\nno structure here\n".to_string(),
         "\n\n".to_string(),

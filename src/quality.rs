@@ -1,0 +1,537 @@
+//! Data tests: the checks declared next to every table's schema, run on the built tables.
+//!
+//! From each [`TableSpec`]: the primary key is unique and not null, non-nullable columns
+//! hold no nulls, foreign keys resolve, and every declared [`Check`] holds (ranges,
+//! finite numbers, ordered pairs, known values, spans inside their text). Tables are read
+//! batch by batch, and keys that are gazette's 16-hex-digit ids are held as 64-bit
+//! integers, so checking a million-article corpus stays within memory.
+//!
+//! The report reads like Frictionless' validation report: one line per failure with
+//! check, table, row, column and value; `gazette build` refuses to publish tables that
+//! fail, and the results are published as `data/quality.json` for the site.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde::Serialize;
+
+use crate::tables::{BATCH_ROWS, Check, Table, TableSpec};
+
+/// Where the report of the last build is published.
+pub const REPORT_PATH: &str = "data/quality.json";
+
+/// At most this many failures are listed per check (all are counted).
+const MAX_LISTED: usize = 20;
+
+/// One row that fails a check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub check: String,
+    pub table: String,
+    /// 1-based row number in the table.
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// The outcome of one check on one table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub check: String,
+    pub table: String,
+    pub column: String,
+    pub description: String,
+    pub rows: u64,
+    pub failures: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub results: Vec<CheckResult>,
+    /// The first failures of each check.
+    pub failures: Vec<Failure>,
+}
+
+impl Report {
+    pub fn n_failures(&self) -> u64 {
+        self.results.iter().map(|r| r.failures).sum()
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.n_failures() == 0
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("report serializes");
+        v.push(b'\n');
+        v
+    }
+
+    /// The failures as an aligned text table, for the terminal.
+    pub fn failure_table(&self) -> String {
+        let mut rows = vec![[
+            "check".to_string(),
+            "table".to_string(),
+            "row".to_string(),
+            "column".to_string(),
+            "value".to_string(),
+            "message".to_string(),
+        ]];
+        for f in &self.failures {
+            rows.push([
+                f.check.clone(),
+                f.table.clone(),
+                f.row.to_string(),
+                f.column.clone(),
+                crate::diagnostics::excerpt(&f.value, 40),
+                f.message.clone(),
+            ]);
+        }
+        let widths: Vec<usize> = (0..6)
+            .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for r in rows {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Streams a Parquet table batch by batch.
+fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
+    let f = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?
+        .with_batch_size(BATCH_ROWS)
+        .build()?;
+    let path = path.to_path_buf();
+    Ok(reader.map(move |b| b.with_context(|| format!("Failed to read '{}'", path.display()))))
+}
+
+/// A set of key values: 16-hex-digit ids as integers, anything else as strings.
+#[derive(Default)]
+struct KeySet {
+    ids: HashSet<u64>,
+    strings: HashSet<String>,
+}
+
+fn as_id(s: &str) -> Option<u64> {
+    (s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    .then(|| u64::from_str_radix(s, 16).ok())?
+}
+
+impl KeySet {
+    /// Inserts; false when already present.
+    fn insert(&mut self, s: &str) -> bool {
+        match as_id(s) {
+            Some(id) => self.ids.insert(id),
+            None => self.strings.insert(s.to_string()),
+        }
+    }
+    fn contains(&self, s: &str) -> bool {
+        match as_id(s) {
+            Some(id) => self.ids.contains(&id),
+            None => self.strings.contains(s),
+        }
+    }
+}
+
+/// The value of one cell as text (for keys and the report).
+fn cell(array: &ArrayRef, row: usize) -> String {
+    if array.is_null(row) {
+        return String::new();
+    }
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().value(row).to_string(),
+        _ => {
+            let opts = arrow::util::display::FormatOptions::default();
+            arrow::util::display::ArrayFormatter::try_new(array.as_ref(), &opts)
+                .map(|f| f.value(row).to_string())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// A number from an integer, float or timestamp column.
+fn number(array: &ArrayRef, row: usize) -> Option<f64> {
+    if array.is_null(row) {
+        return None;
+    }
+    Some(match array.data_type() {
+        DataType::Int32 => array.as_primitive::<Int32Type>().value(row) as f64,
+        DataType::Int64 => array.as_primitive::<Int64Type>().value(row) as f64,
+        DataType::Float64 => array.as_primitive::<Float64Type>().value(row),
+        DataType::Timestamp(_, _) => {
+            array.as_primitive::<TimestampMicrosecondType>().value(row) as f64
+        }
+        _ => return None,
+    })
+}
+
+/// Accumulates results and failures of the checks of one table.
+struct Tally<'a> {
+    table: &'a str,
+    results: BTreeMap<(String, String), CheckResult>,
+    order: Vec<(String, String)>,
+    failures: Vec<Failure>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(table: &'a str) -> Self {
+        Tally {
+            table,
+            results: BTreeMap::new(),
+            order: Vec::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    fn declare(&mut self, check: &str, column: &str, description: String) {
+        let key = (check.to_string(), column.to_string());
+        if !self.results.contains_key(&key) {
+            self.order.push(key.clone());
+            self.results.insert(
+                key,
+                CheckResult {
+                    check: check.to_string(),
+                    table: self.table.to_string(),
+                    column: column.to_string(),
+                    description,
+                    rows: 0,
+                    failures: 0,
+                },
+            );
+        }
+    }
+
+    fn rows(&mut self, check: &str, column: &str, n: u64) {
+        if let Some(r) = self
+            .results
+            .get_mut(&(check.to_string(), column.to_string()))
+        {
+            r.rows += n;
+        }
+    }
+
+    fn fail(&mut self, check: &str, column: &str, row: u64, value: String, message: String) {
+        let r = self
+            .results
+            .get_mut(&(check.to_string(), column.to_string()))
+            .expect("declared check");
+        r.failures += 1;
+        if r.failures as usize <= MAX_LISTED {
+            self.failures.push(Failure {
+                check: check.to_string(),
+                table: self.table.to_string(),
+                row,
+                column: column.to_string(),
+                value,
+                message,
+            });
+        }
+    }
+
+    fn into_report(self, report: &mut Report) {
+        let mut results = self.results;
+        for key in self.order {
+            report.results.push(results.remove(&key).expect("declared"));
+        }
+        report.failures.extend(self.failures);
+    }
+}
+
+/// Runs every check of every table; `path` says where each table is to be read.
+pub fn run(path: impl Fn(Table) -> PathBuf) -> Result<Report> {
+    let mut report = Report::default();
+    // Keys of referenced tables, collected when the table is checked (tables come in
+    // dependency order, so a referenced table is checked before the tables pointing to it).
+    let mut keys: HashMap<(Table, String), KeySet> = HashMap::new();
+    let referenced: HashSet<(Table, String)> = Table::ALL
+        .iter()
+        .flat_map(|t| t.spec().foreign_keys)
+        .map(|fk| (fk.table, fk.references.join(",")))
+        .collect();
+    for &table in Table::ALL {
+        let p = path(table);
+        if !p.exists() {
+            continue;
+        }
+        check_table(table, &p, &mut keys, &referenced, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn check_table(
+    table: Table,
+    path: &Path,
+    keys: &mut HashMap<(Table, String), KeySet>,
+    referenced: &HashSet<(Table, String)>,
+    report: &mut Report,
+) -> Result<()> {
+    let spec: &TableSpec = table.spec();
+    let mut tally = Tally::new(spec.name);
+    let pk = spec.primary_key.join(",");
+    tally.declare("unique_key", &pk, format!("({pk}) is unique and not null"));
+    for c in spec.columns.iter().filter(|c| !c.nullable) {
+        tally.declare("not_null", c.name, format!("{} is never null", c.name));
+    }
+    for fk in spec.foreign_keys {
+        tally.declare(
+            "foreign_key",
+            &fk.columns.join(","),
+            format!(
+                "every {} is a {}.{}",
+                fk.columns.join(","),
+                fk.table.name(),
+                fk.references.join(",")
+            ),
+        );
+    }
+    for check in spec.checks {
+        let (name, column) = check_name(check);
+        tally.declare(name, &column, describe(check));
+    }
+    let mut own_keys = KeySet::default();
+    let mut row0: u64 = 0;
+    for batch in batches(path)? {
+        let batch = batch?;
+        let n = batch.num_rows();
+        let col = |name: &str| -> Result<ArrayRef> {
+            batch
+                .column_by_name(name)
+                .cloned()
+                .with_context(|| format!("'{}' has no column '{name}'", path.display()))
+        };
+        // Primary key.
+        let key_cols: Vec<ArrayRef> = spec
+            .primary_key
+            .iter()
+            .map(|c| col(c))
+            .collect::<Result<_>>()?;
+        tally.rows("unique_key", &pk, n as u64);
+        for row in 0..n {
+            let value = key_cols
+                .iter()
+                .map(|a| cell(a, row))
+                .collect::<Vec<_>>()
+                .join(",");
+            if key_cols.iter().any(|a| a.is_null(row)) {
+                tally.fail(
+                    "unique_key",
+                    &pk,
+                    row0 + row as u64 + 1,
+                    value,
+                    "key is null".into(),
+                );
+            } else if !own_keys.insert(&value) {
+                tally.fail(
+                    "unique_key",
+                    &pk,
+                    row0 + row as u64 + 1,
+                    value,
+                    "duplicate key".into(),
+                );
+            }
+        }
+        // Not null.
+        for c in spec.columns.iter().filter(|c| !c.nullable) {
+            let a = col(c.name)?;
+            tally.rows("not_null", c.name, n as u64);
+            if a.null_count() > 0 {
+                for row in (0..n).filter(|&r| a.is_null(r)) {
+                    tally.fail(
+                        "not_null",
+                        c.name,
+                        row0 + row as u64 + 1,
+                        String::new(),
+                        "null value".into(),
+                    );
+                }
+            }
+        }
+        // Foreign keys.
+        for fk in spec.foreign_keys {
+            let name = fk.columns.join(",");
+            let cols: Vec<ArrayRef> = fk.columns.iter().map(|c| col(c)).collect::<Result<_>>()?;
+            tally.rows("foreign_key", &name, n as u64);
+            let Some(target) = keys.get(&(fk.table, fk.references.join(","))) else {
+                continue;
+            };
+            for row in 0..n {
+                if cols.iter().any(|a| a.is_null(row)) {
+                    continue; // a null reference (e.g. a title's claim_id) refers to nothing
+                }
+                let value = cols
+                    .iter()
+                    .map(|a| cell(a, row))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                if !target.contains(&value) {
+                    tally.fail(
+                        "foreign_key",
+                        &name,
+                        row0 + row as u64 + 1,
+                        value,
+                        format!("not found in {}", fk.table.name()),
+                    );
+                }
+            }
+        }
+        // Declared checks.
+        for check in spec.checks {
+            run_check(check, &col, n, row0, &mut tally)?;
+        }
+        row0 += n as u64;
+    }
+    if referenced.contains(&(table, pk.clone())) {
+        keys.insert((table, pk), own_keys);
+    }
+    tally.into_report(report);
+    Ok(())
+}
+
+fn check_name(check: &Check) -> (&'static str, String) {
+    match check {
+        Check::AtLeast { column, .. } => ("at_least", column.to_string()),
+        Check::Finite { column } => ("finite", column.to_string()),
+        Check::NotGreater { low, high } => ("not_greater", format!("{low},{high}")),
+        Check::OneOf { column, .. } => ("one_of", column.to_string()),
+        Check::ListAtLeast { column, .. } => ("list_at_least", column.to_string()),
+        Check::SpanWithin { start, end, .. } => ("span_within", format!("{start},{end}")),
+    }
+}
+
+/// What a check asserts, in words (for the report and the site's quality page).
+pub fn describe(check: &Check) -> String {
+    match check {
+        Check::AtLeast { column, min } => format!("{column} ≥ {min}"),
+        Check::Finite { column } => format!("{column} is a finite number"),
+        Check::NotGreater { low, high } => format!("{low} ≤ {high} where both are set"),
+        Check::OneOf { column, values } => format!("{column} is one of {}", values.join(", ")),
+        Check::ListAtLeast { column, min } => format!("every element of {column} ≥ {min}"),
+        Check::SpanWithin {
+            start,
+            end,
+            text_column,
+        } => format!("{start} ≤ {end} ≤ length of {text_column} (characters)"),
+    }
+}
+
+fn run_check(
+    check: &Check,
+    col: &dyn Fn(&str) -> Result<ArrayRef>,
+    n: usize,
+    row0: u64,
+    tally: &mut Tally<'_>,
+) -> Result<()> {
+    let (name, column) = check_name(check);
+    tally.rows(name, &column, n as u64);
+    let mut fail = |row: usize, value: String, message: String| {
+        tally.fail(name, &column, row0 + row as u64 + 1, value, message)
+    };
+    match *check {
+        Check::AtLeast { column, min } => {
+            let a = col(column)?;
+            for row in 0..n {
+                if let Some(v) = number(&a, row)
+                    && v < min
+                {
+                    fail(row, cell(&a, row), format!("below {min}"));
+                }
+            }
+        }
+        Check::Finite { column } => {
+            let a = col(column)?;
+            for row in 0..n {
+                if let Some(v) = number(&a, row)
+                    && !v.is_finite()
+                {
+                    fail(row, cell(&a, row), "not finite".into());
+                }
+            }
+        }
+        Check::NotGreater { low, high } => {
+            let (a, b) = (col(low)?, col(high)?);
+            for row in 0..n {
+                if let (Some(x), Some(y)) = (number(&a, row), number(&b, row))
+                    && x > y
+                {
+                    fail(
+                        row,
+                        format!("{},{}", cell(&a, row), cell(&b, row)),
+                        format!("{low} > {high}"),
+                    );
+                }
+            }
+        }
+        Check::OneOf { column, values } => {
+            let a = col(column)?;
+            for row in 0..n {
+                if a.is_null(row) {
+                    continue;
+                }
+                let v = cell(&a, row);
+                if !values.contains(&v.as_str()) {
+                    fail(row, v, "not an allowed value".into());
+                }
+            }
+        }
+        Check::ListAtLeast { column, min } => {
+            let a = col(column)?;
+            let list = a.as_list::<i32>();
+            for row in 0..n {
+                if list.is_null(row) {
+                    continue;
+                }
+                let values = list.value(row);
+                if let Some(bad) = (0..values.len())
+                    .filter_map(|i| number(&values, i))
+                    .find(|&v| v < min)
+                {
+                    fail(row, cell(&a, row), format!("element {bad} below {min}"));
+                }
+            }
+        }
+        Check::SpanWithin {
+            start,
+            end,
+            text_column,
+        } => {
+            let (s, e, t) = (col(start)?, col(end)?, col(text_column)?);
+            let text = t.as_string::<i32>();
+            for row in 0..n {
+                let (Some(s), Some(e)) = (number(&s, row), number(&e, row)) else {
+                    continue;
+                };
+                let len = if text.is_null(row) {
+                    0
+                } else {
+                    text.value(row).chars().count()
+                };
+                if s < 0.0 || s > e || e > len as f64 {
+                    fail(
+                        row,
+                        format!("{s},{e}"),
+                        format!("outside the {len} characters of {text_column}"),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! Data tests: declared next to each table's schema, run by `gazette check` and by every
+//! build; a failure names check, table, row, column and value.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, Int32Array, RecordBatch, StringArray};
+use gazette::tables::Table;
+
+use crate::support::*;
+
+/// Replaces one column of a batch.
+fn with_column(batch: &RecordBatch, name: &str, values: ArrayRef) -> RecordBatch {
+    let idx = batch.schema().index_of(name).unwrap();
+    let mut cols = batch.columns().to_vec();
+    cols[idx] = values;
+    RecordBatch::try_new(batch.schema(), cols).unwrap()
+}
+
+#[test]
+fn built_tables_pass_every_data_test() {
+    let out = shipped_build();
+    let report = gazette::quality::run(|t| t.path(out)).unwrap();
+    assert!(report.is_ok(), "{}", report.failure_table());
+    // Every table is checked, with its key, foreign keys and declared checks.
+    for &table in Table::ALL {
+        assert!(
+            report
+                .results
+                .iter()
+                .any(|r| r.table == table.name() && r.check == "unique_key"),
+            "{}",
+            table.name()
+        );
+    }
+    let fk = report
+        .results
+        .iter()
+        .find(|r| r.table == "claims" && r.check == "foreign_key")
+        .unwrap();
+    assert_eq!(fk.rows, 86);
+    let published: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/quality.json")).unwrap()).unwrap();
+    assert_eq!(
+        published["results"].as_array().unwrap().len(),
+        report.results.len()
+    );
+}
+
+#[test]
+fn check_reports_broken_tables_row_by_row() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let claims_path = Table::Claims.path(out.path());
+    let claims = read_table(&claims_path);
+    // Row 2 gets row 1's id (duplicate key), row 3 points at no article, row 4 has a
+    // span that ends before it starts.
+    let ids = claims
+        .column_by_name("claim_id")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
+    let mut new_ids: Vec<String> = ids.iter().map(|v| v.unwrap().to_string()).collect();
+    new_ids[1] = new_ids[0].clone();
+    let articles = claims
+        .column_by_name("article_id")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
+    let mut new_articles: Vec<String> = articles.iter().map(|v| v.unwrap().to_string()).collect();
+    new_articles[2] = "0000000000000000".to_string();
+    let starts = claims
+        .column_by_name("char_start")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<Int32Array>()
+        .unwrap();
+    let mut new_starts: Vec<i32> = starts.values().to_vec();
+    new_starts[3] = 100_000;
+    let broken = with_column(&claims, "claim_id", Arc::new(StringArray::from(new_ids)));
+    let broken = with_column(
+        &broken,
+        "article_id",
+        Arc::new(StringArray::from(new_articles)),
+    );
+    let broken = with_column(
+        &broken,
+        "char_start",
+        Arc::new(Int32Array::from(new_starts)),
+    );
+    let (staged, _) =
+        gazette::tables::write_batches(Table::Claims, &claims_path, &[broken]).unwrap();
+    staged.commit().unwrap();
+
+    let o = gazette()
+        .args(["check", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line_of = |check: &str| {
+        err.lines()
+            .find(|l| l.starts_with(check))
+            .unwrap_or_else(|| panic!("no {check} failure in:\n{err}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    let dup = line_of("unique_key");
+    assert_eq!(&dup[1..4], ["claims", "2", "claim_id"]);
+    let fk = line_of("foreign_key");
+    assert_eq!(
+        &fk[1..5],
+        ["claims", "3", "article_id", "\"0000000000000000\""]
+    );
+    let span = line_of("not_greater");
+    assert_eq!(&span[1..4], ["claims", "4", "char_start,char_end"]);
+}
+
+#[test]
+fn every_failing_row_is_counted() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let path = Table::SourceSummary.path(out.path());
+    let summary = read_table(&path);
+    let n = summary.num_rows();
+    let broken = with_column(
+        &summary,
+        "n_articles",
+        Arc::new(arrow::array::Int64Array::from(vec![0i64; n])),
+    );
+    let (staged, _) =
+        gazette::tables::write_batches(Table::SourceSummary, &path, &[broken]).unwrap();
+    staged.commit().unwrap();
+    let report = gazette::quality::run(|t| t.path(out.path())).unwrap();
+    assert_eq!(report.n_failures(), n as u64, "{}", report.failure_table());
+    assert!(
+        report
+            .failures
+            .iter()
+            .all(|f| f.check == "at_least" && f.column == "n_articles")
+    );
+}
