@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod ids;
 pub mod manifest;
 pub mod normalize;
+pub mod package;
 pub mod pipeline;
 pub mod quality;
 pub mod synth;

@@ -13,9 +13,9 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::fsutil::{self, Staged};
 use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
 use crate::normalize::{self, Part, PartMeta};
-use crate::quality;
 use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
+use crate::{package, quality};
 
 /// Everything a build needs to know, validated by the CLI before anything runs.
 #[derive(Debug, Clone)]
@@ -94,7 +94,8 @@ impl Pipeline {
         let derived = self.derive(&written)?;
         written.extend(derived);
         let quality = self.data_tests(&written)?;
-        written.files.push(quality);
+        let package = self.data_package(&written, &parts)?;
+        written.files.extend([quality, package]);
         let manifest = self.manifest(&inputs, &written)?;
         let outputs = self.commit(written, manifest)?;
         self.save_state(&cache, &inputs, &outputs)?;
@@ -339,6 +340,18 @@ impl Pipeline {
         }
         let mut f = fsutil::AtomicFile::create(&out.join(quality::REPORT_PATH))?;
         std::io::Write::write_all(&mut f, &report.to_json())?;
+        f.finish()
+    }
+
+    /// `data/datapackage.json`, describing the staged tables.
+    fn data_package(&self, written: &Written, parts: &[Part]) -> Result<Staged> {
+        let mut topics: Vec<String> = parts.iter().map(|p| p.meta.topic.clone()).collect();
+        topics.sort();
+        topics.dedup();
+        let out = &self.ctx.out_dir;
+        let bytes = package::descriptor(written, out, &topics)?;
+        let mut f = fsutil::AtomicFile::create(&out.join(package::PATH))?;
+        std::io::Write::write_all(&mut f, &bytes)?;
         f.finish()
     }
 

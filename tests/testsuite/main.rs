@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod derive;
 mod incremental;
+mod interop;
 mod quality;
 mod readme;
 mod support;

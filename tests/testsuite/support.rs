@@ -121,3 +121,12 @@ pub fn render_rows(batch: &RecordBatch) -> String {
     }
     out
 }
+
+/// Reports a missing external tool: with `GAZETTE_REQUIRE_EXTERNAL=1` (as in CI) the
+/// test fails; otherwise it prints why it is skipped and the caller returns.
+pub fn require_external(what: &str) {
+    if std::env::var("GAZETTE_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1") {
+        panic!("missing external tool: {what}");
+    }
+    eprintln!("skipped: missing {what}");
+}

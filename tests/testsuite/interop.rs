@@ -1,0 +1,106 @@
+//! The published tables open in the tools analysts use — pyarrow (current and 14),
+//! Python polars, DuckDB, pandas — with the types and descriptions they rely on; the data
+//! package validates with Frictionless; the notebook runs.
+//!
+//! These tests need Python packages (CI installs them, see `.ci/run`). Where they are
+//! missing locally the tests say so and pass as skipped; with
+//! `GAZETTE_REQUIRE_EXTERNAL=1` they fail instead.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::*;
+
+/// A Python interpreter that can import `modules`: `$var` if set, else `default` (relative
+/// to the repository), else `python3`. `None` (with a note) when there is none.
+fn python_with(var: &str, default: &str, modules: &[&str]) -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = match std::env::var_os(var) {
+        Some(p) => vec![PathBuf::from(p)],
+        None => vec![root().join(default), PathBuf::from("python3")],
+    };
+    let import = format!("import {}", modules.join(", "));
+    for py in candidates {
+        let ok = Command::new(&py)
+            .args(["-c", &import])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(py);
+        }
+    }
+    require_external(&format!(
+        "a Python with {} (set {var}, or see .ci/run for the pip installs)",
+        modules.join(", ")
+    ));
+    None
+}
+
+fn run_python(py: &PathBuf, args: &[&str]) -> String {
+    let o = Command::new(py)
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{} {:?} failed:\n{}{}",
+        py.display(),
+        args,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn data_dir() -> String {
+    shipped_build().join("data").to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_table_opens_in_each_engine_with_its_types() {
+    let Some(py) = python_with(
+        "GAZETTE_PYTHON",
+        ".venv/bin/python",
+        &["pyarrow", "polars", "duckdb", "pandas"],
+    ) else {
+        return;
+    };
+    let data = data_dir();
+    for engine in ["pyarrow", "polars", "duckdb", "pandas"] {
+        let out = run_python(&py, &["tests/python/interop.py", &data, engine]);
+        assert!(out.contains(&format!("\"engine\": \"{engine}\"")), "{out}");
+    }
+}
+
+#[test]
+fn every_table_opens_in_pyarrow_14() {
+    let Some(py) = python_with(
+        "GAZETTE_PYTHON_PYARROW14",
+        ".venv-pyarrow14/bin/python",
+        &["pyarrow"],
+    ) else {
+        return;
+    };
+    let version = run_python(&py, &["-c", "import pyarrow; print(pyarrow.__version__)"]);
+    assert!(
+        version.starts_with("14."),
+        "expected pyarrow 14, found {version}"
+    );
+    run_python(&py, &["tests/python/interop.py", &data_dir(), "pyarrow"]);
+}
+
+#[test]
+fn data_package_validates_with_frictionless() {
+    let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", &["frictionless"]) else {
+        return;
+    };
+    let descriptor = shipped_build().join("data/datapackage.json");
+    let out = run_python(
+        &py,
+        &[
+            "tests/python/validate_package.py",
+            &descriptor.to_string_lossy(),
+        ],
+    );
+    assert!(out.contains("valid"), "{out}");
+}
