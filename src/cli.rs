@@ -90,6 +90,28 @@ pub enum Command {
                             gazette build --corpus /tmp/synth-100k --out /tmp/pub-100k"
     )]
     Synth(SynthArgs),
+
+    /// List articles, claims, figures and entities added, removed and changed between two
+    /// releases of the data, by stable id.
+    ///
+    /// OLD and NEW are each an output root (holding data/tables/), a data/ folder, or a
+    /// git revision of the repository in the current directory.
+    #[command(
+        after_help = "Examples:\n  gazette diff HEAD~1 .          what the working tree changes since the last commit\n  \
+                            gazette diff /tmp/pub-old /tmp/pub-new --json"
+    )]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier release: a directory or a git revision.
+    pub old: String,
+    /// The later release: a directory or a git revision.
+    pub new: String,
+    /// Print the diff as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +166,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build => Pipeline::new(ctx).build().map(drop),
         Command::Check => Pipeline::new(ctx).check().map(drop),
         Command::Derive => Pipeline::new(ctx).derive_only(),
+        Command::Diff(args) => Pipeline::diff(&args.old, &args.new, args.json).map(drop),
         Command::Synth(args) => {
             let bytes = crate::synth::write_corpus(args.articles, args.seed, &args.dir)?;
             ctx.ui.summary(format!(

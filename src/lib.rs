@@ -8,6 +8,7 @@ pub mod cli;
 pub mod corpus;
 pub mod derive;
 pub mod diagnostics;
+pub mod diff;
 pub mod extract;
 pub mod fsutil;
 pub mod ids;

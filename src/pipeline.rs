@@ -15,7 +15,10 @@ use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
 use crate::normalize::{self, Part, PartMeta};
 use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
-use crate::{package, quality};
+use crate::{diff, package, quality};
+
+/// Rows listed per table and kind in the published changelog (counts are complete).
+const CHANGELOG_ROWS: usize = 500;
 
 /// Everything a build needs to know, validated by the CLI before anything runs.
 #[derive(Debug, Clone)]
@@ -96,6 +99,9 @@ impl Pipeline {
         let quality = self.data_tests(&written)?;
         let package = self.data_package(&written, &parts)?;
         written.files.extend([quality, package]);
+        if let Some(changelog) = self.changelog(&written)? {
+            written.files.push(changelog);
+        }
         let manifest = self.manifest(&inputs, &written)?;
         let outputs = self.commit(written, manifest)?;
         self.save_state(&cache, &inputs, &outputs)?;
@@ -341,6 +347,43 @@ impl Pipeline {
         let mut f = fsutil::AtomicFile::create(&out.join(quality::REPORT_PATH))?;
         std::io::Write::write_all(&mut f, &report.to_json())?;
         f.finish()
+    }
+
+    /// `data/changelog.json`: what this build changes in the published tables. When it
+    /// changes nothing, the previous changelog stays as it is (so rebuilding the same data
+    /// reproduces the same bytes).
+    fn changelog(&self, written: &Written) -> Result<Option<Staged>> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let path = out.join(diff::CHANGELOG_PATH);
+        let d = diff::diff(
+            |table| table.path(out),
+            |table| written.read_path(table, out),
+        )?;
+        let bytes = if d.is_empty() {
+            match std::fs::read(&path) {
+                Ok(previous) => previous,
+                Err(_) => return Ok(None),
+            }
+        } else {
+            d.capped(CHANGELOG_ROWS).to_json()
+        };
+        let mut f = fsutil::AtomicFile::create(&path)?;
+        std::io::Write::write_all(&mut f, &bytes)?;
+        self.ctx.ui.step("Compared with the previous build", t);
+        Ok(Some(f.finish()?))
+    }
+
+    /// `gazette diff OLD NEW`.
+    pub fn diff(old: &str, new: &str, json: bool) -> Result<diff::DataDiff> {
+        let (o, n) = (diff::Side::open(old)?, diff::Side::open(new)?);
+        let d = diff::diff(|t| o.path(t), |t| n.path(t))?;
+        if json {
+            print!("{}", String::from_utf8_lossy(&d.to_json()));
+        } else {
+            print!("{}", d.to_text());
+        }
+        Ok(d)
     }
 
     /// `data/datapackage.json`, describing the staged tables.

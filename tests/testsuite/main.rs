@@ -4,6 +4,7 @@
 mod cli;
 mod corpus;
 mod derive;
+mod diff;
 mod incremental;
 mod interop;
 mod quality;

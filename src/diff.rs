@@ -1,0 +1,314 @@
+//! `gazette diff`: what changed between two releases of the data, by stable id.
+//!
+//! Rows are matched on their table's primary key. A row is *changed* when any column
+//! other than its line numbers differs (line numbers move whenever an earlier article in
+//! the same file changes, which is not a change of the row itself). The build also diffs
+//! its new tables against the ones it replaces and publishes the result as
+//! `data/changelog.json` for the site — only when something changed, so that rebuilding
+//! the same data leaves the changelog (and the published bytes) as they were.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use arrow::array::Array;
+use serde::Serialize;
+
+use crate::tables::{Table, read_table};
+
+pub const CHANGELOG_PATH: &str = "data/changelog.json";
+
+/// The tables a diff covers: the ones whose rows are things people follow.
+pub fn diffed_tables() -> Vec<Table> {
+    ["articles", "claims", "figures", "entities"]
+        .iter()
+        .filter_map(|n| Table::by_name(n))
+        .collect()
+}
+
+/// Columns that say where a row was read, not what it says.
+const PROVENANCE: &[&str] = &["source_line", "summary_line"];
+
+/// Columns that name a row for people, in order of preference.
+const LABELS: &[&str] = &["title", "name_en", "surface", "text"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowRef {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedRow {
+    pub id: String,
+    pub label: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TableDiff {
+    pub table: String,
+    pub n_added: usize,
+    pub n_removed: usize,
+    pub n_changed: usize,
+    /// The rows (all of them, or the first ones in a published changelog).
+    pub added: Vec<RowRef>,
+    pub removed: Vec<RowRef>,
+    pub changed: Vec<ChangedRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DataDiff {
+    pub tables: Vec<TableDiff>,
+}
+
+impl DataDiff {
+    pub fn is_empty(&self) -> bool {
+        self.tables
+            .iter()
+            .all(|t| t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty())
+    }
+
+    /// The same diff listing at most `n` rows per table and kind (counts stay complete).
+    pub fn capped(mut self, n: usize) -> DataDiff {
+        for t in &mut self.tables {
+            t.added.truncate(n);
+            t.removed.truncate(n);
+            t.changed.truncate(n);
+        }
+        self
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("diff serializes");
+        v.push(b'\n');
+        v
+    }
+
+    /// A readable listing: counts per table, then one line per row.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for t in &self.tables {
+            out.push_str(&format!(
+                "{}: {} added, {} removed, {} changed\n",
+                t.table, t.n_added, t.n_removed, t.n_changed
+            ));
+            for r in &t.added {
+                out.push_str(&format!("  + {} {}\n", r.id, short(&r.label)));
+            }
+            for r in &t.removed {
+                out.push_str(&format!("  - {} {}\n", r.id, short(&r.label)));
+            }
+            for r in &t.changed {
+                out.push_str(&format!(
+                    "  ~ {} {} ({})\n",
+                    r.id,
+                    short(&r.label),
+                    r.columns.join(", ")
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(70).collect();
+    if s.chars().count() > 70 {
+        out.push('…');
+    }
+    out
+}
+
+/// One side of a diff: where each table can be read.
+pub struct Side {
+    root: PathBuf,
+    /// Keeps a checked-out git revision alive while the diff reads it.
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Side {
+    pub fn path(&self, table: Table) -> PathBuf {
+        table.path(&self.root)
+    }
+
+    /// An output root (with `data/tables/`), a `data` folder, or a git revision of the
+    /// repository in the current directory.
+    pub fn open(spec: &str) -> Result<Side> {
+        let p = Path::new(spec);
+        if p.join("data/tables").is_dir() {
+            return Ok(Side {
+                root: p.to_path_buf(),
+                _tmp: None,
+            });
+        }
+        if p.join("tables").is_dir() && p.file_name().is_some_and(|n| n == "data") {
+            return Ok(Side {
+                root: p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                _tmp: None,
+            });
+        }
+        if p.exists() {
+            bail!("'{spec}' holds no data/tables/ (nor is it a data/ folder)");
+        }
+        Side::from_git(spec)
+    }
+
+    fn from_git(rev: &str) -> Result<Side> {
+        let ok = Command::new("git")
+            .args([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            bail!("'{rev}' is neither a directory nor a git revision of this repository");
+        }
+        let tmp = tempfile::tempdir()?;
+        for &table in Table::ALL {
+            let rel = table.spec().rel_path();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let o = Command::new("git")
+                .args(["show", &format!("{rev}:{rel}")])
+                .output()
+                .context("Failed to run git")?;
+            if o.status.success() {
+                let dest = tmp.path().join(&rel);
+                std::fs::create_dir_all(dest.parent().expect("tables have a folder"))?;
+                std::fs::write(&dest, o.stdout)?;
+            }
+        }
+        Ok(Side {
+            root: tmp.path().to_path_buf(),
+            _tmp: Some(tmp),
+        })
+    }
+}
+
+/// Per row of a table: its label and a hash per compared column.
+struct Rows {
+    columns: Vec<String>,
+    rows: HashMap<String, (String, Vec<u64>)>,
+    order: Vec<String>,
+}
+
+fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let (schema, batches) = read_table(path)?;
+    let key_cols = table.spec().primary_key;
+    let compared: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .filter(|n| !PROVENANCE.contains(&n.as_str()))
+        .collect();
+    let label_col = LABELS.iter().find(|l| schema.index_of(l).is_ok());
+    let opts = arrow::util::display::FormatOptions::default().with_null("∅");
+    let mut out = Rows {
+        columns: compared.clone(),
+        rows: HashMap::new(),
+        order: Vec::new(),
+    };
+    for batch in &batches {
+        let index = |name: &str| -> Result<usize> { Ok(batch.schema().index_of(name)?) };
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|c| arrow::util::display::ArrayFormatter::try_new(c.as_ref(), &opts))
+            .collect::<Result<Vec<_>, _>>()?;
+        let key_idx: Vec<usize> = key_cols.iter().map(|k| index(k)).collect::<Result<_>>()?;
+        let cmp_idx: Vec<usize> = compared.iter().map(|c| index(c)).collect::<Result<_>>()?;
+        let label_idx = label_col.map(|l| index(l)).transpose()?;
+        for row in 0..batch.num_rows() {
+            let key = key_idx
+                .iter()
+                .map(|&i| formatters[i].value(row).to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let hashes = cmp_idx
+                .iter()
+                .map(|&i| {
+                    let mut h = DefaultHasher::new();
+                    formatters[i].value(row).to_string().hash(&mut h);
+                    batch.column(i).is_null(row).hash(&mut h);
+                    h.finish()
+                })
+                .collect();
+            let label = label_idx
+                .map(|i| formatters[i].value(row).to_string())
+                .unwrap_or_default();
+            out.order.push(key.clone());
+            out.rows.insert(key, (label, hashes));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Compares the tables of two sides. A table missing on the old side counts as empty (a
+/// first release adds everything); one missing on the new side is left out.
+pub fn diff(old: impl Fn(Table) -> PathBuf, new: impl Fn(Table) -> PathBuf) -> Result<DataDiff> {
+    let mut out = DataDiff::default();
+    for table in diffed_tables() {
+        let Some(n) = load(&new(table), table)? else {
+            continue;
+        };
+        let o = load(&old(table), table)?.unwrap_or(Rows {
+            columns: n.columns.clone(),
+            rows: HashMap::new(),
+            order: Vec::new(),
+        });
+        let mut d = TableDiff {
+            table: table.name().to_string(),
+            ..TableDiff::default()
+        };
+        for key in &n.order {
+            let (label, hashes) = &n.rows[key];
+            match o.rows.get(key) {
+                None => d.added.push(RowRef {
+                    id: key.clone(),
+                    label: label.clone(),
+                }),
+                Some((_, old_hashes)) => {
+                    let old_index: BTreeMap<&str, u64> = o
+                        .columns
+                        .iter()
+                        .map(String::as_str)
+                        .zip(old_hashes.iter().copied())
+                        .collect();
+                    let columns: Vec<String> = n
+                        .columns
+                        .iter()
+                        .zip(hashes)
+                        .filter(|(c, h)| old_index.get(c.as_str()) != Some(h))
+                        .map(|(c, _)| c.clone())
+                        .collect();
+                    if !columns.is_empty() {
+                        d.changed.push(ChangedRow {
+                            id: key.clone(),
+                            label: label.clone(),
+                            columns,
+                        });
+                    }
+                }
+            }
+        }
+        for key in &o.order {
+            if !n.rows.contains_key(key) {
+                d.removed.push(RowRef {
+                    id: key.clone(),
+                    label: o.rows[key].0.clone(),
+                });
+            }
+        }
+        (d.n_added, d.n_removed, d.n_changed) = (d.added.len(), d.removed.len(), d.changed.len());
+        out.tables.push(d);
+    }
+    Ok(out)
+}

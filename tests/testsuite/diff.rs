@@ -1,0 +1,139 @@
+//! `gazette diff` and the published changelog: changes between releases, by stable id.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::*;
+
+/// A copy of the shipped corpus with one figure in one claim changed.
+fn edited_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    let edited = text.replace(
+        "controlling over 80% of global processing capacity",
+        "controlling over 85% of global processing capacity",
+    );
+    assert_ne!(text, edited);
+    std::fs::write(dir.path().join("de-china-supply-chain.txt"), edited).unwrap();
+    dir
+}
+
+fn diff_text(old: &Path, new: &Path) -> String {
+    let o = gazette().arg("diff").arg(old).arg(new).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn identical_releases_have_no_changes() {
+    let out = shipped_build();
+    let text = diff_text(out, out);
+    assert!(
+        text.starts_with(
+            "articles: 0 added, 0 removed, 0 changed\nclaims: 0 added, 0 removed, 0 changed\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_edited_claim_shows_as_removed_and_added_and_its_article_as_changed() {
+    let new = tempfile::tempdir().unwrap();
+    build(edited_corpus().path(), new.path());
+    let text = diff_text(shipped_build(), new.path());
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "articles: 0 added, 0 removed, 1 changed");
+    assert!(
+        lines[1].starts_with("  ~ 877c835aef3ab2aa 韩国想挖稀土"),
+        "{text}"
+    );
+    assert!(lines[1].ends_with("(summary, content_hash)"), "{text}");
+    let claims = lines.iter().position(|l| l.starts_with("claims:")).unwrap();
+    assert_eq!(lines[claims], "claims: 1 added, 1 removed, 0 changed");
+    assert!(lines[claims + 1].contains("controlling over 85%"), "{text}");
+    assert!(lines[claims + 2].contains("controlling over 80%"), "{text}");
+}
+
+#[test]
+fn the_build_publishes_what_it_changed_and_keeps_it_when_nothing_changes() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let first: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("data/changelog.json")).unwrap())
+            .unwrap();
+    assert_eq!(first["tables"][0]["table"], "articles");
+    assert_eq!(
+        first["tables"][0]["n_added"], 8,
+        "a first build adds everything"
+    );
+
+    let edited = edited_corpus();
+    build(edited.path(), out.path());
+    let changelog = std::fs::read(out.path().join("data/changelog.json")).unwrap();
+    let second: serde_json::Value = serde_json::from_slice(&changelog).unwrap();
+    assert_eq!(second["tables"][0]["n_changed"], 1);
+    assert_eq!(second["tables"][1]["n_added"], 1);
+    assert_eq!(second["tables"][1]["n_removed"], 1);
+
+    // Rebuilding the same data (forced) leaves the changelog as it was.
+    let o = gazette()
+        .args(["build", "-q", "--force", "--corpus"])
+        .arg(edited.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read(out.path().join("data/changelog.json")).unwrap(),
+        changelog
+    );
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let repo = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), repo.path());
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .current_dir(repo.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "add",
+        "data",
+    ]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "release 1",
+    ]);
+    build(edited_corpus().path(), repo.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .current_dir(repo.path())
+        .args(["diff", "HEAD", "."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.starts_with("articles: 0 added, 0 removed, 1 changed\n"),
+        "{text}"
+    );
+}
