@@ -426,9 +426,13 @@ impl Pipeline {
     /// The published manifest of this build, staged like the other outputs.
     fn manifest(&self, inputs: &[(FileRecord, Stat)], written: &Written) -> Result<Staged> {
         let out = &self.ctx.out_dir;
+        // The changelog depends on the build's history (what the previous build in this
+        // folder published), so it is left out: the manifest reproduces from the inputs.
+        let changelog = out.join(diff::CHANGELOG_PATH);
         let mut outputs = written
             .files
             .iter()
+            .filter(|s| s.target() != changelog)
             .map(|s| {
                 let mut r = manifest::record_output(out, s.path())?;
                 r.path = manifest::rel(out, s.target());

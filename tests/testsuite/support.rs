@@ -130,3 +130,16 @@ pub fn require_external(what: &str) {
     }
     eprintln!("skipped: missing {what}");
 }
+
+/// Asserts that two file sets are equal, naming the files that differ.
+pub fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
+    let names_a: Vec<&String> = a.keys().collect();
+    let names_b: Vec<&String> = b.keys().collect();
+    assert_eq!(names_a, names_b, "different sets of files");
+    let differing: Vec<&String> = a
+        .iter()
+        .filter(|(k, v)| b[*k] != **v)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(differing.is_empty(), "files differ: {differing:?}");
+}

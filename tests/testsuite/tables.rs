@@ -92,7 +92,11 @@ fn builds_are_byte_identical() {
 /// The committed outputs are what a build of the shipped corpus produces.
 #[test]
 fn committed_tables_reproduce() {
-    let built = files_under(&shipped_build().join("data"));
+    let mut built = files_under(&shipped_build().join("data"));
+    // The changelog records what the last build changed in this folder's history; a fresh
+    // build in an empty folder lists everything as added. CI checks it by rebuilding a
+    // clean clone in place.
+    built.remove("changelog.json");
     let committed = files_under(&root().join("data"));
     for (name, bytes) in &built {
         let Some(c) = committed.get(name) else {
