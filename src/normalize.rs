@@ -277,6 +277,7 @@ fn append_article(b: &mut RowBuilder, topic: &str, rec: &ArticleRecord) {
         .str(&a.title)
         .str(&a.source)
         .timestamp(a.published_at)
+        .str(&a.local_time.format("%Y-%m").to_string())
         .str(&a.summary)
         .opt_str(a.structure.core_label.as_deref())
         .i32(a.structure.sections.len() as i32)

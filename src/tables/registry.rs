@@ -62,6 +62,12 @@ static ARTICLES: TableSpec = TableSpec {
              stored with zone Asia/Shanghai.",
         ),
         req(
+            "published_month",
+            Utf8,
+            "Month of publication in the publisher's local time, 'YYYY-MM'; the partition \
+             key of `--partition-by month` (there it comes from the folder name).",
+        ),
+        req(
             "summary",
             Utf8,
             "The English summary line, whitespace-trimmed.",
