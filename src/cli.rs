@@ -47,6 +47,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub force: bool,
 
+    /// Write the normalized tables as hive-partitioned Parquet datasets, one folder per
+    /// month of publication (data/tables/claims/published_month=2025-10/part-0.parquet),
+    /// which DuckDB, Spark and polars scan as one table.
+    #[arg(long, global = true, value_name = "KEY", value_enum)]
+    pub partition_by: Option<crate::tables::partition::PartitionBy>,
+
     /// Print only diagnostics and errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -210,6 +216,7 @@ impl Cli {
             out_dir: g.out.clone(),
             strict: g.strict,
             force: g.force,
+            partition: g.partition_by,
             ui: Ui::new(verbosity),
         })
     }

@@ -120,6 +120,17 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Removes the now empty folders above `path`, up to (not including) `root`.
+pub fn remove_empty_parents(path: &Path, root: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 /// Writes a whole file atomically.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(target)?;

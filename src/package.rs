@@ -6,15 +6,16 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use crate::tables::{Stage, Table, Written};
+use crate::tables::{Stage, Table, Written, partition};
 
 pub const PATH: &str = "data/datapackage.json";
 
-/// A resource's file facts, measured on the file about to be published.
+/// One file of a resource, measured as it is about to be published.
 pub struct FileFacts {
+    /// Path relative to the descriptor.
+    pub path: String,
     pub bytes: u64,
     pub sha256: String,
-    pub rows: u64,
 }
 
 fn field(c: &crate::tables::Column) -> Value {
@@ -32,14 +33,8 @@ fn field(c: &crate::tables::Column) -> Value {
     f
 }
 
-fn resource(table: Table, facts: &FileFacts) -> Value {
+fn resource(table: Table, files: &[FileFacts], rows: u64, partitioned: bool) -> Value {
     let spec = table.spec();
-    let path = spec
-        .rel_path()
-        .strip_prefix("data")
-        .expect("tables live under data/")
-        .to_string_lossy()
-        .replace('\\', "/");
     let foreign_keys: Vec<Value> = spec
         .foreign_keys
         .iter()
@@ -50,42 +45,72 @@ fn resource(table: Table, facts: &FileFacts) -> Value {
             })
         })
         .collect();
+    // A partitioned table's files leave out the partition key (it is in the folder names).
+    let columns = spec
+        .columns
+        .iter()
+        .filter(|c| !(partitioned && c.name == partition::KEY));
     let mut schema = json!({
-        "fields": spec.columns.iter().map(field).collect::<Vec<_>>(),
+        "fields": columns.map(field).collect::<Vec<_>>(),
         "primaryKey": spec.primary_key,
     });
     if !foreign_keys.is_empty() {
         schema["foreignKeys"] = Value::Array(foreign_keys);
     }
-    json!({
+    let mut r = json!({
         "name": spec.name,
         "type": "table",
-        "path": path,
         "format": "parquet",
         "mediatype": "application/vnd.apache.parquet",
         "encoding": "binary",
         "description": spec.description,
-        "bytes": facts.bytes,
-        "hash": format!("sha256:{}", facts.sha256),
-        "rows": facts.rows,
+        "bytes": files.iter().map(|f| f.bytes).sum::<u64>(),
+        "rows": rows,
         "gazette:stage": match spec.stage { Stage::Normalize => "normalize", Stage::Derive => "derive" },
         "gazette:order": spec.order,
         "schema": schema,
-    })
+    });
+    if let [single] = files {
+        r["path"] = json!(single.path);
+        r["hash"] = json!(format!("sha256:{}", single.sha256));
+    } else {
+        // A multipart resource: hive partitions, each with its own size and hash.
+        r["path"] = json!(files.iter().map(|f| &f.path).collect::<Vec<_>>());
+        r["gazette:partitioning"] = json!({ "style": "hive", "keys": [partition::KEY] });
+        r["gazette:files"] = json!(
+            files
+                .iter()
+                .map(|f| json!({ "path": f.path, "bytes": f.bytes, "hash": format!("sha256:{}", f.sha256) }))
+                .collect::<Vec<_>>()
+        );
+    }
+    r
 }
 
 /// The descriptor for the tables of `written` (facts read from the staged files).
 pub fn descriptor(written: &Written, out_root: &Path, topics: &[String]) -> Result<Vec<u8>> {
     let mut resources = Vec::new();
+    let data_dir = out_root.join("data");
     for &table in Table::ALL {
-        let path = written.read_path(table, out_root);
-        let bytes = std::fs::read(&path)?;
-        let facts = FileFacts {
-            bytes: bytes.len() as u64,
-            sha256: crate::ids::sha256_hex(&bytes),
-            rows: written.rows_of(table),
-        };
-        resources.push(resource(table, &facts));
+        let single = table.path(out_root);
+        let dataset = partition::dataset_dir(table, out_root);
+        let mut files = Vec::new();
+        for staged in &written.files {
+            let target = staged.target();
+            if target == single || target.starts_with(&dataset) {
+                let bytes = std::fs::read(staged.path())?;
+                files.push(FileFacts {
+                    path: crate::manifest::rel(&data_dir, target),
+                    bytes: bytes.len() as u64,
+                    sha256: crate::ids::sha256_hex(&bytes),
+                });
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let partitioned = files
+            .first()
+            .is_some_and(|f| f.path != crate::manifest::rel(&data_dir, &single));
+        resources.push(resource(table, &files, written.rows_of(table), partitioned));
     }
     let d = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",

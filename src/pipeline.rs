@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::fsutil::{self, Staged};
 use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
 use crate::normalize::{self, Part, PartMeta};
+use crate::tables::partition::{self, PartitionBy};
 use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
 use crate::{diff, package, quality};
@@ -31,6 +32,8 @@ pub struct BuildContext {
     pub strict: bool,
     /// Rebuild everything even when nothing changed.
     pub force: bool,
+    /// Write the normalized tables as hive-partitioned datasets.
+    pub partition: Option<PartitionBy>,
     pub ui: Ui,
 }
 
@@ -97,6 +100,9 @@ impl Pipeline {
         let derived = self.derive(&written)?;
         written.extend(derived);
         let quality = self.data_tests(&written)?;
+        if let Some(by) = self.ctx.partition {
+            self.partition(&mut written, by, &cache)?;
+        }
         let package = self.data_package(&written, &parts)?;
         written.files.extend([quality, package]);
         if let Some(changelog) = self.changelog(&written)? {
@@ -163,7 +169,11 @@ impl Pipeline {
     pub fn derive_only(&self) -> Result<()> {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
-        let derived = derive::run(|table| table.path(out), out, &self.ctx.ui)?;
+        let derived = derive::run(
+            |table| partition::published_path(table, out),
+            out,
+            &self.ctx.ui,
+        )?;
         let (n, rows) = (
             derived.rows.len(),
             derived.rows.iter().map(|(_, n)| n).sum::<u64>(),
@@ -209,7 +219,11 @@ impl Pipeline {
 
     /// Options that change what a build writes.
     fn options_key(&self) -> String {
-        format!("corpus={}", self.ctx.corpus_dir.display())
+        format!(
+            "corpus={} partition={:?}",
+            self.ctx.corpus_dir.display(),
+            self.ctx.partition
+        )
     }
 
     /// Whether the last build on this machine used the same tool, options and inputs,
@@ -349,6 +363,44 @@ impl Pipeline {
         f.finish()
     }
 
+    /// Replaces the staged single-file normalized tables by month partitions.
+    fn partition(&self, written: &mut Written, by: PartitionBy, cache: &Cache) -> Result<()> {
+        let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let PartitionBy::Month = by;
+        let mut months = std::collections::HashMap::new();
+        for batch in
+            partition::read_batches(Table::Articles, &written.read_path(Table::Articles, out))?
+        {
+            use arrow::array::AsArray;
+            let ids = batch
+                .column_by_name("article_id")
+                .expect("article_id")
+                .as_string::<i32>();
+            let ms = batch
+                .column_by_name(partition::KEY)
+                .expect("published_month")
+                .as_string::<i32>();
+            for i in 0..batch.num_rows() {
+                months.insert(ids.value(i).to_string(), ms.value(i).to_string());
+            }
+        }
+        let spill = cache.dir.join("partition");
+        for &table in Table::ALL.iter().filter(|&&t| partition::is_partitioned(t)) {
+            let single = table.path(out);
+            let Some(i) = written.files.iter().position(|s| s.target() == single) else {
+                continue;
+            };
+            let source = written.files.remove(i);
+            let parts = partition::write_partitioned(table, source.path(), &months, out, &spill)?;
+            written.files.extend(parts);
+        }
+        self.ctx
+            .ui
+            .step("Partitioned the normalized tables by month", t);
+        Ok(())
+    }
+
     /// `data/changelog.json`: what this build changes in the published tables. When it
     /// changes nothing, the previous changelog stays as it is (so rebuilding the same data
     /// reproduces the same bytes).
@@ -401,14 +453,14 @@ impl Pipeline {
     /// `gazette check` on the built tables: the data tests alone.
     fn check_tables(&self) -> Result<()> {
         let out = &self.ctx.out_dir;
-        if !Table::Articles.path(out).exists() {
+        if !partition::published_path(Table::Articles, out).exists() {
             self.ctx.ui.summary(format!(
                 "No built tables under '{}': data tests skipped (run gazette build)",
                 out.display()
             ));
             return Ok(());
         }
-        let report = quality::run(|table| table.path(out))?;
+        let report = quality::run(|table| partition::published_path(table, out))?;
         let checks = report.results.len();
         if !report.is_ok() {
             bail!(
@@ -455,10 +507,25 @@ impl Pipeline {
     /// outputs untouched. Returns the committed paths.
     fn commit(&self, written: Written, manifest: Staged) -> Result<Vec<PathBuf>> {
         let t = Instant::now();
+        let out = &self.ctx.out_dir;
+        let previous: Option<Manifest> = std::fs::read(out.join(manifest::MANIFEST_PATH))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
         let mut files = written.files;
         files.push(manifest);
         let paths: Vec<PathBuf> = files.iter().map(|s| s.target().to_path_buf()).collect();
         fsutil::commit_all(files)?;
+        // Outputs of the previous build that this one did not write (a table that moved to
+        // partitions, a dataset that no longer exists) would mislead readers: remove them.
+        if let Some(previous) = previous {
+            for old in previous.outputs {
+                let p = out.join(&old.path);
+                if !paths.contains(&p) && p.is_file() {
+                    std::fs::remove_file(&p)?;
+                    fsutil::remove_empty_parents(&p, out);
+                }
+            }
+        }
         self.ctx
             .ui
             .step(format!("Committed {} output file(s)", paths.len()), t);

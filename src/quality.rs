@@ -11,16 +11,14 @@
 //! fail, and the results are published as `data/quality.json` for the site.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
 
-use crate::tables::{BATCH_ROWS, Check, Table, TableSpec};
+use crate::tables::{Check, Table, TableSpec};
 
 /// Where the report of the last build is published.
 pub const REPORT_PATH: &str = "data/quality.json";
@@ -108,17 +106,6 @@ impl Report {
         }
         out
     }
-}
-
-/// Streams a Parquet table batch by batch.
-fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
-    let f = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
-        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?
-        .with_batch_size(BATCH_ROWS)
-        .build()?;
-    let path = path.to_path_buf();
-    Ok(reader.map(move |b| b.with_context(|| format!("Failed to read '{}'", path.display()))))
 }
 
 /// A set of key values: 16-hex-digit ids as integers, anything else as strings.
@@ -308,8 +295,7 @@ fn check_table(
     }
     let mut own_keys = KeySet::default();
     let mut row0: u64 = 0;
-    for batch in batches(path)? {
-        let batch = batch?;
+    crate::tables::partition::for_each_batch(table, path, |batch| {
         let n = batch.num_rows();
         let col = |name: &str| -> Result<ArrayRef> {
             batch
@@ -397,7 +383,8 @@ fn check_table(
             run_check(check, &col, n, row0, &mut tally)?;
         }
         row0 += n as u64;
-    }
+        Ok(())
+    })?;
     if referenced.contains(&(table, pk.clone())) {
         keys.insert((table, pk), own_keys);
     }

@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use polars::prelude::{DataFrame, IntoLazy, ParquetReader, SerReader};
+use polars::prelude::{Column, DataFrame, IntoLazy, ParquetReader, PlSmallStr, SerReader};
 use polars::sql::SQLContext;
 
-use crate::tables::{Stage, Table, Written, write_batches};
+use crate::tables::{Stage, Table, Written, partition, write_batches};
 use crate::ui::Ui;
 
 /// The query that defines a derived dataset.
@@ -30,13 +30,44 @@ pub fn query(table: Table) -> Option<&'static str> {
     }
 }
 
-/// Reads a Parquet table into polars.
-pub fn read_frame(path: &Path) -> Result<DataFrame> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("Failed to open '{}'", path.display()))?;
-    ParquetReader::new(file)
-        .finish()
-        .with_context(|| format!("Failed to read '{}' with polars", path.display()))
+/// Reads a table into polars, from its Parquet file or its partitioned dataset folder
+/// (where the partition key comes from the folder names).
+pub fn read_frame(table: Table, path: &Path) -> Result<DataFrame> {
+    let read = |file: &Path| -> Result<DataFrame> {
+        let f = std::fs::File::open(file)
+            .with_context(|| format!("Failed to open '{}'", file.display()))?;
+        ParquetReader::new(f)
+            .finish()
+            .with_context(|| format!("Failed to read '{}' with polars", file.display()))
+    };
+    if !path.is_dir() {
+        return read(path);
+    }
+    let names: Vec<PlSmallStr> = table
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str().into())
+        .collect();
+    let mut out: Option<DataFrame> = None;
+    for (key, file) in partition::partition_files(path)? {
+        let mut df = read(&file)?;
+        if table.spec().column(partition::KEY).is_some() {
+            let n = df.height();
+            df.with_column(Column::new(partition::KEY.into(), vec![key.as_str(); n]))?;
+        }
+        let df = df.select(names.clone())?;
+        match &mut out {
+            Some(acc) => {
+                acc.vstack_mut(&df)?;
+            }
+            None => out = Some(df),
+        }
+    }
+    match out {
+        Some(df) => Ok(df),
+        None => anyhow::bail!("'{}' holds no partitions", path.display()),
+    }
 }
 
 /// Computes every derived dataset. `input` says where each normalized table is to be
@@ -44,7 +75,7 @@ pub fn read_frame(path: &Path) -> Result<DataFrame> {
 pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result<Written> {
     let mut ctx = SQLContext::new();
     for table in Table::of_stage(Stage::Normalize) {
-        let df = read_frame(&input(table))?;
+        let df = read_frame(table, &input(table))?;
         ctx.register(table.name(), df.lazy());
     }
     let mut written = Written::default();

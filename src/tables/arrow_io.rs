@@ -179,6 +179,7 @@ fn writer_properties() -> WriterProperties {
 /// [`TableWriter::finish`] succeeds.
 pub struct TableWriter {
     table: Table,
+    schema: SchemaRef,
     rows: RowBuilder,
     /// Batches not yet of full size (only the last batch of a table may be short).
     pending: Vec<RecordBatch>,
@@ -189,11 +190,18 @@ pub struct TableWriter {
 
 impl TableWriter {
     pub fn create(table: Table, path: &Path) -> Result<Self> {
+        Self::create_with_schema(table, table.schema(), path)
+    }
+
+    /// A writer for files of `table` with another schema (a partitioned table's files
+    /// leave out the partition key).
+    pub fn create_with_schema(table: Table, schema: SchemaRef, path: &Path) -> Result<Self> {
         let file = AtomicFile::create(path)?;
-        let writer = ArrowWriter::try_new(file, table.schema(), Some(writer_properties()))
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))
             .with_context(|| format!("Failed to start writing '{}'", path.display()))?;
         Ok(TableWriter {
             table,
+            schema,
             rows: RowBuilder::new(table),
             pending: Vec::new(),
             pending_rows: 0,
@@ -219,7 +227,7 @@ impl TableWriter {
     /// Appends a batch whose fields are the table's (schema-level metadata is replaced
     /// by the registry's).
     pub fn write(&mut self, batch: RecordBatch) -> Result<()> {
-        let schema = self.table.schema();
+        let schema = self.schema.clone();
         ensure!(
             batch.schema().fields() == schema.fields(),
             "Batch for '{}' does not have the registry's columns:\n{:#?}",
@@ -230,7 +238,7 @@ impl TableWriter {
         self.pending_rows += batch.num_rows();
         self.pending.push(batch);
         while self.pending_rows >= BATCH_ROWS {
-            let all = arrow::compute::concat_batches(&self.table.schema(), &self.pending)?;
+            let all = arrow::compute::concat_batches(&self.schema, &self.pending)?;
             let head = all.slice(0, BATCH_ROWS);
             self.writer.write(&head)?;
             self.written += BATCH_ROWS as u64;
@@ -249,7 +257,7 @@ impl TableWriter {
             self.write(batch)?;
         }
         if self.pending_rows > 0 {
-            let all = arrow::compute::concat_batches(&self.table.schema(), &self.pending)?;
+            let all = arrow::compute::concat_batches(&self.schema, &self.pending)?;
             self.writer.write(&all)?;
             self.written += all.num_rows() as u64;
         }

@@ -8,6 +8,7 @@
 
 mod arrow_io;
 pub mod docs;
+pub mod partition;
 pub mod registry;
 
 use std::path::{Path, PathBuf};

@@ -20,10 +20,19 @@ if not report.valid:
 
 descriptor = json.loads(path.read_text())
 for res in descriptor["resources"]:
-    data = (path.parent / res["path"]).read_bytes()
-    if len(data) != res["bytes"]:
-        sys.exit(f"{res['name']}: {len(data)} bytes, descriptor says {res['bytes']}")
-    algorithm, digest = res["hash"].split(":", 1)
-    if algorithm != "sha256" or hashlib.sha256(data).hexdigest() != digest:
-        sys.exit(f"{res['name']}: hash {res['hash']} does not match the file")
+    # A single file, or a multipart resource (hive partitions) listing each file.
+    files = res.get("gazette:files") or [
+        {"path": res["path"], "bytes": res["bytes"], "hash": res["hash"]}
+    ]
+    if isinstance(res["path"], list) and [f["path"] for f in files] != res["path"]:
+        sys.exit(f"{res['name']}: gazette:files does not list the resource's paths")
+    if sum(f["bytes"] for f in files) != res["bytes"]:
+        sys.exit(f"{res['name']}: the files' sizes do not add up to {res['bytes']}")
+    for f in files:
+        data = (path.parent / f["path"]).read_bytes()
+        if len(data) != f["bytes"]:
+            sys.exit(f"{f['path']}: {len(data)} bytes, descriptor says {f['bytes']}")
+        algorithm, digest = f["hash"].split(":", 1)
+        if algorithm != "sha256" or hashlib.sha256(data).hexdigest() != digest:
+            sys.exit(f"{f['path']}: hash {f['hash']} does not match the file")
 print(f"valid: {len(descriptor['resources'])} resources")

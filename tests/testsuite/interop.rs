@@ -11,30 +11,6 @@ use std::process::Command;
 
 use crate::support::*;
 
-/// A Python interpreter that can import `modules`: `$var` if set, else `default` (relative
-/// to the repository), else `python3`. `None` (with a note) when there is none.
-fn python_with(var: &str, default: &str, modules: &[&str]) -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = match std::env::var_os(var) {
-        Some(p) => vec![PathBuf::from(p)],
-        None => vec![root().join(default), PathBuf::from("python3")],
-    };
-    let import = format!("import {}", modules.join(", "));
-    for py in candidates {
-        let ok = Command::new(&py)
-            .args(["-c", &import])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(py);
-        }
-    }
-    require_external(&format!(
-        "a Python with {} (set {var}, or see .ci/run for the pip installs)",
-        modules.join(", ")
-    ));
-    None
-}
-
 fn run_python(py: &PathBuf, args: &[&str]) -> String {
     let o = Command::new(py)
         .current_dir(root())

@@ -9,5 +9,6 @@ mod incremental;
 mod interop;
 mod quality;
 mod readme;
+mod scale;
 mod support;
 mod tables;

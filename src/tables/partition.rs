@@ -1,0 +1,231 @@
+//! `--partition-by month`: the normalized tables as hive-partitioned Parquet datasets
+//! (`data/tables/claims/published_month=2025-10/part-0.parquet`) that DuckDB, Spark and
+//! polars scan as one table.
+//!
+//! Every row of `articles`, `claims`, `figures` and `mentions` belongs to one article, and
+//! so to the month the article was published in (publisher's local time). Following hive
+//! conventions, the partition key is not stored in the files: readers take it from the
+//! folder names. Tables whose rows span months (`entities`) and derived datasets stay
+//! single files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Array};
+use arrow::datatypes::{Schema, SchemaRef};
+use arrow::ipc::reader::FileReader;
+use arrow::ipc::writer::FileWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use super::{BATCH_ROWS, Table, TableWriter};
+use crate::fsutil::Staged;
+
+/// The partition column (a column of `articles`).
+pub const KEY: &str = "published_month";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PartitionBy {
+    /// One folder per month of publication: `published_month=YYYY-MM`.
+    Month,
+}
+
+/// Whether a table is partitioned (its rows belong to one article each).
+pub fn is_partitioned(table: Table) -> bool {
+    let spec = table.spec();
+    spec.stage == super::Stage::Normalize && spec.column("article_id").is_some()
+}
+
+/// The folder of a partitioned table.
+pub fn dataset_dir(table: Table, out_root: &Path) -> PathBuf {
+    out_root.join(table.spec().stage.dir()).join(table.name())
+}
+
+/// Where a published table is: its single file, or its dataset folder when partitioned.
+pub fn published_path(table: Table, out_root: &Path) -> PathBuf {
+    let file = table.path(out_root);
+    let dir = dataset_dir(table, out_root);
+    if !file.exists() && dir.is_dir() {
+        dir
+    } else {
+        file
+    }
+}
+
+/// The schema of the files of a partitioned table: the registry's without the key.
+pub fn file_schema(table: Table) -> SchemaRef {
+    let schema = table.schema();
+    let fields: Vec<_> = schema
+        .fields()
+        .iter()
+        .filter(|f| f.name() != KEY)
+        .cloned()
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
+}
+
+/// The partition files of a dataset folder, in key order.
+pub fn partition_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let prefix = format!("{KEY}=");
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("Failed to list '{}'", dir.display()))?
+    {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(value) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(entry.path())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|f| (value.to_string(), f)));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads one batch stream of a table from a file or a dataset folder, with the
+/// registry's columns in the registry's order (the key restored from folder names).
+pub fn read_batches(table: Table, path: &Path) -> Result<Vec<RecordBatch>> {
+    let mut out = Vec::new();
+    for_each_batch(table, path, |b| {
+        out.push(b);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Streams the batches of a table (see [`read_batches`]).
+pub fn for_each_batch(
+    table: Table,
+    path: &Path,
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let files: Vec<(Option<String>, PathBuf)> = if path.is_dir() {
+        partition_files(path)?
+            .into_iter()
+            .map(|(k, p)| (Some(k), p))
+            .collect()
+    } else {
+        vec![(None, path.to_path_buf())]
+    };
+    let schema = table.schema();
+    for (key, file) in files {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(
+            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?,
+        )
+        .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?
+        .with_batch_size(BATCH_ROWS)
+        .build()?;
+        for batch in reader {
+            let batch = batch.with_context(|| format!("Failed to read '{}'", file.display()))?;
+            let columns = schema
+                .fields()
+                .iter()
+                .map(|field| -> Result<ArrayRef> {
+                    match (batch.column_by_name(field.name()), &key) {
+                        (Some(c), _) => Ok(c.clone()),
+                        (None, Some(k)) if field.name() == KEY => {
+                            Ok(Arc::new(StringArray::from(vec![
+                                k.as_str();
+                                batch.num_rows()
+                            ])))
+                        }
+                        _ => anyhow::bail!("'{}' has no column '{}'", file.display(), field.name()),
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?;
+            f(RecordBatch::try_new(schema.clone(), columns)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits a single-file table into month partitions under `out_root`, staged. `months`
+/// maps article ids to their month (only needed for tables without the key column).
+/// Rows are spilled per month to Arrow IPC files in `spill_dir` first, so memory stays
+/// bounded whatever the number of months.
+pub fn write_partitioned(
+    table: Table,
+    source: &Path,
+    months: &HashMap<String, String>,
+    out_root: &Path,
+    spill_dir: &Path,
+) -> Result<Vec<Staged>> {
+    let file_schema = file_schema(table);
+    let spill = spill_dir.join(table.name());
+    let _ = std::fs::remove_dir_all(&spill);
+    std::fs::create_dir_all(&spill)?;
+    let mut writers: BTreeMap<String, FileWriter<File>> = BTreeMap::new();
+    for_each_batch(table, source, |batch| {
+        let month_of_row: Vec<String> = match batch.column_by_name(KEY) {
+            Some(k) => {
+                let k = k.as_string::<i32>();
+                (0..k.len()).map(|i| k.value(i).to_string()).collect()
+            }
+            None => {
+                let ids = batch
+                    .column_by_name("article_id")
+                    .context("a partitioned table has article_id")?
+                    .as_string::<i32>();
+                (0..ids.len())
+                    .map(|i| {
+                        months.get(ids.value(i)).cloned().with_context(|| {
+                            format!("{}: article {} has no month", table.name(), ids.value(i))
+                        })
+                    })
+                    .collect::<Result<_>>()?
+            }
+        };
+        let mut rows: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (i, m) in month_of_row.iter().enumerate() {
+            rows.entry(m.as_str()).or_default().push(i as u32);
+        }
+        let projected = batch.project(
+            &file_schema
+                .fields()
+                .iter()
+                .map(|f| batch.schema().index_of(f.name()))
+                .collect::<Result<Vec<_>, _>>()?,
+        )?;
+        for (month, idx) in rows {
+            let idx = UInt32Array::from(idx);
+            let columns = projected
+                .columns()
+                .iter()
+                .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            let part = RecordBatch::try_new(file_schema.clone(), columns)?;
+            if !writers.contains_key(month) {
+                let f = File::create(spill.join(format!("{month}.arrow")))?;
+                writers.insert(month.to_string(), FileWriter::try_new(f, &file_schema)?);
+            }
+            writers
+                .get_mut(month)
+                .expect("just inserted")
+                .write(&part)?;
+        }
+        Ok(())
+    })?;
+    let mut staged = Vec::new();
+    for (month, mut w) in writers {
+        w.finish()?;
+        let target = dataset_dir(table, out_root)
+            .join(format!("{KEY}={month}"))
+            .join("part-0.parquet");
+        let mut writer = TableWriter::create_with_schema(table, file_schema.clone(), &target)?;
+        let reader = FileReader::try_new(File::open(spill.join(format!("{month}.arrow")))?, None)?;
+        for batch in reader {
+            writer.write(batch?)?;
+        }
+        staged.push(writer.finish()?.0);
+    }
+    let _ = std::fs::remove_dir_all(&spill);
+    Ok(staged)
+}

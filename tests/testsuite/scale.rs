@@ -1,0 +1,97 @@
+//! Past one machine: hive-partitioned output that other engines scan as one table, and
+//! the derived datasets' SQL run unchanged on DuckDB (and Spark, where installed) with
+//! the same results as polars.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::*;
+
+fn build_partitioned(out: &Path) {
+    let o = gazette()
+        .args(["build", "-q", "--partition-by", "month", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn partitioned_tables_hold_the_same_rows_as_single_files() {
+    let out = tempfile::tempdir().unwrap();
+    build_partitioned(out.path());
+    let single = shipped_build();
+    for table in gazette::tables::Table::ALL.iter().copied() {
+        let path = gazette::tables::partition::published_path(table, out.path());
+        let partitioned = gazette::tables::partition::is_partitioned(table);
+        assert_eq!(path.is_dir(), partitioned, "{}", table.name());
+        if partitioned {
+            assert!(
+                !table.path(out.path()).exists(),
+                "{}: no single file beside the partitions",
+                table.name()
+            );
+            let months: Vec<String> = gazette::tables::partition::partition_files(&path)
+                .unwrap()
+                .into_iter()
+                .map(|(m, _)| m)
+                .collect();
+            assert_eq!(
+                months,
+                ["2025-08", "2025-10", "2025-12", "2026-01"],
+                "{}",
+                table.name()
+            );
+        }
+        // Read back (the key restored from folder names) and compared as sets of rows.
+        let rows = |p: &Path| {
+            let batches = gazette::tables::partition::read_batches(table, p).unwrap();
+            let batch = arrow::compute::concat_batches(&table.schema(), &batches).unwrap();
+            let mut lines: Vec<String> = render_rows(&batch).lines().map(str::to_string).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(rows(&path), rows(&table.path(single)), "{}", table.name());
+    }
+    // Switching back to single files removes the partitions.
+    build(&shipped_corpus(), out.path());
+    assert!(!out.path().join("data/tables/claims").exists());
+    assert!(out.path().join("data/tables/claims.parquet").exists());
+}
+
+fn run_engine(engine: &str, modules: &[&str]) {
+    let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", modules) else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    build_partitioned(out.path());
+    let o = Command::new(&py)
+        .current_dir(root())
+        .args(["tests/python/sql_engines.py"])
+        .arg(out.path())
+        .arg(engine)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for table in gazette::tables::Table::of_stage(gazette::tables::Stage::Derive) {
+        assert!(
+            stdout.contains(&format!("{engine}: {}: ", table.name())),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn derived_sql_runs_unchanged_on_duckdb_over_partitions() {
+    run_engine("duckdb", &["duckdb", "pyarrow"]);
+}
+
+#[test]
+fn derived_sql_runs_on_spark_over_partitions() {
+    run_engine("spark", &["pyspark", "pyarrow"]);
+}
