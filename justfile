@@ -21,3 +21,8 @@ lint:
 # What CI runs: install test dependencies, test, rebuild, compare with the committed outputs.
 ci:
     .ci/run
+
+# Full builds of 10k and 100k synthetic articles, per stage, into BENCHMARKS.md.
+# `just bench 10000,100000,1000000` adds the million.
+bench SIZES="10000,100000":
+    cargo bench --bench pipeline -- --articles {{SIZES}}

@@ -53,6 +53,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "KEY", value_enum)]
     pub partition_by: Option<crate::tables::partition::PartitionBy>,
 
+    /// Write each stage's wall time and peak memory as JSON to FILE (for benchmarks).
+    #[arg(long, global = true, value_name = "FILE", hide_short_help = true)]
+    pub timings: Option<PathBuf>,
+
     /// Print only diagnostics and errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -217,6 +221,7 @@ impl Cli {
             strict: g.strict,
             force: g.force,
             partition: g.partition_by,
+            timings: g.timings.clone(),
             ui: Ui::new(verbosity),
         })
     }

@@ -34,6 +34,8 @@ pub struct BuildContext {
     pub force: bool,
     /// Write the normalized tables as hive-partitioned datasets.
     pub partition: Option<PartitionBy>,
+    /// Where to write the stages' wall times and memory (JSON), if anywhere.
+    pub timings: Option<PathBuf>,
     pub ui: Ui,
 }
 
@@ -79,10 +81,21 @@ impl Pipeline {
     /// `gazette build`: every stage, writing every output; nothing at all when the tool,
     /// the inputs and the outputs are as the last build left them.
     pub fn build(&self) -> Result<BuildSummary> {
+        let summary = self.build_stages();
+        if let Some(path) = &self.ctx.timings {
+            let timings = serde_json::json!({ "stages": self.ctx.ui.timings() });
+            fsutil::write_atomic(path, serde_json::to_string_pretty(&timings)?.as_bytes())?;
+        }
+        summary
+    }
+
+    fn build_stages(&self) -> Result<BuildSummary> {
+        let t = Instant::now();
         let files = self.discover()?;
         let cache = Cache::open(&self.ctx.out_dir)?;
         let state = cache.load_state();
         let inputs = self.hash_inputs(&files, &state)?;
+        self.ctx.ui.stage("fingerprint", t);
         if !self.ctx.force && self.up_to_date(&cache, &state, &inputs) {
             self.ctx.ui.summary(
                 "Nothing to do: the corpus, the tool and the outputs are unchanged (--force rebuilds)",
@@ -93,12 +106,17 @@ impl Pipeline {
                 ..BuildSummary::default()
             });
         }
+        let t = Instant::now();
         let (parts, normalized_files) = self.normalize(&files, &inputs, &cache)?;
         let mut summary = self.report(&parts)?;
         summary.normalized_files = normalized_files;
         let mut written = self.assemble(&parts, &mut summary)?;
+        self.ctx.ui.stage("normalize", t);
+        let t = Instant::now();
         let derived = self.derive(&written)?;
         written.extend(derived);
+        self.ctx.ui.stage("derive", t);
+        let t = Instant::now();
         let quality = self.data_tests(&written)?;
         if let Some(by) = self.ctx.partition {
             self.partition(&mut written, by, &cache)?;
@@ -112,6 +130,7 @@ impl Pipeline {
         let outputs = self.commit(written, manifest)?;
         self.save_state(&cache, &inputs, &outputs)?;
         cache.collect_garbage(&parts.iter().map(|p| p.dir.clone()).collect::<Vec<_>>());
+        self.ctx.ui.stage("publish", t);
         self.ctx.ui.summary(format!(
             "{} → {}",
             summary.line(),

@@ -1,6 +1,7 @@
 //! What gazette tells the person running it, on stderr.
 
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,10 +19,28 @@ pub enum Verbosity {
 /// Corpora at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
+/// Wall time and memory of one pipeline stage, for `--timings` (benchmarks).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StageTiming {
+    pub stage: String,
+    pub seconds: f64,
+    /// Peak resident memory of the process at the end of the stage (Linux), in bytes.
+    pub peak_rss_bytes: Option<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub verbosity: Verbosity,
     started: Instant,
+    timings: Arc<Mutex<Vec<StageTiming>>>,
+}
+
+/// Peak resident set size of this process so far (`VmHWM`), where the OS tells.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 impl Ui {
@@ -29,7 +48,32 @@ impl Ui {
         Ui {
             verbosity,
             started: Instant::now(),
+            timings: Arc::default(),
         }
+    }
+
+    /// Records that a stage finished (and logs it with `-v`).
+    pub fn stage(&self, stage: &str, since: Instant) {
+        let timing = StageTiming {
+            stage: stage.to_string(),
+            seconds: since.elapsed().as_secs_f64(),
+            peak_rss_bytes: peak_rss_bytes(),
+        };
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!(
+                "{:>8.3}s  stage {stage}: {:.3}s, peak RSS {} MB",
+                self.started.elapsed().as_secs_f64(),
+                timing.seconds,
+                timing
+                    .peak_rss_bytes
+                    .map_or("?".into(), |b| (b >> 20).to_string())
+            );
+        }
+        self.timings.lock().expect("not poisoned").push(timing);
+    }
+
+    pub fn timings(&self) -> Vec<StageTiming> {
+        self.timings.lock().expect("not poisoned").clone()
     }
 
     /// A finished pipeline step, shown with `-v`.

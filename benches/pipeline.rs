@@ -1,0 +1,204 @@
+//! `just bench` / `cargo bench --bench pipeline`: full builds of synthetic corpora, per
+//! stage, with a `wc -l` over the same files as the floor, and a no-op rebuild.
+//!
+//! ```text
+//! cargo bench --bench pipeline                          # 10k and 100k articles
+//! cargo bench --bench pipeline -- --articles 1000000    # any sizes, comma-separated
+//! ```
+//!
+//! Each build runs the release `gazette` binary in its own process (so peak memory is the
+//! build's own) with `--timings`, which records every stage's wall time and the process's
+//! peak resident memory at the end of the stage. Results go to `BENCHMARKS.md`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+struct Run {
+    articles: usize,
+    bytes: u64,
+    wc_seconds: f64,
+    build_seconds: f64,
+    noop_seconds: f64,
+    stages: Vec<(String, f64, Option<u64>)>,
+}
+
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn gazette(args: &[&str], corpus: &Path, out: &Path) -> f64 {
+    let t = Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("gazette runs");
+    let secs = t.elapsed().as_secs_f64();
+    assert!(
+        o.status.success(),
+        "gazette {args:?} failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    secs
+}
+
+fn bench(articles: usize, work: &Path) -> Run {
+    let corpus = work.join(format!("corpus-{articles}"));
+    let out = work.join(format!("out-{articles}"));
+    let timings = work.join(format!("timings-{articles}.json"));
+    if !corpus.exists() {
+        gazette::synth::write_corpus(articles, 1, &corpus).expect("synth");
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let files = corpus_files(&corpus);
+    let bytes: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
+
+    // Warm the page cache, then time the floor.
+    let _ = Command::new("wc").arg("-l").args(&files).output();
+    let t = Instant::now();
+    let wc = Command::new("wc")
+        .arg("-l")
+        .args(&files)
+        .output()
+        .expect("wc runs");
+    let wc_seconds = t.elapsed().as_secs_f64();
+    assert!(wc.status.success());
+
+    let timings_arg = timings.to_string_lossy().into_owned();
+    let build_seconds = gazette(
+        &["build", "-q", "--force", "--timings", &timings_arg],
+        &corpus,
+        &out,
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    let stages = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap().to_string(),
+                s["seconds"].as_f64().unwrap(),
+                s["peak_rss_bytes"].as_u64(),
+            )
+        })
+        .collect();
+    let noop_seconds = gazette(&["build", "-q"], &corpus, &out);
+    Run {
+        articles,
+        bytes,
+        wc_seconds,
+        build_seconds,
+        noop_seconds,
+        stages,
+    }
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cores} cores ({cpu})")
+}
+
+fn report(runs: &[Run]) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks\n");
+    let _ = writeln!(
+        md,
+        "Full builds of synthetic corpora (`gazette synth --seed 1`), release build, on {}.\n\
+         Written by `just bench` (`cargo bench --bench pipeline`); rerun it to refresh.\n\
+         Each stage's peak RSS is the process's peak resident memory at the end of the stage.\n",
+        machine()
+    );
+    for r in runs {
+        let mb = r.bytes as f64 / 1e6;
+        let _ = writeln!(md, "## {} articles ({mb:.1} MB)\n", r.articles);
+        let _ = writeln!(
+            md,
+            "| stage | wall (s) | MB/s | articles/s | peak RSS (MB) |"
+        );
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(
+            md,
+            "| `wc -l` (floor) | {:.3} | {:.0} | {:.0} | |",
+            r.wc_seconds,
+            mb / r.wc_seconds,
+            r.articles as f64 / r.wc_seconds
+        );
+        for (stage, secs, rss) in &r.stages {
+            let _ = writeln!(
+                md,
+                "| {stage} | {secs:.3} | {:.0} | {:.0} | {} |",
+                mb / secs,
+                r.articles as f64 / secs,
+                rss.map_or("".into(), |b| (b >> 20).to_string())
+            );
+        }
+        let peak = r.stages.iter().filter_map(|s| s.2).max().unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "| **full build** (process) | **{:.3}** | {:.0} | {:.0} | {} |",
+            r.build_seconds,
+            mb / r.build_seconds,
+            r.articles as f64 / r.build_seconds,
+            peak >> 20
+        );
+        let _ = writeln!(
+            md,
+            "| no-op rebuild (process) | {:.3} | | | |\n",
+            r.noop_seconds
+        );
+    }
+    md
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--articles")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| {
+            s.split(',')
+                .map(|n| n.trim().parse().expect("a number"))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work).unwrap();
+    let mut runs = Vec::new();
+    for n in sizes {
+        eprintln!("bench: {n} articles…");
+        let run = bench(n, &work);
+        eprintln!(
+            "bench: {n} articles: full build {:.2}s, no-op {:.3}s, wc -l {:.3}s",
+            run.build_seconds, run.noop_seconds, run.wc_seconds
+        );
+        runs.push(run);
+    }
+    let md = report(&runs);
+    std::fs::write(root.join("BENCHMARKS.md"), &md).unwrap();
+    print!("{md}");
+}
