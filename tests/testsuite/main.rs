@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod figures;
 mod readme;
 mod support;
 mod tables;
