@@ -21,3 +21,7 @@ lint:
 # What CI runs: install test dependencies, test, rebuild, compare with the committed outputs.
 ci:
     .ci/run
+
+# Figure extraction throughput over a 100 MB synthetic corpus, one core (MB/s).
+bench-extract:
+    cargo bench --bench extract

@@ -265,5 +265,351 @@ fn peer_specs_chinese_percent() {
     assert_rate("Number__Chinese__PercentModel.json", true, 0.90);
 }
 
-#[allow(dead_code)]
-fn _unused(_: BTreeMap<(), ()>) {}
+// ------------------------------------------------------------------ the shipped corpus
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{Float64Type, Int32Type};
+
+fn col_str(b: &RecordBatch, name: &str, row: usize) -> Option<String> {
+    let a = b.column_by_name(name).unwrap().as_string::<i32>();
+    (!a.is_null(row)).then(|| a.value(row).to_string())
+}
+
+fn col_f64(b: &RecordBatch, name: &str, row: usize) -> Option<f64> {
+    let a = b
+        .column_by_name(name)
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    (!a.is_null(row)).then(|| a.value(row))
+}
+
+fn col_i32(b: &RecordBatch, name: &str, row: usize) -> Option<i32> {
+    let a = b.column_by_name(name).unwrap().as_primitive::<Int32Type>();
+    (!a.is_null(row)).then(|| a.value(row))
+}
+
+fn fmt_num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// The figures table as fixture rows: article, text, surface, kind, value, value_max,
+/// unit, per_unit, qualifier, role, as_of_year.
+fn table_rows(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let articles = read_table(&gazette::tables::Table::Articles.path(dir));
+    let claims = read_table(&gazette::tables::Table::Claims.path(dir));
+    let figs = read_table(&gazette::tables::Table::Figures.path(dir));
+    let article_pos: BTreeMap<String, usize> = (0..articles.num_rows())
+        .map(|r| (col_str(&articles, "article_id", r).unwrap(), r + 1))
+        .collect();
+    let claim_ordinal: BTreeMap<String, i32> = (0..claims.num_rows())
+        .map(|r| {
+            (
+                col_str(&claims, "claim_id", r).unwrap(),
+                col_i32(&claims, "ordinal", r).unwrap(),
+            )
+        })
+        .collect();
+    (0..figs.num_rows())
+        .map(|r| {
+            let text = match col_str(&figs, "claim_id", r) {
+                Some(c) => format!("claim {}", claim_ordinal[&c]),
+                None => "title".to_string(),
+            };
+            vec![
+                article_pos[&col_str(&figs, "article_id", r).unwrap()].to_string(),
+                text,
+                col_str(&figs, "surface", r).unwrap(),
+                col_str(&figs, "kind", r).unwrap(),
+                fmt_num(col_f64(&figs, "value", r)),
+                fmt_num(col_f64(&figs, "value_max", r)),
+                col_str(&figs, "unit", r).unwrap(),
+                col_str(&figs, "per_unit", r).unwrap_or_default(),
+                col_str(&figs, "qualifier", r).unwrap(),
+                col_str(&figs, "role", r).unwrap_or_default(),
+                col_i32(&figs, "as_of_year", r)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// The hand-made list of the shipped corpus's figures.
+fn fixture_rows() -> Vec<Vec<String>> {
+    let raw = std::fs::read_to_string(fixture("figures/shipped.tsv")).unwrap();
+    let mut lines = raw.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("article\ttext\tsurface"), "{header}");
+    lines
+        .map(|l| {
+            let mut cells: Vec<String> = l.split('\t').map(str::to_string).collect();
+            cells.resize(11, String::new());
+            // numbers as the table prints them
+            for k in [4, 5] {
+                if !cells[k].is_empty() {
+                    cells[k] = format!("{}", cells[k].parse::<f64>().unwrap());
+                }
+            }
+            cells
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_corpus_figures_are_the_hand_made_list() {
+    let got = table_rows(shipped_build());
+    let want = fixture_rows();
+    let missing: Vec<_> = want.iter().filter(|r| !got.contains(r)).collect();
+    let extra: Vec<_> = got.iter().filter(|r| !want.contains(r)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "figures missing from the table:\n{}\nfigures not in tests/fixtures/figures/shipped.tsv:\n{}",
+        missing
+            .iter()
+            .map(|r| r.join("\t"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        extra
+            .iter()
+            .map(|r| r.join("\t"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    // Same order too: article order, title first, claims by ordinal, text position.
+    assert_eq!(got, want);
+}
+
+// ------------------------------------------------------------------ the table
+
+/// The declared checks of the figures table hold, keys are unique and resolve, and every
+/// span cuts its surface out of the claim's text or the article's title.
+#[test]
+fn figures_table_keeps_its_contract() {
+    use gazette::tables::{Check, Table};
+    let dir = shipped_build();
+    let figs = read_table(&Table::Figures.path(dir));
+    let claims = read_table(&Table::Claims.path(dir));
+    let articles = read_table(&Table::Articles.path(dir));
+    assert!(figs.num_rows() > 0);
+    let spec = Table::Figures.spec();
+    for check in spec.checks {
+        for r in 0..figs.num_rows() {
+            match *check {
+                Check::OneOf { column, values } => {
+                    if let Some(v) = col_str(&figs, column, r) {
+                        assert!(values.contains(&v.as_str()), "{column} = {v:?}");
+                    }
+                }
+                Check::Finite { column } => {
+                    if let Some(v) = col_f64(&figs, column, r) {
+                        assert!(v.is_finite(), "{column} = {v}");
+                    }
+                }
+                Check::NotGreater { low, high } => {
+                    let get = |c: &str| {
+                        if figs.column_by_name(c).unwrap().data_type().is_floating() {
+                            col_f64(&figs, c, r)
+                        } else {
+                            col_i32(&figs, c, r).map(f64::from)
+                        }
+                    };
+                    let (l, h) = (get(low), get(high));
+                    if let (Some(l), Some(h)) = (l, h) {
+                        assert!(l <= h, "{low} {l} > {high} {h}");
+                    }
+                }
+                Check::AtLeast { column, min } => {
+                    let v = col_i32(&figs, column, r).unwrap();
+                    assert!(f64::from(v) >= min, "{column} = {v}");
+                }
+                ref other => panic!("no evaluation for {other:?}: add one here"),
+            }
+        }
+    }
+    let claim_text: BTreeMap<String, String> = (0..claims.num_rows())
+        .map(|r| {
+            (
+                col_str(&claims, "claim_id", r).unwrap(),
+                col_str(&claims, "text", r).unwrap(),
+            )
+        })
+        .collect();
+    let title: BTreeMap<String, String> = (0..articles.num_rows())
+        .map(|r| {
+            (
+                col_str(&articles, "article_id", r).unwrap(),
+                col_str(&articles, "title", r).unwrap(),
+            )
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for r in 0..figs.num_rows() {
+        assert!(
+            ids.insert(col_str(&figs, "figure_id", r).unwrap()),
+            "duplicate figure_id"
+        );
+        let article = col_str(&figs, "article_id", r).unwrap();
+        let text = match col_str(&figs, "claim_id", r) {
+            Some(c) => {
+                assert_eq!(col_str(&figs, "field", r).unwrap(), "claim");
+                &claim_text[&c]
+            }
+            None => {
+                assert_eq!(col_str(&figs, "field", r).unwrap(), "title");
+                &title[&article]
+            }
+        };
+        let (s, e) = (
+            col_i32(&figs, "char_start", r).unwrap() as usize,
+            col_i32(&figs, "char_end", r).unwrap() as usize,
+        );
+        let cut: String = text.chars().skip(s).take(e - s).collect();
+        assert_eq!(cut, col_str(&figs, "surface", r).unwrap());
+        // money has a rate and a year; the role comes with a change id
+        if col_str(&figs, "kind", r).unwrap() == "money" {
+            assert!(col_f64(&figs, "fx_rate", r).is_some());
+            assert_eq!(col_str(&figs, "normalized_unit", r).unwrap(), "USD");
+        }
+        assert_eq!(
+            col_str(&figs, "role", r).is_some(),
+            col_str(&figs, "change_id", r).is_some()
+        );
+    }
+}
+
+/// Money is converted at the article's year: the AUD figures of a 2025 article use the
+/// 2025 rate, not the as_of years 2014 and 2024.
+#[test]
+fn money_uses_the_rate_of_the_articles_year() {
+    let dir = shipped_build();
+    let figs = read_table(&gazette::tables::Table::Figures.path(dir));
+    let fx = gazette::reference::fx::shipped();
+    let mut seen = 0;
+    for r in 0..figs.num_rows() {
+        if col_str(&figs, "unit", r).as_deref() == Some("AUD") {
+            let rate = fx.usd_per_unit("AUD", 2025).unwrap();
+            assert_eq!(col_i32(&figs, "fx_year", r), Some(2025));
+            assert_eq!(col_f64(&figs, "fx_rate", r), Some(rate.usd_per_unit));
+            let v = col_f64(&figs, "value", r).unwrap();
+            let n = col_f64(&figs, "normalized_value", r).unwrap();
+            assert!((n - v * rate.usd_per_unit).abs() < 1e-3 * n.abs());
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 2);
+}
+
+// ------------------------------------------------------------------ gazette extract
+
+fn extract_lines(
+    args: &[&str],
+    stdin: &str,
+    cwd: &std::path::Path,
+) -> (Vec<Value>, std::process::Output) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("extract")
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let lines = String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, o)
+}
+
+#[test]
+fn extract_writes_one_json_line_per_input_line_without_a_corpus() {
+    // An empty working directory: no data/raw, so no corpus is needed.
+    let cwd = tempfile::tempdir().unwrap();
+    let (lines, o) = extract_lines(
+        &["--year", "2025"],
+        "investment of over $3 billion\n\n3834吨稀土, rising 895% from AUD 8.67 billion in 2014 to AUD 86.21 billion\r\n",
+        cwd.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["text"], "investment of over $3 billion");
+    let f = &lines[0]["figures"][0];
+    assert_eq!(f["surface"], "$3 billion");
+    assert_eq!(f["kind"], "money");
+    assert_eq!(f["value"], 3e9);
+    assert_eq!(f["qualifier"], "over");
+    assert_eq!(f["normalized_unit"], "USD");
+    assert_eq!(f["fx_year"], 2025);
+    assert_eq!(f["char_start"], 19);
+    assert_eq!(lines[1]["figures"].as_array().unwrap().len(), 0);
+    let figs = lines[2]["figures"].as_array().unwrap();
+    let surfaces: Vec<&str> = figs
+        .iter()
+        .map(|f| f["surface"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        surfaces,
+        ["3834吨", "895%", "AUD 8.67 billion", "AUD 86.21 billion"]
+    );
+    // character spans: 3834吨 is 5 characters (7 bytes)
+    assert_eq!(
+        (figs[0]["char_start"].as_u64(), figs[0]["char_end"].as_u64()),
+        (Some(0), Some(5))
+    );
+    let roles: Vec<&str> = figs[1..]
+        .iter()
+        .map(|f| f["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["delta", "from", "to"]);
+    assert_eq!(figs[1]["change_id"], figs[3]["change_id"]);
+    assert_eq!(figs[2]["as_of_year"], 2014);
+    // every table column that does not name an article is there
+    let keys: Vec<&str> = figs[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for c in gazette::tables::Table::Figures.spec().columns {
+        let named_elsewhere = [
+            "article_id",
+            "claim_id",
+            "field",
+            "source_file",
+            "source_line",
+        ];
+        assert!(
+            named_elsewhere.contains(&c.name) || keys.contains(&c.name),
+            "extract output lacks {}",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn extract_reads_a_file_and_rejects_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.txt");
+    std::fs::write(&file, "prices doubled\n").unwrap();
+    let (lines, o) = extract_lines(&[file.to_str().unwrap()], "", dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(lines[0]["figures"][0]["kind"], "multiplier");
+    let o = run(&["extract", "no/such/file.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "gazette: FILE 'no/such/file.txt' is not a file"
+    );
+    let o = run(&["extract", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Example"));
+}

@@ -11,8 +11,8 @@
 
 use super::lexicon::{self as lx, UnitDef};
 use super::number::{self, Decimal, digit_at};
-use super::scan::{Prefix, Scanner, simple};
-use super::text::{Text, is_space};
+use super::scan::{Prefix, Scanner, negated, simple};
+use super::text::Text;
 use super::{Figure, Kind, Qualifier};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -780,13 +780,18 @@ fn push_cn(
     let start = prefix.map_or(n.start, |p| p.start.min(n.start));
     let (start, negative) = sc.sign_before(start);
     let q = qualifier.unwrap_or_else(|| sc.qualifier_before(start));
-    let sign = if negative { -1.0 } else { 1.0 };
+    let (value, value_max) = (value * def.factor, value_max.map(|m| m * def.factor));
+    let (value, value_max) = if negative {
+        negated(value, value_max)
+    } else {
+        (value, value_max)
+    };
     sc.push(Figure {
         start,
         end,
         kind: def.kind,
-        value: sign * value * def.factor,
-        value_max: value_max.map(|m| sign * m * def.factor),
+        value,
+        value_max,
         unit: def.code,
         per_unit: None,
         qualifier: q,
@@ -881,9 +886,4 @@ pub(super) fn qualifier_before(t: &Text<'_>, s: usize, floor: usize) -> Option<(
         }
     }
     None
-}
-
-#[allow(dead_code)]
-fn _is_space(c: u8) -> bool {
-    is_space(c)
 }

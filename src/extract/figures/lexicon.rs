@@ -646,9 +646,10 @@ pub(super) static QUALIFIER_PHRASES: &[(&[&str], super::Qualifier)] = {
         (&["under"], Under), (&["less", "than"], Under), (&["fewer", "than"], Under),
         (&["below"], Under),
         (&["at", "least"], AtLeast), (&["no", "less", "than"], AtLeast),
+        (&["starting", "at"], AtLeast), (&["starting", "from"], AtLeast),
         (&["no", "fewer", "than"], AtLeast), (&["a", "minimum", "of"], AtLeast),
         (&["at", "most"], AtMost), (&["no", "more", "than"], AtMost),
-        (&["a", "maximum", "of"], AtMost),
+        (&["a", "maximum", "of"], AtMost), (&["within"], AtMost),
         (&["up", "to"], UpTo), (&["as", "much", "as"], UpTo), (&["as", "many", "as"], UpTo),
         (&["as", "high", "as"], UpTo),
     ]

@@ -94,9 +94,9 @@ pub enum Qualifier {
     Over,
     /// under, less than, fewer than, below, 不到, 不足.
     Under,
-    /// at least, no less than, a minimum of, 至少, 以上.
+    /// at least, no less than, a minimum of, starting at, 至少, 以上.
     AtLeast,
-    /// at most, no more than, a maximum of, 最多, 不超过.
+    /// at most, no more than, a maximum of, within, 最多, 不超过.
     AtMost,
     /// up to, as much as, as many as, 高达.
     UpTo,
@@ -163,3 +163,6 @@ pub struct Figure {
 pub fn extract(text: &str) -> Vec<Figure> {
     scan::Scanner::new(text).run()
 }
+
+#[cfg(test)]
+mod tests;

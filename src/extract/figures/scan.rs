@@ -683,8 +683,7 @@ impl<'a> Scanner<'a> {
         }
         let (start, negative) = self.sign_before(start);
         if negative {
-            value = -value;
-            value_max = value_max.map(|m| -m);
+            (value, value_max) = negated(value, value_max);
         }
         let qualifier = self.qualifier_before(start);
         self.push(Figure {
@@ -756,7 +755,7 @@ impl<'a> Scanner<'a> {
         }
         let (start, negative) = self.sign_before(start);
         let (value, value_max) = if negative {
-            (-value, value_max.map(|m| -m))
+            negated(value, value_max)
         } else {
             (value, value_max)
         };
@@ -1059,7 +1058,7 @@ impl<'a> Scanner<'a> {
         // `5 million pounds of copper` is a mass.
         if def.code == "GBP"
             && matches!(first.as_str(), "pound" | "pounds")
-            && n == 1
+            && e == toks[0].1
             && t.word_after(e).is_some_and(|w| t.eq_ic(w, "of"))
         {
             def = UnitDef {
@@ -1394,6 +1393,14 @@ fn glued_suffix(lower: &str, has_currency: bool) -> Option<(i32, Option<UnitDef>
         }
     }
     None
+}
+
+/// A negative value or range, bounds kept in order (`-5-3%` is -5 to -3).
+pub(super) fn negated(value: f64, value_max: Option<f64>) -> (f64, Option<f64>) {
+    match value_max {
+        Some(m) => (-m, Some(-value)),
+        None => (-value, None),
+    }
 }
 
 /// A figure with a fixed value and unit.
