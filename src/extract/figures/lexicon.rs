@@ -631,6 +631,39 @@ pub(super) fn is_function_word(lower: &str) -> bool {
     )
 }
 
+/// Whether `lower` is the last word of a qualifier phrase (a quick gate before
+/// [`QUALIFIER_PHRASES`]).
+pub(super) fn ends_qualifier(lower: &str) -> bool {
+    matches!(
+        lower,
+        "about"
+            | "around"
+            | "roughly"
+            | "nearly"
+            | "near"
+            | "approximately"
+            | "almost"
+            | "some"
+            | "circa"
+            | "estimated"
+            | "approx"
+            | "over"
+            | "than"
+            | "above"
+            | "exceeding"
+            | "of"
+            | "under"
+            | "below"
+            | "least"
+            | "most"
+            | "to"
+            | "as"
+            | "within"
+            | "at"
+            | "from"
+    )
+}
+
 /// Qualifier phrases before a figure, lowercase words in reading order; longest first
 /// is not needed: the matcher tries every phrase and keeps the longest.
 #[rustfmt::skip]

@@ -324,11 +324,8 @@ impl<'a> Scanner<'a> {
                 let Some(a) = t.word_before(ws, self.floor) else {
                     return we;
                 };
-                if !(t.eq_ic(a, "a") || t.eq_ic(a, "an")) || a.1 != ws - 1 && a.1 + 1 < ws {
-                    // `a` must be the word right before (one space).
-                    if !(t.eq_ic(a, "a") || t.eq_ic(a, "an")) {
-                        return we;
-                    }
+                if !(t.eq_ic(a, "a") || t.eq_ic(a, "an")) {
+                    return we;
                 }
                 let Some(words) = number::read_words(&t, ws, 1) else {
                     return we;
@@ -1310,6 +1307,15 @@ impl<'a> Scanner<'a> {
         }
         if let Some(q) = cjk::qualifier_before(&t, s, self.floor) {
             return Some(q);
+        }
+        // A quick gate: the word right before must end some qualifier phrase.
+        let w0 = t.word_before(s, self.floor)?;
+        if !b[w0.1..s].iter().all(|&c| is_space(c)) {
+            return None;
+        }
+        let last = Lower::new(&b[w0.0..w0.1])?;
+        if !lx::ends_qualifier(last.as_str()) {
+            return None;
         }
         // the last three words before `s`, nearest first
         let mut words: [(usize, usize); 3] = [(0, 0); 3];

@@ -144,6 +144,14 @@ fn amounts_durations_ranges() {
     );
     check("a 10-year plan", &["10-year duration 10 year exact"]);
     check("12 smelters", &["12 count 12 item exact"]);
+    check(
+        "a dozen smelters in a hundred years, two hundred fifty thousand people",
+        &[
+            "a dozen count 12 item exact",
+            "a hundred years duration 100 year exact",
+            "two hundred fifty thousand count 250000 item exact",
+        ],
+    );
 }
 
 #[test]
@@ -286,5 +294,13 @@ proptest! {
     #[test]
     fn never_panics_on_any_string(text in "\\PC{0,64}") {
         let _ = extract(&text);
+    }
+}
+
+#[test]
+fn qualifier_gate_covers_every_phrase() {
+    for (phrase, _) in lexicon::QUALIFIER_PHRASES {
+        let last = phrase.last().unwrap();
+        assert!(lexicon::ends_qualifier(last), "{last}");
     }
 }
