@@ -148,6 +148,14 @@ fn changes(t: &Text<'_>, figs: &mut [Figure], tails: &[usize]) {
             figs[i].unit = unit;
             figs[i].kind = kind;
         }
+        // `from $50 to $40 per barrel`: the denominator applies to both ends
+        if figs[i].per_unit.is_none()
+            && figs[i + 1].per_unit.is_some()
+            && figs[i].unit == figs[i + 1].unit
+        {
+            figs[i].per_unit = figs[i + 1].per_unit;
+            figs[i].kind = figs[i + 1].kind;
+        }
         figs[i].change = Some((id, Role::From));
         figs[i + 1].change = Some((id, Role::To));
         if i > 0 && figs[i - 1].change.is_none() {

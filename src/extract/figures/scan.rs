@@ -1280,9 +1280,9 @@ impl<'a> Scanner<'a> {
             && matches!(c, '-' | '−' | '－' | '负' | '負')
         {
             let p = s - len;
-            let clean = p <= self.floor
-                || t.char_before(p)
-                    .is_none_or(|(x, _)| !x.is_alphanumeric() && !matches!(x, '-' | '.' | ','))
+            let clean = t
+                .char_before(p)
+                .is_none_or(|(x, _)| !x.is_alphanumeric() && !matches!(x, '-' | '.' | ','))
                 || matches!(c, '负' | '負');
             if clean && p >= self.floor {
                 return (p, true);
@@ -1380,8 +1380,9 @@ fn glued_suffix(lower: &str, has_currency: bool) -> Option<(i32, Option<UnitDef>
     if lower == "x" {
         return Some((0, Some(lx::TIMES)));
     }
+    // `5G`, `3D`: a single glued letter other than `t` (tonnes) is a name.
     if let Some(def) = lx::lookup_unit_phrase(lower)
-        && !matches!(lower, "times" | "fold")
+        && !matches!(lower, "times" | "fold" | "g")
     {
         return Some((0, Some(def)));
     }

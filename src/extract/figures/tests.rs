@@ -200,7 +200,11 @@ fn not_figures() {
     check("one of the largest", &[]);
     check("thousands of jobs and dozens of firms", &[]);
     check("see http://example.com/a?q=30%25 now", &[]);
-    check("the 1990s and the 2nd round", &[]);
+    check("the 1990s and the 2nd round, 5G and 3D", &[]);
+    check(
+        "a 2-1 win",
+        &["2 count 2 item exact", "1 count 1 item exact"],
+    );
     check("特朗普又要开“第二枪”", &[]);
     check("2025年10月28日", &[]);
     check("统一一些大楼五角大楼", &[]);
