@@ -392,7 +392,7 @@ pub(super) enum NumWord {
 }
 
 #[rustfmt::skip]
-static NUM_WORDS: &[(&str, NumWord)] = &[
+const NUM_WORDS: &[(&str, NumWord)] = &[
     ("zero", NumWord::Small(0)), ("one", NumWord::Small(1)), ("two", NumWord::Small(2)),
     ("three", NumWord::Small(3)), ("four", NumWord::Small(4)), ("five", NumWord::Small(5)),
     ("six", NumWord::Small(6)), ("seven", NumWord::Small(7)), ("eight", NumWord::Small(8)),
@@ -438,15 +438,19 @@ static NUM_WORDS: &[(&str, NumWord)] = &[
 
 /// Bitmask prefilter: for the first and last letter of a word, the lengths of number
 /// words with those letters. Rejects almost every ordinary word with one table read.
-static PREFILTER: LazyLock<Box<[u16; 26 * 26]>> = LazyLock::new(|| {
-    let mut t = Box::new([0u16; 26 * 26]);
-    for (w, _) in NUM_WORDS {
-        let b = w.as_bytes();
+static PREFILTER: [u16; 26 * 26] = prefilter();
+
+const fn prefilter() -> [u16; 26 * 26] {
+    let mut t = [0u16; 26 * 26];
+    let mut k = 0;
+    while k < NUM_WORDS.len() {
+        let b = NUM_WORDS[k].0.as_bytes();
         let idx = (b[0] - b'a') as usize * 26 + (b[b.len() - 1] - b'a') as usize;
         t[idx] |= 1 << b.len();
+        k += 1;
     }
     t
-});
+}
 
 static NUM_WORD_INDEX: LazyLock<HashMap<&'static str, NumWord>> =
     LazyLock::new(|| NUM_WORDS.iter().copied().collect());
