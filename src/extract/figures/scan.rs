@@ -87,6 +87,28 @@ fn lower_is(bytes: &[u8], words: &[&str]) -> bool {
     Lower::new(bytes).is_some_and(|l| words.contains(&l.as_str()))
 }
 
+const SKIP: u8 = 0;
+const DIGIT: u8 = 1;
+const ALPHA: u8 = 2;
+const HIGH: u8 = 3;
+
+/// What each byte can start: nothing (ASCII spaces and punctuation), a number, a word,
+/// or a multi-byte character.
+static CLASS: [u8; 256] = {
+    let mut t = [SKIP; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'a'..=b'z' | b'A'..=b'Z' => ALPHA,
+            0x80..=0xFF => HIGH,
+            _ => SKIP,
+        };
+        c += 1;
+    }
+    t
+};
+
 impl<'a> Scanner<'a> {
     pub fn new(text: &'a str) -> Self {
         Scanner {
@@ -102,20 +124,27 @@ impl<'a> Scanner<'a> {
         let n = b.len();
         let mut i = 0;
         while i < n {
+            // Spaces and punctuation: nothing starts there.
+            while i < n && CLASS[b[i] as usize] == SKIP {
+                i += 1;
+            }
+            if i >= n {
+                break;
+            }
             let c = b[i];
-            let next = if c.is_ascii_digit() {
-                self.at_digits(i)
-            } else if is_alpha(c) {
-                let e = self.t.letters_end(i);
-                match lx::number_word(&b[i..e]) {
-                    // A word glued to a preceding letter or digit is no number word.
-                    Some(w) if i == 0 || !b[i - 1].is_ascii_alphanumeric() => self.at_word(i, e, w),
-                    _ => e,
+            let next = match CLASS[c as usize] {
+                DIGIT => self.at_digits(i),
+                ALPHA => {
+                    let e = self.t.letters_end(i);
+                    match lx::number_word(&b[i..e]) {
+                        // A word glued to a preceding letter or digit is no number word.
+                        Some(w) if i == 0 || !b[i - 1].is_ascii_alphanumeric() => {
+                            self.at_word(i, e, w)
+                        }
+                        _ => e,
+                    }
                 }
-            } else if c < 0x80 {
-                i + 1
-            } else {
-                match self.t.char_at(i) {
+                _ => match self.t.char_at(i) {
                     Some((ch, len)) => {
                         if digit_at(b, i).is_some() {
                             self.at_digits(i)
@@ -126,7 +155,7 @@ impl<'a> Scanner<'a> {
                         }
                     }
                     None => i + 1,
-                }
+                },
             };
             i = next.max(i + 1);
             // Stay on a char boundary.
