@@ -26,3 +26,6 @@ ci:
 # `just bench 10000,100000,1000000` adds the million.
 bench SIZES="10000,100000":
     cargo bench --bench pipeline -- --articles {{SIZES}}
+# Figure extraction throughput over a 100 MB synthetic corpus, one core (MB/s).
+bench-extract:
+    cargo bench --bench extract

@@ -1,10 +1,11 @@
 //! Command-line interface. Arguments are declared (and documented) here and validated
 //! in one place, [`Cli::context`], before any work starts.
 
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::pipeline::{BuildContext, Pipeline};
@@ -111,6 +112,29 @@ pub enum Command {
                             gazette diff /tmp/pub-old /tmp/pub-new --json"
     )]
     Diff(DiffArgs),
+
+    /// Extract figures from text, one item per line, as JSON lines.
+    ///
+    /// Reads FILE (or standard input) and writes, for every input line, one JSON object
+    /// `{"text": …, "figures": […]}` whose figures have the fields of the figures table
+    /// (surface, char_start, char_end, kind, value, value_max, unit, per_unit, qualifier,
+    /// normalized_value, …). Needs no corpus.
+    #[command(
+        after_help = "Example:\n  echo 'investment rose 895% from AUD 8.67 billion in 2014' | gazette extract --year 2025"
+    )]
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExtractArgs {
+    /// Text file to read, one item per line; standard input when absent.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Year whose exchange rates convert money to US dollars (default: the latest year
+    /// of the shipped rate table).
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +201,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => Pipeline::new(ctx).check().map(drop),
         Command::Derive => Pipeline::new(ctx).derive_only(),
         Command::Diff(args) => Pipeline::diff(&args.old, &args.new, args.json).map(drop),
+        Command::Extract(args) => extract(args.file.as_deref(), extract_year(args)?),
         Command::Synth(args) => {
             let bytes = crate::synth::write_corpus(args.articles, args.seed, &args.dir)?;
             ctx.ui.summary(format!(
@@ -196,6 +221,14 @@ impl Cli {
         let g = &self.global;
         if matches!(self.command, Command::Build | Command::Check) {
             require_dir(&g.corpus, "--corpus")?;
+        }
+        if let Command::Extract(args) = &self.command {
+            extract_year(args)?;
+            if let Some(f) = &args.file
+                && !f.is_file()
+            {
+                return Err(usage(format!("FILE '{}' is not a file", f.display())));
+            }
         }
         if let Command::Synth(args) = &self.command
             && args.articles == 0
@@ -234,5 +267,104 @@ fn require_dir(path: &Path, flag: &str) -> Result<()> {
             path.display()
         )));
     }
+    Ok(())
+}
+
+/// The year whose exchange rates `extract` uses: `--year`, or the latest shipped one.
+fn extract_year(args: &ExtractArgs) -> Result<i32> {
+    match args.year {
+        Some(y) if !(1000..=9999).contains(&y) => {
+            Err(usage(format!("--year {y} is not a four-digit year")))
+        }
+        Some(y) => Ok(y),
+        None => Ok(crate::reference::fx::shipped()
+            .latest_year()
+            .unwrap_or(2025)),
+    }
+}
+
+/// One figure of `gazette extract`'s output: the figures table's columns, without those
+/// that name an article.
+#[derive(serde::Serialize)]
+struct FigureJson<'a> {
+    figure_id: &'a str,
+    surface: &'a str,
+    char_start: u32,
+    char_end: u32,
+    kind: &'static str,
+    value: f64,
+    value_max: Option<f64>,
+    unit: &'static str,
+    per_unit: Option<&'static str>,
+    qualifier: &'static str,
+    normalized_value: Option<f64>,
+    normalized_value_max: Option<f64>,
+    normalized_unit: Option<&'a str>,
+    fx_rate: Option<f64>,
+    fx_year: Option<i32>,
+    change_id: Option<&'a str>,
+    role: Option<&'static str>,
+    as_of_year: Option<i32>,
+}
+
+#[derive(serde::Serialize)]
+struct LineJson<'a> {
+    text: &'a str,
+    figures: Vec<FigureJson<'a>>,
+}
+
+/// `gazette extract`: figures of each input line as a JSON line on stdout.
+fn extract(file: Option<&Path>, year: i32) -> Result<()> {
+    let name = file.map_or_else(|| "<stdin>".to_string(), |f| f.display().to_string());
+    let reader: Box<dyn BufRead> = match file {
+        Some(f) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(f).with_context(|| format!("Failed to open '{name}'"))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (n, line) in reader.split(b'\n').enumerate() {
+        let bytes = line.with_context(|| format!("Failed to read '{name}'"))?;
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
+        let text = std::str::from_utf8(bytes)
+            .with_context(|| format!("{name}:{}: the line is not UTF-8 text", n + 1))?;
+        let records = crate::normalize::figure_records(
+            text,
+            text,
+            crate::normalize::Field::Claim,
+            None,
+            Some(year),
+        );
+        let figures = records
+            .iter()
+            .map(|r| {
+                let nv = r.normalized.as_ref();
+                FigureJson {
+                    figure_id: &r.figure_id,
+                    surface: &r.surface,
+                    char_start: r.char_start,
+                    char_end: r.char_end,
+                    kind: r.figure.kind.as_str(),
+                    value: r.figure.value,
+                    value_max: r.figure.value_max,
+                    unit: r.figure.unit,
+                    per_unit: r.figure.per_unit,
+                    qualifier: r.figure.qualifier.as_str(),
+                    normalized_value: nv.map(|x| x.value),
+                    normalized_value_max: nv.and_then(|x| x.value_max),
+                    normalized_unit: nv.map(|x| x.unit.as_str()),
+                    fx_rate: nv.and_then(|x| x.fx).map(|r| r.usd_per_unit),
+                    fx_year: nv.and_then(|x| x.fx).map(|r| r.year),
+                    change_id: r.change_id.as_deref(),
+                    role: r.figure.change.map(|(_, role)| role.as_str()),
+                    as_of_year: r.figure.as_of_year,
+                }
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &LineJson { text, figures })?;
+        out.write_all(b"\n")?;
+    }
+    out.flush().context("Failed to write the output")?;
     Ok(())
 }

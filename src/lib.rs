@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod package;
 pub mod pipeline;
 pub mod quality;
+pub mod reference;
 pub mod synth;
 pub mod tables;
 pub mod text;

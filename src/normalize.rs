@@ -23,18 +23,22 @@ use anyhow::{Context, Result};
 use arrow::array::{Array, AsArray, BooleanArray, RecordBatch};
 use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
+use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
 use crate::diagnostics::Diagnostic;
+use crate::extract::figures::{self, Figure, Normalized};
 use crate::ids::{self, Occurrences};
+use crate::reference::fx;
 use crate::tables::{RowBuilder, Table, TableWriter, Written};
+use crate::text::CharIndex;
 
 /// Target size of the pieces a large file is cut into for parallel parsing.
 pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// The tables written per file (and concatenated at assembly), in write order.
-pub const PER_FILE_TABLES: &[Table] = &[Table::Articles, Table::Claims];
+pub const PER_FILE_TABLES: &[Table] = &[Table::Articles, Table::Claims, Table::Figures];
 
 /// One claim with its identity and position.
 #[derive(Debug, Clone)]
@@ -48,6 +52,77 @@ pub struct ClaimRecord {
     pub bullet: usize,
 }
 
+/// Which text of an article a figure stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Claim,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Claim => "claim",
+        }
+    }
+}
+
+/// One figure with its identity, character span and normalized value: a row of the
+/// `figures` table (and of `gazette extract`'s output).
+#[derive(Debug, Clone)]
+pub struct FigureRecord {
+    pub figure_id: String,
+    pub field: Field,
+    /// Index into the article's claims; `None` for the title.
+    pub claim: Option<usize>,
+    pub surface: String,
+    pub char_start: u32,
+    pub char_end: u32,
+    pub figure: Figure,
+    pub normalized: Option<Normalized>,
+    pub change_id: Option<String>,
+}
+
+/// The figures of one text, in text order. `parent_id` is the claim's id (the article's
+/// for a title); `year` picks the exchange rates.
+pub fn figure_records(
+    text: &str,
+    parent_id: &str,
+    field: Field,
+    claim: Option<usize>,
+    year: Option<i32>,
+) -> Vec<FigureRecord> {
+    let found = figures::extract(text);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let fx = fx::shipped();
+    let mut chars = CharIndex::new(text);
+    let mut occurrences = Occurrences::default();
+    found
+        .into_iter()
+        .map(|f| {
+            let surface = text[f.start..f.end].to_string();
+            let figure_id = occurrences.id(&[parent_id, field.as_str(), &surface]);
+            let change_id = f.change.map(|(n, _)| {
+                ids::stable_id(&[parent_id, field.as_str(), "change", &n.to_string()])
+            });
+            FigureRecord {
+                figure_id,
+                field,
+                claim,
+                char_start: chars.char_of(f.start) as u32,
+                char_end: chars.char_of(f.end) as u32,
+                normalized: figures::normalize(&f, year, fx),
+                surface,
+                figure: f,
+                change_id,
+            }
+        })
+        .collect()
+}
+
 /// A parsed article with its ids and everything extracted from it.
 #[derive(Debug, Clone)]
 pub struct ArticleRecord {
@@ -55,6 +130,8 @@ pub struct ArticleRecord {
     pub content_hash: String,
     pub article: Article,
     pub claims: Vec<ClaimRecord>,
+    /// Figures of the title, then of each claim in order.
+    pub figures: Vec<FigureRecord>,
 }
 
 impl ArticleRecord {
@@ -80,11 +157,24 @@ impl ArticleRecord {
                 });
             }
         }
+        let year = Some(article.local_time.year());
+        let mut figures = figure_records(&article.title, &article_id, Field::Title, None, year);
+        for (ci, c) in claims.iter().enumerate() {
+            let text = &article.structure.sections[c.section].bullets[c.bullet].text;
+            figures.extend(figure_records(
+                text,
+                &c.claim_id,
+                Field::Claim,
+                Some(ci),
+                year,
+            ));
+        }
         ArticleRecord {
             article_id,
             content_hash,
             article,
             claims,
+            figures,
         }
     }
 }
@@ -262,6 +352,7 @@ fn chunk_batches(topic: &str, parsed: ParsedFile) -> Result<(Vec<RecordBatch>, P
         stats.claims += rec.claims.len() as u64;
         append_article(rows.of(Table::Articles), topic, &rec);
         append_claims(rows.of(Table::Claims), &rec);
+        append_figures(rows.of(Table::Figures), &rec);
     }
     Ok((rows.finish()?, stats))
 }
@@ -308,6 +399,44 @@ fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
             .i32(rec.article.summary_line as i32)
             .end_row();
     }
+}
+
+fn append_figures(b: &mut RowBuilder, rec: &ArticleRecord) {
+    for f in &rec.figures {
+        let (claim_id, line) = match f.claim {
+            Some(ci) => (
+                Some(rec.claims[ci].claim_id.as_str()),
+                rec.article.summary_line,
+            ),
+            None => (None, rec.article.title_line),
+        };
+        b.str(&f.figure_id).str(&rec.article_id).opt_str(claim_id);
+        figure_columns(b, f);
+        b.str(SOURCE_FILE_PLACEHOLDER).i32(line as i32).end_row();
+    }
+}
+
+fn figure_columns(row: &mut RowBuilder, f: &FigureRecord) {
+    let g = &f.figure;
+    let n = f.normalized.as_ref();
+    row.str(f.field.as_str())
+        .str(&f.surface)
+        .i32(f.char_start as i32)
+        .i32(f.char_end as i32)
+        .str(g.kind.as_str())
+        .f64(g.value)
+        .opt_f64(g.value_max)
+        .str(g.unit)
+        .opt_str(g.per_unit)
+        .str(g.qualifier.as_str())
+        .opt_f64(n.map(|n| n.value))
+        .opt_f64(n.and_then(|n| n.value_max))
+        .opt_str(n.map(|n| n.unit.as_str()))
+        .opt_f64(n.and_then(|n| n.fx).map(|r| r.usd_per_unit))
+        .opt_i32(n.and_then(|n| n.fx).map(|r| r.year))
+        .opt_str(f.change_id.as_deref())
+        .opt_str(g.change.map(|(_, r)| r.as_str()))
+        .opt_i32(g.as_of_year);
 }
 
 /// Reads one table of a part.

@@ -3,6 +3,7 @@
 
 use super::ColumnType::*;
 use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
+use crate::extract::figures::{KINDS, PER_UNITS, QUALIFIERS, ROLES, UNIT_CODES};
 
 /// Every dataset gazette publishes, in dependency order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -10,17 +11,24 @@ use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
 pub enum Table {
     Articles,
     Claims,
+    Figures,
     SourceSummary,
 }
 
 impl Table {
-    pub const ALL: &'static [Table] = &[Table::Articles, Table::Claims, Table::SourceSummary];
+    pub const ALL: &'static [Table] = &[
+        Table::Articles,
+        Table::Claims,
+        Table::Figures,
+        Table::SourceSummary,
+    ];
 
     pub fn spec(self) -> &'static TableSpec {
         match self {
             Table::Articles => &ARTICLES,
             Table::Claims => &CLAIMS,
             Table::SourceSummary => &SOURCE_SUMMARY,
+            Table::Figures => &FIGURES,
         }
     }
 }
@@ -254,6 +262,208 @@ static SOURCE_SUMMARY: TableSpec = TableSpec {
         Check::NotGreater {
             low: "first_published",
             high: "last_published",
+        },
+    ],
+};
+
+static FIGURES: TableSpec = TableSpec {
+    name: "figures",
+    stage: Stage::Normalize,
+    description: "One row per figure (a number with its unit: money, percentage, mass, duration, \
+                  count…) stated in a claim or a title, with its value in a common unit.",
+    order: "the article's position in articles; within an article the title, then the claims \
+            by ordinal; within a text, char_start",
+    columns: &[
+        req(
+            "figure_id",
+            Utf8,
+            "Stable id: 16 hex digits of the SHA-256 of the claim's (or, for a title, the \
+             article's) id, the field and the surface (with a counter when the text repeats \
+             the surface).",
+        ),
+        req("article_id", Utf8, "The article the figure is stated in."),
+        opt(
+            "claim_id",
+            Utf8,
+            "The claim the figure is stated in; null for a figure in the title.",
+        ),
+        req(
+            "field",
+            Utf8,
+            "Where the figure stands: 'claim' (the claim's text) or 'title' (the article's title).",
+        ),
+        req(
+            "surface",
+            Utf8,
+            "The figure as written ('$19.4 million', '3834吨', '1-2 months'); qualifiers \
+             such as 'over' or 'about' are not part of it.",
+        ),
+        req(
+            "char_start",
+            Int32,
+            "Start of the surface in the field's text (claims.text or articles.title), in \
+             characters (Unicode code points), 0-based.",
+        ),
+        req(
+            "char_end",
+            Int32,
+            "End (exclusive) of the surface in the field's text, in characters.",
+        ),
+        req(
+            "kind",
+            Utf8,
+            "money, percent, mass, area, length, volume, energy, power, duration, count, rate \
+             (money or an amount per unit), multiplier ('ten times') or fraction ('two-thirds').",
+        ),
+        req(
+            "value",
+            Float64,
+            "The value in unit, scales applied ('$19.4 million' → 19400000, '50 cents' → 0.5 \
+             USD, '七成' → 70); for a range, its lower bound; negative when written so.",
+        ),
+        opt(
+            "value_max",
+            Float64,
+            "Upper bound of a range ('1-2 months', '8 to 10 years', 'between $2 billion and \
+             $3 billion'); null otherwise.",
+        ),
+        req(
+            "unit",
+            Utf8,
+            "Unit code: ISO 4217 for money (BTC for bitcoin), '%', 'pp' (percentage points), \
+             'bp', 't', 'kt', 'kg', 'lb', 'ha', 'km2', 'km', 'm', 'bbl', 'MW', 'hour', 'day', \
+             'week', 'month', 'year', 'x' (multipliers), 'fraction', 'item' (counts)…",
+        ),
+        opt(
+            "per_unit",
+            Utf8,
+            "For rates, the denominator's unit ('$3,000 per kilogram' → 'kg', 'annually' → \
+             'year', 'a share' → 'share'); null otherwise.",
+        ),
+        req(
+            "qualifier",
+            Utf8,
+            "exact, approx (about, around, roughly, nearly…), over (over, more than…), under \
+             (under, less than…), at_least, at_most (no more than…) or up_to.",
+        ),
+        opt(
+            "normalized_value",
+            Float64,
+            "value in normalized_unit: money in US dollars at the annual exchange rate of \
+             fx_year, mass in tonnes, area in hectares, length in metres, volume in cubic \
+             metres, energy in MWh, power in MW, durations in days, percentages as the percent \
+             number; null when no conversion is known (a currency without a rate).",
+        ),
+        opt(
+            "normalized_value_max",
+            Float64,
+            "value_max in normalized_unit; null unless the figure is a range.",
+        ),
+        opt(
+            "normalized_unit",
+            Utf8,
+            "USD, t, ha, m, m3, MWh, MW, day, %, pp, item, x, fraction, or for rates \
+             numerator/denominator ('USD/t', 't/year'); null with normalized_value.",
+        ),
+        opt(
+            "fx_rate",
+            Float64,
+            "US dollars per unit of the figure's currency used for normalized_value (annual \
+             average of the European Central Bank's daily reference rates, \
+             data/reference/fx_rates.csv); null unless the figure is money.",
+        ),
+        opt(
+            "fx_year",
+            Int32,
+            "Year of fx_rate: the article's publication year, or the latest earlier year in the \
+             rate table when that year has no rate (then it differs from the article's year).",
+        ),
+        opt(
+            "change_id",
+            Utf8,
+            "Shared by the figures of one change ('from AUD 8.67 billion in 2014 to AUD 86.21 \
+             billion in 2024', with the delta '895%'); null for a figure in no change.",
+        ),
+        opt(
+            "role",
+            Utf8,
+            "The figure's part in its change: 'from', 'to' or 'delta'; null with change_id.",
+        ),
+        opt(
+            "as_of_year",
+            Int32,
+            "A year stated with the figure ('AUD 8.67 billion in 2014' → 2014); null when none is.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line in source_file of the field's text (the title line or the summary line).",
+        ),
+    ],
+    primary_key: &["figure_id"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["article_id"],
+            table: Table::Articles,
+            references: &["article_id"],
+        },
+        ForeignKey {
+            columns: &["claim_id"],
+            table: Table::Claims,
+            references: &["claim_id"],
+        },
+    ],
+    checks: &[
+        Check::OneOf {
+            column: "field",
+            values: &["claim", "title"],
+        },
+        Check::OneOf {
+            column: "kind",
+            values: KINDS,
+        },
+        Check::OneOf {
+            column: "unit",
+            values: UNIT_CODES,
+        },
+        Check::OneOf {
+            column: "per_unit",
+            values: PER_UNITS,
+        },
+        Check::OneOf {
+            column: "qualifier",
+            values: QUALIFIERS,
+        },
+        Check::OneOf {
+            column: "role",
+            values: ROLES,
+        },
+        Check::Finite { column: "value" },
+        Check::Finite {
+            column: "value_max",
+        },
+        Check::Finite {
+            column: "normalized_value",
+        },
+        Check::Finite {
+            column: "normalized_value_max",
+        },
+        Check::NotGreater {
+            low: "value",
+            high: "value_max",
+        },
+        Check::NotGreater {
+            low: "normalized_value",
+            high: "normalized_value_max",
+        },
+        Check::AtLeast {
+            column: "char_start",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "char_start",
+            high: "char_end",
         },
     ],
 };

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod derive;
 mod diff;
+mod figures;
 mod incremental;
 mod interop;
 mod quality;

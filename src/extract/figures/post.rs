@@ -1,0 +1,172 @@
+//! After the scan: ranges written with `between … and …`, changes (`from X to Y`, with a
+//! delta before `from`), and years attached to figures (`in 2014`).
+
+use super::lexicon::is_month;
+use super::scan::Lower;
+use super::text::{Text, is_space};
+use super::{Figure, Role};
+
+pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
+    figs.sort_by_key(|f| (f.start, f.end));
+    figs.dedup_by(|b, a| b.start < a.end); // drop overlaps, keeping the first
+    let figs = between_ranges(t, figs);
+    let mut figs = figs;
+    let tails: Vec<usize> = figs
+        .iter_mut()
+        .map(|f| {
+            let (year, tail) = as_of_year(t, f.end);
+            f.as_of_year = year;
+            tail
+        })
+        .collect();
+    changes(t, &mut figs, &tails);
+    figs
+}
+
+fn only_spaces(t: &Text<'_>, a: usize, b: usize) -> bool {
+    a <= b && t.b[a..b].iter().all(|&c| is_space(c))
+}
+
+/// The word right before `s` (only spaces between).
+fn word_just_before(t: &Text<'_>, s: usize) -> Option<(usize, usize)> {
+    let w = t.word_before(s, 0)?;
+    only_spaces(t, w.1, s).then_some(w)
+}
+
+/// `between $2 billion and $3 billion`, `ranging from 5% to 8%`: one range.
+fn between_ranges(t: &Text<'_>, figs: Vec<Figure>) -> Vec<Figure> {
+    let mut out: Vec<Figure> = Vec::with_capacity(figs.len());
+    let mut it = figs.into_iter().peekable();
+    while let Some(mut a) = it.next() {
+        if let Some(b) = it.peek()
+            && a.value_max.is_none()
+            && b.value_max.is_none()
+            && a.unit == b.unit
+            && a.kind == b.kind
+            && b.value >= a.value
+        {
+            let opener = word_just_before(t, a.start);
+            let joiner = t.word_after(a.end);
+            let is_between = opener.is_some_and(|w| t.eq_ic(w, "between"))
+                && joiner.is_some_and(|w| t.eq_ic(w, "and") && only_spaces(t, w.1, b.start));
+            let is_ranging = opener.is_some_and(|w| t.eq_ic(w, "from"))
+                && word_just_before(t, opener.map_or(0, |w| w.0)).is_some_and(|w| {
+                    Lower::new(&t.b[w.0..w.1]).is_some_and(|l| {
+                        matches!(l.as_str(), "ranging" | "ranges" | "range" | "varying")
+                    })
+                })
+                && joiner.is_some_and(|w| t.eq_ic(w, "to") && only_spaces(t, w.1, b.start));
+            if is_between || is_ranging {
+                let b = it.next().expect("peeked");
+                a.value_max = Some(b.value);
+                a.end = b.end;
+                a.per_unit = a.per_unit.or(b.per_unit);
+                out.push(a);
+                continue;
+            }
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// A year right after a figure: `in 2014`, `as of 2024`, `in October 2008`. Returns it
+/// and where the phrase ends (the figure's end when there is none).
+fn as_of_year(t: &Text<'_>, e: usize) -> (Option<i32>, usize) {
+    let b = t.b;
+    let Some(w) = t.word_after(e) else {
+        return (None, e);
+    };
+    if !only_spaces(t, e, w.0) {
+        return (None, e);
+    }
+    let mut k = if t.eq_ic(w, "in") || t.eq_ic(w, "by") || t.eq_ic(w, "during") {
+        w.1
+    } else if t.eq_ic(w, "as") {
+        match t.word_after(w.1) {
+            Some(of) if t.eq_ic(of, "of") => of.1,
+            _ => return (None, e),
+        }
+    } else {
+        return (None, e);
+    };
+    // an optional month
+    if let Some(m) = t.word_after(k)
+        && Lower::new(&b[m.0..m.1]).is_some_and(|l| is_month(l.as_str()))
+    {
+        k = m.1;
+        if b.get(k) == Some(&b'.') {
+            k += 1;
+        }
+    }
+    let y = t.skip_ws(k);
+    if y + 4 <= b.len()
+        && b[y..y + 4].iter().all(u8::is_ascii_digit)
+        && !b.get(y + 4).is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        let year: i32 = std::str::from_utf8(&b[y..y + 4])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        if (1800..=2100).contains(&year) {
+            return (Some(year), y + 4);
+        }
+    }
+    (None, e)
+}
+
+/// `from X to Y` (and a delta right before `from`): a change.
+fn changes(t: &Text<'_>, figs: &mut [Figure], tails: &[usize]) {
+    let mut next_id = 0u32;
+    for i in 0..figs.len().saturating_sub(1) {
+        let (a, b) = (&figs[i], &figs[i + 1]);
+        if a.change.is_some() {
+            continue;
+        }
+        let Some(from) = word_just_before(t, a.start) else {
+            continue;
+        };
+        // a qualifier may stand between `from` and the figure; keep it simple
+        if !t.eq_ic(from, "from") {
+            continue;
+        }
+        let Some(to) = t.word_after(tails[i]) else {
+            continue;
+        };
+        if !t.eq_ic(to, "to") || !only_spaces(t, tails[i], to.0) || !only_spaces(t, to.1, b.start) {
+            continue;
+        }
+        let compatible = a.unit == b.unit || a.unit == "item" || b.unit == "item";
+        if !compatible {
+            continue;
+        }
+        let id = next_id;
+        next_id += 1;
+        // a bare `from 5 to 10 years` takes the unit of the other end
+        if a.unit == "item" && b.unit != "item" {
+            let (unit, kind) = (b.unit, b.kind);
+            figs[i].unit = unit;
+            figs[i].kind = kind;
+        }
+        // `from $50 to $40 per barrel`: the denominator applies to both ends
+        if figs[i].per_unit.is_none()
+            && figs[i + 1].per_unit.is_some()
+            && figs[i].unit == figs[i + 1].unit
+        {
+            figs[i].per_unit = figs[i + 1].per_unit;
+            figs[i].kind = figs[i + 1].kind;
+        }
+        figs[i].change = Some((id, Role::From));
+        figs[i + 1].change = Some((id, Role::To));
+        if i > 0 && figs[i - 1].change.is_none() {
+            let d = &figs[i - 1];
+            let between_ok = only_spaces(t, d.end, from.0)
+                || t.word_after(d.end).is_some_and(|w| {
+                    (t.eq_ic(w, "by") || t.eq_ic(w, "of")) && only_spaces(t, w.1, from.0)
+                });
+            if between_ok {
+                figs[i - 1].change = Some((id, Role::Delta));
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Small cases for each rule of the extractor.
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// `surface kind value[..max] unit[/per] qualifier [role] [@year]` per figure.
+fn show(text: &str) -> Vec<String> {
+    extract(text)
+        .iter()
+        .map(|f| {
+            let mut s = format!("{} {} {}", &text[f.start..f.end], f.kind.as_str(), f.value);
+            if let Some(m) = f.value_max {
+                s.push_str(&format!("..{m}"));
+            }
+            s.push_str(&format!(" {}", f.unit));
+            if let Some(p) = f.per_unit {
+                s.push_str(&format!("/{p}"));
+            }
+            s.push_str(&format!(" {}", f.qualifier.as_str()));
+            if let Some((_, r)) = f.change {
+                s.push_str(&format!(" {}", r.as_str()));
+            }
+            if let Some(y) = f.as_of_year {
+                s.push_str(&format!(" @{y}"));
+            }
+            s
+        })
+        .collect()
+}
+
+#[track_caller]
+fn check(text: &str, want: &[&str]) {
+    assert_eq!(show(text), want, "{text}");
+}
+
+#[test]
+fn money_with_scales_and_currencies() {
+    check(
+        "a nearly $20 million investment",
+        &["$20 million money 20000000 USD approx"],
+    );
+    check(
+        "US$1.5bn and A$300m",
+        &[
+            "US$1.5bn money 1500000000 USD exact",
+            "A$300m money 300000000 AUD exact",
+        ],
+    );
+    check(
+        "AUD 8.67 billion",
+        &["AUD 8.67 billion money 8670000000 AUD exact"],
+    );
+    check(
+        "10 trillion yen",
+        &["10 trillion yen money 10000000000000 JPY exact"],
+    );
+    check("50 cents", &["50 cents money 0.5 USD exact"]);
+    check(
+        "€2 million and £8.10 million",
+        &[
+            "€2 million money 2000000 EUR exact",
+            "£8.10 million money 8100000 GBP exact",
+        ],
+    );
+    check(
+        "420 million finnish markka",
+        &["420 million finnish markka money 420000000 FIM exact"],
+    );
+    check(
+        "5 million pounds of copper",
+        &["5 million pounds mass 5000000 lb exact"],
+    );
+    check(
+        "thirteen dollars and forty-five cents",
+        &["thirteen dollars and forty-five cents money 13.45 USD exact"],
+    );
+    check(
+        "35 lakh rupees",
+        &["35 lakh rupees money 3500000 INR exact"],
+    );
+    check("it costs ¥300", &["¥300 money 300 JPY exact"]);
+    check("价格是￥300", &["￥300 money 300 CNY exact"]);
+}
+
+#[test]
+fn percentages_and_multipliers() {
+    check(
+        "over 80% of capacity and 90% of magnets",
+        &["80% percent 80 % over", "90% percent 90 % exact"],
+    );
+    check(
+        "rose 2.5 percentage points",
+        &["2.5 percentage points percent 2.5 pp exact"],
+    );
+    check(
+        "minus five percent",
+        &["minus five percent percent -5 % exact"],
+    );
+    check(
+        "costs ten times higher",
+        &["ten times multiplier 10 x exact"],
+    );
+    check("prices doubled", &["doubled multiplier 2 x exact"]);
+    check("double standards", &[]);
+    check("a tenfold rise", &["tenfold multiplier 10 x exact"]);
+    check(
+        "two-thirds of output and a third of exports",
+        &[
+            "two-thirds fraction 0.6666666666666666 fraction exact",
+            "a third fraction 0.3333333333333333 fraction exact",
+        ],
+    );
+}
+
+#[test]
+fn amounts_durations_ranges() {
+    check(
+        "over 16 million tons of rare earths",
+        &["16 million tons mass 16000000 t over"],
+    );
+    check(
+        "a depth of 6,000 meters",
+        &["6,000 meters length 6000 m exact"],
+    );
+    check(
+        "from 1-2 months to 3-4 months",
+        &[
+            "1-2 months duration 1..2 month exact from",
+            "3-4 months duration 3..4 month exact to",
+        ],
+    );
+    check(
+        "may take 8 to 10 years",
+        &["8 to 10 years duration 8..10 year exact"],
+    );
+    check(
+        "between $2 billion and $3 billion",
+        &["$2 billion and $3 billion money 2000000000..3000000000 USD exact"],
+    );
+    check(
+        "$50-$80 a share",
+        &["$50-$80 a share rate 50..80 USD/share exact"],
+    );
+    check("a 10-year plan", &["10-year duration 10 year exact"]);
+    check("12 smelters", &["12 count 12 item exact"]);
+    check(
+        "a dozen smelters in a hundred years, two hundred fifty thousand people",
+        &[
+            "a dozen count 12 item exact",
+            "a hundred years duration 100 year exact",
+            "two hundred fifty thousand count 250000 item exact",
+        ],
+    );
+}
+
+#[test]
+fn rates_and_changes() {
+    check(
+        "exceeding $3,000 per kilogram",
+        &["$3,000 per kilogram rate 3000 USD/kg over"],
+    );
+    check(
+        "refining 100 tons of gallium annually",
+        &["100 tons of gallium annually rate 100 t/year exact"],
+    );
+    check(
+        "an annual capacity of 100 tons",
+        &["100 tons rate 100 t/year exact"],
+    );
+    check(
+        "rising 895% from AUD 8.67 billion in 2014 to AUD 86.21 billion in 2024",
+        &[
+            "895% percent 895 % exact delta",
+            "AUD 8.67 billion money 8670000000 AUD exact from @2014",
+            "AUD 86.21 billion money 86210000000 AUD exact to @2024",
+        ],
+    );
+    check(
+        "from 5 to 10 years",
+        &[
+            "5 duration 5 year exact from",
+            "10 years duration 10 year exact to",
+        ],
+    );
+}
+
+#[test]
+fn not_figures() {
+    check("Group 3: Strategic Responses", &[]);
+    check("collaboration with G7 nations", &[]);
+    check("the F-35 aircraft and the A100 chip, Type 052D", &[]);
+    check("on January 11, in 2024, on October 20", &[]);
+    check("published 2025-10-28 15:28", &[]);
+    check(
+        "ranking third globally, the fourth-largest, third-party countries",
+        &[],
+    );
+    check("licenses [1][4] and [12]", &[]);
+    check("one of the largest", &[]);
+    check("thousands of jobs and dozens of firms", &[]);
+    check("see http://example.com/a?q=30%25 now", &[]);
+    check("the 1990s and the 2nd round, 5G and 3D", &[]);
+    check(
+        "a 2-1 win",
+        &["2 count 2 item exact", "1 count 1 item exact"],
+    );
+    check("特朗普又要开“第二枪”", &[]);
+    check("2025年10月28日", &[]);
+    check("统一一些大楼五角大楼", &[]);
+}
+
+#[test]
+fn chinese_figures() {
+    check("3834吨稀土", &["3834吨 mass 3834 t exact"]);
+    check("85亿美元", &["85亿美元 money 8500000000 USD exact"]);
+    check("三个月", &["三个月 duration 3 month exact"]);
+    check("两周后", &["两周 duration 2 week exact"]);
+    check("五倍", &["五倍 multiplier 5 x exact"]);
+    check("一年后", &["一年 duration 1 year exact"]);
+    check("超过80%", &["80% percent 80 % over"]);
+    check("1000多万元", &["1000多万元 money 10000000 CNY over"]);
+    check("百分之二十", &["百分之二十 percent 20 % exact"]);
+    check("七成", &["七成 percent 70 % exact"]);
+    check("打八五折", &["八五折 percent 85 % exact"]);
+    check("两美元又三美分", &["两美元又三美分 money 2.03 USD exact"]);
+    check(
+        "三分之二",
+        &["三分之二 fraction 0.6666666666666666 fraction exact"],
+    );
+    check("１．５％", &["１．５％ percent 1.5 % exact"]);
+}
+
+#[test]
+fn spans_are_byte_spans_of_the_surface() {
+    let text = "日本将投资约10万亿日元, about $5 billion";
+    let figs = extract(text);
+    assert_eq!(figs.len(), 2);
+    assert_eq!(&text[figs[0].start..figs[0].end], "10万亿日元");
+    assert_eq!(figs[0].qualifier, Qualifier::Approx);
+    assert_eq!(&text[figs[1].start..figs[1].end], "$5 billion");
+}
+
+fn fragments() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("$".to_string()),
+        Just("US$".to_string()),
+        Just(" million".to_string()),
+        Just(" to ".to_string()),
+        Just("-".to_string()),
+        Just("%".to_string()),
+        Just(" from ".to_string()),
+        Just(" in 2014".to_string()),
+        Just(" per kilogram".to_string()),
+        Just("百分之".to_string()),
+        Just("万亿".to_string()),
+        Just("个百分点".to_string()),
+        Just("成".to_string()),
+        Just("折".to_string()),
+        Just("元".to_string()),
+        Just("三".to_string()),
+        Just("１２".to_string()),
+        Just("．".to_string()),
+        Just(" and ".to_string()),
+        Just("twenty-".to_string()),
+        Just("a third of".to_string()),
+        "[0-9]{1,5}",
+        "[0-9,.]{1,8}",
+        "[a-z ]{0,8}",
+        "\\PC{0,4}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_and_spans_are_sane(parts in proptest::collection::vec(fragments(), 0..24)) {
+        let text = parts.concat();
+        let figs = extract(&text);
+        let mut last_end = 0;
+        for f in &figs {
+            prop_assert!(f.start < f.end && f.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            prop_assert!(f.start >= last_end, "overlap in {text:?}");
+            last_end = f.end;
+            prop_assert!(f.value.is_finite());
+            if let Some(m) = f.value_max {
+                prop_assert!(m.is_finite() && f.value <= m, "{text:?}: {f:?}");
+            }
+            prop_assert!(UNIT_CODES.contains(&f.unit), "{}", f.unit);
+            if let Some(p) = f.per_unit {
+                prop_assert!(PER_UNITS.contains(&p), "{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_any_string(text in "\\PC{0,64}") {
+        let _ = extract(&text);
+    }
+}
+
+#[test]
+fn qualifier_gate_covers_every_phrase() {
+    for (phrase, _) in lexicon::QUALIFIER_PHRASES {
+        let last = phrase.last().unwrap();
+        assert!(lexicon::ends_qualifier(last), "{last}");
+    }
+}
