@@ -3,6 +3,7 @@
 //! table's `OneOf` check uses it).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::Kind;
@@ -280,12 +281,38 @@ pub(super) fn million_code(lower: &str) -> Option<UnitDef> {
     (d.kind == Kind::Money && d.factor == 1.0).then_some(d)
 }
 
+/// FNV-1a: a fast hash for the short, trusted keys of the lexicon's lookup tables (only
+/// looked up, never iterated, so outputs do not depend on it).
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// Unit phrases sharing a first word: the remaining words and the unit.
 type Phrases = Vec<(Vec<&'static str>, UnitDef)>;
 
 /// English unit phrases by their first word.
-static EN_INDEX: LazyLock<HashMap<&'static str, Phrases>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Phrases> = HashMap::new();
+static EN_INDEX: LazyLock<FastMap<&'static str, Phrases>> = LazyLock::new(|| {
+    let mut map: FastMap<&'static str, Phrases> = FastMap::default();
     for (phrase, def) in EN_UNITS {
         let mut words = phrase.split(' ');
         let first = words.next().unwrap_or_default();
@@ -452,8 +479,8 @@ const fn prefilter() -> [u16; 26 * 26] {
     t
 }
 
-static NUM_WORD_INDEX: LazyLock<HashMap<&'static str, NumWord>> =
-    LazyLock::new(|| NUM_WORDS.iter().copied().collect());
+static NUM_WORD_INDEX: LazyLock<FastMap<&'static [u8], NumWord>> =
+    LazyLock::new(|| NUM_WORDS.iter().map(|(w, n)| (w.as_bytes(), *n)).collect());
 
 /// The number word `w` (ASCII letters, any case), if it is one.
 #[inline]
@@ -471,8 +498,7 @@ pub(super) fn number_word(w: &[u8]) -> Option<NumWord> {
     for (d, s) in buf.iter_mut().zip(w) {
         *d = s.to_ascii_lowercase();
     }
-    let key = std::str::from_utf8(&buf[..n]).ok()?;
-    NUM_WORD_INDEX.get(key).copied()
+    NUM_WORD_INDEX.get(&buf[..n]).copied()
 }
 
 /// English month names and abbreviations (a number next to one is a date).

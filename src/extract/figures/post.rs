@@ -7,19 +7,18 @@ use super::text::{Text, is_space};
 use super::{Figure, Role};
 
 pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
-    figs.sort_by_key(|f| (f.start, f.end));
+    if figs
+        .windows(2)
+        .any(|w| (w[1].start, w[1].end) < (w[0].start, w[0].end))
+    {
+        figs.sort_by_key(|f| (f.start, f.end));
+    }
     figs.dedup_by(|b, a| b.start < a.end); // drop overlaps, keeping the first
-    let figs = between_ranges(t, figs);
-    let mut figs = figs;
-    let tails: Vec<usize> = figs
-        .iter_mut()
-        .map(|f| {
-            let (year, tail) = as_of_year(t, f.end);
-            f.as_of_year = year;
-            tail
-        })
-        .collect();
-    changes(t, &mut figs, &tails);
+    between_ranges(t, &mut figs);
+    for f in figs.iter_mut() {
+        f.as_of_year = as_of_year(t, f.end).0;
+    }
+    changes(t, &mut figs);
     figs
 }
 
@@ -34,12 +33,11 @@ fn word_just_before(t: &Text<'_>, s: usize) -> Option<(usize, usize)> {
 }
 
 /// `between $2 billion and $3 billion`, `ranging from 5% to 8%`: one range.
-fn between_ranges(t: &Text<'_>, figs: Vec<Figure>) -> Vec<Figure> {
-    let mut out: Vec<Figure> = Vec::with_capacity(figs.len());
-    let mut it = figs.into_iter().peekable();
-    while let Some(mut a) = it.next() {
-        if let Some(b) = it.peek()
-            && a.value_max.is_none()
+fn between_ranges(t: &Text<'_>, figs: &mut Vec<Figure>) {
+    let mut i = 0;
+    while i + 1 < figs.len() {
+        let (a, b) = (&figs[i], &figs[i + 1]);
+        if a.value_max.is_none()
             && b.value_max.is_none()
             && a.unit == b.unit
             && a.kind == b.kind
@@ -57,17 +55,15 @@ fn between_ranges(t: &Text<'_>, figs: Vec<Figure>) -> Vec<Figure> {
                 })
                 && joiner.is_some_and(|w| t.eq_ic(w, "to") && only_spaces(t, w.1, b.start));
             if is_between || is_ranging {
-                let b = it.next().expect("peeked");
+                let b = figs.remove(i + 1);
+                let a = &mut figs[i];
                 a.value_max = Some(b.value);
                 a.end = b.end;
                 a.per_unit = a.per_unit.or(b.per_unit);
-                out.push(a);
-                continue;
             }
         }
-        out.push(a);
+        i += 1;
     }
-    out
 }
 
 /// A year right after a figure: `in 2014`, `as of 2024`, `in October 2008`. Returns it
@@ -116,7 +112,7 @@ fn as_of_year(t: &Text<'_>, e: usize) -> (Option<i32>, usize) {
 }
 
 /// `from X to Y` (and a delta right before `from`): a change.
-fn changes(t: &Text<'_>, figs: &mut [Figure], tails: &[usize]) {
+fn changes(t: &Text<'_>, figs: &mut [Figure]) {
     let mut next_id = 0u32;
     for i in 0..figs.len().saturating_sub(1) {
         let (a, b) = (&figs[i], &figs[i + 1]);
@@ -130,10 +126,11 @@ fn changes(t: &Text<'_>, figs: &mut [Figure], tails: &[usize]) {
         if !t.eq_ic(from, "from") {
             continue;
         }
-        let Some(to) = t.word_after(tails[i]) else {
+        let tail = as_of_year(t, a.end).1;
+        let Some(to) = t.word_after(tail) else {
             continue;
         };
-        if !t.eq_ic(to, "to") || !only_spaces(t, tails[i], to.0) || !only_spaces(t, to.1, b.start) {
+        if !t.eq_ic(to, "to") || !only_spaces(t, tail, to.0) || !only_spaces(t, to.1, b.start) {
             continue;
         }
         let compatible = a.unit == b.unit || a.unit == "item" || b.unit == "item";
