@@ -3,7 +3,7 @@
 //! Each file is read and parsed on its own (in parallel); the rows are then written in
 //! file order, so the tables come out the same whatever the thread count.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -11,9 +11,12 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::extract::attribution::{self, Attribution};
+use crate::extract::entities::{EntityRef, Mention, Recognizer};
 use crate::fsutil::Staged;
 use crate::ids::{self, Occurrences};
 use crate::tables::{Table, TableWriter};
+use crate::text::CharIndex;
 
 /// One claim with its identity and position.
 #[derive(Debug, Clone)]
@@ -25,6 +28,9 @@ pub struct ClaimRecord {
     pub section: usize,
     /// Index into that section's bullets.
     pub bullet: usize,
+    /// Entities mentioned in the claim's text, in order (byte spans into the text).
+    pub mentions: Vec<Mention>,
+    pub attribution: Attribution,
 }
 
 /// A parsed article with its ids.
@@ -34,10 +40,12 @@ pub struct ArticleRecord {
     pub content_hash: String,
     pub article: Article,
     pub claims: Vec<ClaimRecord>,
+    /// Entities mentioned in the title, in order (byte spans into the title).
+    pub title_mentions: Vec<Mention>,
 }
 
 impl ArticleRecord {
-    fn new(collection: &str, article: Article) -> Self {
+    fn new(collection: &str, article: Article, recognizer: &Recognizer) -> Self {
         let local_time = article.local_time.format("%Y-%m-%d %H:%M:%S").to_string();
         let article_id =
             ids::stable_id(&[collection, &article.source, &local_time, &article.title]);
@@ -56,14 +64,18 @@ impl ArticleRecord {
                     ordinal: claims.len() as u32 + 1,
                     section: si,
                     bullet: bi,
+                    mentions: recognizer.recognize(&bullet.text),
+                    attribution: attribution::attribute(&bullet.text),
                 });
             }
         }
+        let title_mentions = recognizer.recognize(&article.title);
         ArticleRecord {
             article_id,
             content_hash,
             article,
             claims,
+            title_mentions,
         }
     }
 }
@@ -84,7 +96,12 @@ pub struct NormalizedFile {
 
 impl NormalizedFile {
     /// `parsed` must come from [`corpus::parse_file`] called with the display path.
-    pub fn from_parsed(name: &str, parsed: ParsedFile, bytes: u64) -> Self {
+    pub fn from_parsed(
+        name: &str,
+        parsed: ParsedFile,
+        bytes: u64,
+        recognizer: &Recognizer,
+    ) -> Self {
         let ParsedFile {
             name: display,
             topic,
@@ -94,7 +111,7 @@ impl NormalizedFile {
         } = parsed;
         let articles = articles
             .into_iter()
-            .map(|a| ArticleRecord::new(&topic, a))
+            .map(|a| ArticleRecord::new(&topic, a, recognizer))
             .collect();
         NormalizedFile {
             name: name.to_string(),
@@ -113,11 +130,13 @@ impl NormalizedFile {
 pub fn normalize_file(file: &CorpusFile, display: &str) -> Result<NormalizedFile> {
     let bytes = std::fs::read(&file.path)
         .with_context(|| format!("Failed to read corpus file '{}'", file.path.display()))?;
+    let recognizer = Recognizer::global()?;
     let parsed = corpus::parse_file(display, &bytes);
     Ok(NormalizedFile::from_parsed(
         &file.name,
         parsed,
         bytes.len() as u64,
+        recognizer,
     ))
 }
 
@@ -172,6 +191,8 @@ pub fn drop_duplicates(files: &mut [NormalizedFile]) {
 pub struct TableCounts {
     pub articles: u64,
     pub claims: u64,
+    pub entities: u64,
+    pub mentions: u64,
 }
 
 /// Writes the normalized tables under `out_root`, staged: they replace the previous
@@ -182,19 +203,28 @@ pub fn write_tables(
 ) -> Result<(Vec<Staged>, TableCounts)> {
     let mut articles = TableWriter::create(Table::Articles, &Table::Articles.path(out_root))?;
     let mut claims = TableWriter::create(Table::Claims, &Table::Claims.path(out_root))?;
+    let mut mentions = TableWriter::create(Table::Mentions, &Table::Mentions.path(out_root))?;
+    let recognizer = Recognizer::global()?;
+    let mut seen = EntityStats::default();
     for file in files {
         for rec in &file.articles {
             append_article(&mut articles, file, rec)?;
             append_claims(&mut claims, file, rec)?;
+            append_mentions(&mut mentions, file, rec, recognizer, &mut seen)?;
         }
     }
+    let entities = write_entities(out_root, recognizer, seen)?;
     let (articles_file, n_articles) = articles.finish()?;
     let (claims_file, n_claims) = claims.finish()?;
+    let (entities_file, n_entities) = entities.finish()?;
+    let (mentions_file, n_mentions) = mentions.finish()?;
     Ok((
-        vec![articles_file, claims_file],
+        vec![articles_file, claims_file, entities_file, mentions_file],
         TableCounts {
             articles: n_articles,
             claims: n_claims,
+            entities: n_entities,
+            mentions: n_mentions,
         },
     ))
 }
@@ -235,10 +265,184 @@ fn append_claims(w: &mut TableWriter, file: &NormalizedFile, rec: &ArticleRecord
             .i32(bullet.char_start as i32)
             .i32(bullet.char_end as i32)
             .str(&file.name)
-            .i32(rec.article.summary_line as i32);
+            .i32(rec.article.summary_line as i32)
+            .opt_str(c.attribution.cue)
+            .opt_str(c.attribution.attributed_to.as_deref())
+            .bool(c.attribution.hedged)
+            .str(c.attribution.modality.as_str())
+            .str(c.attribution.rule);
         w.row_done()?;
     }
     Ok(())
+}
+
+/// What the mentions say about one entity, for its `entities` row.
+#[derive(Debug, Clone)]
+struct EntitySeen {
+    /// The pattern rule's entity (kind and name), `None` for gazetteer entities.
+    pattern: Option<(crate::extract::entities::Kind, String)>,
+    n_mentions: u64,
+    n_articles: u64,
+    /// The last article counted, so that an article counts once.
+    last_article: usize,
+    first_seen: i64,
+    last_seen: i64,
+}
+
+/// Entities seen so far, by id (a `BTreeMap`: the table is written in id order).
+#[derive(Debug, Default)]
+struct EntityStats {
+    by_id: BTreeMap<String, EntitySeen>,
+    articles: usize,
+}
+
+impl EntityStats {
+    fn record(&mut self, recognizer: &Recognizer, m: &Mention, published_at: i64) {
+        let (id, kind, name) = recognizer.describe(&m.entity);
+        let article = self.articles;
+        let pattern = matches!(m.entity, EntityRef::Pattern(_)).then(|| (kind, name.to_string()));
+        let e = self.by_id.entry(id.to_string()).or_insert(EntitySeen {
+            pattern,
+            n_mentions: 0,
+            n_articles: 0,
+            last_article: usize::MAX,
+            first_seen: published_at,
+            last_seen: published_at,
+        });
+        e.n_mentions += 1;
+        if e.last_article != article {
+            e.last_article = article;
+            e.n_articles += 1;
+        }
+        e.first_seen = e.first_seen.min(published_at);
+        e.last_seen = e.last_seen.max(published_at);
+    }
+}
+
+/// Mentions of one article: the title's, then each claim's, in text order.
+fn append_mentions(
+    w: &mut TableWriter,
+    file: &NormalizedFile,
+    rec: &ArticleRecord,
+    recognizer: &Recognizer,
+    seen: &mut EntityStats,
+) -> Result<()> {
+    let a = &rec.article;
+    seen.articles += 1;
+    let fields = std::iter::once((
+        "title",
+        None,
+        a.title.as_str(),
+        &rec.title_mentions,
+        a.title_line,
+    ))
+    .chain(rec.claims.iter().map(|c| {
+        let bullet = &a.structure.sections[c.section].bullets[c.bullet];
+        (
+            "claim",
+            Some(c.claim_id.as_str()),
+            bullet.text.as_str(),
+            &c.mentions,
+            a.summary_line,
+        )
+    }));
+    for (field, claim_id, text, mentions, line) in fields {
+        let mut chars = CharIndex::new(text);
+        for m in mentions {
+            let (entity_id, ..) = recognizer.describe(&m.entity);
+            let (start, end) = (chars.char_of(m.start), chars.char_of(m.end));
+            let start_s = start.to_string();
+            let mention_id =
+                ids::stable_id(&[&rec.article_id, field, claim_id.unwrap_or(""), &start_s]);
+            w.row()
+                .str(&mention_id)
+                .str(entity_id)
+                .str(&rec.article_id)
+                .opt_str(claim_id)
+                .str(field)
+                .str(&text[m.start..m.end])
+                .i32(start as i32)
+                .i32(end as i32)
+                .bool(m.is_demonym)
+                .str(m.rule.as_str())
+                .str(if m.rule.is_pattern() {
+                    "pattern"
+                } else {
+                    "gazetteer"
+                })
+                .str(&file.name)
+                .i32(line as i32);
+            w.row_done()?;
+            seen.record(recognizer, m, a.published_at);
+        }
+    }
+    Ok(())
+}
+
+/// The `entities` table: every entity mentioned, and the ancestors of those from the
+/// gazetteer (with no mentions), in id order.
+fn write_entities(
+    out_root: &Path,
+    recognizer: &Recognizer,
+    mut seen: EntityStats,
+) -> Result<TableWriter> {
+    let gaz = &recognizer.gazetteer;
+    let mut ancestors = Vec::new();
+    for id in seen.by_id.keys() {
+        let mut parent = gaz.get(id).and_then(|e| e.parent.as_deref());
+        while let Some(p) = parent {
+            ancestors.push(p.to_string());
+            parent = gaz.get(p).and_then(|e| e.parent.as_deref());
+        }
+    }
+    let mut w = TableWriter::create(Table::Entities, &Table::Entities.path(out_root))?;
+    let mut rows: BTreeMap<String, Option<EntitySeen>> =
+        ancestors.into_iter().map(|id| (id, None)).collect();
+    for (id, s) in std::mem::take(&mut seen.by_id) {
+        rows.insert(id, Some(s));
+    }
+    for (id, s) in &rows {
+        let row = w.row();
+        match (gaz.get(id), s) {
+            (Some(e), _) => {
+                row.str(id)
+                    .str(e.kind.as_str())
+                    .str(&e.name_en)
+                    .opt_str(e.name_zh.as_deref())
+                    .list_str(e.aliases())
+                    .opt_str(e.wikidata.as_deref())
+                    .opt_str(e.parent.as_deref())
+                    .str("gazetteer");
+            }
+            (
+                None,
+                Some(EntitySeen {
+                    pattern: Some((kind, name)),
+                    ..
+                }),
+            ) => {
+                row.str(id)
+                    .str(kind.as_str())
+                    .str(name)
+                    .opt_str(None)
+                    .list_str(std::iter::empty())
+                    .opt_str(None)
+                    .opt_str(None)
+                    .str("pattern");
+            }
+            (None, _) => anyhow::bail!("entity {id} is neither in the gazetteer nor a pattern's"),
+        }
+        match s {
+            Some(s) => row
+                .i64(s.n_mentions as i64)
+                .i64(s.n_articles as i64)
+                .opt_timestamp(Some(s.first_seen))
+                .opt_timestamp(Some(s.last_seen)),
+            None => row.i64(0).i64(0).opt_timestamp(None).opt_timestamp(None),
+        };
+        w.row_done()?;
+    }
+    Ok(w)
 }
 
 /// Errors (not warnings) among the diagnostics.

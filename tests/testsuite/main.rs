@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod entities;
 mod readme;
 mod support;
 mod tables;
