@@ -109,8 +109,10 @@ impl NormalizedFile {
             diagnostics,
             skipped,
         } = parsed;
+        // Recognition is the costly part of a record: articles of one file in parallel (an
+        // indexed parallel collect keeps their order).
         let articles = articles
-            .into_iter()
+            .into_par_iter()
             .map(|a| ArticleRecord::new(&topic, a, recognizer))
             .collect();
         NormalizedFile {

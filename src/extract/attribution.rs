@@ -24,6 +24,9 @@
 //! | `intent` | plan | `plans to`, `aims to`, `intends to`, `will`, `committed to`, `prepared to`, `seeks to`, `planned` |
 //! | `default` | fact | none of the above |
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// What kind of statement a claim makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -256,7 +259,52 @@ struct Word {
     clause_start: bool,
 }
 
-fn words(text: &str) -> (Vec<Word>, Vec<String>) {
+const HEDGE: u8 = 1;
+const MODAL: u8 = 2;
+const REPORT: u8 = 4;
+const SOURCE: u8 = 8;
+const NOT_SUBJECT: u8 = 32;
+
+type Lexicon = HashMap<&'static str, (u8, &'static str), crate::text::FnvBuildHasher>;
+
+/// The word lists above in one table: word → (flags, lemma or cue).
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut m = Lexicon::default();
+        let mut add = |w: &'static str, flag: u8, lemma: &'static str| {
+            let e = m.entry(w).or_insert((0, ""));
+            e.0 |= flag;
+            if !lemma.is_empty() {
+                e.1 = lemma;
+            }
+        };
+        for &(form, lemma) in REPORTING {
+            add(form, REPORT, lemma);
+        }
+        for &w in SOURCE_NOUNS {
+            add(w, SOURCE, "");
+        }
+        for &w in HEDGES {
+            add(w, HEDGE, "");
+        }
+        for &w in MODALS {
+            add(w, MODAL, "");
+        }
+        for &w in NOT_IN_SUBJECT {
+            add(w, NOT_SUBJECT, "");
+        }
+        m
+    })
+}
+
+fn flags(w: &str) -> u8 {
+    lexicon().get(w).map_or(0, |e| e.0)
+}
+
+/// The words of `lower` (the text in lower case) with their clause starts.
+fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
+    let text = lower;
     let mut out = Vec::new();
     let mut lower = Vec::new();
     let mut clause_start = true;
@@ -269,7 +317,7 @@ fn words(text: &str) -> (Vec<Word>, Vec<String>) {
             while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'-') {
                 i += 1;
             }
-            let w = text[s..i].to_ascii_lowercase();
+            let w = &text[s..i];
             out.push(Word {
                 s,
                 e: i,
@@ -287,7 +335,7 @@ fn words(text: &str) -> (Vec<Word>, Vec<String>) {
     (out, lower)
 }
 
-fn has_seq(lower: &[String], seq: &[&str]) -> Option<usize> {
+fn has_seq(lower: &[&str], seq: &[&str]) -> Option<usize> {
     lower
         .windows(seq.len())
         .position(|w| w.iter().zip(seq).all(|(a, b)| a == b))
@@ -295,23 +343,26 @@ fn has_seq(lower: &[String], seq: &[&str]) -> Option<usize> {
 
 /// The attribution of one claim text (citation markers already removed).
 pub fn attribute(text: &str) -> Attribution {
-    let (ws, lower) = words(text);
+    let lowered = text.to_ascii_lowercase();
+    let (ws, lower) = words(&lowered);
     let (cue, attributed_to) = find_cue(text, &ws, &lower);
-    let hedged = lower.iter().any(|w| HEDGES.contains(&w.as_str()));
+    let hedged = lower.iter().any(|w| flags(w) & HEDGE != 0);
     let any = |list: &[&[&str]]| list.iter().any(|seq| has_seq(&lower, seq).is_some());
     let self_reference = attributed_to.as_deref().is_some_and(|a| {
         let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
         SELF_REFERENCE.contains(&last.as_str())
     });
     let (modality, rule) = if cue.is_some_and(|c| PREDICTION_CUES.contains(&c))
-        || lower.iter().any(|w| w == "predictions" || w == "forecasts")
+        || lower
+            .iter()
+            .any(|w| matches!(*w, "predictions" | "forecasts"))
     {
         (Modality::Forecast, "prediction-cue")
     } else if cue.is_some_and(|c| OPINION_CUES.contains(&c)) && !self_reference {
         (Modality::Opinion, "attributed-opinion")
     } else if evaluative(&lower) {
         (Modality::Opinion, "evaluative")
-    } else if lower.iter().any(|w| MODALS.contains(&w.as_str()))
+    } else if lower.iter().any(|w| flags(w) & MODAL != 0)
         || any(&[
             &["expected", "to"],
             &["projected", "to"],
@@ -321,11 +372,11 @@ pub fn attribute(text: &str) -> Attribution {
         (Modality::Forecast, "modal-hedge")
     } else if lower
         .iter()
-        .any(|w| w == "will" || w == "planned" || w == "pledged")
+        .any(|w| matches!(*w, "will" | "planned" | "pledged"))
         || lower.windows(2).any(|w| {
             w[1] == "to"
                 && matches!(
-                    w[0].as_str(),
+                    w[0],
                     "plans"
                         | "plan"
                         | "aims"
@@ -359,7 +410,7 @@ pub fn attribute(text: &str) -> Attribution {
 
 /// `is seen as`, `appears to be` … in the main clause (not after `which`/`who`: in
 /// `…, which is considered strategic` the evaluation is of something else).
-fn evaluative(lower: &[String]) -> bool {
+fn evaluative(lower: &[&str]) -> bool {
     const PHRASES: &[&[&str]] = &[
         &["is", "seen", "as"],
         &["are", "seen", "as"],
@@ -375,12 +426,12 @@ fn evaluative(lower: &[String]) -> bool {
         has_seq(lower, seq).is_some_and(|i| {
             !lower[..i]
                 .iter()
-                .any(|w| matches!(w.as_str(), "which" | "who" | "whose"))
+                .any(|w| matches!(*w, "which" | "who" | "whose"))
         })
     })
 }
 
-fn find_cue(text: &str, ws: &[Word], lower: &[String]) -> (Option<&'static str>, Option<String>) {
+fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, Option<String>) {
     // 1. according to X
     if let Some(i) = has_seq(lower, &["according", "to"])
         && i + 2 < ws.len()
@@ -396,8 +447,9 @@ fn find_cue(text: &str, ws: &[Word], lower: &[String]) -> (Option<&'static str>,
     }
     // 2. a clause subject and a reporting verb
     for (v, w) in lower.iter().enumerate() {
-        let Some(&(_, lemma)) = REPORTING.iter().find(|(form, _)| form == w) else {
-            continue;
+        let lemma = match lexicon().get(w) {
+            Some(&(f, lemma)) if f & REPORT != 0 => lemma,
+            _ => continue,
         };
         if v == 0 {
             continue;
@@ -410,10 +462,10 @@ fn find_cue(text: &str, ws: &[Word], lower: &[String]) -> (Option<&'static str>,
             continue;
         }
         let subject = &lower[a..v];
-        if subject.iter().any(|w| NOT_IN_SUBJECT.contains(&w.as_str())) {
+        if subject.iter().any(|w| flags(w) & NOT_SUBJECT != 0) {
             continue;
         }
-        let head = subject[subject.len() - 1].as_str();
+        let head = subject[subject.len() - 1];
         if let Some(&(_, noun_cue)) = EVIDENCE_NOUNS.iter().find(|(n, _)| *n == head) {
             let cue = if noun_cue.is_empty() { lemma } else { noun_cue };
             return (Some(cue), None);
@@ -425,7 +477,7 @@ fn find_cue(text: &str, ws: &[Word], lower: &[String]) -> (Option<&'static str>,
         // just the capital of the clause's first word, unless it stands alone: `Trump said`).
         let is_cap = |k: usize| text[ws[k].s..].starts_with(|c: char| c.is_ascii_uppercase());
         let named = (a + 1..v).any(is_cap) || (v - a == 1 && is_cap(a));
-        if SOURCE_NOUNS.contains(&head) || named {
+        if flags(head) & SOURCE != 0 || named {
             let holder = text[ws[a].s..ws[v - 1].e].to_string();
             return (Some(lemma), Some(holder));
         }

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use anyhow::{Context, Result};
 
 use super::gazetteer::{Gazetteer, ZhGuard};
@@ -86,7 +86,9 @@ struct PatInfo {
 }
 
 pub struct GazMatcher {
+    /// Leftmost-longest, with anchored searches (to try a shorter string at a place).
     ac: AhoCorasick,
+    /// What each pattern of the automaton stands for.
     pats: Vec<PatInfo>,
     guards: Vec<ZhGuard>,
 }
@@ -119,7 +121,6 @@ fn capitalise_first(s: &str) -> String {
 
 impl GazMatcher {
     pub fn build(gaz: &Gazetteer) -> Result<Self> {
-        let mut strings: Vec<String> = Vec::new();
         let mut pats: Vec<PatInfo> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut guards: Vec<ZhGuard> = Vec::new();
@@ -128,6 +129,7 @@ impl GazMatcher {
             guard_index.insert(alias.as_str(), guards.len() as u32);
             guards.push(guard.clone());
         }
+        let mut strings: Vec<String> = Vec::new();
         let mut add = |s: String, info: PatInfo| {
             if s.is_empty() || seen.contains_key(&s) {
                 return;
@@ -162,7 +164,8 @@ impl GazMatcher {
             }
         }
         let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&strings)
             .context("Failed to build the gazetteer automaton")?;
@@ -170,51 +173,62 @@ impl GazMatcher {
     }
 
     /// Gazetteer mentions in `text`, sorted, non-overlapping.
+    ///
+    /// The automaton reports the leftmost-longest string; when the checks reject it, the
+    /// next shorter string at the same start is tried (an anchored search in a shorter
+    /// span), then the search goes on one character further.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let mut cands: Vec<(usize, usize, u32)> = Vec::new();
-        let mut abbrevs: Vec<(usize, usize, u32)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            let p = &self.pats[m.pattern().as_usize()];
-            if p.check_left && text[..s].chars().next_back().is_some_and(is_word_char) {
-                continue;
-            }
-            if p.check_right && text[e..].chars().next().is_some_and(is_word_char) {
-                continue;
-            }
-            if let Some(g) = p.guard
-                && !self.guard_allows(g, text, s, e)
-            {
-                continue;
-            }
-            let c = (s, e, m.pattern().as_u32());
-            if p.abbrev {
-                abbrevs.push(c);
-            } else {
-                cands.push(c);
-            }
-        }
-        cands.sort_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
         let mut out: Vec<Mention> = Vec::new();
-        let mut last_end = 0;
-        for (s, e, p) in cands {
-            if s < last_end {
-                continue;
+        let mut abbrevs: Vec<(usize, usize, u32)> = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = self.ac.find(Input::new(text).span(pos..text.len())) else {
+                break;
+            };
+            let s = m.start();
+            let mut found = Some(m);
+            while let Some(m) = found {
+                let (e, p) = (m.end(), m.pattern().as_u32());
+                if self.accepts(p, text, s, e) {
+                    let info = &self.pats[p as usize];
+                    if info.abbrev {
+                        abbrevs.push((s, e, p));
+                    } else {
+                        out.push(Mention {
+                            start: s,
+                            end: e,
+                            entity: EntityRef::Gazetteer(info.entity),
+                            is_demonym: info.demonym,
+                            rule: Rule::Gazetteer,
+                        });
+                    }
+                    pos = e;
+                    break;
+                }
+                found = self
+                    .ac
+                    .find(Input::new(text).span(s..e - 1).anchored(Anchored::Yes));
+                if found.is_none() {
+                    pos = s + text[s..].chars().next().map_or(1, char::len_utf8);
+                }
             }
-            last_end = e;
-            let info = &self.pats[p as usize];
-            out.push(Mention {
-                start: s,
-                end: e,
-                entity: EntityRef::Gazetteer(info.entity),
-                is_demonym: info.demonym,
-                rule: Rule::Gazetteer,
-            });
         }
         if !abbrevs.is_empty() {
             self.add_abbreviations(text, abbrevs, &mut out);
         }
         out
+    }
+
+    /// The boundary and guard checks of pattern `p` found at `s..e`.
+    fn accepts(&self, p: u32, text: &str, s: usize, e: usize) -> bool {
+        let info = &self.pats[p as usize];
+        if info.check_left && text[..s].chars().next_back().is_some_and(is_word_char) {
+            return false;
+        }
+        if info.check_right && text[e..].chars().next().is_some_and(is_word_char) {
+            return false;
+        }
+        info.guard.is_none_or(|g| self.guard_allows(g, text, s, e))
     }
 
     fn guard_allows(&self, g: u32, text: &str, s: usize, e: usize) -> bool {
@@ -233,10 +247,7 @@ impl GazMatcher {
         abbrevs: Vec<(usize, usize, u32)>,
         out: &mut Vec<Mention>,
     ) {
-        let free: Vec<(usize, usize, u32)> = abbrevs
-            .into_iter()
-            .filter(|&(s, e, _)| !out.iter().any(|m| m.start < e && s < m.end))
-            .collect();
+        let free = abbrevs;
         let mut added = Vec::new();
         for &(s, e, p) in &free {
             let info = &self.pats[p as usize];

@@ -177,6 +177,11 @@ impl Recognizer {
         patterns::apply(&self.gazetteer, text, gaz)
     }
 
+    /// The gazetteer's mentions alone, without the pattern rules.
+    pub fn recognize_gazetteer(&self, text: &str) -> Vec<Mention> {
+        self.matcher.find(text)
+    }
+
     /// The id, kind and display name of a mention's entity.
     pub fn describe<'a>(&'a self, entity: &'a EntityRef) -> (&'a str, Kind, &'a str) {
         match entity {

@@ -338,6 +338,80 @@ const CONNECTORS: &[&str] = &[
     "of", "for", "the", "and", "&", "de", "du", "des", "la", "van", "von",
 ];
 
+/// Head words that open an organisation's name: `Ministry of Mines`, `Bank of Korea`.
+const ORG_HEADS_FIRST: &[&str] = &[
+    "Ministry",
+    "Department",
+    "Bank",
+    "Commission",
+    "Office",
+    "Bureau",
+    "Institute",
+    "Agency",
+    "Authority",
+    "Council",
+    "Association",
+    "University",
+    "Federation",
+    "Academy",
+    "Board",
+    "Committee",
+];
+
+const ORG_HEAD: u16 = 1;
+const LAW_HEAD: u16 = 2;
+const TITLE: u16 = 4;
+const TITLE_HEAD: u16 = 8;
+const REPORTING: u16 = 16;
+const ACTION: u16 = 32;
+const AUXILIARY: u16 = 64;
+const CONNECTOR: u16 = 128;
+const ORG_HEAD_FIRST: u16 = 256;
+
+type Lexicon = std::collections::HashMap<&'static str, u16, crate::text::FnvBuildHasher>;
+
+/// Every word list above in one table: word → flags (titles in lower case).
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut m = Lexicon::default();
+        let lists: [(&[&'static str], u16); 9] = [
+            (ORG_HEADS, ORG_HEAD),
+            (LAW_HEADS, LAW_HEAD),
+            (TITLES, TITLE),
+            (TITLE_HEADS, TITLE_HEAD),
+            (REPORTING_VERBS, REPORTING),
+            (ACTION_VERBS, ACTION),
+            (AUXILIARIES, AUXILIARY),
+            (CONNECTORS, CONNECTOR),
+            (ORG_HEADS_FIRST, ORG_HEAD_FIRST),
+        ];
+        for (list, flag) in lists {
+            for w in list {
+                *m.entry(*w).or_insert(0) |= flag;
+            }
+        }
+        m
+    })
+}
+
+/// The flags of `word` as written.
+fn flags(word: &str) -> u16 {
+    lexicon().get(word).copied().unwrap_or(0)
+}
+
+/// The flags of `word` in lower case (for titles: `Minister`, `minister`).
+fn flags_ci(word: &str) -> u16 {
+    let mut buf = [0u8; 24];
+    if word.len() > buf.len() || !word.is_ascii() {
+        return 0;
+    }
+    let b = &mut buf[..word.len()];
+    b.copy_from_slice(word.as_bytes());
+    b.make_ascii_lowercase();
+    std::str::from_utf8(b).map_or(0, flags)
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Tok {
     s: usize,
@@ -366,13 +440,40 @@ impl<'a> Ctx<'a> {
     }
     fn is_function(&self, i: usize) -> bool {
         let w = self.word(i);
-        self.gaz.never.function.contains(w) || self.gaz.never.function.contains(&w.to_lowercase())
+        let mut buf = [0u8; 24];
+        if w.len() > buf.len() || !w.is_ascii() {
+            return false;
+        }
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        std::str::from_utf8(b).is_ok_and(|l| self.gaz.never.function.contains(l))
     }
     fn is_calendar(&self, i: usize) -> bool {
         self.gaz.never.calendar.contains(self.word(i))
     }
     fn is_connector(&self, i: usize) -> bool {
-        CONNECTORS.contains(&self.word(i))
+        flags(self.word(i)) & CONNECTOR != 0
+    }
+}
+
+/// The character at byte `i` and its length, with a fast path for ASCII.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<char> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(b as char)
+    } else {
+        text[i..].chars().next()
+    }
+}
+
+#[inline]
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_word_char(c)
     }
 }
 
@@ -383,10 +484,14 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
     let mut prev_end: Option<usize> = None;
     let mut gi = 0;
     while i < text.len() {
-        let Some(c) = text[i..].chars().next() else {
+        // Fast path: ASCII spaces and punctuation between words.
+        while i < b.len() && b[i] < 0x80 && !b[i].is_ascii_alphanumeric() && b[i] != b'&' {
+            i += 1;
+        }
+        let Some(c) = char_at(text, i) else {
             break;
         };
-        if !is_word_char(c) && c != '&' {
+        if !word_char(c) && c != '&' {
             i += c.len_utf8();
             continue;
         }
@@ -395,25 +500,32 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
         let mut poss = false;
         let mut after_poss = 0;
         while e < text.len() {
-            let Some(c2) = text[e..].chars().next() else {
+            // Fast path: ASCII letters and digits.
+            while e < b.len() && b[e].is_ascii_alphanumeric() {
+                e += 1;
+            }
+            if e >= text.len() {
+                break;
+            }
+            let Some(c2) = char_at(text, e) else {
                 break;
             };
-            if is_word_char(c2) || (c2 == '&' && c == '&') {
+            if word_char(c2) || (c2 == '&' && c == '&') {
                 e += c2.len_utf8();
                 continue;
             }
             if matches!(c2, '-' | '.' | '\'' | '’' | '&') {
                 let after = e + c2.len_utf8();
-                let next = text[after..].chars().next();
+                let next = char_at(text, after);
                 if matches!(c2, '\'' | '’')
                     && text[after..].starts_with('s')
-                    && !text[after + 1..].chars().next().is_some_and(is_word_char)
+                    && !char_at(text, after + 1).is_some_and(word_char)
                 {
                     poss = true;
                     after_poss = after + 1;
                     break;
                 }
-                if next.is_some_and(is_word_char) {
+                if next.is_some_and(word_char) {
                     e = after;
                     continue;
                 }
@@ -421,7 +533,7 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
             break;
         }
         let word = &text[s..e];
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let cap = c.is_uppercase();
         let spaced = match prev_end {
             Some(p) => s == p + 1 && b[p] == b' ',
             None => false,
@@ -433,8 +545,10 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
         toks.push(Tok {
             s,
             e,
-            cap: c.is_uppercase(),
-            caps: letters >= 2 && word.chars().all(|c| !c.is_lowercase()),
+            cap,
+            caps: cap
+                && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && word.chars().all(|c| !c.is_lowercase()),
             poss,
             spaced,
             covered,
@@ -458,7 +572,7 @@ struct Cand {
 
 /// Adds the pattern mentions to the gazetteer's and returns them all, sorted.
 pub fn apply(gaz: &Gazetteer, text: &str, gaz_mentions: Vec<Mention>) -> Vec<Mention> {
-    if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if !may_hold_a_name(gaz, text, &gaz_mentions) {
         return gaz_mentions;
     }
     let toks = tokenize(text, &gaz_mentions);
@@ -472,6 +586,56 @@ pub fn apply(gaz: &Gazetteer, text: &str, gaz_mentions: Vec<Mention>) -> Vec<Men
     titled_people(&ctx, &mut cands);
     acronyms(&ctx, &mut cands);
     merge(gaz, gaz_mentions, cands)
+}
+
+/// Whether any rule can fire: every rule needs a capitalised word outside the gazetteer's
+/// mentions, other than an ordinary first word followed by a lower-case one (`The
+/// agreement…`, `Analysts suggest…`). Most claims have none, and skip tokenizing.
+fn may_hold_a_name(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> bool {
+    let b = text.as_bytes();
+    let mut gi = 0;
+    let mut first_word = true;
+    for i in 0..b.len() {
+        let c = b[i];
+        // ASCII capitals, and Latin capitals with diacritics (É, Ø…: two-byte characters).
+        let capital = c.is_ascii_uppercase()
+            || ((0xC3..0xE0).contains(&c)
+                && text[i..].chars().next().is_some_and(char::is_uppercase));
+        if !capital {
+            if c.is_ascii_alphanumeric() {
+                first_word = false;
+            }
+            continue;
+        }
+        if i > 0 && text[..i].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        let was_first = std::mem::replace(&mut first_word, false);
+        while gi < mentions.len() && mentions[gi].end <= i {
+            gi += 1;
+        }
+        if gi < mentions.len() && mentions[gi].start <= i {
+            continue;
+        }
+        if was_first {
+            let end = b[i..]
+                .iter()
+                .position(|x| !x.is_ascii_alphabetic())
+                .map_or(b.len(), |n| i + n);
+            let word = &text[i..end];
+            let ordinary = word.bytes().any(|x| x.is_ascii_lowercase())
+                && (gaz.is_common_word(word)
+                    || gaz.never.function.contains(&word.to_ascii_lowercase()));
+            if ordinary
+                && b.get(end) == Some(&b' ')
+                && b.get(end + 1).is_some_and(u8::is_ascii_lowercase)
+            {
+                continue;
+            }
+        }
+        return true;
+    }
+    false
 }
 
 /// Maximal runs `[a, b)` of capitalised tokens joined by single spaces (connectors allowed
@@ -509,7 +673,7 @@ fn name_runs(ctx: &Ctx) -> Vec<(usize, usize)> {
             } else if a2 + 2 < b
                 && matches!(ctx.word(a2 + 1), "of" | "for")
                 && ctx.gaz.is_common_word(ctx.word(a2))
-                && !ORG_HEADS_FIRST.contains(&ctx.word(a2))
+                && flags(ctx.word(a2)) & ORG_HEAD_FIRST == 0
             {
                 // `Shares of Tanager Minerals`: an ordinary word and `of` open no name.
                 a2 += 2;
@@ -530,39 +694,20 @@ fn head_kind(ctx: &Ctx, a: usize, last: usize) -> Option<Kind> {
     if (w == "Earths" || w == "Earth") && last > a && ctx.word(last - 1) == "Rare" {
         return Some(Kind::Organization);
     }
-    if ORG_HEADS.contains(&w) {
+    let f = flags(w);
+    if f & ORG_HEAD != 0 {
         Some(Kind::Organization)
-    } else if LAW_HEADS.contains(&w) {
+    } else if f & LAW_HEAD != 0 {
         Some(Kind::Law)
     } else {
         None
     }
 }
 
-/// Head words that open an organisation's name: `Ministry of Mines`, `Bank of Korea`.
-const ORG_HEADS_FIRST: &[&str] = &[
-    "Ministry",
-    "Department",
-    "Bank",
-    "Commission",
-    "Office",
-    "Bureau",
-    "Institute",
-    "Agency",
-    "Authority",
-    "Council",
-    "Association",
-    "University",
-    "Federation",
-    "Academy",
-    "Board",
-    "Committee",
-];
-
 fn name_head(ctx: &Ctx, a: usize, b: usize, out: &mut Vec<Cand>) {
     // `Ministry of Mines and Petroleum`: a head, `of`/`for`, capitalised words.
     if b - a >= 3
-        && ORG_HEADS_FIRST.contains(&ctx.word(a))
+        && flags(ctx.word(a)) & ORG_HEAD_FIRST != 0
         && matches!(ctx.word(a + 1), "of" | "for")
     {
         let (s, e) = (ctx.toks[a].s, ctx.toks[b - 1].e);
@@ -623,16 +768,17 @@ fn initials(ctx: &Ctx, first: usize, last: usize) -> String {
 
 fn subject_verb(ctx: &Ctx, a: usize, b: usize, out: &mut Vec<Cand>) {
     let toks = &ctx.toks;
-    if b >= toks.len() || !toks[b].spaced || toks[b - 1].poss {
+    if b >= toks.len() || !toks[b].spaced || toks[b - 1].poss || toks[b].cap || toks[a].covered {
         return;
     }
     let mut v = b;
-    if AUXILIARIES.contains(&ctx.word(v)) && v + 1 < toks.len() && toks[v + 1].spaced {
+    if flags(ctx.word(v)) & AUXILIARY != 0 && v + 1 < toks.len() && toks[v + 1].spaced {
         v += 1;
     }
     let verb = ctx.word(v);
-    let reporting = REPORTING_VERBS.contains(&verb);
-    if !reporting && !ACTION_VERBS.contains(&verb) {
+    let f = flags(verb);
+    let reporting = f & REPORTING != 0;
+    if !reporting && f & ACTION == 0 {
         return;
     }
     if (a..b).any(|k| toks[k].covered || ctx.is_calendar(k) || matches!(ctx.word(k), "and" | "&")) {
@@ -647,11 +793,11 @@ fn subject_verb(ctx: &Ctx, a: usize, b: usize, out: &mut Vec<Cand>) {
         }
     } else if words
         .iter()
-        .all(|w| ctx.gaz.is_common_word(w) || CONNECTORS.contains(w))
+        .all(|w| ctx.gaz.is_common_word(w) || flags(w) & CONNECTOR != 0)
     {
         return;
     }
-    if (a..b).any(|k| TITLES.contains(&ctx.word(k).to_lowercase().as_str())) {
+    if (a..b).any(|k| flags_ci(ctx.word(k)) & TITLE != 0) {
         return;
     }
     let kind = match head_kind(ctx, a, b - 1) {
@@ -674,17 +820,14 @@ fn titled_people(ctx: &Ctx, out: &mut Vec<Cand>) {
     let toks = &ctx.toks;
     let mut i = 0;
     while i < toks.len() {
-        let lw = ctx.word(i).to_lowercase();
-        if !TITLE_HEADS.contains(&lw.as_str()) {
+        // A title is followed by a capitalised word (the name, or more of the title).
+        if !(i + 1 < toks.len() && toks[i + 1].cap) || flags_ci(ctx.word(i)) & TITLE_HEAD == 0 {
             i += 1;
             continue;
         }
         // Skip the rest of the title: more title words, `of [the] Commerce`.
         let mut j = i + 1;
-        while j < toks.len()
-            && toks[j].spaced
-            && TITLES.contains(&ctx.word(j).to_lowercase().as_str())
-        {
+        while j < toks.len() && toks[j].spaced && flags_ci(ctx.word(j)) & TITLE != 0 {
             j += 1;
         }
         let mut name_from = j;
@@ -739,12 +882,12 @@ fn titled_people(ctx: &Ctx, out: &mut Vec<Cand>) {
 
 fn acronyms(ctx: &Ctx, out: &mut Vec<Cand>) {
     let text = ctx.text;
-    let upper = text.chars().filter(|c| c.is_uppercase()).count();
-    let lower = text.chars().filter(|c| c.is_lowercase()).count();
-    if upper > lower {
-        return; // a text in capitals: every word would look like an acronym
-    }
+    // In a text in capitals every word would look like an acronym.
+    let mut shouting: Option<bool> = None;
     for (i, t) in ctx.toks.iter().enumerate() {
+        if !t.caps {
+            continue;
+        }
         let w = ctx.word(i);
         let letters = w.chars().filter(|c| c.is_ascii_uppercase()).count();
         if t.covered
@@ -758,6 +901,13 @@ fn acronyms(ctx: &Ctx, out: &mut Vec<Cand>) {
             || w.chars().all(|c| "IVXLCDM".contains(c))
         {
             continue;
+        }
+        if *shouting.get_or_insert_with(|| {
+            let upper = text.chars().filter(|c| c.is_uppercase()).count();
+            let lower = text.chars().filter(|c| c.is_lowercase()).count();
+            upper > lower
+        }) {
+            return;
         }
         out.push(Cand {
             s: t.s,
