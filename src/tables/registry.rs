@@ -12,6 +12,8 @@ pub enum Table {
     Articles,
     Claims,
     Figures,
+    Entities,
+    Mentions,
     SourceSummary,
 }
 
@@ -20,6 +22,8 @@ impl Table {
         Table::Articles,
         Table::Claims,
         Table::Figures,
+        Table::Entities,
+        Table::Mentions,
         Table::SourceSummary,
     ];
 
@@ -29,6 +33,8 @@ impl Table {
             Table::Claims => &CLAIMS,
             Table::SourceSummary => &SOURCE_SUMMARY,
             Table::Figures => &FIGURES,
+            Table::Entities => &ENTITIES,
+            Table::Mentions => &MENTIONS,
         }
     }
 }
@@ -200,6 +206,38 @@ static CLAIMS: TableSpec = TableSpec {
             Int32,
             "1-based line of the summary in source_file.",
         ),
+        opt(
+            "attribution_cue",
+            Utf8,
+            "Lemma of the words that attribute the claim ('suggest', 'highlight', 'warn', \
+             'report', 'predict', 'estimate', 'according to'…); null when the claim is \
+             stated without attribution.",
+        ),
+        opt(
+            "attributed_to",
+            Utf8,
+            "Who the claim is attributed to, as written ('Analysts', 'experts', 'The U.S. \
+             Department of Defense'); null when unattributed or attributed to evidence \
+             without a holder ('Predictions indicate', 'reports of').",
+        ),
+        req(
+            "hedged",
+            Boolean,
+            "Whether the claim holds a hedge: may, might, could, would, likely, potential, \
+             expected, estimated, projected, reportedly, appears…",
+        ),
+        req(
+            "modality",
+            Utf8,
+            "What the claim states: 'fact', 'forecast', 'opinion' or 'plan'.",
+        ),
+        req(
+            "modality_rule",
+            Utf8,
+            "The rule that decided the modality, the first that applies: 'prediction-cue', \
+             'attributed-opinion', 'evaluative', 'modal-hedge', 'intent', 'default' (see \
+             the README's section on attribution).",
+        ),
     ],
     primary_key: &["claim_id"],
     foreign_keys: &[ForeignKey {
@@ -219,6 +257,230 @@ static CLAIMS: TableSpec = TableSpec {
         Check::ListAtLeast {
             column: "citations",
             min: 1.0,
+        },
+        Check::AtLeast {
+            column: "char_start",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "char_start",
+            high: "char_end",
+        },
+        Check::OneOf {
+            column: "modality",
+            values: crate::extract::attribution::Modality::NAMES,
+        },
+        Check::OneOf {
+            column: "modality_rule",
+            values: crate::extract::attribution::MODALITY_RULES,
+        },
+    ],
+};
+
+static ENTITIES: TableSpec = TableSpec {
+    name: "entities",
+    stage: Stage::Normalize,
+    description: "One row per entity mentioned in a title or claim (and each ancestor of \
+                  one in the gazetteer): countries, regions, organizations, people, \
+                  commodities, places, laws and vessels.",
+    order: "entity_id",
+    columns: &[
+        req(
+            "entity_id",
+            Utf8,
+            "Stable id '<kind>/<slug>': 'country/JP' (ISO 3166-1), 'place/CN-XJ' (ISO \
+             3166-2), 'commodity/gallium', 'org/jogmec'. A pattern-found entity gets the id \
+             it would have in the gazetteer.",
+        ),
+        req(
+            "kind",
+            Utf8,
+            "'country', 'region', 'organization', 'person', 'commodity', 'place', 'law' or \
+             'vessel'.",
+        ),
+        req("name_en", Utf8, "English name."),
+        opt(
+            "name_zh",
+            Utf8,
+            "Chinese (simplified) name; null when the gazetteer has none.",
+        ),
+        req(
+            "aliases",
+            ListUtf8,
+            "Every string the entity is recognised by: English aliases, demonyms, Chinese \
+             aliases and one-character Chinese abbreviations; empty for pattern-found \
+             entities.",
+        ),
+        opt(
+            "wikidata",
+            Utf8,
+            "Wikidata item id (Q…) where the gazetteer records one.",
+        ),
+        opt(
+            "parent",
+            Utf8,
+            "The broader entity: a commodity's group (dysprosium → heavy rare earth \
+             elements → rare earth elements), a subdivision's country, an agency's \
+             government, a company's parent company.",
+        ),
+        req(
+            "source",
+            Utf8,
+            "'gazetteer' (data/reference/gazetteer.tsv) or 'pattern' (found by a pattern \
+             rule only).",
+        ),
+        req(
+            "n_mentions",
+            Int64,
+            "Mentions of the entity in titles and claims; 0 for an ancestor only listed as \
+             a parent.",
+        ),
+        req(
+            "n_articles",
+            Int64,
+            "Articles with at least one mention of the entity.",
+        ),
+        opt(
+            "first_seen",
+            Timestamp,
+            "Publication time of the earliest article that mentions the entity; null \
+             without mentions.",
+        ),
+        opt(
+            "last_seen",
+            Timestamp,
+            "Publication time of the latest article that mentions the entity; null \
+             without mentions.",
+        ),
+    ],
+    primary_key: &["entity_id"],
+    foreign_keys: &[ForeignKey {
+        columns: &["parent"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[
+        Check::OneOf {
+            column: "kind",
+            values: crate::extract::entities::Kind::NAMES,
+        },
+        Check::OneOf {
+            column: "source",
+            values: &["gazetteer", "pattern"],
+        },
+        Check::AtLeast {
+            column: "n_mentions",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "n_articles",
+            high: "n_mentions",
+        },
+        Check::NotGreater {
+            low: "first_seen",
+            high: "last_seen",
+        },
+    ],
+};
+
+static MENTIONS: TableSpec = TableSpec {
+    name: "mentions",
+    stage: Stage::Normalize,
+    description: "One row per mention of an entity in an article's title or in a claim, \
+                  with its span in that text.",
+    order: "the article's position in articles; the title first, then the claims by \
+            ordinal; then char_start",
+    columns: &[
+        req(
+            "mention_id",
+            Utf8,
+            "Stable id: 16 hex digits of the SHA-256 of article_id, field, claim_id and \
+             char_start.",
+        ),
+        req("entity_id", Utf8, "The entity mentioned."),
+        req("article_id", Utf8, "The article of the title or claim."),
+        opt(
+            "claim_id",
+            Utf8,
+            "The claim the mention is in; null for a mention in the title.",
+        ),
+        req(
+            "field",
+            Utf8,
+            "'title' (articles.title, Chinese) or 'claim' (claims.text, English).",
+        ),
+        req(
+            "surface",
+            Utf8,
+            "The text as written: 'U.S.', 'Chinese', '美', 'rare earths'.",
+        ),
+        req(
+            "char_start",
+            Int32,
+            "Start of the mention in the field's text (articles.title or claims.text), in \
+             characters (Unicode code points), 0-based.",
+        ),
+        req(
+            "char_end",
+            Int32,
+            "End (exclusive) of the mention in the field's text, in characters.",
+        ),
+        req(
+            "is_demonym",
+            Boolean,
+            "The surface is a demonym of the entity ('Chinese' for China, 'Australian' for \
+             Australia).",
+        ),
+        req(
+            "rule",
+            Utf8,
+            "How the mention was found: 'gazetteer', 'zh-abbreviation' (a one-character \
+             Chinese abbreviation accepted by its context), or a pattern rule: 'name-head', \
+             'acronym', 'title-person', 'subject-verb'.",
+        ),
+        req(
+            "source",
+            Utf8,
+            "'gazetteer' for the first two rules, 'pattern' for the others.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line of the title (field 'title') or of the summary (field 'claim') in \
+             source_file.",
+        ),
+    ],
+    primary_key: &["mention_id"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["entity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["article_id"],
+            table: Table::Articles,
+            references: &["article_id"],
+        },
+        ForeignKey {
+            columns: &["claim_id"],
+            table: Table::Claims,
+            references: &["claim_id"],
+        },
+    ],
+    checks: &[
+        Check::OneOf {
+            column: "field",
+            values: &["title", "claim"],
+        },
+        Check::OneOf {
+            column: "rule",
+            values: crate::extract::entities::Rule::NAMES,
+        },
+        Check::OneOf {
+            column: "source",
+            values: &["gazetteer", "pattern"],
         },
         Check::AtLeast {
             column: "char_start",

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod derive;
 mod diff;
+mod entities;
 mod figures;
 mod incremental;
 mod interop;
