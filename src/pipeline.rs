@@ -427,8 +427,15 @@ impl Pipeline {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
         let path = out.join(diff::CHANGELOG_PATH);
+        // The previous build: the one committed at HEAD when the outputs are tracked by
+        // git (so a clean clone reproduces the committed changelog), else what this
+        // folder held.
+        let committed = diff::Side::git(out, "HEAD")?;
         let d = diff::diff(
-            |table| table.path(out),
+            |table| match &committed {
+                Some(side) => side.path(table),
+                None => partition::published_path(table, out),
+            },
             |table| written.read_path(table, out),
         )?;
         let bytes = if d.is_empty() {
