@@ -17,7 +17,8 @@ use crate::ui::{Ui, Verbosity};
     about = "Turn exported news digests into typed, documented datasets and reports.",
     after_help = "Examples:\n  gazette build                      build everything from data/raw\n  \
                   gazette check --corpus my-export/  validate a corpus without writing\n  \
-                  gazette build --out /tmp/pub       publish into an empty folder"
+                  gazette build --out /tmp/pub       publish into an empty folder\n  \
+                  gazette render --templates my-tpl/ re-render the reports with your templates"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -49,6 +50,11 @@ pub struct GlobalArgs {
     /// Print every step with its duration.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Directory of templates that replace the embedded ones of the same name
+    /// (`article.html`, `partials/claim.html`, `overview.md`, `assets/style.css`…).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +67,18 @@ pub enum Command {
     /// leaves the previous ones intact.
     #[command(after_help = "Example:\n  gazette build --corpus data/raw --out .")]
     Build,
+
+    /// Render the reports and the site from the tables already built under --out.
+    ///
+    /// Reads OUT/data/tables and rewrites OUT/reports: the markdown reports and the static
+    /// site (OUT/reports/site, open index.html from disk or copy the folder to any web
+    /// server). The corpus is not read. The previous reports are replaced only when the
+    /// whole render succeeded.
+    #[command(
+        after_help = "Example:\n  gazette render --out . --templates my-templates/\n  \
+                      xdg-open reports/site/index.html"
+    )]
+    Render,
 
     /// Parse and validate the corpus without writing anything.
     ///
@@ -108,6 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build => pipeline.build().map(drop),
         Command::Check => pipeline.check().map(drop),
+        Command::Render => pipeline.render_only().map(drop),
     }
 }
 
@@ -115,12 +134,29 @@ impl Cli {
     /// Validates the arguments and turns them into a build context.
     pub fn context(&self) -> Result<BuildContext> {
         let g = &self.global;
-        require_dir(&g.corpus, "--corpus")?;
+        if !matches!(self.command, Command::Render) {
+            require_dir(&g.corpus, "--corpus")?;
+        }
         if g.out.exists() && !g.out.is_dir() {
             return Err(usage(format!(
                 "--out '{}' exists and is not a directory",
                 g.out.display()
             )));
+        }
+        if matches!(self.command, Command::Render) {
+            let articles = crate::tables::Table::Articles.path(&g.out);
+            if !articles.is_file() {
+                return Err(usage(format!(
+                    "--out '{}' has no built tables ({} is missing): run `gazette build` first",
+                    g.out.display(),
+                    articles.display()
+                )));
+            }
+        }
+        if let Some(dir) = &g.templates {
+            require_dir(dir, "--templates")?;
+            crate::render::templates::override_names(dir)
+                .map_err(|e| usage(format!("--templates: {e}")))?;
         }
         let verbosity = if g.quiet {
             Verbosity::Quiet
@@ -133,6 +169,7 @@ impl Cli {
             corpus_dir: g.corpus.clone(),
             out_dir: g.out.clone(),
             strict: g.strict,
+            templates: g.templates.clone(),
             ui: Ui::new(verbosity),
         })
     }

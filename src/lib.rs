@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod ids;
 pub mod normalize;
 pub mod pipeline;
+pub mod render;
 pub mod tables;
 pub mod text;
 pub mod ui;

@@ -1,5 +1,6 @@
 //! The build as a readable list of steps: discover → normalize → write tables → derive →
-//! render. Each step logs what it did (`-v` shows durations).
+//! render → commit. Each step logs what it did (`-v` shows durations). The render step
+//! reads the tables this build staged, so nothing is committed until every step succeeded.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -8,8 +9,10 @@ use anyhow::{Result, bail};
 
 use crate::corpus::{self, CorpusFile};
 use crate::diagnostics::Severity;
+use crate::fsutil::StagedDir;
 use crate::fsutil::{self, Staged};
 use crate::normalize::{self, NormalizedFile, TableCounts};
+use crate::render::{self, RenderOptions, RenderSummary, TableFiles};
 use crate::ui::Ui;
 
 /// Everything a build needs to know, validated by the CLI before anything runs.
@@ -21,6 +24,8 @@ pub struct BuildContext {
     pub out_dir: PathBuf,
     /// Fail on the first bad article instead of reporting and skipping it.
     pub strict: bool,
+    /// Templates that replace the embedded ones of the same name (`--templates`).
+    pub templates: Option<PathBuf>,
     pub ui: Ui,
 }
 
@@ -82,7 +87,10 @@ impl Pipeline {
         let files = self.discover()?;
         let normalized = self.normalize(&files)?;
         let (staged, counts) = self.write_tables(&normalized)?;
+        let (reports, _) =
+            self.render(TableFiles::published(&self.ctx.out_dir).with_staged(&staged))?;
         self.commit(staged)?;
+        self.commit_reports(reports)?;
         let summary = BuildSummary {
             articles: counts.articles,
             claims: counts.claims,
@@ -96,6 +104,17 @@ impl Pipeline {
                 .join(crate::tables::Stage::Normalize.dir())
                 .display()
         ));
+        Ok(summary)
+    }
+
+    /// `gazette render`: the reports and the site from the tables already under `--out`.
+    pub fn render_only(&self) -> Result<RenderSummary> {
+        let (reports, summary) = self.render(TableFiles::published(&self.ctx.out_dir))?;
+        let target = reports.target().display().to_string();
+        self.commit_reports(reports)?;
+        self.ctx
+            .ui
+            .summary(format!("{} → {target}", summary.line()));
         Ok(summary)
     }
 
@@ -152,6 +171,27 @@ impl Pipeline {
         let out = normalize::write_tables(normalized, &self.ctx.out_dir)?;
         self.ctx.ui.step("Wrote the normalized tables", t);
         Ok(out)
+    }
+
+    /// Renders the reports and the site from `tables` into a staging directory.
+    fn render(&self, tables: TableFiles) -> Result<(StagedDir, RenderSummary)> {
+        let t = Instant::now();
+        let opts = RenderOptions {
+            templates: self.ctx.templates.clone(),
+        };
+        let (staged, summary) = render::render(&tables, &self.ctx.out_dir, &opts, &self.ctx.ui)?;
+        self.ctx
+            .ui
+            .step(format!("Rendered the reports: {}", summary.line()), t);
+        Ok((staged, summary))
+    }
+
+    /// Swaps the rendered reports into place (after the tables they were made from).
+    fn commit_reports(&self, reports: StagedDir) -> Result<()> {
+        let t = Instant::now();
+        reports.commit()?;
+        self.ctx.ui.step("Committed the reports", t);
+        Ok(())
     }
 
     /// Moves every staged output into place: until here, a failure leaves all previous
