@@ -1,5 +1,5 @@
 // gazette's offline search. The index is a set of static script files under search/
-// (see src/render/search.rs): they are loaded with <script> elements, not fetch(), so
+// (see src/render/search.rs): they are loaded with <script> elements, not the Fetch API, so
 // search works from file:// too. A query loads the manifest, the term shards of its
 // words, and the document chunks of the results it shows; nothing else.
 // Results are built with DOM nodes and textContent only: corpus text never becomes markup.

@@ -4,5 +4,6 @@
 mod cli;
 mod corpus;
 mod readme;
+mod site;
 mod support;
 mod tables;
