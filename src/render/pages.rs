@@ -307,6 +307,9 @@ fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page>
 // Articles
 
 /// A claim of the claims table as a view; `article_url` is its article page's URL.
+/// When the figures and mentions tables land, their character spans for claim `c` go
+/// into [`segments`] here (as [`Span`]s with a `FigureView` or an `EntityChip`): the claim
+/// partial then highlights the figures and links the entities on every page.
 pub fn claim_view<'a>(data: &SiteData<'a>, c: usize, article_url: &str) -> ClaimView<'a> {
     let cl = &data.claims;
     let id = cl.id.get(c);

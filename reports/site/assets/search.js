@@ -189,7 +189,7 @@
       var n = state.groups.length, q = state.query.trim();
       ui.status.textContent = n
         ? (n === 1 ? "1 result" : n + " results") + " for “" + q + "” (" + state.nHits +
-          " matching claim" + (state.nHits === 1 ? "" : "s") + " and titles)" +
+          (state.nHits === 1 ? " match" : " matches") + " in titles and claims)" +
           (state.shown < n ? "; showing " + state.shown + "." : ".")
         : "Nothing matches “" + q + "”.";
       ui.more.hidden = state.shown >= n;
