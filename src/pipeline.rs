@@ -87,6 +87,8 @@ impl Pipeline {
         let files = self.discover()?;
         let normalized = self.normalize(&files)?;
         let (staged, counts) = self.write_tables(&normalized)?;
+        // The render step reads this build's tables from their staged files: a table
+        // written by a later stage (derive) joins `staged` before this line.
         let (reports, _) =
             self.render(TableFiles::published(&self.ctx.out_dir).with_staged(&staged))?;
         self.commit(staged)?;

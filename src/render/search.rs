@@ -80,38 +80,60 @@ pub struct Doc {
 /// Splits text into index terms (see the module docs).
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each index term of `text`, in order, without allocating per term.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
+    let mut word_chars = 0;
     let mut cjk: Vec<char> = Vec::new();
-    let flush_word = |word: &mut String, out: &mut Vec<String>| {
-        if word.chars().count() >= 2 && !STOP_WORDS.contains(&word.as_str()) {
-            out.push(std::mem::take(word));
-        } else {
-            word.clear();
+    let mut pair = String::new();
+    let flush_word = |word: &mut String, word_chars: &mut usize, f: &mut dyn FnMut(&str)| {
+        if *word_chars >= 2 && !STOP_WORDS.contains(&word.as_str()) {
+            f(word);
         }
+        word.clear();
+        *word_chars = 0;
     };
-    let flush_cjk = |cjk: &mut Vec<char>, out: &mut Vec<String>| {
-        match cjk.len() {
-            0 => {}
-            1 => out.push(cjk[0].to_string()),
-            _ => out.extend(cjk.windows(2).map(|w| w.iter().collect::<String>())),
+    let flush_cjk = |cjk: &mut Vec<char>, pair: &mut String, f: &mut dyn FnMut(&str)| {
+        if cjk.len() == 1 {
+            pair.clear();
+            pair.push(cjk[0]);
+            f(pair);
+        }
+        for w in cjk.windows(2) {
+            pair.clear();
+            pair.push(w[0]);
+            pair.push(w[1]);
+            f(pair);
         }
         cjk.clear();
     };
     for c in text.chars() {
-        if is_cjk(c) {
-            flush_word(&mut word, &mut out);
+        if c.is_ascii_alphanumeric() {
+            if !cjk.is_empty() {
+                flush_cjk(&mut cjk, &mut pair, &mut f);
+            }
+            word.push(c.to_ascii_lowercase());
+            word_chars += 1;
+        } else if is_cjk(c) {
+            flush_word(&mut word, &mut word_chars, &mut f);
             cjk.push(c);
         } else if c.is_alphanumeric() {
-            flush_cjk(&mut cjk, &mut out);
+            if !cjk.is_empty() {
+                flush_cjk(&mut cjk, &mut pair, &mut f);
+            }
             word.extend(c.to_lowercase());
+            word_chars += 1;
         } else {
-            flush_word(&mut word, &mut out);
-            flush_cjk(&mut cjk, &mut out);
+            flush_word(&mut word, &mut word_chars, &mut f);
+            flush_cjk(&mut cjk, &mut pair, &mut f);
         }
     }
-    flush_word(&mut word, &mut out);
-    flush_cjk(&mut cjk, &mut out);
-    out
+    flush_word(&mut word, &mut word_chars, &mut f);
+    flush_cjk(&mut cjk, &mut pair, &mut f);
 }
 
 /// The file-name form of a shard key: ASCII letters and digits as they are, any other
@@ -186,13 +208,21 @@ impl SearchIndex {
                 for (gi, docs) in groups.iter().enumerate() {
                     let g = (ci * RANGE + gi) as u64;
                     for (k, d) in docs.iter().enumerate() {
-                        let mut terms = tokens(&d.text);
-                        terms.extend(tokens(&d.extra));
-                        terms.sort_unstable();
-                        terms.dedup();
-                        for t in terms {
-                            map.entry(t).or_default().push(g * stride + k as u64);
-                        }
+                        let n = g * stride + k as u64;
+                        // A term repeated within a document is added once: its list
+                        // already ends with this document.
+                        let mut add = |t: &str| match map.get_mut(t) {
+                            Some(list) => {
+                                if list.last() != Some(&n) {
+                                    list.push(n);
+                                }
+                            }
+                            None => {
+                                map.insert(t.to_string(), vec![n]);
+                            }
+                        };
+                        for_each_token(&d.text, &mut add);
+                        for_each_token(&d.extra, &mut add);
                     }
                 }
                 map
@@ -252,11 +282,19 @@ impl SearchIndex {
 
         let chunks: Vec<&[Vec<Doc>]> = self.groups.chunks(GROUPS_PER_CHUNK).collect();
         chunks.par_iter().enumerate().try_for_each(|(n, groups)| {
-            let rows: Vec<Vec<serde_json::Value>> = groups
+            // Tuples serialize as JSON arrays: `[kind, url, text, meta]`.
+            let rows: Vec<Vec<(&str, &str, &str, &str)>> = groups
                 .iter()
                 .map(|docs| {
                     docs.iter()
-                        .map(|d| serde_json::json!([d.kind.code(), d.url, d.text, d.meta]))
+                        .map(|d| {
+                            (
+                                d.kind.code(),
+                                d.url.as_str(),
+                                d.text.as_str(),
+                                d.meta.as_str(),
+                            )
+                        })
                         .collect()
                 })
                 .collect();
