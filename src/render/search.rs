@@ -13,8 +13,8 @@
 //!   numbers, delta-encoded). Shards are split by term prefix, one character at first and
 //!   longer where a shard would be large, so a query loads only the shards of its words.
 //! - `search/docs/<n / 1000>/<n>.js`: the documents of [`GROUPS_PER_CHUNK`] groups, each
-//!   group a list of `[kind, url, text, meta]`. A result page loads only the files of
-//!   the groups it shows.
+//!   group a list of `[kind, url, text, meta]` (a member's `url` may be `#anchor`,
+//!   relative to its head's). A result page loads only the files of the groups it shows.
 //!
 //! Terms: lowercase runs of letters and digits of two or more characters, minus stop
 //! words; CJK text is indexed by character pairs (a lone character by itself). A query
@@ -67,7 +67,8 @@ impl DocKind {
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub kind: DocKind,
-    /// Relative to the site root (with an anchor for claims).
+    /// Relative to the site root; for a group's member, `#anchor` is relative to the
+    /// head's URL.
     pub url: String,
     /// What the result shows (a title, a claim's text).
     pub text: String,

@@ -4,8 +4,10 @@
 //! Every output file depends only on the tables, never on thread count or timing, so two
 //! renders give the same bytes.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -27,6 +29,8 @@ pub struct OutputDir {
     root: PathBuf,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Directories already created (saves a system call per file).
+    dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl OutputDir {
@@ -35,6 +39,7 @@ impl OutputDir {
             root: root.to_path_buf(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            dirs: Mutex::new(HashSet::new()),
         }
     }
 
@@ -43,9 +48,16 @@ impl OutputDir {
     }
 
     fn parent_dir(&self, path: &Path) -> Result<()> {
-        if let Some(dir) = path.parent() {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        let known = |d: &Path| self.dirs.lock().is_ok_and(|set| set.contains(d));
+        if !known(dir) {
             fs::create_dir_all(dir)
                 .with_context(|| format!("Failed to create directory '{}'", dir.display()))?;
+            if let Ok(mut set) = self.dirs.lock() {
+                set.insert(dir.to_path_buf());
+            }
         }
         Ok(())
     }
@@ -183,7 +195,8 @@ pub fn search_index(data: &SiteData) -> Result<SearchIndex> {
             let c = c as usize;
             docs.push(Doc {
                 kind: DocKind::Claim,
-                url: format!("{}#claim-{}", a.url, data.claims.id.get(c)),
+                // Relative to the group's head (the article page): `#claim-…`.
+                url: format!("#claim-{}", data.claims.id.get(c)),
                 text: data.claims.text.get(c).to_string(),
                 meta: String::new(),
                 extra: String::new(),

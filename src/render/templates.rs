@@ -452,7 +452,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("&lt;b&gt;gallium&lt;/b&gt;"), "{html}");
-        assert!(html.contains(">[1]</") && html.contains(">[4]</"), "{html}");
+        assert!(
+            html.contains(r#"<span class="cites">[1][4]</span>"#),
+            "{html}"
+        );
         assert!(
             html.contains("Analysts") && html.contains("hedged"),
             "{html}"

@@ -213,7 +213,7 @@
       members.slice(0, MAX_HITS_PER_GROUP).forEach(function (k) {
         var hit = el("li");
         var link = el("a");
-        link.href = docs[k][1];
+        link.href = docs[k][1].charAt(0) === "#" ? head[1] + docs[k][1] : docs[k][1];
         link.appendChild(highlighted(docs[k][2], words));
         hit.appendChild(link);
         ul.appendChild(hit);
