@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use arrow::array::Array;
 use serde::Serialize;
 
-use crate::tables::{Table, read_table};
+use crate::tables::Table;
 
 pub const CHANGELOG_PATH: &str = "data/changelog.json";
 
@@ -224,7 +224,7 @@ fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
     if !path.exists() {
         return Ok(None);
     }
-    let (schema, batches) = read_table(path)?;
+    let (schema, batches) = crate::tables::partition::read_stored(path)?;
     let key_cols = table.spec().primary_key;
     let compared: Vec<String> = schema
         .fields()

@@ -12,5 +12,6 @@ mod interop;
 mod quality;
 mod readme;
 mod scale;
+mod site;
 mod support;
 mod tables;
