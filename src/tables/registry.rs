@@ -14,7 +14,10 @@ pub enum Table {
     Figures,
     Entities,
     Mentions,
+    EntityCooccurrence,
+    EntityTimeline,
     SourceSummary,
+    CommodityProfile,
 }
 
 impl Table {
@@ -24,7 +27,10 @@ impl Table {
         Table::Figures,
         Table::Entities,
         Table::Mentions,
+        Table::EntityCooccurrence,
+        Table::EntityTimeline,
         Table::SourceSummary,
+        Table::CommodityProfile,
     ];
 
     pub fn spec(self) -> &'static TableSpec {
@@ -32,6 +38,9 @@ impl Table {
             Table::Articles => &ARTICLES,
             Table::Claims => &CLAIMS,
             Table::SourceSummary => &SOURCE_SUMMARY,
+            Table::EntityCooccurrence => &ENTITY_COOCCURRENCE,
+            Table::EntityTimeline => &ENTITY_TIMELINE,
+            Table::CommodityProfile => &COMMODITY_PROFILE,
             Table::Figures => &FIGURES,
             Table::Entities => &ENTITIES,
             Table::Mentions => &MENTIONS,
@@ -504,6 +513,17 @@ static SOURCE_SUMMARY: TableSpec = TableSpec {
         req("n_articles", Int64, "Articles from this source."),
         req("n_claims", Int64, "Claims in those articles."),
         req(
+            "n_figures",
+            Int64,
+            "Figures stated in those articles (titles and claims).",
+        ),
+        req("n_mentions", Int64, "Entity mentions in those articles."),
+        req(
+            "n_entities",
+            Int64,
+            "Distinct entities the source's articles mention.",
+        ),
+        req(
             "first_published",
             Timestamp,
             "Publication time of the source's earliest article.",
@@ -728,4 +748,147 @@ static FIGURES: TableSpec = TableSpec {
             high: "char_end",
         },
     ],
+};
+
+static ENTITY_COOCCURRENCE: TableSpec = TableSpec {
+    name: "entity_cooccurrence",
+    stage: Stage::Derive,
+    description: "Pairs of entities mentioned together, in the same claim or anywhere in the \
+                  same article: how often, and over which period.",
+    order: "n_articles descending, n_claims descending, then entity_a, entity_b",
+    columns: &[
+        req("entity_a", Utf8, "One entity of the pair (the smaller id)."),
+        req(
+            "entity_b",
+            Utf8,
+            "The other entity of the pair (the larger id).",
+        ),
+        req(
+            "n_claims",
+            Int64,
+            "Claims that mention both (0 when they only share articles).",
+        ),
+        req(
+            "n_articles",
+            Int64,
+            "Articles that mention both, in their title or claims.",
+        ),
+        req(
+            "first_published",
+            Timestamp,
+            "Publication time of the earliest article mentioning both.",
+        ),
+        req(
+            "last_published",
+            Timestamp,
+            "Publication time of the latest article mentioning both.",
+        ),
+    ],
+    primary_key: &["entity_a", "entity_b"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["entity_a"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["entity_b"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+    ],
+    checks: &[
+        Check::AtLeast {
+            column: "n_articles",
+            min: 1.0,
+        },
+        Check::NotGreater {
+            low: "first_published",
+            high: "last_published",
+        },
+    ],
+};
+
+static ENTITY_TIMELINE: TableSpec = TableSpec {
+    name: "entity_timeline",
+    stage: Stage::Derive,
+    description: "Mentions of each entity per month of publication and per source; summing \
+                  over sources gives the entity's monthly counts.",
+    order: "entity_id, then month, then source",
+    columns: &[
+        req("entity_id", Utf8, "The entity mentioned."),
+        req(
+            "month",
+            Utf8,
+            "Month of publication, 'YYYY-MM' (publisher's local time, as articles.published_month).",
+        ),
+        req("source", Utf8, "Publisher of the articles counted."),
+        req(
+            "n_mentions",
+            Int64,
+            "Mentions of the entity in those articles.",
+        ),
+        req("n_articles", Int64, "Articles that mention the entity."),
+    ],
+    primary_key: &["entity_id", "month", "source"],
+    foreign_keys: &[ForeignKey {
+        columns: &["entity_id"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[
+        Check::AtLeast {
+            column: "n_articles",
+            min: 1.0,
+        },
+        Check::NotGreater {
+            low: "n_articles",
+            high: "n_mentions",
+        },
+    ],
+};
+
+static COMMODITY_PROFILE: TableSpec = TableSpec {
+    name: "commodity_profile",
+    stage: Stage::Derive,
+    description: "Per commodity mentioned: how often it comes up and which countries are \
+                  mentioned in the same articles.",
+    order: "n_articles descending, n_mentions descending, then commodity_id",
+    columns: &[
+        req(
+            "commodity_id",
+            Utf8,
+            "The commodity (an entity of kind 'commodity').",
+        ),
+        req("name_en", Utf8, "Its English name."),
+        opt(
+            "name_zh",
+            Utf8,
+            "Its Chinese name, where the gazetteer has one.",
+        ),
+        req("n_articles", Int64, "Articles that mention it."),
+        req("n_claims", Int64, "Claims that mention it."),
+        req("n_mentions", Int64, "Mentions in titles and claims."),
+        opt(
+            "countries",
+            ListUtf8,
+            "Countries mentioned in the same articles, most shared articles first (then \
+             by id); null when none is.",
+        ),
+        opt(
+            "country_articles",
+            ListInt32,
+            "For each of countries, in the same order, the number of articles shared.",
+        ),
+    ],
+    primary_key: &["commodity_id"],
+    foreign_keys: &[ForeignKey {
+        columns: &["commodity_id"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[Check::AtLeast {
+        column: "n_articles",
+        min: 1.0,
+    }],
 };

@@ -62,8 +62,28 @@ def compare(name, expected, got):
 
 
 def spark_dialect(sql):
-    """The few spellings Spark SQL needs: documented in the README."""
-    sql = re.sub(r"\bARRAY_AGG\s*\(", "COLLECT_LIST(", sql, flags=re.I)
+    """The spellings Spark SQL needs (documented in the README): Spark's COLLECT_LIST has
+    no ORDER BY, so an ordered ARRAY_AGG sorts structs whose first fields are the keys."""
+    # ARRAY_AGG(DISTINCT x ORDER BY x): a sorted set.
+    sql = re.sub(
+        r"ARRAY_AGG\(DISTINCT ([\w.]+) ORDER BY \1\)",
+        r"SORT_ARRAY(COLLECT_SET(\1))",
+        sql,
+    )
+    # ARRAY_AGG(v ORDER BY k1 DESC, k2): sort (-k1, k2, v) structs, keep v.
+    sql = re.sub(
+        r"ARRAY_AGG\(([\w.]+) ORDER BY ([\w.]+) DESC, ([\w.]+)\)",
+        r"TRANSFORM(SORT_ARRAY(COLLECT_LIST(NAMED_STRUCT('k1', -\2, 'k2', \3, 'v', \1))), s -> s.v)",
+        sql,
+    )
+    # ARRAY_AGG(v ORDER BY k): sort (k, v) structs, keep v.
+    sql = re.sub(
+        r"ARRAY_AGG\(([\w.]+) ORDER BY ([\w.]+)\)",
+        r"TRANSFORM(SORT_ARRAY(COLLECT_LIST(NAMED_STRUCT('k', \2, 'v', \1))), s -> s.v)",
+        sql,
+    )
+    if re.search(r"ARRAY_AGG", sql, flags=re.I):
+        sys.exit("spark: an ARRAY_AGG form the dialect shim does not translate")
     return sql
 
 
