@@ -117,6 +117,9 @@ fn cooccurrence_counts_claims_and_articles_sharing_both_entities() {
     }
 }
 
+/// (entity, month, source) → (mentions, articles).
+type TimelineRow = ((String, String, String), (i64, i64));
+
 #[test]
 fn timeline_counts_mentions_per_entity_month_and_source() {
     use std::collections::{BTreeMap, BTreeSet};
@@ -147,7 +150,7 @@ fn timeline_counts_mentions_per_entity_month_and_source() {
         strings(&t, "source"),
     );
     let (nm, na) = (column_i64(&t, "n_mentions"), column_i64(&t, "n_articles"));
-    let got: Vec<((String, String, String), (i64, i64))> = (0..t.num_rows())
+    let got: Vec<TimelineRow> = (0..t.num_rows())
         .map(|i| {
             (
                 (
@@ -159,7 +162,7 @@ fn timeline_counts_mentions_per_entity_month_and_source() {
             )
         })
         .collect();
-    let want: Vec<((String, String, String), (i64, i64))> = expected
+    let want: Vec<TimelineRow> = expected
         .into_iter()
         .map(|(k, (n, arts))| (k, (n, arts.len() as i64)))
         .collect();
