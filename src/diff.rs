@@ -16,7 +16,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use arrow::array::Array;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::tables::Table;
 
@@ -36,20 +36,20 @@ const PROVENANCE: &[&str] = &["source_line", "summary_line"];
 /// Columns that name a row for people, in order of preference.
 const LABELS: &[&str] = &["title", "name_en", "surface", "text"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowRef {
     pub id: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedRow {
     pub id: String,
     pub label: String,
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableDiff {
     pub table: String,
     pub n_added: usize,
@@ -61,7 +61,7 @@ pub struct TableDiff {
     pub changed: Vec<ChangedRow>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataDiff {
     pub tables: Vec<TableDiff>,
 }

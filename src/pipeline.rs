@@ -1,5 +1,5 @@
 //! The build as a readable list of steps: discover → normalize → assemble → derive →
-//! data tests → render → manifest → commit. Each step logs what it did (`-v` shows
+//! data tests → changelog → render → manifest → commit. Each step logs what it did (`-v` shows
 //! durations). Later steps read the outputs of earlier ones from their staged files, so
 //! nothing is committed until every step succeeded.
 
@@ -124,17 +124,21 @@ impl Pipeline {
         let t = Instant::now();
         let quality = self.data_tests(&written)?;
         self.ctx.ui.stage("data tests", t);
-        // The reports are rendered from this build's staged tables.
-        let (reports, _) = self.render(TableFiles::staged(&written, &self.ctx.out_dir))?;
+        let t = Instant::now();
+        let changelog = self.changelog(&written)?;
+        self.ctx.ui.stage("changelog", t);
+        // The reports are rendered from this build's staged tables, data test report
+        // and changelog.
+        let tables = TableFiles::staged(&written, &self.ctx.out_dir)
+            .with_reports(quality.path(), changelog.as_ref().map(|c| c.path()));
+        let (reports, _) = self.render(tables)?;
         let t = Instant::now();
         if let Some(by) = self.ctx.partition {
             self.partition(&mut written, by, &cache)?;
         }
         let package = self.data_package(&written, &parts)?;
         written.files.extend([quality, package]);
-        if let Some(changelog) = self.changelog(&written)? {
-            written.files.push(changelog);
-        }
+        written.files.extend(changelog);
         let manifest = self.manifest(&inputs, &written)?;
         let mut outputs = self.commit(written, manifest)?;
         outputs.extend(self.commit_reports(reports)?);

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::tables::{Check, Table, TableSpec};
 
@@ -27,7 +27,7 @@ pub const REPORT_PATH: &str = "data/quality.json";
 const MAX_LISTED: usize = 20;
 
 /// One row that fails a check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
     pub check: String,
     pub table: String,
@@ -39,7 +39,7 @@ pub struct Failure {
 }
 
 /// The outcome of one check on one table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub check: String,
     pub table: String,
@@ -49,7 +49,7 @@ pub struct CheckResult {
     pub failures: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub results: Vec<CheckResult>,
     /// The first failures of each check.

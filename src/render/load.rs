@@ -1,6 +1,9 @@
 //! The tables the pages are rendered from, as typed columns plus the indexes the pages
-//! need (the site's article order, each article's claims). A table that is not built
-//! yet is `None` here and its pages are left out.
+//! need (the site's article order, each article's claims, figures and mentions). A table
+//! that is not built yet is `None` here and its pages are left out.
+//!
+//! Indexes are flat arrays of row numbers ([`Grouped`]), built once, shared read-only by
+//! every rendering thread; a page copies only the values it shows.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,9 +11,13 @@ use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{BooleanArray, Int32Array, ListArray, StringArray, TimestampMicrosecondArray};
 use chrono::DateTime;
 
+use super::load_entities::EntityData;
+use super::load_figures::{FigureIndex, Ledger, Variants};
 use super::model::{ArticleRef, When, lang_of};
 use super::paging;
 use super::tables::{Col, TableData, TableFiles};
+use crate::diff::DataDiff;
+use crate::quality::Report;
 use crate::tables::Table;
 
 /// The publishers' offset from UTC: the tables store instants in zone `Asia/Shanghai`
@@ -18,10 +25,25 @@ use crate::tables::Table;
 const PUBLISHER_OFFSET_SECONDS: i64 = 8 * 3600;
 const PUBLISHER_OFFSET_LABEL: &str = "+08:00";
 
-/// The tables as read from Parquet; [`SiteData`] borrows its columns from here.
+/// The registry names of tables that are on their way: their pages appear once a build
+/// writes them (until then [`TableFiles::load_by_name`] gives `None`).
+pub const FIGURE_LEDGER: &str = "figure_ledger";
+pub const STATISTIC_VARIANTS: &str = "statistic_variants";
+
+/// The tables as read from Parquet, and the build's reports; [`SiteData`] borrows its
+/// columns from here.
 pub struct Loaded {
     pub articles: TableData,
     pub claims: TableData,
+    pub figures: Option<TableData>,
+    pub figure_ledger: Option<TableData>,
+    pub entities: Option<TableData>,
+    pub mentions: Option<TableData>,
+    pub entity_cooccurrence: Option<TableData>,
+    pub entity_timeline: Option<TableData>,
+    pub statistic_variants: Option<TableData>,
+    pub quality: Option<Report>,
+    pub changelog: Option<DataDiff>,
 }
 
 impl Loaded {
@@ -29,7 +51,33 @@ impl Loaded {
         Ok(Loaded {
             articles: files.require(Table::Articles)?,
             claims: files.require(Table::Claims)?,
+            figures: files.load(Table::Figures)?,
+            figure_ledger: files.load_by_name(FIGURE_LEDGER)?,
+            entities: files.load(Table::Entities)?,
+            mentions: files.load(Table::Mentions)?,
+            entity_cooccurrence: files.load(Table::EntityCooccurrence)?,
+            entity_timeline: files.load(Table::EntityTimeline)?,
+            statistic_variants: files.load_by_name(STATISTIC_VARIANTS)?,
+            quality: files.quality()?,
+            changelog: files.changelog()?,
         })
+    }
+
+    /// Just articles and claims (tests add the other tables they need).
+    pub fn base(articles: TableData, claims: TableData) -> Self {
+        Loaded {
+            articles,
+            claims,
+            figures: None,
+            figure_ledger: None,
+            entities: None,
+            mentions: None,
+            entity_cooccurrence: None,
+            entity_timeline: None,
+            statistic_variants: None,
+            quality: None,
+            changelog: None,
+        }
     }
 }
 
@@ -75,6 +123,10 @@ pub struct ClaimCols<'a> {
     pub is_core: Col<'a, BooleanArray>,
     pub text: Col<'a, StringArray>,
     pub citations: Col<'a, ListArray>,
+    pub attribution_cue: Col<'a, StringArray>,
+    pub attributed_to: Col<'a, StringArray>,
+    pub hedged: Col<'a, BooleanArray>,
+    pub modality: Col<'a, StringArray>,
 }
 
 impl<'a> ClaimCols<'a> {
@@ -89,6 +141,10 @@ impl<'a> ClaimCols<'a> {
             is_core: t.bool("is_core")?,
             text: t.str("text")?,
             citations: t.list("citations")?,
+            attribution_cue: t.str("attribution_cue")?,
+            attributed_to: t.str("attributed_to")?,
+            hedged: t.bool("hedged")?,
+            modality: t.str("modality")?,
         })
     }
 }
@@ -110,6 +166,106 @@ pub struct Stats {
     pub last: Option<When>,
 }
 
+/// A row number that belongs to no group.
+pub const NO_GROUP: u32 = u32::MAX;
+
+/// The rows of a table grouped by another table's rows (claims by article, mentions by
+/// entity): `rows[offsets[g]..offsets[g + 1]]` are group `g`'s rows. Built by counting
+/// sort, so each group keeps table order until it is re-sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Grouped {
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Grouped {
+    /// `keys[r]` is the group of row `r`, or [`NO_GROUP`].
+    pub fn new(n_groups: usize, keys: &[u32]) -> Self {
+        let mut counts = vec![0u32; n_groups + 1];
+        for &k in keys {
+            if k != NO_GROUP {
+                counts[k as usize + 1] += 1;
+            }
+        }
+        for i in 0..n_groups {
+            counts[i + 1] += counts[i];
+        }
+        let offsets = counts.clone();
+        let mut next = counts;
+        let mut rows = vec![0u32; offsets[n_groups] as usize];
+        for (r, &k) in keys.iter().enumerate() {
+            if k != NO_GROUP {
+                rows[next[k as usize] as usize] = r as u32;
+                next[k as usize] += 1;
+            }
+        }
+        Grouped { offsets, rows }
+    }
+
+    /// The same groups holding `values[r]` in place of each row `r` (to group values
+    /// listed with their group keys).
+    pub fn with_values(mut self, values: &[u32]) -> Self {
+        for r in &mut self.rows {
+            *r = values[*r as usize];
+        }
+        self
+    }
+
+    /// Group `g`'s rows.
+    pub fn of(&self, g: usize) -> &[u32] {
+        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
+    }
+
+    /// Sorts every group's rows with `key`.
+    pub fn sort_each_by_key<K: Ord + Send>(&mut self, key: impl Fn(u32) -> K + Sync) {
+        use rayon::prelude::*;
+        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(self.offsets.len());
+        let mut rest: &mut [u32] = &mut self.rows;
+        for w in self.offsets.windows(2) {
+            let (head, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
+            slices.push(head);
+            rest = tail;
+        }
+        slices
+            .par_iter_mut()
+            .for_each(|s| s.sort_by_cached_key(|&r| key(r)));
+    }
+
+    pub fn n_groups(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+}
+
+/// Looks up the row of each value of an id column in `row_of`; consecutive rows with
+/// the same id (a child table in its parent's order) cost one lookup.
+pub fn rows_of_ids<'a>(
+    ids: &Col<'a, StringArray>,
+    n: usize,
+    row_of: &HashMap<&str, u32>,
+    what: &str,
+) -> Result<Vec<u32>> {
+    let mut out = Vec::with_capacity(n);
+    let mut last: Option<(&'a str, u32)> = None;
+    for i in 0..n {
+        let id = ids.get(i);
+        let row = match last {
+            Some((l, r)) if l == id => r,
+            _ => {
+                let r = *row_of.get(id).ok_or_else(|| {
+                    anyhow!(
+                        "{what} row {}: '{id}' is not in the table it refers to",
+                        i + 1
+                    )
+                })?;
+                last = Some((id, r));
+                r
+            }
+        };
+        out.push(row);
+    }
+    Ok(out)
+}
+
 /// Everything the pages are rendered from.
 pub struct SiteData<'a> {
     pub articles: ArticleCols<'a>,
@@ -118,9 +274,20 @@ pub struct SiteData<'a> {
     pub order: Vec<u32>,
     /// Position in `order` of each article row.
     pub position: Vec<u32>,
-    /// Each article row's claim rows, by ordinal: `claim_rows[claim_offsets[a]..claim_offsets[a + 1]]`.
-    claim_offsets: Vec<u32>,
-    claim_rows: Vec<u32>,
+    /// Article row by id.
+    pub row_of: HashMap<&'a str, u32>,
+    /// Each article row's claim rows, by ordinal.
+    claims_by_article: Grouped,
+    /// Figures (spans in titles and claims), when the table is built.
+    pub figures: Option<FigureIndex<'a>>,
+    /// Entities with their mentions, pages and derived tables, when built.
+    pub entities: Option<EntityData<'a>>,
+    /// The figure ledger's rows and orderings (from `figure_ledger` or `figures`).
+    pub ledger: Option<Ledger<'a>>,
+    /// Statistics that sources quote differently (`statistic_variants`).
+    pub variants: Option<Variants<'a>>,
+    pub quality: Option<&'a Report>,
+    pub changelog: Option<&'a DataDiff>,
     pub stats: Stats,
 }
 
@@ -129,7 +296,7 @@ impl<'a> SiteData<'a> {
         let articles = ArticleCols::new(&loaded.articles)?;
         let claims = ClaimCols::new(&loaded.claims)?;
         let n = loaded.articles.len();
-        if n > u32::MAX as usize || loaded.claims.len() > u32::MAX as usize {
+        if n > u32::MAX as usize / 2 || loaded.claims.len() > u32::MAX as usize / 2 {
             bail!("Too many rows to render ({n} articles)");
         }
 
@@ -156,47 +323,49 @@ impl<'a> SiteData<'a> {
             position[row as usize] = pos as u32;
         }
 
-        // Group the claims by article (counting sort keeps each article's claims in
-        // table order), then order each article's claims by ordinal.
-        let n_claims = loaded.claims.len();
-        let mut claim_article = Vec::with_capacity(n_claims);
-        let mut counts = vec![0u32; n + 1];
-        for c in 0..n_claims {
-            let aid = claims.article_id.get(c);
-            let row = *row_of.get(aid).ok_or_else(|| {
-                anyhow!(
-                    "claims row {}: article_id '{aid}' is not in the articles table",
-                    c + 1
-                )
-            })?;
-            claim_article.push(row);
-            counts[row as usize + 1] += 1;
-        }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
-        }
-        let claim_offsets = counts.clone();
-        let mut next = counts;
-        let mut claim_rows = vec![0u32; n_claims];
-        for (c, &row) in claim_article.iter().enumerate() {
-            claim_rows[next[row as usize] as usize] = c as u32;
-            next[row as usize] += 1;
-        }
-        for a in 0..n {
-            let (s, e) = (claim_offsets[a] as usize, claim_offsets[a + 1] as usize);
-            claim_rows[s..e].sort_by_key(|&c| claims.ordinal.get(c as usize));
-        }
+        let claim_article =
+            rows_of_ids(&claims.article_id, loaded.claims.len(), &row_of, "claims")?;
+        let mut claims_by_article = Grouped::new(n, &claim_article);
+        claims_by_article.sort_each_by_key(|c| claims.ordinal.get(c as usize));
+        drop(claim_article);
 
         let mut data = SiteData {
             articles,
             claims,
             order,
             position,
-            claim_offsets,
-            claim_rows,
+            row_of,
+            claims_by_article,
+            figures: None,
+            entities: None,
+            ledger: None,
+            variants: None,
+            quality: loaded.quality.as_ref(),
+            changelog: loaded.changelog.as_ref(),
             stats: Stats::default(),
         };
         data.stats = data.compute_stats()?;
+        if let Some(f) = &loaded.figures {
+            data.figures = Some(FigureIndex::new(f, &data).context("figures")?);
+        }
+        if let Some(t) = loaded.figure_ledger.as_ref().or(loaded.figures.as_ref()) {
+            data.ledger = Some(Ledger::new(t, &data).context("the figure ledger")?);
+        }
+        if let (Some(e), Some(m)) = (&loaded.entities, &loaded.mentions) {
+            data.entities = Some(
+                EntityData::new(
+                    e,
+                    m,
+                    loaded.entity_timeline.as_ref(),
+                    loaded.entity_cooccurrence.as_ref(),
+                    &data,
+                )
+                .context("entities")?,
+            );
+        }
+        if let Some(v) = &loaded.statistic_variants {
+            data.variants = Some(Variants::new(v, &data).context("statistic variants")?);
+        }
         Ok(data)
     }
 
@@ -206,11 +375,20 @@ impl<'a> SiteData<'a> {
 
     /// The claim rows of article row `row`, by ordinal.
     pub fn claims_of(&self, row: usize) -> &[u32] {
-        let (s, e) = (
-            self.claim_offsets[row] as usize,
-            self.claim_offsets[row + 1] as usize,
-        );
-        &self.claim_rows[s..e]
+        self.claims_by_article.of(row)
+    }
+
+    /// The claim row of `claim_id` in article row `row`.
+    pub fn claim_in(&self, row: usize, claim_id: &str) -> Option<usize> {
+        self.claims_of(row)
+            .iter()
+            .map(|&c| c as usize)
+            .find(|&c| self.claims.id.get(c) == claim_id)
+    }
+
+    /// The article row of an article id.
+    pub fn article_row(&self, id: &str) -> Option<usize> {
+        self.row_of.get(id).map(|&r| r as usize)
     }
 
     /// When article row `row` was published.
@@ -255,7 +433,7 @@ impl<'a> SiteData<'a> {
             .map(|(s, c)| (s.to_string(), c))
             .collect();
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let n_claims = self.claim_rows.len();
+        let n_claims = self.claims_by_article.rows.len();
         let n_cited = (0..n_claims)
             .filter(|&c| !self.claims.citations.i32s(c).is_empty())
             .count();
@@ -298,7 +476,7 @@ pub fn when(micros: i64) -> Result<When> {
 }
 
 /// The months between the first and the last key (`YYYY-MM`), gaps filled with zeros.
-fn fill_months(counts: &BTreeMap<String, usize>) -> Vec<(String, usize)> {
+pub fn fill_months<N: Copy + Default>(counts: &BTreeMap<String, N>) -> Vec<(String, N)> {
     let parse = |m: &str| -> Option<(i32, u32)> {
         let (y, mo) = m.split_once('-')?;
         Some((y.parse().ok()?, mo.parse().ok()?))
@@ -313,7 +491,7 @@ fn fill_months(counts: &BTreeMap<String, usize>) -> Vec<(String, usize)> {
     let (mut y, mut m) = first;
     while (y, m) <= last {
         let key = format!("{y:04}-{m:02}");
-        out.push((key.clone(), counts.get(&key).copied().unwrap_or(0)));
+        out.push((key.clone(), counts.get(&key).copied().unwrap_or_default()));
         if m == 12 {
             (y, m) = (y + 1, 1);
         } else {
@@ -349,5 +527,18 @@ mod tests {
         let keys: Vec<&str> = months.iter().map(|(m, _)| m.as_str()).collect();
         assert_eq!(keys, ["2025-11", "2025-12", "2026-01", "2026-02"]);
         assert_eq!(months[1].1, 0);
+    }
+
+    #[test]
+    fn grouping_keeps_table_order_and_sorts_on_request() {
+        let keys = [2, 0, NO_GROUP, 2, 0, 1];
+        let mut g = Grouped::new(3, &keys);
+        assert_eq!(g.of(0), [1, 4]);
+        assert_eq!(g.of(1), [5]);
+        assert_eq!(g.of(2), [0, 3]);
+        assert_eq!(g.n_groups(), 3);
+        g.sort_each_by_key(std::cmp::Reverse);
+        assert_eq!(g.of(0), [4, 1]);
+        assert_eq!(g.of(2), [3, 0]);
     }
 }

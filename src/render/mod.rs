@@ -37,11 +37,16 @@
 //! Nothing else changes: rendering, parallelism, staging, link checks and the HTML
 //! checks in the test suite pick the new pages up.
 
+pub mod entity_pages;
 pub mod export;
+pub mod figure_pages;
 pub mod load;
+pub mod load_entities;
+pub mod load_figures;
 pub mod model;
 pub mod pages;
 pub mod paging;
+pub mod publish_pages;
 pub mod search;
 pub mod site;
 pub mod svg;

@@ -38,6 +38,11 @@ pub struct ArticleRef<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticlePage<'a> {
     pub article: ArticleRef<'a>,
+    /// The title with its figures and entity mentions.
+    pub title_segments: Vec<Segment>,
+    /// The entities the article mentions, in order of first mention.
+    pub entities: Vec<EntityChip>,
+    pub n_figures: usize,
     pub core_label: Option<&'a str>,
     pub sections: Vec<SectionView<'a>>,
     pub n_cited: usize,
@@ -75,8 +80,8 @@ pub struct ClaimView<'a> {
     pub text: &'a str,
     pub segments: Vec<Segment>,
     pub citations: Vec<i32>,
-    /// Who says so (from the claims' attribution columns, once they exist).
-    pub attribution: Option<AttributionView>,
+    /// Who says so and how surely; `None` for a plain statement of fact.
+    pub attribution: Option<AttributionView<'a>>,
 }
 
 /// A piece of a claim's text: plain, a figure or an entity mention.
@@ -109,11 +114,34 @@ pub struct EntityChip {
 
 /// Who a claim is attributed to and how surely it is stated.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AttributionView {
-    pub cue: String,
-    pub attributed_to: Option<String>,
+pub struct AttributionView<'a> {
+    /// The attributing word's lemma (`suggest`, `according to`), if any.
+    pub cue: Option<&'a str>,
+    /// Who says so, as written (`Analysts`).
+    pub attributed_to: Option<&'a str>,
     pub hedged: bool,
-    pub modality: String,
+    /// `fact`, `forecast`, `opinion` or `plan`.
+    pub modality: &'a str,
+}
+
+impl<'a> AttributionView<'a> {
+    /// The attribution of a claim, or `None` when there is nothing to say: an
+    /// unattributed, unhedged statement of fact.
+    pub fn of(
+        cue: Option<&'a str>,
+        attributed_to: Option<&'a str>,
+        hedged: bool,
+        modality: &'a str,
+    ) -> Option<Self> {
+        (cue.is_some() || attributed_to.is_some() || hedged || modality != "fact").then_some(
+            AttributionView {
+                cue,
+                attributed_to,
+                hedged,
+                modality,
+            },
+        )
+    }
 }
 
 /// A table of rows for the `table.html` / `table.md` partials.
@@ -211,6 +239,41 @@ pub struct Span {
     pub end: usize,
     pub figure: Option<FigureView>,
     pub entity: Option<EntityChip>,
+}
+
+/// A number for people: thousands separated, at most two decimals (four significant
+/// digits below one): `19,400,000`, `30.44`, `0.0035`.
+pub fn human_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let a = v.abs();
+    let s = if a != 0.0 && a < 1.0 {
+        let decimals = (3 - a.log10().floor() as i32).clamp(2, 12) as usize;
+        let s = format!("{a:.decimals$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        let s = format!("{a:.2}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        let mut out = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+        out
+    };
+    if v < 0.0 && s != "0" {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 /// Splits `text` into plain segments and the highlighted `spans` (character offsets).
@@ -318,6 +381,26 @@ mod tests {
         assert!(segs[1].figure.is_some() && segs[0].figure.is_none());
         assert_eq!(segments("", &[]), vec![plain("")]);
         assert_eq!(segments("abc", &[fig(0, 3)]).len(), 1);
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(human_number(19_400_000.0), "19,400,000");
+        assert_eq!(human_number(30.436875), "30.44");
+        assert_eq!(human_number(0.5), "0.5");
+        assert_eq!(human_number(0.0035123), "0.003512");
+        assert_eq!(human_number(-1234.5), "-1,234.5");
+        assert_eq!(human_number(0.0), "0");
+        assert_eq!(human_number(999.999), "1,000");
+        assert_eq!(human_number(f64::NAN), "–");
+    }
+
+    #[test]
+    fn attribution_only_when_there_is_something_to_say() {
+        assert!(AttributionView::of(None, None, false, "fact").is_none());
+        let a = AttributionView::of(Some("suggest"), Some("Analysts"), true, "opinion").unwrap();
+        assert_eq!(a.attributed_to, Some("Analysts"));
+        assert!(AttributionView::of(None, None, false, "plan").is_some());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::load::SiteData;
 use super::model::*;
 use super::paging::{self, ARTICLES_PER_PAGE, Pager};
 use super::svg::{self, Bar};
+use super::{entity_pages, figure_pages, publish_pages};
 use crate::tables::{Stage, Table};
 
 /// One output file: where it goes (relative to `reports/`), its template and its view.
@@ -29,7 +30,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn new(
+    pub(super) fn new(
         path: String,
         template: &'static str,
         title: String,
@@ -63,7 +64,7 @@ pub struct PageSet<'d> {
 }
 
 impl<'d> PageSet<'d> {
-    fn new(
+    pub(super) fn new(
         name: &'static str,
         len: usize,
         page: impl Fn(usize) -> Result<Page> + Send + Sync + 'd,
@@ -76,12 +77,18 @@ impl<'d> PageSet<'d> {
         }
     }
 
-    fn one(name: &'static str, page: impl Fn() -> Result<Page> + Send + Sync + 'd) -> Self {
+    pub(super) fn one(
+        name: &'static str,
+        page: impl Fn() -> Result<Page> + Send + Sync + 'd,
+    ) -> Self {
         Self::new(name, 1, move |_| page())
     }
 
     /// A markdown report.
-    fn report(name: &'static str, page: impl Fn() -> Result<Page> + Send + Sync + 'd) -> Self {
+    pub(super) fn report(
+        name: &'static str,
+        page: impl Fn() -> Result<Page> + Send + Sync + 'd,
+    ) -> Self {
         PageSet {
             markdown: true,
             ..Self::one(name, page)
@@ -90,10 +97,10 @@ impl<'d> PageSet<'d> {
 }
 
 /// Every page of the site and every report, given the loaded data and the downloads
-/// already written.
+/// already written. Pages of tables that are not built are left out.
 pub fn page_sets<'d>(data: &'d SiteData<'d>, downloads: &'d [Download]) -> Vec<PageSet<'d>> {
     let n_list_pages = paging::page_count(data.n_articles(), ARTICLES_PER_PAGE);
-    vec![
+    let mut sets = vec![
         PageSet::one("overview", move || {
             overview(data, "site/index.html", "index.html")
         }),
@@ -111,23 +118,47 @@ pub fn page_sets<'d>(data: &'d SiteData<'d>, downloads: &'d [Download]) -> Vec<P
             data_page(data, downloads, "data.md", "data.md")
         }),
         PageSet::one("search", move || search_page(data)),
-    ]
+    ];
+    sets.extend(entity_pages::page_sets(data));
+    sets.extend(figure_pages::page_sets(data));
+    sets.extend(publish_pages::page_sets(data));
+    sets
 }
 
 /// The site's navigation, in order. Entries for pages of tables that are not built
 /// are left out.
-pub fn nav(_data: &SiteData) -> Vec<NavItem> {
+pub fn nav(data: &SiteData) -> Vec<NavItem> {
     let item = |key, label, url: &str| NavItem {
         key,
         label,
         url: url.to_string(),
     };
-    vec![
+    let mut nav = vec![
         item("overview", "Overview", "index.html"),
         item("articles", "Articles", "articles/index.html"),
-        item("data", "Data", "data.html"),
-        item("search", "Search", "search.html"),
-    ]
+    ];
+    if data.entities.is_some() {
+        nav.push(item("entities", "Entities", entity_pages::INDEX));
+    }
+    if data.ledger.is_some() {
+        nav.push(item("figures", "Figures", figure_pages::LEDGER_INDEX));
+    }
+    if data.variants.is_some() {
+        nav.push(item(
+            "disagree",
+            "Sources disagree",
+            figure_pages::DISAGREE_INDEX,
+        ));
+    }
+    nav.push(item("data", "Data", "data.html"));
+    if data.quality.is_some() {
+        nav.push(item("quality", "Quality", publish_pages::QUALITY));
+    }
+    if data.changelog.is_some() {
+        nav.push(item("changes", "Changes", publish_pages::CHANGELOG));
+    }
+    nav.push(item("search", "Search", "search.html"));
+    nav
 }
 
 /// Values every template sees as `site`.
@@ -170,6 +201,17 @@ struct Overview<'a> {
     timeline: Chart,
     sources: Chart,
     latest: Vec<Latest<'a>>,
+    n_entities: Option<usize>,
+    n_figures: Option<usize>,
+    /// The most-mentioned entities (when entities are built).
+    entities: Option<Chart>,
+    entities_url: &'static str,
+    /// Values quoted by several articles (when figures are built).
+    quoted: Option<figure_pages::QuotedList<'a>>,
+    ledger_url: &'static str,
+    /// The first statistics that sources quote differently.
+    disagree: Option<figure_pages::DisagreeTop>,
+    has_quality: bool,
 }
 
 #[derive(Serialize)]
@@ -198,6 +240,8 @@ struct Latest<'a> {
 const LATEST: usize = 10;
 /// Sources in the overview's chart.
 const TOP_SOURCES: usize = 10;
+/// Entities in the overview's chart.
+const TOP_ENTITIES: usize = 10;
 
 fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page> {
     let s = &data.stats;
@@ -274,7 +318,7 @@ fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page>
                 .claims_of(row)
                 .iter()
                 .filter(|&&c| data.claims.is_core.get(c as usize))
-                .map(|&c| claim_view(data, c as usize, &article.url))
+                .map(|&c| claim_view(data, c as usize, row, &article.url))
                 .collect();
             Ok(Latest {
                 core_label: data.articles.core_label.opt(row),
@@ -304,6 +348,19 @@ fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page>
         timeline,
         sources,
         latest,
+        n_entities: data.entities.as_ref().map(|e| {
+            e.ranked
+                .iter()
+                .filter(|&&r| e.cols.n_mentions.get(r as usize) > 0)
+                .count()
+        }),
+        n_figures: data.ledger.as_ref().map(|l| l.len()),
+        entities: entity_pages::top_entities_chart(data, TOP_ENTITIES),
+        entities_url: entity_pages::INDEX,
+        quoted: figure_pages::quoted_list(data)?,
+        ledger_url: figure_pages::LEDGER_INDEX,
+        disagree: figure_pages::disagree_top(data, 3),
+        has_quality: data.quality.is_some(),
     };
     Ok(Page::new(
         path.to_string(),
@@ -317,11 +374,15 @@ fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page>
 // ---------------------------------------------------------------------------------------
 // Articles
 
-/// A claim of the claims table as a view; `article_url` is its article page's URL.
-/// When the figures and mentions tables land, their character spans for claim `c` go
-/// into [`segments`] here (as [`Span`]s with a `FigureView` or an `EntityChip`): the claim
-/// partial then highlights the figures and links the entities on every page.
-pub fn claim_view<'a>(data: &SiteData<'a>, c: usize, article_url: &str) -> ClaimView<'a> {
+/// Claim row `c` of article row `row` as a view; `article_url` is its article page's
+/// URL. Its figures are highlighted and its entity mentions linked (from the spans of
+/// the `figures` and `mentions` tables), and its attribution shown.
+pub fn claim_view<'a>(
+    data: &SiteData<'a>,
+    c: usize,
+    row: usize,
+    article_url: &str,
+) -> ClaimView<'a> {
     let cl = &data.claims;
     let id = cl.id.get(c);
     let text = cl.text.get(c);
@@ -332,10 +393,27 @@ pub fn claim_view<'a>(data: &SiteData<'a>, c: usize, article_url: &str) -> Claim
         anchor,
         ordinal: cl.ordinal.get(c),
         text,
-        segments: segments(text, &[]),
+        segments: segments(text, &spans(data, row, Some(id))),
         citations: cl.citations.i32s(c),
-        attribution: None,
+        attribution: AttributionView::of(
+            cl.attribution_cue.opt(c),
+            cl.attributed_to.opt(c),
+            cl.hedged.get(c),
+            cl.modality.get(c),
+        ),
     }
+}
+
+/// The figures and entity mentions of a claim (`None`: of the title) of article `row`.
+pub fn spans(data: &SiteData, row: usize, claim_id: Option<&str>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if let Some(f) = &data.figures {
+        spans.extend(f.spans(row, claim_id));
+    }
+    if let Some(e) = &data.entities {
+        spans.extend(e.spans(row, claim_id));
+    }
+    spans
 }
 
 fn article(data: &SiteData, pos: usize) -> Result<Page> {
@@ -364,7 +442,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
                 claims: Vec::new(),
             });
         }
-        let view = claim_view(data, c, &article.url);
+        let view = claim_view(data, c, row, &article.url);
         n_cited += usize::from(!view.citations.is_empty());
         if let Some(s) = sections.last_mut() {
             s.claims.push(view);
@@ -378,6 +456,14 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     };
     let list_page = pos / ARTICLES_PER_PAGE + 1;
     let view = ArticlePage {
+        title_segments: segments(article.title, &spans(data, row, None)),
+        entities: data.entities.as_ref().map_or_else(Vec::new, |e| {
+            e.entities_in(row).into_iter().map(|r| e.chip(r)).collect()
+        }),
+        n_figures: data
+            .figures
+            .as_ref()
+            .map_or(0, |f| f.by_article.of(row).len()),
         core_label: a.core_label.opt(row),
         sections,
         n_cited,
@@ -553,12 +639,14 @@ fn data_page(
 struct SearchPage {
     n_articles: usize,
     n_claims: usize,
+    n_entities: Option<usize>,
 }
 
 fn search_page(data: &SiteData) -> Result<Page> {
     let view = SearchPage {
         n_articles: data.stats.n_articles,
         n_claims: data.stats.n_claims,
+        n_entities: data.entities.as_ref().map(|e| e.len()),
     };
     Ok(Page::new(
         "site/search.html".into(),

@@ -99,8 +99,12 @@ pub struct PagerLink {
 impl Pager {
     /// The pager of page `current` (1-based) of `total` list pages under `dir`.
     pub fn new(dir: &str, current: usize, total: usize) -> Pager {
+        Pager::with_urls(current, total, |n| list_page_path(dir, n))
+    }
+
+    /// The pager of page `current` of `total` pages whose URLs `url(n)` gives.
+    pub fn with_urls(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pager {
         const AROUND: usize = 2;
-        let url = |n: usize| list_page_path(dir, n);
         let mut links = Vec::new();
         let mut last_shown = 0;
         for n in 1..=total {

@@ -178,22 +178,53 @@ pub fn render_site(
 }
 
 fn render_page(templates: &Templates, page: &Page, out: &OutputDir) -> Result<()> {
+    let text = page_text(templates, page)?;
+    out.write(&page.path, text.as_bytes())
+}
+
+/// A page rendered with its template: its view plus the page's root, navigation entry
+/// and title.
+pub fn page_text(templates: &Templates, page: &Page) -> Result<String> {
     let ctx = context! {
         root => page.root(),
         nav => page.nav,
         title => &page.title,
         ..page.ctx.clone()
     };
-    let text = templates
+    templates
         .render(page.template, ctx)
-        .with_context(|| format!("Failed to render page '{}'", page.path))?;
-    out.write(&page.path, text.as_bytes())
+        .with_context(|| format!("Failed to render page '{}'", page.path))
 }
 
-/// The search documents: each article (title and source) with its claims, in the
-/// site's order.
+/// The search documents: each entity (its names and aliases), most mentioned first,
+/// then each article (title and source) with its claims, in the site's order.
 pub fn search_index(data: &SiteData) -> Result<SearchIndex> {
     let mut index = SearchIndex::new();
+    if let Some(ents) = &data.entities {
+        let c = &ents.cols;
+        for &e in &ents.ranked {
+            let e = e as usize;
+            let n = c.n_mentions.get(e);
+            let mut meta = c.kind.get(e).to_string();
+            if let Some(zh) = c.name_zh.opt(e) {
+                meta.push_str(" · ");
+                meta.push_str(zh);
+            }
+            meta.push_str(&format!(" · {n} mention{}", if n == 1 { "" } else { "s" }));
+            let mut extra = c.aliases.strs(e).join(" ");
+            if let Some(zh) = c.name_zh.opt(e) {
+                extra.push(' ');
+                extra.push_str(zh);
+            }
+            index.add_group(vec![Doc {
+                kind: DocKind::Entity,
+                url: ents.url(e, 1),
+                text: c.name_en.get(e).to_string(),
+                meta,
+                extra,
+            }]);
+        }
+    }
     for &row in &data.order {
         let row = row as usize;
         let a = data.article_ref(row)?;

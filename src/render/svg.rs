@@ -74,8 +74,21 @@ pub fn number(v: f64) -> String {
 /// Round tick values from 0 (or below, for negative data) to at least `max`.
 pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
     let (min, max) = (min.min(0.0), max.max(0.0));
-    if !(min.is_finite() && max.is_finite()) || max - min <= 0.0 {
+    if max - min <= 0.0 {
         return vec![0.0, 1.0];
+    }
+    ticks_between(min, max, target)
+}
+
+/// Round tick values from at most `min` to at least `max`, not necessarily from zero:
+/// a range chart zooms in on the values (80–100 for shares of 80% to 98%).
+pub fn ticks_between(min: f64, max: f64, target: usize) -> Vec<f64> {
+    if !(min.is_finite() && max.is_finite()) || max < min {
+        return vec![0.0, 1.0];
+    }
+    if max == min {
+        let pad = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
+        return ticks_between(min - pad, max + pad, target);
     }
     let raw = (max - min) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
@@ -126,7 +139,14 @@ pub fn column_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Value {
     let plot_w = WIDTH - left - right;
     let plot_h = height - top - bottom;
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let ticks = nice_ticks(0.0, max, 4);
+    // Counts get whole-number ticks (no "0.5 mentions").
+    let whole = bars.iter().all(|b| b.value.fract() == 0.0);
+    let target = if whole && max >= 1.0 {
+        (max as usize).min(4)
+    } else {
+        4
+    };
+    let ticks = nice_ticks(0.0, max, target);
     let top_tick = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
     let y = |v: f64| top + plot_h - v / top_tick * plot_h;
 
@@ -231,7 +251,7 @@ pub fn range_chart(id: &str, title: &str, desc: &str, rows: &[RangeRow], unit: &
             (lo.min(v), hi.max(v))
         });
     let ticks = if lo.is_finite() {
-        nice_ticks(lo, hi, 5)
+        ticks_between(lo, hi, 4)
     } else {
         vec![0.0, 1.0]
     };
@@ -311,6 +331,12 @@ mod tests {
             [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
         );
         assert_eq!(nice_ticks(0.0, 0.0, 4), [0.0, 1.0]);
+        assert_eq!(
+            ticks_between(80.0, 98.0, 4),
+            [80.0, 85.0, 90.0, 95.0, 100.0]
+        );
+        assert_eq!(ticks_between(90.0, 90.0, 4).first(), Some(&80.0));
+        assert_eq!(ticks_between(0.0, 0.0, 4), [-1.0, -0.5, 0.0, 0.5, 1.0]);
         assert_eq!(number(3.0), "3");
         assert_eq!(number(2.50), "2.5");
     }

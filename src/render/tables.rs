@@ -17,10 +17,13 @@ use arrow::array::{
 use crate::tables::{Table, Written, partition};
 
 /// Where each table's Parquet file is read from: the published location under the
-/// output root, or, during a build, the staged file that will replace it.
+/// output root, or, during a build, the staged file that will replace it; and where the
+/// build's reports are (`data/quality.json`, `data/changelog.json`).
 #[derive(Debug, Clone)]
 pub struct TableFiles {
     paths: BTreeMap<Table, PathBuf>,
+    quality: PathBuf,
+    changelog: PathBuf,
 }
 
 impl TableFiles {
@@ -32,6 +35,8 @@ impl TableFiles {
                 .iter()
                 .map(|&t| (t, partition::published_path(t, out_root)))
                 .collect(),
+            quality: out_root.join(crate::quality::REPORT_PATH),
+            changelog: out_root.join(crate::diff::CHANGELOG_PATH),
         }
     }
 
@@ -43,7 +48,37 @@ impl TableFiles {
                 .iter()
                 .map(|&t| (t, written.read_path(t, out_root)))
                 .collect(),
+            ..Self::published(out_root)
         }
+    }
+
+    /// The same tables, with the data test report and the changelog read from `quality`
+    /// and `changelog` (a build's staged files).
+    pub fn with_reports(mut self, quality: &Path, changelog: Option<&Path>) -> Self {
+        self.quality = quality.to_path_buf();
+        if let Some(c) = changelog {
+            self.changelog = c.to_path_buf();
+        }
+        self
+    }
+
+    /// A table by its registry name, or `None` when the registry has no such table yet
+    /// or it is not built (pages for tables that are on their way use this).
+    pub fn load_by_name(&self, name: &str) -> Result<Option<TableData>> {
+        match Table::by_name(name) {
+            Some(t) => self.load(t),
+            None => Ok(None),
+        }
+    }
+
+    /// The data test report of the build (`data/quality.json`), if there is one.
+    pub fn quality(&self) -> Result<Option<crate::quality::Report>> {
+        read_json(&self.quality)
+    }
+
+    /// What the build changed (`data/changelog.json`), if there is a changelog.
+    pub fn changelog(&self) -> Result<Option<crate::diff::DataDiff>> {
+        read_json(&self.changelog)
     }
 
     pub fn path(&self, table: Table) -> &Path {
@@ -79,9 +114,24 @@ impl TableFiles {
     }
 }
 
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("Failed to read '{}'", path.display())),
+    };
+    serde_json::from_slice(&bytes).map(Some).with_context(|| {
+        format!(
+            "'{}' is not what this gazette writes: rebuild",
+            path.display()
+        )
+    })
+}
+
 /// One table's rows as Arrow batches.
 pub struct TableData {
-    pub table: Table,
+    /// The table's name, for messages.
+    pub name: String,
     pub path: PathBuf,
     batches: Vec<RecordBatch>,
     /// Index of each batch's first row (one entry per batch).
@@ -113,19 +163,35 @@ impl TableData {
                 );
             }
         }
+        let mut data = TableData::from_batches(table.name(), batches);
+        data.path = path.to_path_buf();
+        Ok(data)
+    }
+
+    /// A table from batches in memory (unchecked: columns are checked as they are
+    /// opened). Tests build fixtures of tables this way.
+    pub fn from_batches(name: &str, batches: Vec<RecordBatch>) -> Self {
         let mut starts = Vec::with_capacity(batches.len());
         let mut len = 0;
         for b in &batches {
             starts.push(len);
             len += b.num_rows();
         }
-        Ok(TableData {
-            table,
-            path: path.to_path_buf(),
+        TableData {
+            name: name.to_string(),
+            path: PathBuf::from(name),
             batches,
             starts,
             len,
-        })
+        }
+    }
+
+    /// Whether the table has a column `name` (columns added to a table after the pages
+    /// that use them were written are read only where they exist).
+    pub fn has_column(&self, name: &str) -> bool {
+        self.batches
+            .first()
+            .is_some_and(|b| b.schema().column_with_name(name).is_some())
     }
 
     pub fn len(&self) -> usize {
@@ -158,7 +224,7 @@ impl TableData {
                 })
             })
             .collect::<Result<Vec<_>>>()
-            .with_context(|| format!("Failed to read table '{}'", self.table.name()))?;
+            .with_context(|| format!("Failed to read table '{}'", self.name))?;
         Ok(Col {
             chunks,
             starts: &self.starts,
@@ -185,6 +251,15 @@ impl TableData {
     }
     pub fn list(&self, name: &str) -> Result<Col<'_, ListArray>> {
         self.col(name)
+    }
+
+    /// A column that may not exist yet: `None` when the table has no such column.
+    pub fn str_if_present(&self, name: &str) -> Result<Option<Col<'_, StringArray>>> {
+        if self.has_column(name) {
+            self.str(name).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 }
 

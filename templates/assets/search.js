@@ -145,8 +145,8 @@
     return false;
   }
 
-  // One search: the matching documents grouped by their group (an article and its
-  // claims), in the site's order; groups are shown a page at a time.
+  // One search: the matching documents grouped by their group (an entity; an article
+  // and its claims), in the site's order; groups are shown a page at a time.
   function run(query, ui) {
     ui.list.textContent = "";
     ui.more.hidden = true;
@@ -189,7 +189,7 @@
       var n = state.groups.length, q = state.query.trim();
       ui.status.textContent = n
         ? (n === 1 ? "1 result" : n + " results") + " for “" + q + "” (" + state.nHits +
-          (state.nHits === 1 ? " match" : " matches") + " in titles and claims)" +
+          (state.nHits === 1 ? " match" : " matches") + " in titles, claims and entities)" +
           (state.shown < n ? "; showing " + state.shown + "." : ".")
         : "Nothing matches “" + q + "”.";
       ui.more.hidden = state.shown >= n;
@@ -197,10 +197,11 @@
     });
   }
 
-  // A group as a result: its head (the article) as a link, and its matching members.
+  // A group as a result: its head (an entity, an article) as a link, and its matching
+  // members (the article's claims).
   function resultItem(g, docs, words) {
     var head = docs[0] || ["", "", "", ""];
-    var li = el("li", "result");
+    var li = el("li", "result result-" + (head[0] === "e" ? "entity" : "article"));
     var a = el("a", "result-title");
     a.href = head[1];
     a.appendChild(highlighted(head[2], words));

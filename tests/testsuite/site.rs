@@ -259,14 +259,18 @@ fn search_results_link_to_existing_pages() {
         }
         assert!(n_docs > 0, "{}", site.display());
     }
-    // The shipped site indexes every article and claim.
+    // The shipped site indexes every article, claim and entity.
     let articles = read_table(&Table::Articles.path(shipped_build())).num_rows();
     let claims = read_table(&Table::Claims.path(shipped_build())).num_rows();
-    let docs: usize = files_with_ext(&shipped_site().join("search/docs"), "js")
-        .iter()
-        .map(|f| read(f).matches("[\"a\",").count() + read(f).matches("[\"c\",").count())
-        .sum();
-    assert_eq!(docs, articles + claims);
+    let entities = read_table(&Table::Entities.path(shipped_build())).num_rows();
+    let count = |kind: &str| -> usize {
+        files_with_ext(&shipped_site().join("search/docs"), "js")
+            .iter()
+            .map(|f| read(f).matches(&format!("[\"{kind}\",")).count())
+            .sum()
+    };
+    assert_eq!(count("a") + count("c"), articles + claims);
+    assert_eq!(count("e"), entities);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -345,8 +349,14 @@ fn axe_finds_no_serious_or_critical_violations() {
     let pages = [
         site.join("index.html"),
         one_article(&site),
+        entity_page(&site, "country/CN"),
         site.join("data.html"),
         site.join("articles/index.html"),
+        site.join("entities/index.html"),
+        site.join("entities/country/index.html"),
+        site.join("figures/by-value/index.html"),
+        site.join("quality.html"),
+        site.join("changelog.html"),
         site.join("search.html"),
         one_article(&escaping_build().join("reports/site")),
         synthetic_build().join("reports/site/articles/page-2.html"),
@@ -420,15 +430,68 @@ fn articles_mentioning(out: &Path, word: &str) -> BTreeSet<String> {
     out
 }
 
-/// Article ids of the search results (their result links end in `<id>.html`).
-fn result_ids(report: &serde_json::Value) -> BTreeSet<String> {
+/// The file names (without `.html`) of the search results whose page is under `dir/`:
+/// article ids for `articles`, entity page names for `entities`.
+fn result_ids(report: &serde_json::Value, dir: &str) -> BTreeSet<String> {
     report["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let href = r["href"].as_str().unwrap();
+        .map(|r| r["href"].as_str().unwrap())
+        .filter(|href| href.contains(&format!("/{dir}/")))
+        .map(|href| {
             href.rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".html")
+                .to_string()
+        })
+        .collect()
+}
+
+/// The page of an entity in a site.
+fn entity_page(site: &Path, id: &str) -> PathBuf {
+    site.join(gazette::render::paging::shard_path("entities", id))
+}
+
+/// The entities with a name or alias holding a word that starts with `word`: what
+/// search should find.
+fn entities_named(out: &Path, word: &str) -> BTreeSet<String> {
+    use gazette::render::search::tokens;
+    let t = read_table(&Table::Entities.path(out));
+    let strs = |name: &str| {
+        t.column_by_name(name)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<arrow::array::StringArray>()
+            .unwrap()
+            .clone()
+    };
+    let (ids, en, zh) = (strs("entity_id"), strs("name_en"), strs("name_zh"));
+    let aliases = t
+        .column_by_name("aliases")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow::array::ListArray>()
+        .unwrap()
+        .clone();
+    (0..t.num_rows())
+        .filter(|&i| {
+            let mut text = format!("{} {}", en.value(i), zh.value(i));
+            let list = aliases.value(i);
+            let list = list
+                .as_any()
+                .downcast_ref::<arrow::array::StringArray>()
+                .unwrap();
+            for a in list.iter().flatten() {
+                text.push(' ');
+                text.push_str(a);
+            }
+            tokens(&text).iter().any(|t| t.starts_with(word))
+        })
+        .map(|i| {
+            let page = gazette::render::paging::shard_path("entities", ids.value(i));
+            page.rsplit('/')
                 .next()
                 .unwrap()
                 .trim_end_matches(".html")
@@ -453,8 +516,17 @@ fn chromium_searches_the_site_from_disk() {
     assert_eq!(report["state"], "done", "{report}");
     let want = articles_mentioning(shipped_build(), "gallium");
     assert!(!want.is_empty());
-    assert_eq!(result_ids(&report), want, "{report}");
-    for r in report["results"].as_array().unwrap() {
+    assert_eq!(result_ids(&report, "articles"), want, "{report}");
+    // Entities come first: gallium itself, and any entity with a name that holds it.
+    let entities = entities_named(shipped_build(), "gallium");
+    assert!(!entities.is_empty());
+    assert_eq!(result_ids(&report, "entities"), entities, "{report}");
+    let results = report["results"].as_array().unwrap();
+    assert!(results[0]["href"].as_str().unwrap().contains("/entities/"));
+    for r in results
+        .iter()
+        .filter(|r| r["href"].as_str().unwrap().contains("/articles/"))
+    {
         let hits = r["hits"].as_array().unwrap();
         assert!(!hits.is_empty(), "a result shows the matching claims: {r}");
         for h in hits {
@@ -473,7 +545,8 @@ fn chromium_searches_the_site_from_disk() {
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
     assert!(shot.is_file());
     note(&format!(
-        "search: 'gallium' found {} articles from file://; screenshot: {}",
+        "search: 'gallium' found {} entities and {} articles from file://; screenshot: {}",
+        entities.len(),
         want.len(),
         shot.display()
     ));
@@ -493,7 +566,7 @@ fn search_results_show_markup_as_text() {
         ],
     );
     assert_eq!(
-        result_ids(&report),
+        result_ids(&report, "articles"),
         articles_mentioning(out, "alert(1)"),
         "{report}"
     );
@@ -685,11 +758,26 @@ fn reports_do_not_depend_on_the_thread_count() {
     );
 }
 
-/// The committed `reports/` is what a build of the shipped corpus produces: nothing
-/// missing, nothing stale.
+/// The committed `reports/` is what the committed data renders to, nothing missing,
+/// nothing stale: a build of the shipped corpus, rendered with the committed changelog
+/// (the one output that depends on the build's history: CI rebuilds in the repository,
+/// where the previous build is the one committed at HEAD).
 #[test]
 fn committed_reports_reproduce() {
-    let built = reports_of(shipped_build());
+    let dir = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), dir.path());
+    std::fs::copy(
+        root().join("data/changelog.json"),
+        dir.path().join("data/changelog.json"),
+    )
+    .unwrap();
+    let o = gazette()
+        .args(["render", "-q", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let built = reports_of(dir.path());
     let committed = reports_of(&root());
     for name in built.keys() {
         assert!(
@@ -874,4 +962,413 @@ fn article_page_snapshot() {
 #[test]
 fn overview_markdown_snapshot() {
     insta::assert_snapshot!(read(&shipped_build().join("reports/overview.md")));
+}
+
+#[test]
+fn entity_page_snapshot() {
+    // Gallium: a commodity with a parent, Chinese and English names, mentions in titles
+    // and claims, figures in the claims that mention it.
+    let page = read(&entity_page(&shipped_site(), "commodity/gallium"));
+    insta::assert_snapshot!(page);
+}
+
+// ---------------------------------------------------------------------------------------
+// Entities, figures, attribution
+
+fn strs(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<String>> {
+    let a = batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .unwrap();
+    a.iter().map(|v| v.map(str::to_string)).collect()
+}
+
+/// `text` as it appears in HTML text (the five escaped characters).
+fn html_text(text: &str) -> String {
+    gazette::render::templates::escape_html(text)
+}
+
+fn article_page(site: &Path, id: &str) -> PathBuf {
+    site.join(gazette::render::paging::article_path(id))
+}
+
+/// Every figure of a claim or title is highlighted on its article's page, every mention
+/// links to its entity's page, and every attribution shows who says so.
+#[test]
+fn article_pages_highlight_figures_link_entities_and_show_attribution() {
+    for out in [shipped_build(), escaping_build()] {
+        let site = out.join("reports/site");
+        let figures = read_table(&Table::Figures.path(out));
+        let (ids, surfaces) = (strs(&figures, "article_id"), strs(&figures, "surface"));
+        let kinds = strs(&figures, "kind");
+        assert!(figures.num_rows() > 0);
+        for i in 0..figures.num_rows() {
+            let html = read(&article_page(&site, ids[i].as_deref().unwrap()));
+            let mark = format!(
+                "<mark class=\"figure figure-{}\" title=\"",
+                kinds[i].as_deref().unwrap()
+            );
+            let surface = format!("\">{}</mark>", html_text(surfaces[i].as_deref().unwrap()));
+            assert!(
+                html.split(&mark).skip(1).any(|rest| rest
+                    .split_once("</mark>")
+                    .is_some_and(|(m, _)| format!("{m}</mark>").ends_with(&surface))),
+                "figure {:?} of article {:?} is not highlighted",
+                surfaces[i],
+                ids[i]
+            );
+        }
+
+        let mentions = read_table(&Table::Mentions.path(out));
+        let (m_article, m_entity, m_surface) = (
+            strs(&mentions, "article_id"),
+            strs(&mentions, "entity_id"),
+            strs(&mentions, "surface"),
+        );
+        let mut linked = 0;
+        for i in 0..mentions.num_rows() {
+            let page = article_page(&site, m_article[i].as_deref().unwrap());
+            let html = read(&page);
+            let target =
+                gazette::render::paging::shard_path("entities", m_entity[i].as_deref().unwrap());
+            let link = format!(
+                "<a class=\"entity\" href=\"../../{target}\">{}</a>",
+                html_text(m_surface[i].as_deref().unwrap())
+            );
+            // A mention that overlaps a figure (rare) shows as the figure instead.
+            linked += usize::from(html.contains(&link));
+            assert!(site.join(&target).is_file(), "{target}");
+        }
+        assert!(
+            linked * 100 >= mentions.num_rows() * 95,
+            "only {linked} of {} mentions are linked",
+            mentions.num_rows()
+        );
+
+        let claims = read_table(&Table::Claims.path(out));
+        let (c_article, who, modality) = (
+            strs(&claims, "article_id"),
+            strs(&claims, "attributed_to"),
+            strs(&claims, "modality"),
+        );
+        let mut shown = 0;
+        for i in 0..claims.num_rows() {
+            if let Some(w) = &who[i] {
+                let html = read(&article_page(&site, c_article[i].as_deref().unwrap()));
+                assert!(
+                    html.contains(&format!("<span class=\"who\">{}</span>", html_text(w))),
+                    "attribution to {w:?} is not shown"
+                );
+                shown += 1;
+            }
+            if modality[i].as_deref() != Some("fact") {
+                let html = read(&article_page(&site, c_article[i].as_deref().unwrap()));
+                assert!(html.contains(&format!(
+                    "<span class=\"modality\">{}</span>",
+                    modality[i].as_deref().unwrap()
+                )));
+            }
+        }
+        if out == shipped_build() {
+            assert!(shown > 0, "the shipped corpus attributes some claims");
+        }
+    }
+}
+
+/// The ids of the claims shown on a page (`id="claim-…"`).
+fn claim_ids_on(html: &str) -> Vec<String> {
+    attr_values(html, "id")
+        .into_iter()
+        .filter_map(|id| id.strip_prefix("claim-").map(str::to_string))
+        .collect()
+}
+
+/// An entity's pages: the first, then `-p2.html`… while they exist.
+fn entity_pages(site: &Path, id: &str) -> Vec<PathBuf> {
+    let first = entity_page(site, id);
+    let mut pages = vec![first.clone()];
+    for n in 2.. {
+        let p = PathBuf::from(format!(
+            "{}-p{n}.html",
+            first.to_string_lossy().trim_end_matches(".html")
+        ));
+        if !p.is_file() {
+            break;
+        }
+        pages.push(p);
+    }
+    pages
+}
+
+/// Every entity has a page, and its pages show every claim that mentions it, once.
+#[test]
+fn entity_pages_show_every_claim_that_mentions_them() {
+    let out = shipped_build();
+    let site = out.join("reports/site");
+    let entities = read_table(&Table::Entities.path(out));
+    let mentions = read_table(&Table::Mentions.path(out));
+    let (m_entity, m_claim) = (strs(&mentions, "entity_id"), strs(&mentions, "claim_id"));
+    let mut want: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for i in 0..mentions.num_rows() {
+        if let Some(c) = &m_claim[i] {
+            want.entry(m_entity[i].clone().unwrap())
+                .or_default()
+                .insert(c.clone());
+        }
+    }
+    let names = strs(&entities, "name_en");
+    for (i, id) in strs(&entities, "entity_id").iter().enumerate() {
+        let id = id.as_deref().unwrap();
+        let pages = entity_pages(&site, id);
+        let first = read(&pages[0]);
+        assert!(
+            first.contains(&html_text(names[i].as_deref().unwrap())),
+            "{id}"
+        );
+        let mut shown: Vec<String> = Vec::new();
+        for p in &pages {
+            shown.extend(claim_ids_on(&read(p)));
+        }
+        let set: BTreeSet<String> = shown.iter().cloned().collect();
+        assert_eq!(set.len(), shown.len(), "{id}: a claim shown twice");
+        assert_eq!(set, want.remove(id).unwrap_or_default(), "{id}");
+    }
+    assert!(want.is_empty(), "mentions of entities without a page");
+
+    // China's page: its parent-less facts, a timeline, co-mentioned entities, figures.
+    let china = read(&entity_page(&site, "country/CN"));
+    for part in [
+        "<span lang=\"zh\">中国</span>",
+        "id=\"entity-timeline-title\"",
+        "Mentioned with",
+        "Figures in claims that mention it",
+        "<code>Q148</code>",
+    ] {
+        assert!(china.contains(part), "{part}");
+    }
+    // Dysprosium's parents lead to rare earths.
+    let dy = read(&entity_page(&site, "commodity/dysprosium"));
+    assert!(dy.contains(&format!(
+        "href=\"../../{}\"",
+        gazette::render::paging::shard_path("entities", "commodity/heavy-rare-earths")
+    )));
+}
+
+/// An entity mentioned in many articles gets its articles over several pages, each
+/// article once, newest first; the kind lists and the index cover every entity.
+#[test]
+fn entity_pages_are_paged_and_listed_by_kind() {
+    let out = synthetic_build();
+    let site = out.join("reports/site");
+    let pages = entity_pages(&site, "commodity/gallium");
+    assert_eq!(pages.len(), 3, "120 articles, 50 per page");
+    let mut seen: Vec<String> = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let html = read(p);
+        assert_eq!(html.contains("rel=\"prev\""), i > 0);
+        assert_eq!(html.contains("rel=\"next\""), i + 1 < pages.len());
+        assert_eq!(html.contains("Mentions over time"), i == 0);
+        // The list's items, not the figures' links to their articles.
+        for item in html
+            .split("<a class=\"article-title\" href=\"../../articles/")
+            .skip(1)
+        {
+            seen.push(item[..item.find('"').unwrap()].to_string());
+        }
+    }
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), SYNTHETIC_ARTICLES);
+    assert_eq!(seen.len(), SYNTHETIC_ARTICLES, "each article once");
+    let first = read(&pages[0]);
+    assert!(first.find("测试文章119").unwrap() < first.find("测试文章118").unwrap());
+
+    // Every entity of the shipped build is in its kind's list and has a page.
+    let shipped = shipped_site();
+    let entities = read_table(&Table::Entities.path(shipped_build()));
+    let index = read(&shipped.join("entities/index.html"));
+    for (id, kind) in strs(&entities, "entity_id")
+        .iter()
+        .zip(strs(&entities, "kind"))
+    {
+        let (id, kind) = (id.as_deref().unwrap(), kind.unwrap());
+        let list = read(&shipped.join(format!("entities/{kind}/index.html")));
+        let href = format!(
+            "href=\"../../{}\"",
+            gazette::render::paging::shard_path("entities", id)
+        );
+        assert!(list.contains(&href), "{id} not in its kind's list");
+        assert!(index.contains(&format!("href=\"../entities/{kind}/index.html\"")));
+    }
+}
+
+/// Each of the ledger's orderings lists every figure once; by value, each kind's
+/// figures come together, largest (or smallest) first within a unit.
+#[test]
+fn the_ledger_lists_every_figure_in_each_ordering() {
+    use arrow::array::Array;
+    let out = shipped_build();
+    let site = out.join("reports/site");
+    let figures = read_table(&Table::Figures.path(out));
+    let ids = strs(&figures, "figure_id");
+    let kinds = strs(&figures, "kind");
+    let units = strs(&figures, "normalized_unit");
+    let values = figures
+        .column_by_name("normalized_value")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow::array::Float64Array>()
+        .unwrap()
+        .clone();
+    let row: HashMap<String, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone().unwrap(), i))
+        .collect();
+    for (dir, largest_first) in [
+        ("figures", None),
+        ("figures/by-value", Some(true)),
+        ("figures/by-value-asc", Some(false)),
+    ] {
+        let mut listed: Vec<usize> = Vec::new();
+        for page in files_with_ext(&site.join(dir), "html")
+            .into_iter()
+            .filter(|p| p.parent().unwrap() == site.join(dir))
+        {
+            for id in attr_values(&read(&page), "id") {
+                if let Some(f) = id.strip_prefix("figure-") {
+                    listed.push(row[f]);
+                }
+            }
+        }
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..ids.len()).collect::<Vec<_>>(), "{dir}");
+        let Some(largest_first) = largest_first else {
+            continue;
+        };
+        // One page here (54 figures): `listed` is the ordering.
+        for w in listed.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if kinds[a] != kinds[b] {
+                continue;
+            }
+            if units[a] == units[b] && values.is_valid(a) && values.is_valid(b) {
+                let (va, vb) = (values.value(a), values.value(b));
+                assert!(
+                    if largest_first { va >= vb } else { va <= vb },
+                    "{dir}: {va} before {vb}"
+                );
+            }
+        }
+        let mut kind_runs: Vec<&str> = listed
+            .iter()
+            .map(|&i| kinds[i].as_deref().unwrap())
+            .collect();
+        kind_runs.dedup();
+        let distinct: BTreeSet<&&str> = kind_runs.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            kind_runs.len(),
+            "{dir}: kinds come together"
+        );
+    }
+}
+
+/// The quality page shows every check of the build's data tests with its counts.
+#[test]
+fn quality_page_lists_every_check() {
+    let out = shipped_build();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/quality.json")).unwrap()).unwrap();
+    let results = report["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let html = read(&out.join("reports/site/quality.html"));
+    let md = read(&out.join("reports/quality.md"));
+    let rows = html.matches("<tr><td><code>").count();
+    assert_eq!(rows, results.len(), "one row per check");
+    assert!(
+        html.contains(&format!("ran {} checks", results.len())),
+        "{html}"
+    );
+    assert!(html.contains("all passed"));
+    for r in results {
+        let description = html_text(r["description"].as_str().unwrap());
+        assert!(html.contains(&description), "{description}");
+        let table = r["table"].as_str().unwrap();
+        assert!(md.contains(&format!("## `{table}`")), "{table}");
+    }
+    let (text, has_html) = markdown_text(&md);
+    assert!(!has_html);
+    assert!(text.contains("all passed"));
+}
+
+/// The changelog page lists what the build added, by id, linking each row that has a
+/// page to it (the link check covers that every link resolves).
+#[test]
+fn changelog_page_links_rows_to_their_pages() {
+    let out = shipped_build();
+    let diff: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/changelog.json")).unwrap()).unwrap();
+    let html = read(&out.join("reports/site/changelog.html"));
+    let mut linked = 0;
+    for t in diff["tables"].as_array().unwrap() {
+        let table = t["table"].as_str().unwrap();
+        for r in t["added"].as_array().unwrap() {
+            let id = r["id"].as_str().unwrap();
+            let expected = match table {
+                "articles" => Some(gazette::render::paging::article_path(id)),
+                "entities" => Some(gazette::render::paging::shard_path("entities", id)),
+                "claims" => Some(format!("#claim-{id}")),
+                _ => None,
+            };
+            let at = html
+                .find(&format!("<code>{}</code>", html_text(id)))
+                .unwrap_or_else(|| panic!("{table} {id} is not listed"));
+            if let Some(e) = expected {
+                let line = &html[at..at + html[at..].find('\n').unwrap()];
+                assert!(line.contains(&e), "{table} {id}: {line}");
+                linked += 1;
+            }
+        }
+    }
+    assert!(linked > 0, "a fresh build adds every row");
+}
+
+/// Every markdown report shows corpus markup literally, and holds no HTML.
+#[test]
+fn every_markdown_report_shows_corpus_markup_literally() {
+    let out = escaping_build();
+    let reports = files_with_ext(&out.join("reports"), "md");
+    let names: Vec<String> = reports
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for want in [
+        "overview.md",
+        "data.md",
+        "entities.md",
+        "figures.md",
+        "quality.md",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} missing: {names:?}");
+    }
+    for path in &reports {
+        let md = read(path);
+        let (text, has_html) = markdown_text(&md);
+        assert!(!has_html, "raw HTML in {}:\n{md}", path.display());
+        assert!(
+            !text.contains("{{ 49 }}") && !text.contains(" 49 "),
+            "{}",
+            path.display()
+        );
+    }
+    let (figures, _) = markdown_text(&read(&out.join("reports/figures.md")));
+    assert!(
+        figures.contains(
+            "Analysts <i>said</i> gallium prices may rise 50% to $3,000 per kilogram, {{ 7*7 }}."
+        ),
+        "{figures}"
+    );
 }

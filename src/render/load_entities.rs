@@ -1,0 +1,403 @@
+//! Entities for the pages: the `entities` table with each entity's page, its mentions
+//! (by article, for highlighting, and by entity, newest article first, for its page),
+//! its children, its monthly counts (`entity_timeline`) and the entities mentioned with
+//! it (`entity_cooccurrence`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Result, anyhow, bail};
+use arrow::array::{Int32Array, Int64Array, ListArray, StringArray, TimestampMicrosecondArray};
+
+use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
+use super::model::{EntityChip, Span};
+use super::paging;
+use super::tables::{Col, TableData};
+use crate::extract::entities::Kind;
+
+/// Articles listed per page of an entity (its first page and the pages after it).
+pub const ENTITY_ARTICLES_PER_PAGE: usize = 50;
+/// Co-mentioned entities shown on an entity's page.
+pub const TOP_COMENTIONED: usize = 20;
+
+/// The `entities` columns the pages use.
+pub struct EntityCols<'a> {
+    pub id: Col<'a, StringArray>,
+    pub kind: Col<'a, StringArray>,
+    pub name_en: Col<'a, StringArray>,
+    pub name_zh: Col<'a, StringArray>,
+    pub aliases: Col<'a, ListArray>,
+    pub wikidata: Col<'a, StringArray>,
+    pub parent: Col<'a, StringArray>,
+    pub source: Col<'a, StringArray>,
+    pub n_mentions: Col<'a, Int64Array>,
+    pub n_articles: Col<'a, Int64Array>,
+    pub first_seen: Col<'a, TimestampMicrosecondArray>,
+    pub last_seen: Col<'a, TimestampMicrosecondArray>,
+}
+
+/// The `mentions` columns the pages use.
+pub struct MentionCols<'a> {
+    pub entity_id: Col<'a, StringArray>,
+    pub article_id: Col<'a, StringArray>,
+    pub claim_id: Col<'a, StringArray>,
+    pub char_start: Col<'a, Int32Array>,
+    pub char_end: Col<'a, Int32Array>,
+}
+
+/// The `entity_timeline` columns.
+pub struct TimelineCols<'a> {
+    pub month: Col<'a, StringArray>,
+    pub n_mentions: Col<'a, Int64Array>,
+}
+
+/// The `entity_cooccurrence` columns.
+pub struct CooccurrenceCols<'a> {
+    pub entity_a: Col<'a, StringArray>,
+    pub entity_b: Col<'a, StringArray>,
+    pub n_claims: Col<'a, Int64Array>,
+    pub n_articles: Col<'a, Int64Array>,
+}
+
+/// The entities of one kind, most mentioned first.
+#[derive(Debug, Clone)]
+pub struct KindGroup<'a> {
+    pub kind: &'a str,
+    pub rows: Vec<u32>,
+}
+
+pub struct EntityData<'a> {
+    pub cols: EntityCols<'a>,
+    pub mentions: MentionCols<'a>,
+    row_of: HashMap<&'a str, u32>,
+    /// Each entity's first page (relative to the site root).
+    urls: Vec<String>,
+    /// The entity row of each mention.
+    mention_entity: Vec<u32>,
+    /// The article row of each mention.
+    mention_article: Vec<u32>,
+    /// Each article row's mentions, in table order (title, then claims by ordinal).
+    by_article: Grouped,
+    /// Each entity's mentions, newest article first.
+    by_entity: Grouped,
+    /// For each entity, where its articles start in its mentions (`by_entity.of(e)`).
+    article_runs: Grouped,
+    /// Each entity's children (entities whose parent it is), most mentioned first.
+    children: Grouped,
+    /// Entity rows, most mentioned first (then most articles, then id).
+    pub ranked: Vec<u32>,
+    pub kinds: Vec<KindGroup<'a>>,
+    /// `page_starts[e]`: the number of entity pages before entity row `e`'s first.
+    page_starts: Vec<usize>,
+    pub timeline: Option<(TimelineCols<'a>, Grouped)>,
+    /// Each entity's most co-mentioned entities: rows of the co-occurrence table.
+    pub cooccurrence: Option<(CooccurrenceCols<'a>, Vec<Vec<u32>>)>,
+    /// Figures about each entity (subject or commodity), once figures say so: ledger
+    /// rows, newest first.
+    pub figures_about: Option<Grouped>,
+}
+
+impl<'a> EntityData<'a> {
+    pub fn new(
+        entities: &'a TableData,
+        mentions: &'a TableData,
+        timeline: Option<&'a TableData>,
+        cooccurrence: Option<&'a TableData>,
+        data: &SiteData<'a>,
+    ) -> Result<Self> {
+        let cols = EntityCols {
+            id: entities.str("entity_id")?,
+            kind: entities.str("kind")?,
+            name_en: entities.str("name_en")?,
+            name_zh: entities.str("name_zh")?,
+            aliases: entities.list("aliases")?,
+            wikidata: entities.str("wikidata")?,
+            parent: entities.str("parent")?,
+            source: entities.str("source")?,
+            n_mentions: entities.i64("n_mentions")?,
+            n_articles: entities.i64("n_articles")?,
+            first_seen: entities.timestamp("first_seen")?,
+            last_seen: entities.timestamp("last_seen")?,
+        };
+        let m = MentionCols {
+            entity_id: mentions.str("entity_id")?,
+            article_id: mentions.str("article_id")?,
+            claim_id: mentions.str("claim_id")?,
+            char_start: mentions.i32("char_start")?,
+            char_end: mentions.i32("char_end")?,
+        };
+        let n = entities.len();
+        if n > u32::MAX as usize / 2 || mentions.len() > u32::MAX as usize / 2 {
+            bail!("Too many entities or mentions to render");
+        }
+        let mut row_of: HashMap<&str, u32> = HashMap::with_capacity(n);
+        let mut urls = Vec::with_capacity(n);
+        for e in 0..n {
+            let id = cols.id.get(e);
+            if row_of.insert(id, e as u32).is_some() {
+                bail!("The entities table has the id '{id}' twice");
+            }
+            urls.push(paging::shard_path("entities", id));
+        }
+
+        let mention_entity = rows_of_ids(&m.entity_id, mentions.len(), &row_of, "mentions")?;
+        let mention_article = rows_of_ids(&m.article_id, mentions.len(), &data.row_of, "mentions")?;
+        let by_article = Grouped::new(data.n_articles(), &mention_article);
+        let mut by_entity = Grouped::new(n, &mention_entity);
+        by_entity.sort_each_by_key(|r| (data.position[mention_article[r as usize] as usize], r));
+        // Where each entity's articles start within its mentions.
+        let mut run_entity = Vec::new();
+        let mut run_start = Vec::new();
+        for e in 0..n {
+            let mut last = NO_GROUP;
+            for (i, &r) in by_entity.of(e).iter().enumerate() {
+                let a = mention_article[r as usize];
+                if a != last {
+                    run_entity.push(e as u32);
+                    run_start.push(i as u32);
+                    last = a;
+                }
+            }
+        }
+        let article_runs = Grouped::new(n, &run_entity).with_values(&run_start);
+
+        let mut ranked: Vec<u32> = (0..n as u32).collect();
+        ranked.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            cols.n_mentions
+                .get(b)
+                .cmp(&cols.n_mentions.get(a))
+                .then(cols.n_articles.get(b).cmp(&cols.n_articles.get(a)))
+                .then_with(|| cols.id.get(a).cmp(cols.id.get(b)))
+        });
+        let mut rank = vec![0u32; n];
+        for (i, &e) in ranked.iter().enumerate() {
+            rank[e as usize] = i as u32;
+        }
+        let mut by_kind: BTreeMap<(usize, &str), Vec<u32>> = BTreeMap::new();
+        for &e in &ranked {
+            let kind = cols.kind.get(e as usize);
+            let order = Kind::NAMES
+                .iter()
+                .position(|k| *k == kind)
+                .unwrap_or(Kind::NAMES.len());
+            by_kind.entry((order, kind)).or_default().push(e);
+        }
+        let kinds = by_kind
+            .into_iter()
+            .map(|((_, kind), rows)| {
+                paging::check_id(kind)
+                    .map_err(|e| anyhow!("entity kind: {e}"))
+                    .map(|_| KindGroup { kind, rows })
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        let parents: Vec<u32> = (0..n)
+            .map(|e| {
+                cols.parent
+                    .opt(e)
+                    .and_then(|p| row_of.get(p).copied())
+                    .unwrap_or(NO_GROUP)
+            })
+            .collect();
+        let mut children = Grouped::new(n, &parents);
+        children.sort_each_by_key(|c| rank[c as usize]);
+
+        let mut page_starts = Vec::with_capacity(n + 1);
+        let mut total = 0;
+        for e in 0..n {
+            page_starts.push(total);
+            total += paging::page_count(article_runs.of(e).len(), ENTITY_ARTICLES_PER_PAGE);
+        }
+        page_starts.push(total);
+
+        let timeline = match timeline {
+            Some(t) => {
+                let ids = t.str("entity_id")?;
+                let rows = rows_of_ids(&ids, t.len(), &row_of, "entity_timeline")?;
+                let cols = TimelineCols {
+                    month: t.str("month")?,
+                    n_mentions: t.i64("n_mentions")?,
+                };
+                Some((cols, Grouped::new(n, &rows)))
+            }
+            None => None,
+        };
+        let cooccurrence = match cooccurrence {
+            Some(t) => {
+                let c = CooccurrenceCols {
+                    entity_a: t.str("entity_a")?,
+                    entity_b: t.str("entity_b")?,
+                    n_claims: t.i64("n_claims")?,
+                    n_articles: t.i64("n_articles")?,
+                };
+                let a = rows_of_ids(&c.entity_a, t.len(), &row_of, "entity_cooccurrence")?;
+                let b = rows_of_ids(&c.entity_b, t.len(), &row_of, "entity_cooccurrence")?;
+                // The table is ordered by shared articles, most first: the first rows
+                // of each entity are its most co-mentioned.
+                let mut top: Vec<Vec<u32>> = vec![Vec::new(); n];
+                for r in 0..t.len() {
+                    for e in [a[r], b[r]] {
+                        let list = &mut top[e as usize];
+                        if list.len() < TOP_COMENTIONED {
+                            list.push(r as u32);
+                        }
+                    }
+                }
+                Some((c, top))
+            }
+            None => None,
+        };
+        let figures_about = match &data.ledger {
+            Some(l) if l.cols.has_about() => {
+                // A figure is about its subject and its commodity; a ledger row may be
+                // listed under two entities.
+                let mut keys = Vec::new();
+                let mut rows = Vec::new();
+                for &r in &l.newest {
+                    let mut last = NO_GROUP;
+                    for col in [&l.cols.subject, &l.cols.commodity].into_iter().flatten() {
+                        if let Some(&e) = col.opt(r as usize).and_then(|id| row_of.get(id))
+                            && e != last
+                        {
+                            keys.push(e);
+                            rows.push(r);
+                            last = e;
+                        }
+                    }
+                }
+                Some(Grouped::new(n, &keys).with_values(&rows))
+            }
+            _ => None,
+        };
+
+        Ok(EntityData {
+            cols,
+            mentions: m,
+            row_of,
+            urls,
+            mention_entity,
+            mention_article,
+            by_article,
+            by_entity,
+            article_runs,
+            children,
+            ranked,
+            kinds,
+            page_starts,
+            timeline,
+            cooccurrence,
+            figures_about,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.urls.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+
+    pub fn row(&self, id: &str) -> Option<usize> {
+        self.row_of.get(id).map(|&r| r as usize)
+    }
+
+    /// The entity's page `page` (1-based).
+    pub fn url(&self, e: usize, page: usize) -> String {
+        if page <= 1 {
+            self.urls[e].clone()
+        } else {
+            let first = &self.urls[e];
+            format!("{}-p{page}.html", first.trim_end_matches(".html"))
+        }
+    }
+
+    pub fn chip(&self, e: usize) -> EntityChip {
+        let c = &self.cols;
+        EntityChip {
+            id: c.id.get(e).to_string(),
+            kind: c.kind.get(e).to_string(),
+            name: c.name_en.get(e).to_string(),
+            name_zh: c.name_zh.opt(e).map(str::to_string),
+            url: self.urls[e].clone(),
+        }
+    }
+
+    /// The spans of the mentions in a claim (or the title, for `None`) of article `row`.
+    pub fn spans(&self, row: usize, claim_id: Option<&str>) -> Vec<Span> {
+        self.by_article
+            .of(row)
+            .iter()
+            .map(|&m| m as usize)
+            .filter(|&m| self.mentions.claim_id.opt(m) == claim_id)
+            .map(|m| Span {
+                start: self.mentions.char_start.get(m).max(0) as usize,
+                end: self.mentions.char_end.get(m).max(0) as usize,
+                figure: None,
+                entity: Some(self.chip(self.mention_entity[m] as usize)),
+            })
+            .collect()
+    }
+
+    /// The entities mentioned in article `row`, in order of first mention.
+    pub fn entities_in(&self, row: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for &m in self.by_article.of(row) {
+            let e = self.mention_entity[m as usize] as usize;
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    /// Entity `e`'s mentions, newest article first.
+    pub fn mentions_of(&self, e: usize) -> &[u32] {
+        self.by_entity.of(e)
+    }
+
+    /// The article row of mention `m`.
+    pub fn mention_article(&self, m: usize) -> usize {
+        self.mention_article[m] as usize
+    }
+
+    /// How many articles mention entity `e` (from the mentions themselves).
+    pub fn n_articles_of(&self, e: usize) -> usize {
+        self.article_runs.of(e).len()
+    }
+
+    /// The mentions of entity `e` shown on its page `page` (1-based): whole articles,
+    /// [`ENTITY_ARTICLES_PER_PAGE`] of them.
+    pub fn mentions_on_page(&self, e: usize, page: usize) -> &[u32] {
+        let runs = self.article_runs.of(e);
+        let all = self.by_entity.of(e);
+        let first = (page - 1) * ENTITY_ARTICLES_PER_PAGE;
+        let start = runs.get(first).map_or(all.len(), |&s| s as usize);
+        let end = runs
+            .get(first + ENTITY_ARTICLES_PER_PAGE)
+            .map_or(all.len(), |&s| s as usize);
+        &all[start..end]
+    }
+
+    pub fn pages_of(&self, e: usize) -> usize {
+        self.page_starts[e + 1] - self.page_starts[e]
+    }
+
+    /// Every entity page: the total count, and entity page `i` as (entity row, page).
+    pub fn n_pages(&self) -> usize {
+        self.page_starts.last().copied().unwrap_or(0)
+    }
+
+    pub fn page_at(&self, i: usize) -> (usize, usize) {
+        let e = self.page_starts.partition_point(|&s| s <= i) - 1;
+        (e, i - self.page_starts[e] + 1)
+    }
+
+    pub fn children_of(&self, e: usize) -> &[u32] {
+        self.children.of(e)
+    }
+
+    pub fn parent_of(&self, e: usize) -> Option<usize> {
+        self.cols.parent.opt(e).and_then(|p| self.row(p))
+    }
+}

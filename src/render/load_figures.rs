@@ -1,0 +1,507 @@
+//! Figures for the pages: their spans in titles and claims (highlighted on every page
+//! that shows a claim), the figure ledger's rows in its three orderings, the most-quoted
+//! values, and the statistics that sources quote differently.
+//!
+//! The ledger reads `figure_ledger` when the build has it and `figures` otherwise: both
+//! carry a figure's columns under the same names, and the article, claim and source of a
+//! row are joined here through the article index. `subject_entity_id`, `commodity_id` and
+//! `measure` are read where the table has them.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Result, bail};
+use arrow::array::{Float64Array, Int32Array, StringArray};
+
+use super::load::{Grouped, SiteData, rows_of_ids};
+use super::model::{FigureView, Span, human_number};
+use super::tables::{Col, TableData};
+use crate::extract::figures::KINDS;
+
+/// A figure's columns, as `figures` (and `figure_ledger`) name them.
+pub struct FigureCols<'a> {
+    pub id: Col<'a, StringArray>,
+    pub article_id: Col<'a, StringArray>,
+    pub claim_id: Col<'a, StringArray>,
+    pub surface: Col<'a, StringArray>,
+    pub kind: Col<'a, StringArray>,
+    pub value: Col<'a, Float64Array>,
+    pub value_max: Col<'a, Float64Array>,
+    pub unit: Col<'a, StringArray>,
+    pub per_unit: Col<'a, StringArray>,
+    pub qualifier: Col<'a, StringArray>,
+    pub normalized_value: Col<'a, Float64Array>,
+    pub normalized_value_max: Col<'a, Float64Array>,
+    pub normalized_unit: Col<'a, StringArray>,
+    /// What the figure is about, once the table has these columns.
+    pub subject: Option<Col<'a, StringArray>>,
+    pub commodity: Option<Col<'a, StringArray>>,
+    pub measure: Option<Col<'a, StringArray>>,
+    pub len: usize,
+}
+
+impl<'a> FigureCols<'a> {
+    pub fn new(t: &'a TableData) -> Result<Self> {
+        Ok(FigureCols {
+            id: t.str("figure_id")?,
+            article_id: t.str("article_id")?,
+            claim_id: t.str("claim_id")?,
+            surface: t.str("surface")?,
+            kind: t.str("kind")?,
+            value: t.f64("value")?,
+            value_max: t.f64("value_max")?,
+            unit: t.str("unit")?,
+            per_unit: t.str("per_unit")?,
+            qualifier: t.str("qualifier")?,
+            normalized_value: t.f64("normalized_value")?,
+            normalized_value_max: t.f64("normalized_value_max")?,
+            normalized_unit: t.str("normalized_unit")?,
+            subject: t.str_if_present("subject_entity_id")?,
+            commodity: t.str_if_present("commodity_id")?,
+            measure: t.str_if_present("measure")?,
+            len: t.len(),
+        })
+    }
+
+    /// Whether figures say what they are about (subject, commodity, measure).
+    pub fn has_about(&self) -> bool {
+        self.subject.is_some() || self.commodity.is_some()
+    }
+
+    /// The value as written, in its unit, with its qualifier: `over 90%`, `1–2 month`.
+    pub fn stated(&self, r: usize) -> String {
+        let unit = match self.per_unit.opt(r) {
+            Some(per) => format!("{}/{per}", self.unit.get(r)),
+            None => self.unit.get(r).to_string(),
+        };
+        format!(
+            "{}{}",
+            qualifier_words(self.qualifier.get(r)),
+            with_unit(&range(self.value.get(r), self.value_max.opt(r)), &unit)
+        )
+    }
+
+    /// The value in the common unit (`30.44–60.87 day`), when it converts.
+    pub fn normalized(&self, r: usize) -> Option<String> {
+        let v = self.normalized_value.opt(r)?;
+        let unit = self.normalized_unit.opt(r)?;
+        Some(with_unit(&range(v, self.normalized_value_max.opt(r)), unit))
+    }
+
+    /// What the figure means, in words (the tooltip of a highlighted figure):
+    /// `rate: over 3,000 USD/kg (= 3,000,000 USD/t)`.
+    pub fn meaning(&self, r: usize) -> String {
+        let mut s = format!("{}: {}", self.kind.get(r), self.stated(r));
+        if let Some(n) = self.normalized(r)
+            && !s.ends_with(&n)
+        {
+            s.push_str(&format!(" (= {n})"));
+        }
+        s
+    }
+
+    pub fn view(&self, r: usize) -> FigureView {
+        FigureView {
+            surface: self.surface.get(r).to_string(),
+            kind: self.kind.get(r).to_string(),
+            title: self.meaning(r),
+        }
+    }
+
+    /// The unit and value figures are compared in: the normalized ones where the
+    /// figure converts, else its own.
+    pub fn comparable(&self, r: usize) -> (&'a str, f64) {
+        let (unit, v, _) = self.comparable_range(r);
+        (unit, v)
+    }
+
+    /// [`Self::comparable`] with the range's upper bound.
+    pub fn comparable_range(&self, r: usize) -> (&'a str, f64, Option<f64>) {
+        match (self.normalized_unit.opt(r), self.normalized_value.opt(r)) {
+            (Some(u), Some(v)) => (u, v, self.normalized_value_max.opt(r)),
+            _ => (self.unit.get(r), self.value.get(r), self.value_max.opt(r)),
+        }
+    }
+}
+
+/// How a qualifier reads before a value (`over `, `about `; nothing for `exact`).
+pub fn qualifier_words(q: &str) -> &'static str {
+    match q {
+        "approx" => "about ",
+        "over" => "over ",
+        "under" => "under ",
+        "at_least" => "at least ",
+        "at_most" => "at most ",
+        "up_to" => "up to ",
+        _ => "",
+    }
+}
+
+/// A number with its unit: `90%`, `3,000 USD/kg`.
+pub fn with_unit(number: &str, unit: &str) -> String {
+    if unit == "%" {
+        format!("{number}%")
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+/// A value or a range, for people: `90`, `1–2`.
+pub fn range(v: f64, max: Option<f64>) -> String {
+    match max {
+        Some(m) => format!("{}–{}", human_number(v), human_number(m)),
+        None => human_number(v),
+    }
+}
+
+/// The order of figure kinds in lists: the registry's (money, percent, mass, …), then
+/// any other alphabetically.
+pub fn kind_rank(kind: &str) -> (usize, &str) {
+    (
+        KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len()),
+        kind,
+    )
+}
+
+/// The `figures` table's spans, by article: what the pages highlight.
+pub struct FigureIndex<'a> {
+    pub cols: FigureCols<'a>,
+    pub field: Col<'a, StringArray>,
+    pub char_start: Col<'a, Int32Array>,
+    pub char_end: Col<'a, Int32Array>,
+    /// Each article row's figure rows, in table order (title, then claims by ordinal).
+    pub by_article: Grouped,
+}
+
+impl<'a> FigureIndex<'a> {
+    pub fn new(t: &'a TableData, data: &SiteData<'a>) -> Result<Self> {
+        let cols = FigureCols::new(t)?;
+        let article = rows_of_ids(&cols.article_id, t.len(), &data.row_of, "figures")?;
+        Ok(FigureIndex {
+            field: t.str("field")?,
+            char_start: t.i32("char_start")?,
+            char_end: t.i32("char_end")?,
+            by_article: Grouped::new(data.n_articles(), &article),
+            cols,
+        })
+    }
+
+    /// The figure rows of claim `claim_id` of article row `row` (`None`: the title's).
+    pub fn rows_in<'s>(
+        &'s self,
+        row: usize,
+        claim_id: Option<&'s str>,
+    ) -> impl Iterator<Item = usize> + 's {
+        self.by_article
+            .of(row)
+            .iter()
+            .map(|&f| f as usize)
+            .filter(move |&f| self.cols.claim_id.opt(f) == claim_id)
+    }
+
+    pub fn span(&self, f: usize) -> Span {
+        Span {
+            start: self.char_start.get(f).max(0) as usize,
+            end: self.char_end.get(f).max(0) as usize,
+            figure: Some(self.cols.view(f)),
+            entity: None,
+        }
+    }
+
+    /// The spans of the figures of a claim (or the title, for `None`).
+    pub fn spans(&self, row: usize, claim_id: Option<&str>) -> Vec<Span> {
+        self.rows_in(row, claim_id).map(|f| self.span(f)).collect()
+    }
+
+    /// The figure row with id `figure_id` in article row `row`.
+    pub fn find(&self, row: usize, figure_id: &str) -> Option<usize> {
+        self.by_article
+            .of(row)
+            .iter()
+            .map(|&f| f as usize)
+            .find(|&f| self.cols.id.get(f) == figure_id)
+    }
+}
+
+/// One kind in the ledger's ordering by kind and value.
+#[derive(Debug, Clone)]
+pub struct LedgerKind<'a> {
+    pub kind: &'a str,
+    pub n: usize,
+    /// Index of the kind's first row in [`Ledger::by_value`] (and in `by_value_asc`).
+    pub start: usize,
+}
+
+/// A value quoted by several articles: the same kind, unit and value (and, once figures
+/// say so, the same subject, commodity and measure).
+#[derive(Debug, Clone)]
+pub struct QuotedValue {
+    /// The ledger rows that quote it, newest article first.
+    pub rows: Vec<u32>,
+    pub n_articles: usize,
+}
+
+/// Figures of these kinds are rarely statistics (`two companies`, `six months`): the
+/// most-quoted list leaves them out.
+const NOT_QUOTED_KINDS: &[&str] = &["count", "duration"];
+/// Values in the most-quoted list.
+pub const TOP_QUOTED: usize = 10;
+
+/// The figure ledger: every figure with its article, in three orderings.
+pub struct Ledger<'a> {
+    pub cols: FigureCols<'a>,
+    /// The table the rows come from (`figure_ledger` or `figures`).
+    pub table: String,
+    /// The article row of each ledger row.
+    pub article: Vec<u32>,
+    /// Newest article first, then table order.
+    pub newest: Vec<u32>,
+    /// By kind, then unit, then value, largest first.
+    pub by_value: Vec<u32>,
+    /// By kind, then unit, then value, smallest first.
+    pub by_value_asc: Vec<u32>,
+    pub kinds: Vec<LedgerKind<'a>>,
+    /// The most-quoted values, most articles first.
+    pub quoted: Vec<QuotedValue>,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn new(t: &'a TableData, data: &SiteData<'a>) -> Result<Self> {
+        let cols = FigureCols::new(t)?;
+        let n = t.len();
+        if n > u32::MAX as usize / 2 {
+            bail!("Too many figures to render ({n})");
+        }
+        let article = rows_of_ids(&cols.article_id, n, &data.row_of, &t.name)?;
+        let pos = |r: u32| data.position[article[r as usize] as usize];
+
+        let mut newest: Vec<u32> = (0..n as u32).collect();
+        newest.sort_by_key(|&r| (pos(r), r));
+        // Rank in `newest` breaks ties in the other orderings.
+        let mut rank = vec![0u32; n];
+        for (i, &r) in newest.iter().enumerate() {
+            rank[r as usize] = i as u32;
+        }
+
+        let key = |r: u32| {
+            let r = r as usize;
+            let (unit, v) = cols.comparable(r);
+            (kind_rank(cols.kind.get(r)), unit, v)
+        };
+        let by = |asc: bool| {
+            let mut rows: Vec<u32> = (0..n as u32).collect();
+            let cmp = |a: &u32, b: &u32| {
+                let ((ka, ua, va), (kb, ub, vb)) = (key(*a), key(*b));
+                let value = if asc {
+                    va.total_cmp(&vb)
+                } else {
+                    vb.total_cmp(&va)
+                };
+                ka.cmp(&kb)
+                    .then(ua.cmp(ub))
+                    .then(value)
+                    .then(rank[*a as usize].cmp(&rank[*b as usize]))
+            };
+            rows.sort_unstable_by(cmp);
+            rows
+        };
+        let by_value = by(false);
+        let by_value_asc = by(true);
+
+        let mut kinds: Vec<LedgerKind> = Vec::new();
+        for (i, &r) in by_value.iter().enumerate() {
+            let kind = cols.kind.get(r as usize);
+            match kinds.last_mut() {
+                Some(k) if k.kind == kind => k.n += 1,
+                _ => kinds.push(LedgerKind {
+                    kind,
+                    n: 1,
+                    start: i,
+                }),
+            }
+        }
+
+        let quoted = most_quoted(&cols, &newest, &article);
+        Ok(Ledger {
+            table: t.name.clone(),
+            article,
+            newest,
+            by_value,
+            by_value_asc,
+            kinds,
+            quoted,
+            cols,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.newest.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.newest.is_empty()
+    }
+}
+
+/// The values quoted by the most articles (at least two), from the rows in `newest`
+/// order.
+fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Vec<QuotedValue> {
+    type Key<'k> = (&'k str, &'k str, u64, Option<u64>, [Option<&'k str>; 3]);
+    let key = |r: usize| -> Key<'a> {
+        let (unit, v, max) = cols.comparable_range(r);
+        let about = |c: &Option<Col<'a, StringArray>>| c.as_ref().and_then(|c| c.opt(r));
+        (
+            cols.kind.get(r),
+            unit,
+            v.to_bits(),
+            max.map(f64::to_bits),
+            [
+                about(&cols.subject),
+                about(&cols.commodity),
+                about(&cols.measure),
+            ],
+        )
+    };
+    // Per value: rows, articles, the last article counted, the first row (newest).
+    let mut counts: HashMap<Key, (usize, usize, u32, usize)> = HashMap::new();
+    for (i, &r) in newest.iter().enumerate() {
+        let r = r as usize;
+        if NOT_QUOTED_KINDS.contains(&cols.kind.get(r)) {
+            continue;
+        }
+        let a = article[r];
+        let e = counts.entry(key(r)).or_insert((0, 0, u32::MAX, i));
+        e.0 += 1;
+        if e.2 != a {
+            e.1 += 1;
+            e.2 = a;
+        }
+    }
+    let mut top: Vec<(Key, usize, usize, usize)> = counts
+        .into_iter()
+        .filter(|(_, (_, articles, _, _))| *articles >= 2)
+        .map(|(k, (rows, articles, _, first))| (k, rows, articles, first))
+        .collect();
+    top.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then(b.1.cmp(&a.1))
+            .then(a.3.cmp(&b.3))
+            .then_with(|| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal))
+    });
+    top.truncate(TOP_QUOTED);
+    let wanted: HashMap<Key, usize> = top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    let mut out: Vec<QuotedValue> = top
+        .iter()
+        .map(|t| QuotedValue {
+            rows: Vec::new(),
+            n_articles: t.2,
+        })
+        .collect();
+    for &r in newest {
+        if let Some(&i) = wanted.get(&key(r as usize)) {
+            out[i].rows.push(r);
+        }
+    }
+    out
+}
+
+/// The key of a statistic: what is measured, about whom, of what, in which unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatisticKey<'a> {
+    pub subject: Option<&'a str>,
+    pub commodity: Option<&'a str>,
+    pub measure: &'a str,
+    pub unit: &'a str,
+}
+
+/// One statistic that sources quote differently, with the ledger rows that quote it.
+#[derive(Debug, Clone)]
+pub struct Statistic<'a> {
+    pub key: StatisticKey<'a>,
+    /// Ledger rows quoting it, newest article first.
+    pub rows: Vec<u32>,
+}
+
+/// `statistic_variants`: which statistics sources disagree on. The page needs only the
+/// table's key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit`, one row
+/// or more per statistic, in the table's order); the values, their claims, articles and
+/// sources are the ledger's rows with that key, whose value is stated in that unit
+/// (`unit`) or converts to it (`normalized_unit`).
+pub struct Variants<'a> {
+    pub statistics: Vec<Statistic<'a>>,
+}
+
+impl<'a> Variants<'a> {
+    pub fn new(t: &'a TableData, data: &SiteData<'a>) -> Result<Self> {
+        let subject = t.str("subject_entity_id")?;
+        let commodity = t.str("commodity_id")?;
+        let measure = t.str("measure")?;
+        let unit = t.str("unit")?;
+        let mut keys: Vec<StatisticKey<'a>> = Vec::new();
+        let mut seen: HashSet<StatisticKey<'a>> = HashSet::new();
+        for r in 0..t.len() {
+            let key = StatisticKey {
+                subject: subject.opt(r),
+                commodity: commodity.opt(r),
+                measure: measure.get(r),
+                unit: unit.get(r),
+            };
+            if seen.insert(key.clone()) {
+                keys.push(key);
+            }
+        }
+        let Some(ledger) = &data.ledger else {
+            bail!("statistic_variants needs the figures (or figure_ledger) table");
+        };
+        let c = &ledger.cols;
+        let Some(measures) = &c.measure else {
+            bail!("statistic_variants needs the figures' 'measure' column");
+        };
+        let index: HashMap<&StatisticKey, usize> =
+            keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
+        let about =
+            |col: &Option<Col<'a, StringArray>>, r: usize| col.as_ref().and_then(|c| c.opt(r));
+        for &r in &ledger.newest {
+            let ru = r as usize;
+            let Some(m) = measures.opt(ru) else { continue };
+            let (s, co) = (about(&c.subject, ru), about(&c.commodity, ru));
+            let units = [Some(c.unit.get(ru)), c.normalized_unit.opt(ru)];
+            for (i, u) in units.into_iter().enumerate() {
+                let Some(u) = u else { continue };
+                if i == 1 && u == c.unit.get(ru) {
+                    continue;
+                }
+                let k = StatisticKey {
+                    subject: s,
+                    commodity: co,
+                    measure: m,
+                    unit: u,
+                };
+                if let Some(&i) = index.get(&k) {
+                    rows[i].push(r);
+                    break;
+                }
+            }
+        }
+        Ok(Variants {
+            statistics: keys
+                .into_iter()
+                .zip(rows)
+                .map(|(key, rows)| Statistic { key, rows })
+                .collect(),
+        })
+    }
+
+    /// The value of ledger row `r` in the statistic's unit.
+    pub fn value_in(cols: &FigureCols, r: usize, unit: &str) -> (f64, Option<f64>) {
+        if cols.unit.get(r) == unit {
+            (cols.value.get(r), cols.value_max.opt(r))
+        } else {
+            (
+                cols.normalized_value.opt(r).unwrap_or(f64::NAN),
+                cols.normalized_value_max.opt(r),
+            )
+        }
+    }
+}
