@@ -630,25 +630,35 @@ pub fn assemble(parts: &[Part], out_root: &Path) -> Result<Assembled> {
     for part in parts {
         duplicates.observe_file(&part.meta.display, &read_part(&part.dir, Table::Articles)?);
     }
-    let mut entities = EntityStats::default();
-    for &table in PER_FILE_TABLES {
-        let mut writer = TableWriter::create(table, &table.path(out_root))?;
-        for (i, part) in parts.iter().enumerate() {
-            let published = if table == Table::Mentions {
-                article_times(&part.dir)?
-            } else {
-                HashMap::new()
-            };
-            for batch in read_part(&part.dir, table)? {
-                let batch = fill_source_file(batch, &part.meta.name)?;
-                let batch = drop_articles(batch, &duplicates.dropped[i])?;
-                if table == Table::Mentions {
-                    entities.observe(&batch, &published);
-                }
-                writer.write(batch)?;
+    // One table per task: each streams its parts into its own Parquet writer.
+    let tables = PER_FILE_TABLES
+        .par_iter()
+        .map(|&table| -> Result<_> {
+            let mut writer = TableWriter::create(table, &table.path(out_root))?;
+            let mut entities = (table == Table::Mentions).then(EntityStats::default);
+            for (i, part) in parts.iter().enumerate() {
+                let published = match entities {
+                    Some(_) => article_times(&part.dir)?,
+                    None => HashMap::new(),
+                };
+                for_each_part_batch(&part.dir, table, |batch| {
+                    let batch = fill_source_file(batch, &part.meta.name)?;
+                    let batch = drop_articles(batch, &duplicates.dropped[i])?;
+                    if let Some(e) = &mut entities {
+                        e.observe(&batch, &published);
+                    }
+                    writer.write(batch)
+                })?;
             }
+            Ok((table, writer.finish()?, entities))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut entities = EntityStats::default();
+    for (table, written, stats) in tables {
+        out.written.add(table, written);
+        if let Some(stats) = stats {
+            entities = stats;
         }
-        out.written.add(table, writer.finish()?);
     }
     for part in parts {
         for (id, entity) in &part.meta.pattern_entities {
@@ -664,6 +674,22 @@ pub fn assemble(parts: &[Part], out_root: &Path) -> Result<Assembled> {
     );
     out.duplicates = duplicates.diagnostics;
     Ok(out)
+}
+
+/// Streams one table of a part, batch by batch.
+fn for_each_part_batch(
+    dir: &Path,
+    table: Table,
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let path = Part::table_path(dir, table);
+    let file = File::open(&path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let reader = FileReader::try_new(file, None)
+        .with_context(|| format!("Failed to read '{}'", path.display()))?;
+    for batch in reader {
+        f(batch.with_context(|| format!("Failed to read '{}'", path.display()))?)?;
+    }
+    Ok(())
 }
 
 /// Publication time of each article of a part.

@@ -13,15 +13,15 @@ difference, naming dataset, row and column.
 
 import json
 import pathlib
-import re
 import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gazette_sql import derived_queries, spark_dialect
+
 ROOT = pathlib.Path(sys.argv[1])
 ENGINE = sys.argv[2]
-SQL_DIR = pathlib.Path(__file__).resolve().parents[2] / "src" / "derive" / "sql"
 package = json.loads((ROOT / "data" / "datapackage.json").read_text())
 stages = {r["name"]: r["gazette:stage"] for r in package["resources"]}
 
@@ -59,32 +59,6 @@ def compare(name, expected, got):
                 continue
             if a != b:
                 sys.exit(f"{ENGINE}: {name}: row {row + 1}, column {column}: polars {a!r}, {ENGINE} {b!r}")
-
-
-def spark_dialect(sql):
-    """The spellings Spark SQL needs (documented in the README): Spark's COLLECT_LIST has
-    no ORDER BY, so an ordered ARRAY_AGG sorts structs whose first fields are the keys."""
-    # ARRAY_AGG(DISTINCT x ORDER BY x): a sorted set.
-    sql = re.sub(
-        r"ARRAY_AGG\(DISTINCT ([\w.]+) ORDER BY \1\)",
-        r"SORT_ARRAY(COLLECT_SET(\1))",
-        sql,
-    )
-    # ARRAY_AGG(v ORDER BY k1 DESC, k2): sort (-k1, k2, v) structs, keep v.
-    sql = re.sub(
-        r"ARRAY_AGG\(([\w.]+) ORDER BY ([\w.]+) DESC, ([\w.]+)\)",
-        r"TRANSFORM(SORT_ARRAY(COLLECT_LIST(NAMED_STRUCT('k1', -\2, 'k2', \3, 'v', \1))), s -> s.v)",
-        sql,
-    )
-    # ARRAY_AGG(v ORDER BY k): sort (k, v) structs, keep v.
-    sql = re.sub(
-        r"ARRAY_AGG\(([\w.]+) ORDER BY ([\w.]+)\)",
-        r"TRANSFORM(SORT_ARRAY(COLLECT_LIST(NAMED_STRUCT('k', \2, 'v', \1))), s -> s.v)",
-        sql,
-    )
-    if re.search(r"ARRAY_AGG", sql, flags=re.I):
-        sys.exit("spark: an ARRAY_AGG form the dialect shim does not translate")
-    return sql
 
 
 def run_duckdb(queries):
@@ -136,8 +110,7 @@ def run_spark(queries):
     spark.stop()
 
 
-order = [r["name"] for r in package["resources"] if r["gazette:stage"] == "derive"]
-queries = [(name, (SQL_DIR / f"{name}.sql").read_text()) for name in order]
+queries = derived_queries(ROOT)
 runner = {"duckdb": run_duckdb, "spark": run_spark}[ENGINE]
 for name, got in runner(queries):
     expected = pq.read_table(ROOT / "data" / "derived" / f"{name}.parquet")
