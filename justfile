@@ -5,6 +5,10 @@
 build *ARGS:
     cargo run -- build {{ARGS}}
 
+# Re-render the reports and the site from the built tables (after editing a template).
+render *ARGS:
+    cargo run -- render {{ARGS}}
+
 # Run every test (the same command CI runs).
 test:
     cargo test

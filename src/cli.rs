@@ -18,7 +18,8 @@ use crate::ui::{Ui, Verbosity};
     about = "Turn exported news digests into typed, documented datasets and reports.",
     after_help = "Examples:\n  gazette build                      build everything from data/raw\n  \
                   gazette check --corpus my-export/  validate a corpus without writing\n  \
-                  gazette build --out /tmp/pub       publish into an empty folder"
+                  gazette build --out /tmp/pub       publish into an empty folder\n  \
+                  gazette render --templates my-tpl/ re-render the reports with your templates"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -65,6 +66,11 @@ pub struct GlobalArgs {
     /// Print every step with its duration.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Directory of templates that replace the embedded ones of the same name
+    /// (`article.html`, `partials/claim.html`, `overview.md`, `assets/style.css`…).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +83,18 @@ pub enum Command {
     /// leaves the previous ones intact.
     #[command(after_help = "Example:\n  gazette build --corpus data/raw --out .")]
     Build,
+
+    /// Render the reports and the site from the tables already built under --out.
+    ///
+    /// Reads OUT/data/tables and rewrites OUT/reports: the markdown reports and the static
+    /// site (OUT/reports/site, open index.html from disk or copy the folder to any web
+    /// server). The corpus is not read. The previous reports are replaced only when the
+    /// whole render succeeded.
+    #[command(
+        after_help = "Example:\n  gazette render --out . --templates my-templates/\n  \
+                      xdg-open reports/site/index.html"
+    )]
+    Render,
 
     /// Parse and validate the corpus without writing anything.
     ///
@@ -200,6 +218,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build => Pipeline::new(ctx).build().map(drop),
         Command::Check => Pipeline::new(ctx).check().map(drop),
         Command::Derive => Pipeline::new(ctx).derive_only(),
+        Command::Render => Pipeline::new(ctx).render_only().map(drop),
         Command::Diff(args) => Pipeline::diff(&args.old, &args.new, args.json).map(drop),
         Command::Extract(args) => extract(args.file.as_deref(), extract_year(args)?),
         Command::Synth(args) => {
@@ -241,6 +260,22 @@ impl Cli {
                 g.out.display()
             )));
         }
+        if matches!(self.command, Command::Render | Command::Derive) {
+            let articles =
+                crate::tables::partition::published_path(crate::tables::Table::Articles, &g.out);
+            if !articles.exists() {
+                return Err(usage(format!(
+                    "--out '{}' has no built tables ({} is missing): run `gazette build` first",
+                    g.out.display(),
+                    articles.display()
+                )));
+            }
+        }
+        if let Some(dir) = &g.templates {
+            require_dir(dir, "--templates")?;
+            crate::render::templates::override_names(dir)
+                .map_err(|e| usage(format!("--templates: {e}")))?;
+        }
         let verbosity = if g.quiet {
             Verbosity::Quiet
         } else if g.verbose {
@@ -255,6 +290,7 @@ impl Cli {
             force: g.force,
             partition: g.partition_by,
             timings: g.timings.clone(),
+            templates: g.templates.clone(),
             ui: Ui::new(verbosity),
         })
     }

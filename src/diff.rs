@@ -5,7 +5,9 @@
 //! the same file changes, which is not a change of the row itself). The build also diffs
 //! its new tables against the ones it replaces and publishes the result as
 //! `data/changelog.json` for the site — only when something changed, so that rebuilding
-//! the same data leaves the changelog (and the published bytes) as they were.
+//! the same data leaves the changelog (and the published bytes) as they were. When the
+//! output folder is in a git work tree, "the previous build" is the one committed at
+//! `HEAD`; elsewhere it is whatever the folder held before the build.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -16,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use arrow::array::Array;
 use serde::Serialize;
 
-use crate::tables::{Table, read_table};
+use crate::tables::Table;
 
 pub const CHANGELOG_PATH: &str = "data/changelog.json";
 
@@ -131,7 +133,7 @@ pub struct Side {
 
 impl Side {
     pub fn path(&self, table: Table) -> PathBuf {
-        table.path(&self.root)
+        crate::tables::partition::published_path(table, &self.root)
     }
 
     /// An output root (with `data/tables/`), a `data` folder, or a git revision of the
@@ -157,36 +159,57 @@ impl Side {
     }
 
     fn from_git(rev: &str) -> Result<Side> {
-        let ok = Command::new("git")
-            .args([
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                &format!("{rev}^{{commit}}"),
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            bail!("'{rev}' is neither a directory nor a git revision of this repository");
-        }
-        let tmp = tempfile::tempdir()?;
-        for &table in Table::ALL {
-            let rel = table.spec().rel_path();
-            let rel = rel.to_string_lossy().replace('\\', "/");
+        Side::git(Path::new("."), rev)?.with_context(|| {
+            format!("'{rev}' is neither a directory nor a git revision of this repository")
+        })
+    }
+
+    /// The tables committed at `rev` under output root `out`, if `out` is inside a git
+    /// work tree where `rev` exists. Tables absent at `rev` are absent on this side.
+    pub fn git(out: &Path, rev: &str) -> Result<Option<Side>> {
+        let git = |args: &[&str]| -> Option<Vec<u8>> {
             let o = Command::new("git")
-                .args(["show", &format!("{rev}:{rel}")])
+                .arg("-C")
+                .arg(out)
+                .args(args)
                 .output()
-                .context("Failed to run git")?;
-            if o.status.success() {
-                let dest = tmp.path().join(&rel);
+                .ok()?;
+            o.status.success().then_some(o.stdout)
+        };
+        let Some(prefix) = git(&["rev-parse", "--show-prefix"]) else {
+            return Ok(None);
+        };
+        if git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ])
+        .is_none()
+        {
+            return Ok(None);
+        }
+        let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
+        let tmp = tempfile::tempdir()?;
+        for dir in ["data/tables", "data/derived"] {
+            let listing =
+                git(&["ls-tree", "-r", "--name-only", "--full-name", rev, dir]).unwrap_or_default();
+            for path in String::from_utf8_lossy(&listing).lines() {
+                let rel = path.strip_prefix(&prefix).unwrap_or(path);
+                if !rel.ends_with(".parquet") {
+                    continue;
+                }
+                let bytes = git(&["show", &format!("{rev}:./{rel}")])
+                    .with_context(|| format!("Failed to read {rev}:{rel} with git"))?;
+                let dest = tmp.path().join(rel);
                 std::fs::create_dir_all(dest.parent().expect("tables have a folder"))?;
-                std::fs::write(&dest, o.stdout)?;
+                std::fs::write(&dest, bytes)?;
             }
         }
-        Ok(Side {
+        Ok(Some(Side {
             root: tmp.path().to_path_buf(),
             _tmp: Some(tmp),
-        })
+        }))
     }
 }
 
@@ -201,7 +224,7 @@ fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
     if !path.exists() {
         return Ok(None);
     }
-    let (schema, batches) = read_table(path)?;
+    let (schema, batches) = crate::tables::partition::read_stored(path)?;
     let key_cols = table.spec().primary_key;
     let compared: Vec<String> = schema
         .fields()

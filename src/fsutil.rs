@@ -103,6 +103,98 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<()> {
     staged.into_iter().try_for_each(Staged::commit)
 }
 
+/// A directory being built (the reports, the site): everything is written into a
+/// temporary sibling `.NAME.PID.tmp`, which replaces `target` only on
+/// [`StagedDir::commit`]. Dropped uncommitted, it is removed and `target` is untouched.
+#[derive(Debug)]
+pub struct StagedDir {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl StagedDir {
+    /// Creates an empty staging directory next to `target` (replacing a stale one left
+    /// by a killed build of the same process id).
+    pub fn create(target: &Path) -> Result<Self> {
+        let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .with_context(|| format!("Failed to create directory '{}'", parent.display()))?;
+        let tmp = parent.join(format!(".{}.{}.tmp", file_name(target), std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)
+                .with_context(|| format!("Failed to remove stale '{}'", tmp.display()))?;
+        }
+        fs::create_dir(&tmp).with_context(|| format!("Failed to create '{}'", tmp.display()))?;
+        Ok(StagedDir {
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The directory to write into.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Swaps the staged directory into place: the previous `target` is renamed aside,
+    /// the new one renamed in, and the old one removed. Each rename is atomic; if the
+    /// second fails, the previous directory is put back.
+    pub fn commit(mut self) -> Result<()> {
+        let tmp = std::mem::take(&mut self.tmp);
+        let parent = self.target.parent().unwrap_or(Path::new("."));
+        let old = parent.join(format!(
+            ".{}.{}.old.tmp",
+            file_name(&self.target),
+            std::process::id()
+        ));
+        let had_previous = self.target.exists();
+        if had_previous {
+            if old.exists() {
+                fs::remove_dir_all(&old)
+                    .with_context(|| format!("Failed to remove stale '{}'", old.display()))?;
+            }
+            fs::rename(&self.target, &old)
+                .with_context(|| format!("Failed to move '{}' aside", self.target.display()))?;
+        }
+        if let Err(e) = fs::rename(&tmp, &self.target) {
+            if had_previous {
+                let _ = fs::rename(&old, &self.target);
+            }
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e).with_context(|| {
+                format!(
+                    "Failed to move '{}' into place as '{}'",
+                    tmp.display(),
+                    self.target.display()
+                )
+            });
+        }
+        if had_previous {
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("Failed to remove the previous '{}'", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.file.as_mut().expect("not committed").write(buf)
@@ -170,5 +262,36 @@ mod tests {
         );
         write_atomic(&target, b"new").unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+    }
+
+    #[test]
+    fn staged_dir_replaces_the_target_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("reports");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("old.md"), "old").unwrap();
+        {
+            let staged = StagedDir::create(&target).unwrap();
+            fs::write(staged.path().join("new.md"), "new").unwrap();
+        }
+        assert!(
+            target.join("old.md").is_file(),
+            "abandoned: target untouched"
+        );
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging removed"
+        );
+        let staged = StagedDir::create(&target).unwrap();
+        fs::write(staged.path().join("new.md"), "new").unwrap();
+        staged.commit().unwrap();
+        assert!(!target.join("old.md").exists());
+        assert_eq!(fs::read_to_string(target.join("new.md")).unwrap(), "new");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing left aside"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub mod package;
 pub mod pipeline;
 pub mod quality;
 pub mod reference;
+pub mod render;
 pub mod synth;
 pub mod tables;
 pub mod text;

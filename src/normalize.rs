@@ -15,7 +15,7 @@
 //! is the same bytes whatever the number of threads or chunks: rows are always written
 //! in file order and re-batched to fixed sizes by the Parquet writer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,8 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
 use crate::diagnostics::Diagnostic;
+use crate::extract::attribution::{self, Attribution};
+use crate::extract::entities::{EntityRef, Kind, Mention, Recognizer};
 use crate::extract::figures::{self, Figure, Normalized};
 use crate::ids::{self, Occurrences};
 use crate::reference::fx;
@@ -38,7 +40,12 @@ use crate::text::CharIndex;
 pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// The tables written per file (and concatenated at assembly), in write order.
-pub const PER_FILE_TABLES: &[Table] = &[Table::Articles, Table::Claims, Table::Figures];
+pub const PER_FILE_TABLES: &[Table] = &[
+    Table::Articles,
+    Table::Claims,
+    Table::Figures,
+    Table::Mentions,
+];
 
 /// One claim with its identity and position.
 #[derive(Debug, Clone)]
@@ -50,6 +57,9 @@ pub struct ClaimRecord {
     pub section: usize,
     /// Index into that section's bullets.
     pub bullet: usize,
+    /// Entities mentioned in the claim's text, in order (byte spans into the text).
+    pub mentions: Vec<Mention>,
+    pub attribution: Attribution,
 }
 
 /// Which text of an article a figure stands in.
@@ -132,10 +142,12 @@ pub struct ArticleRecord {
     pub claims: Vec<ClaimRecord>,
     /// Figures of the title, then of each claim in order.
     pub figures: Vec<FigureRecord>,
+    /// Entities mentioned in the title, in order (byte spans into the title).
+    pub title_mentions: Vec<Mention>,
 }
 
 impl ArticleRecord {
-    pub fn new(collection: &str, article: Article) -> Self {
+    pub fn new(collection: &str, article: Article, recognizer: &Recognizer) -> Self {
         let local_time = article.local_time.format("%Y-%m-%d %H:%M:%S").to_string();
         let article_id =
             ids::stable_id(&[collection, &article.source, &local_time, &article.title]);
@@ -154,6 +166,8 @@ impl ArticleRecord {
                     ordinal: claims.len() as u32 + 1,
                     section: si,
                     bullet: bi,
+                    mentions: recognizer.recognize(&bullet.text),
+                    attribution: attribution::attribute(&bullet.text),
                 });
             }
         }
@@ -169,12 +183,14 @@ impl ArticleRecord {
                 year,
             ));
         }
+        let title_mentions = recognizer.recognize(&article.title);
         ArticleRecord {
             article_id,
             content_hash,
             article,
             claims,
             figures,
+            title_mentions,
         }
     }
 }
@@ -192,6 +208,9 @@ pub struct PartMeta {
     pub claims: u64,
     pub skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Entities found by pattern rules (not in the gazetteer): id → (kind, name), the
+    /// first occurrence in the file naming them.
+    pub pattern_entities: BTreeMap<String, (String, String)>,
 }
 
 /// Where one file's parts live in the cache.
@@ -292,7 +311,9 @@ pub fn process_file(
         claims: 0,
         skipped: 0,
         diagnostics: Vec::new(),
+        pattern_entities: BTreeMap::new(),
     };
+    let recognizer = Recognizer::global()?;
     let chunks = corpus::chunk_ranges(&bytes, CHUNK_BYTES);
     // A window of chunks is in memory at a time: enough to keep every thread busy.
     let window = 2 * rayon::current_num_threads().max(1);
@@ -311,7 +332,7 @@ pub fn process_file(
         let topic = meta.topic.as_str();
         let batches: Vec<(Vec<RecordBatch>, ParsedStats)> = parsed
             .into_par_iter()
-            .map(|p| chunk_batches(topic, p))
+            .map(|p| chunk_batches(topic, p, recognizer))
             .collect::<Result<_>>()?;
         for (tables, stats) in batches {
             sink(tables)?;
@@ -319,6 +340,9 @@ pub fn process_file(
             meta.claims += stats.claims;
             meta.skipped += stats.skipped;
             meta.diagnostics.extend(stats.diagnostics);
+            for (id, entity) in stats.pattern_entities {
+                meta.pattern_entities.entry(id).or_insert(entity);
+            }
         }
     }
     Ok(meta)
@@ -329,10 +353,15 @@ struct ParsedStats {
     claims: u64,
     skipped: usize,
     diagnostics: Vec<Diagnostic>,
+    pattern_entities: BTreeMap<String, (String, String)>,
 }
 
 /// Ids, extraction and rows for one parsed chunk.
-fn chunk_batches(topic: &str, parsed: ParsedFile) -> Result<(Vec<RecordBatch>, ParsedStats)> {
+fn chunk_batches(
+    topic: &str,
+    parsed: ParsedFile,
+    recognizer: &Recognizer,
+) -> Result<(Vec<RecordBatch>, ParsedStats)> {
     let ParsedFile {
         articles,
         diagnostics,
@@ -345,14 +374,21 @@ fn chunk_batches(topic: &str, parsed: ParsedFile) -> Result<(Vec<RecordBatch>, P
         claims: 0,
         skipped,
         diagnostics,
+        pattern_entities: BTreeMap::new(),
     };
     for article in articles {
-        let rec = ArticleRecord::new(topic, article);
+        let rec = ArticleRecord::new(topic, article, recognizer);
         stats.articles += 1;
         stats.claims += rec.claims.len() as u64;
         append_article(rows.of(Table::Articles), topic, &rec);
         append_claims(rows.of(Table::Claims), &rec);
         append_figures(rows.of(Table::Figures), &rec);
+        append_mentions(
+            rows.of(Table::Mentions),
+            &rec,
+            recognizer,
+            &mut stats.pattern_entities,
+        );
     }
     Ok((rows.finish()?, stats))
 }
@@ -397,7 +433,74 @@ fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
             .i32(bullet.char_end as i32)
             .str(SOURCE_FILE_PLACEHOLDER)
             .i32(rec.article.summary_line as i32)
+            .opt_str(c.attribution.cue)
+            .opt_str(c.attribution.attributed_to.as_deref())
+            .bool(c.attribution.hedged)
+            .str(c.attribution.modality.as_str())
+            .str(c.attribution.rule)
             .end_row();
+    }
+}
+
+/// Mentions of one article: the title's, then each claim's, in text order. Entities
+/// found by pattern rules are noted in `patterns` (their rows are written at assembly).
+fn append_mentions(
+    b: &mut RowBuilder,
+    rec: &ArticleRecord,
+    recognizer: &Recognizer,
+    patterns: &mut BTreeMap<String, (String, String)>,
+) {
+    let a = &rec.article;
+    let fields = std::iter::once((
+        "title",
+        None,
+        a.title.as_str(),
+        &rec.title_mentions,
+        a.title_line,
+    ))
+    .chain(rec.claims.iter().map(|c| {
+        let bullet = &a.structure.sections[c.section].bullets[c.bullet];
+        (
+            "claim",
+            Some(c.claim_id.as_str()),
+            bullet.text.as_str(),
+            &c.mentions,
+            a.summary_line,
+        )
+    }));
+    for (field, claim_id, text, mentions, line) in fields {
+        let mut chars = CharIndex::new(text);
+        for m in mentions {
+            let (entity_id, kind, name) = recognizer.describe(&m.entity);
+            if matches!(m.entity, EntityRef::Pattern(_)) && !patterns.contains_key(entity_id) {
+                patterns.insert(
+                    entity_id.to_string(),
+                    (kind.as_str().to_string(), name.to_string()),
+                );
+            }
+            let (start, end) = (chars.char_of(m.start), chars.char_of(m.end));
+            let start_s = start.to_string();
+            let mention_id =
+                ids::stable_id(&[&rec.article_id, field, claim_id.unwrap_or(""), &start_s]);
+            b.str(&mention_id)
+                .str(entity_id)
+                .str(&rec.article_id)
+                .opt_str(claim_id)
+                .str(field)
+                .str(&text[m.start..m.end])
+                .i32(start as i32)
+                .i32(end as i32)
+                .bool(m.is_demonym)
+                .str(m.rule.as_str())
+                .str(if m.rule.is_pattern() {
+                    "pattern"
+                } else {
+                    "gazetteer"
+                })
+                .str(SOURCE_FILE_PLACEHOLDER)
+                .i32(line as i32)
+                .end_row();
+        }
     }
 }
 
@@ -527,19 +630,208 @@ pub fn assemble(parts: &[Part], out_root: &Path) -> Result<Assembled> {
     for part in parts {
         duplicates.observe_file(&part.meta.display, &read_part(&part.dir, Table::Articles)?);
     }
-    for &table in PER_FILE_TABLES {
-        let mut writer = TableWriter::create(table, &table.path(out_root))?;
-        for (i, part) in parts.iter().enumerate() {
-            for batch in read_part(&part.dir, table)? {
-                let batch = fill_source_file(batch, &part.meta.name)?;
-                let batch = drop_articles(batch, &duplicates.dropped[i])?;
-                writer.write(batch)?;
+    // One table per task: each streams its parts into its own Parquet writer.
+    let tables = PER_FILE_TABLES
+        .par_iter()
+        .map(|&table| -> Result<_> {
+            let mut writer = TableWriter::create(table, &table.path(out_root))?;
+            let mut entities = (table == Table::Mentions).then(EntityStats::default);
+            for (i, part) in parts.iter().enumerate() {
+                let published = match entities {
+                    Some(_) => article_times(&part.dir)?,
+                    None => HashMap::new(),
+                };
+                for_each_part_batch(&part.dir, table, |batch| {
+                    let batch = fill_source_file(batch, &part.meta.name)?;
+                    let batch = drop_articles(batch, &duplicates.dropped[i])?;
+                    if let Some(e) = &mut entities {
+                        e.observe(&batch, &published);
+                    }
+                    writer.write(batch)
+                })?;
             }
+            Ok((table, writer.finish()?, entities))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut entities = EntityStats::default();
+    for (table, written, stats) in tables {
+        out.written.add(table, written);
+        if let Some(stats) = stats {
+            entities = stats;
         }
-        out.written.add(table, writer.finish()?);
     }
+    for part in parts {
+        for (id, entity) in &part.meta.pattern_entities {
+            entities
+                .patterns
+                .entry(id.clone())
+                .or_insert_with(|| entity.clone());
+        }
+    }
+    out.written.add(
+        Table::Entities,
+        write_entities(out_root, Recognizer::global()?, entities)?,
+    );
     out.duplicates = duplicates.diagnostics;
     Ok(out)
+}
+
+/// Streams one table of a part, batch by batch.
+fn for_each_part_batch(
+    dir: &Path,
+    table: Table,
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let path = Part::table_path(dir, table);
+    let file = File::open(&path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let reader = FileReader::try_new(file, None)
+        .with_context(|| format!("Failed to read '{}'", path.display()))?;
+    for batch in reader {
+        f(batch.with_context(|| format!("Failed to read '{}'", path.display()))?)?;
+    }
+    Ok(())
+}
+
+/// Publication time of each article of a part.
+fn article_times(dir: &Path) -> Result<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for batch in read_part(dir, Table::Articles)? {
+        let ids = batch
+            .column_by_name("article_id")
+            .expect("article_id")
+            .as_string::<i32>();
+        let times = batch
+            .column_by_name("published_at")
+            .expect("published_at")
+            .as_primitive::<arrow::datatypes::TimestampMicrosecondType>();
+        for row in 0..batch.num_rows() {
+            out.insert(ids.value(row).to_string(), times.value(row));
+        }
+    }
+    Ok(out)
+}
+
+/// What the mentions say about one entity, for its `entities` row.
+#[derive(Debug, Clone)]
+struct EntitySeen {
+    n_mentions: u64,
+    n_articles: u64,
+    /// The serial number of the last article counted, so that an article counts once.
+    last_article: u64,
+    first_seen: i64,
+    last_seen: i64,
+}
+
+/// Entities seen in the mentions, by id (a `BTreeMap`: the table is written in id order),
+/// and the pattern entities' kinds and names.
+#[derive(Debug, Default)]
+struct EntityStats {
+    by_id: BTreeMap<String, EntitySeen>,
+    patterns: BTreeMap<String, (String, String)>,
+    /// Serial number of the current article in the mention stream (rows come grouped by
+    /// article, in order).
+    article_serial: u64,
+    last_article_id: String,
+}
+
+impl EntityStats {
+    fn observe(&mut self, mentions: &RecordBatch, published: &HashMap<String, i64>) {
+        let col = |name: &str| {
+            mentions
+                .column_by_name(name)
+                .unwrap_or_else(|| panic!("mentions.{name}"))
+                .as_string::<i32>()
+                .clone()
+        };
+        let (entity_ids, article_ids) = (col("entity_id"), col("article_id"));
+        for row in 0..mentions.num_rows() {
+            let article = article_ids.value(row);
+            if article != self.last_article_id {
+                self.article_serial += 1;
+                self.last_article_id = article.to_string();
+            }
+            let at = published.get(article).copied().unwrap_or_default();
+            let serial = self.article_serial;
+            let e = self
+                .by_id
+                .entry(entity_ids.value(row).to_string())
+                .or_insert(EntitySeen {
+                    n_mentions: 0,
+                    n_articles: 0,
+                    last_article: 0,
+                    first_seen: at,
+                    last_seen: at,
+                });
+            e.n_mentions += 1;
+            if e.last_article != serial {
+                e.last_article = serial;
+                e.n_articles += 1;
+            }
+            e.first_seen = e.first_seen.min(at);
+            e.last_seen = e.last_seen.max(at);
+        }
+    }
+}
+
+/// The `entities` table: every entity mentioned, and the ancestors of those from the
+/// gazetteer (with no mentions), in id order.
+fn write_entities(
+    out_root: &Path,
+    recognizer: &Recognizer,
+    stats: EntityStats,
+) -> Result<(crate::fsutil::Staged, u64)> {
+    let gaz = &recognizer.gazetteer;
+    let mut rows: BTreeMap<String, Option<EntitySeen>> = BTreeMap::new();
+    for id in stats.by_id.keys() {
+        let mut parent = gaz.get(id).and_then(|e| e.parent.as_deref());
+        while let Some(p) = parent {
+            rows.insert(p.to_string(), None);
+            parent = gaz.get(p).and_then(|e| e.parent.as_deref());
+        }
+    }
+    for (id, s) in stats.by_id {
+        rows.insert(id, Some(s));
+    }
+    let mut w = TableWriter::create(Table::Entities, &Table::Entities.path(out_root))?;
+    for (id, s) in &rows {
+        let row = w.row();
+        match (gaz.get(id), stats.patterns.get(id)) {
+            (Some(e), _) => {
+                row.str(id)
+                    .str(e.kind.as_str())
+                    .str(&e.name_en)
+                    .opt_str(e.name_zh.as_deref())
+                    .list_str(e.aliases())
+                    .opt_str(e.wikidata.as_deref())
+                    .opt_str(e.parent.as_deref())
+                    .str("gazetteer");
+            }
+            (None, Some((kind, name))) => {
+                debug_assert!(Kind::parse(kind).is_some());
+                row.str(id)
+                    .str(kind)
+                    .str(name)
+                    .opt_str(None)
+                    .list_str(std::iter::empty())
+                    .opt_str(None)
+                    .opt_str(None)
+                    .str("pattern");
+            }
+            (None, None) => {
+                anyhow::bail!("entity {id} is neither in the gazetteer nor a pattern's")
+            }
+        }
+        match s {
+            Some(s) => row
+                .i64(s.n_mentions as i64)
+                .i64(s.n_articles as i64)
+                .opt_timestamp(Some(s.first_seen))
+                .opt_timestamp(Some(s.last_seen)),
+            None => row.i64(0).i64(0).opt_timestamp(None).opt_timestamp(None),
+        };
+        w.row_done()?;
+    }
+    w.finish()
 }
 
 /// Sets the `source_file` column of a part's batch to the file's name.

@@ -1,5 +1,7 @@
 //! The build as a readable list of steps: discover → normalize → assemble → derive →
-//! manifest → commit. Each step logs what it did (`-v` shows durations).
+//! data tests → render → manifest → commit. Each step logs what it did (`-v` shows
+//! durations). Later steps read the outputs of earlier ones from their staged files, so
+//! nothing is committed until every step succeeded.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -10,9 +12,10 @@ use rayon::prelude::*;
 use crate::corpus::{self, CorpusFile};
 use crate::derive;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::fsutil::{self, Staged};
+use crate::fsutil::{self, Staged, StagedDir};
 use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
 use crate::normalize::{self, Part, PartMeta};
+use crate::render::{self, RenderOptions, RenderSummary, TableFiles};
 use crate::tables::partition::{self, PartitionBy};
 use crate::tables::{Stage, Table, Written};
 use crate::ui::Ui;
@@ -36,6 +39,8 @@ pub struct BuildContext {
     pub partition: Option<PartitionBy>,
     /// Where to write the stages' wall times and memory (JSON), if anywhere.
     pub timings: Option<PathBuf>,
+    /// Templates that replace the embedded ones of the same name (`--templates`).
+    pub templates: Option<PathBuf>,
     pub ui: Ui,
 }
 
@@ -118,6 +123,10 @@ impl Pipeline {
         self.ctx.ui.stage("derive", t);
         let t = Instant::now();
         let quality = self.data_tests(&written)?;
+        self.ctx.ui.stage("data tests", t);
+        // The reports are rendered from this build's staged tables.
+        let (reports, _) = self.render(TableFiles::staged(&written, &self.ctx.out_dir))?;
+        let t = Instant::now();
         if let Some(by) = self.ctx.partition {
             self.partition(&mut written, by, &cache)?;
         }
@@ -127,7 +136,8 @@ impl Pipeline {
             written.files.push(changelog);
         }
         let manifest = self.manifest(&inputs, &written)?;
-        let outputs = self.commit(written, manifest)?;
+        let mut outputs = self.commit(written, manifest)?;
+        outputs.extend(self.commit_reports(reports)?);
         self.save_state(&cache, &inputs, &outputs)?;
         cache.collect_garbage(&parts.iter().map(|p| p.dir.clone()).collect::<Vec<_>>());
         self.ctx.ui.stage("publish", t);
@@ -181,6 +191,17 @@ impl Pipeline {
             bail!("{} bad article(s) in the corpus", summary.skipped);
         }
         self.check_tables()?;
+        Ok(summary)
+    }
+
+    /// `gazette render`: the reports and the site from the tables already under `--out`.
+    pub fn render_only(&self) -> Result<RenderSummary> {
+        let (reports, summary) = self.render(TableFiles::published(&self.ctx.out_dir))?;
+        let target = reports.target().display().to_string();
+        self.commit_reports(reports)?;
+        self.ctx
+            .ui
+            .summary(format!("{} → {target}", summary.line()));
         Ok(summary)
     }
 
@@ -239,10 +260,40 @@ impl Pipeline {
     /// Options that change what a build writes.
     fn options_key(&self) -> String {
         format!(
-            "corpus={} partition={:?}",
+            "corpus={} partition={:?} templates={}",
             self.ctx.corpus_dir.display(),
-            self.ctx.partition
+            self.ctx.partition,
+            self.templates_fingerprint()
         )
+    }
+
+    /// The user's template overrides, by content (editing one must rebuild the site).
+    fn templates_fingerprint(&self) -> String {
+        let Some(dir) = &self.ctx.templates else {
+            return "embedded".into();
+        };
+        let mut files: Vec<PathBuf> = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let mut parts: Vec<String> = Vec::new();
+        for f in files {
+            parts.push(manifest::rel(dir, &f));
+            parts.push(crate::ids::sha256_hex(
+                &std::fs::read(&f).unwrap_or_default(),
+            ));
+        }
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        crate::ids::stable_id(&refs)
     }
 
     /// Whether the last build on this machine used the same tool, options and inputs,
@@ -427,8 +478,15 @@ impl Pipeline {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
         let path = out.join(diff::CHANGELOG_PATH);
+        // The previous build: the one committed at HEAD when the outputs are tracked by
+        // git (so a clean clone reproduces the committed changelog), else what this
+        // folder held.
+        let committed = diff::Side::git(out, "HEAD")?;
         let d = diff::diff(
-            |table| table.path(out),
+            |table| match &committed {
+                Some(side) => side.path(table),
+                None => partition::published_path(table, out),
+            },
             |table| written.read_path(table, out),
         )?;
         let bytes = if d.is_empty() {
@@ -520,6 +578,39 @@ impl Pipeline {
         let mut f = fsutil::AtomicFile::create(&out.join(manifest::MANIFEST_PATH))?;
         std::io::Write::write_all(&mut f, &m.to_json())?;
         f.finish()
+    }
+
+    /// Renders the reports and the site from `tables` into a staging directory.
+    fn render(&self, tables: TableFiles) -> Result<(StagedDir, RenderSummary)> {
+        let t = Instant::now();
+        let opts = RenderOptions {
+            templates: self.ctx.templates.clone(),
+        };
+        let (staged, summary) = render::render(&tables, &self.ctx.out_dir, &opts, &self.ctx.ui)?;
+        self.ctx
+            .ui
+            .step(format!("Rendered the reports: {}", summary.line()), t);
+        Ok((staged, summary))
+    }
+
+    /// Swaps the rendered reports into place (after the tables they were made from).
+    /// Returns the files that stand for the reports in the no-op check: those at the top
+    /// of `reports/` and `reports/site/` (checking a million pages would not be quick).
+    fn commit_reports(&self, reports: StagedDir) -> Result<Vec<PathBuf>> {
+        let t = Instant::now();
+        let target = reports.target().to_path_buf();
+        reports.commit()?;
+        self.ctx.ui.step("Committed the reports", t);
+        let mut files = Vec::new();
+        for dir in [target.clone(), target.join("site")] {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if e.path().is_file() {
+                    files.push(e.path());
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
     }
 
     /// Moves every staged output into place: until here, a failure leaves all previous

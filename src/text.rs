@@ -38,6 +38,30 @@ impl<'a> CharIndex<'a> {
     }
 }
 
+/// FNV-1a, for small tables of short words looked up once per word of a text (the
+/// default SipHash costs more than the lookup it serves). Deterministic.
+#[derive(Default)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FnvBuildHasher = std::hash::BuildHasherDefault<FnvHasher>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

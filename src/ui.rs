@@ -54,9 +54,14 @@ impl Ui {
 
     /// Records that a stage finished (and logs it with `-v`).
     pub fn stage(&self, stage: &str, since: Instant) {
+        self.stage_seconds(stage, since.elapsed().as_secs_f64());
+    }
+
+    /// Records a stage whose time was added up from several steps.
+    pub fn stage_seconds(&self, stage: &str, seconds: f64) {
         let timing = StageTiming {
             stage: stage.to_string(),
-            seconds: since.elapsed().as_secs_f64(),
+            seconds,
             peak_rss_bytes: peak_rss_bytes(),
         };
         if self.verbosity >= Verbosity::Verbose {

@@ -26,6 +26,9 @@ use crate::ui::Ui;
 pub fn query(table: Table) -> Option<&'static str> {
     match table {
         Table::SourceSummary => Some(include_str!("sql/source_summary.sql")),
+        Table::EntityCooccurrence => Some(include_str!("sql/entity_cooccurrence.sql")),
+        Table::EntityTimeline => Some(include_str!("sql/entity_timeline.sql")),
+        Table::CommodityProfile => Some(include_str!("sql/commodity_profile.sql")),
         _ => None,
     }
 }

@@ -1,1 +1,534 @@
-//! (to be written)
+//! Attribution: who a claim says says so, how surely, and whether it states a fact, a
+//! forecast, an opinion or a plan.
+//!
+//! Cues, in the order they are looked for (the first found decides `attribution_cue`):
+//!
+//! 1. `according to X` → cue `according to`, attributed to `X`;
+//! 2. a source and a reporting verb at the start of a clause: `Analysts suggest`,
+//!    `Despite the agreement, experts highlight`, `The U.S. Department of Defense said` →
+//!    cue the verb (`suggest`, `highlight`, `say`), attributed to the subject as written.
+//!    Evidence nouns as subjects (`Predictions indicate`, `Reports show`) give the cue of
+//!    the noun (`predict`, `report`) and no holder;
+//! 3. reported speech without a holder: `reports of`, `reportedly`, `warnings that`,
+//!    `is estimated to`, `is expected to`, `is projected to`.
+//!
+//! `hedged` is true when the claim holds a hedge (`may`, `could`, `likely`, `expected`,
+//! `potential`, `reportedly` …). The modality is decided by the first rule that applies:
+//!
+//! | rule | modality | when |
+//! | --- | --- | --- |
+//! | `prediction-cue` | forecast | the cue is `predict`, `forecast`, `project`, `expect` |
+//! | `attributed-opinion` | opinion | the cue is a verb of opinion (`suggest`, `highlight`, `argue`, `believe`…) and the holder is not the article itself |
+//! | `evaluative` | opinion | `is seen as`, `is considered`, `appears to be`, `is regarded as` |
+//! | `modal-hedge` | forecast | `may`, `might`, `could`, `would`, `likely`, `potentially`, `expected to` |
+//! | `intent` | plan | `plans to`, `aims to`, `intends to`, `will`, `committed to`, `prepared to`, `seeks to`, `planned` |
+//! | `default` | fact | none of the above |
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// What kind of statement a claim makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    Fact,
+    Forecast,
+    Opinion,
+    Plan,
+}
+
+impl Modality {
+    pub const NAMES: &'static [&'static str] = &["fact", "forecast", "opinion", "plan"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// The rules that decide the modality, as written in `claims.modality_rule`.
+pub const MODALITY_RULES: &[&str] = &[
+    "prediction-cue",
+    "attributed-opinion",
+    "evaluative",
+    "modal-hedge",
+    "intent",
+    "default",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// The lemma of the cue (`suggest`, `report`, `according to`).
+    pub cue: Option<&'static str>,
+    /// The source as written (`Analysts`, `The Japanese government`).
+    pub attributed_to: Option<String>,
+    pub hedged: bool,
+    pub modality: Modality,
+    /// Which rule decided the modality (one of [`MODALITY_RULES`]).
+    pub rule: &'static str,
+}
+
+/// Reporting verbs by form → lemma.
+const REPORTING: &[(&str, &str)] = &[
+    ("suggest", "suggest"),
+    ("suggests", "suggest"),
+    ("suggested", "suggest"),
+    ("highlight", "highlight"),
+    ("highlights", "highlight"),
+    ("highlighted", "highlight"),
+    ("warn", "warn"),
+    ("warns", "warn"),
+    ("warned", "warn"),
+    ("report", "report"),
+    ("reports", "report"),
+    ("reported", "report"),
+    ("predict", "predict"),
+    ("predicts", "predict"),
+    ("predicted", "predict"),
+    ("estimate", "estimate"),
+    ("estimates", "estimate"),
+    ("estimated", "estimate"),
+    ("forecast", "forecast"),
+    ("forecasts", "forecast"),
+    ("expect", "expect"),
+    ("expects", "expect"),
+    ("expected", "expect"),
+    ("say", "say"),
+    ("says", "say"),
+    ("said", "say"),
+    ("state", "state"),
+    ("states", "state"),
+    ("stated", "state"),
+    ("note", "note"),
+    ("notes", "note"),
+    ("noted", "note"),
+    ("argue", "argue"),
+    ("argues", "argue"),
+    ("argued", "argue"),
+    ("believe", "believe"),
+    ("believes", "believe"),
+    ("believed", "believe"),
+    ("think", "think"),
+    ("thinks", "think"),
+    ("emphasize", "emphasize"),
+    ("emphasizes", "emphasize"),
+    ("emphasized", "emphasize"),
+    ("emphasise", "emphasize"),
+    ("emphasises", "emphasize"),
+    ("stress", "stress"),
+    ("stresses", "stress"),
+    ("stressed", "stress"),
+    ("claim", "claim"),
+    ("claims", "claim"),
+    ("claimed", "claim"),
+    ("caution", "caution"),
+    ("cautions", "caution"),
+    ("cautioned", "caution"),
+    ("contend", "contend"),
+    ("contends", "contend"),
+    ("discuss", "discuss"),
+    ("discusses", "discuss"),
+    ("discussed", "discuss"),
+    ("mention", "mention"),
+    ("mentions", "mention"),
+    ("mentioned", "mention"),
+    ("reveal", "reveal"),
+    ("reveals", "reveal"),
+    ("revealed", "reveal"),
+    ("announce", "announce"),
+    ("announces", "announce"),
+    ("announced", "announce"),
+    ("confirm", "confirm"),
+    ("confirms", "confirm"),
+    ("confirmed", "confirm"),
+    ("observe", "observe"),
+    ("observes", "observe"),
+    ("observed", "observe"),
+    ("indicate", "indicate"),
+    ("indicates", "indicate"),
+    ("indicated", "indicate"),
+    ("show", "show"),
+    ("shows", "show"),
+    ("showed", "show"),
+];
+/// Verbs that report only after an evidence noun (`Predictions indicate`, `Data show`).
+const EVIDENTIAL_ONLY: &[&str] = &["indicate", "show"];
+/// Nouns that hold a view: a clause subject ending in one of them is a source.
+const SOURCE_NOUNS: &[&str] = &[
+    "analysts",
+    "analyst",
+    "experts",
+    "expert",
+    "observers",
+    "critics",
+    "officials",
+    "official",
+    "economists",
+    "insiders",
+    "sources",
+    "commentators",
+    "researchers",
+    "scholars",
+    "investors",
+    "traders",
+    "executives",
+    "government",
+    "ministry",
+    "authorities",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "article",
+    "report",
+    "author",
+    "authors",
+    "viewpoint",
+    "media",
+    "industry",
+    "study",
+    "survey",
+    "people",
+    "participants",
+    "agency",
+    "department",
+    "administration",
+    "company",
+    "companies",
+];
+/// Evidence nouns: sources without a holder, and the cue they give.
+const EVIDENCE_NOUNS: &[(&str, &str)] = &[
+    ("predictions", "predict"),
+    ("prediction", "predict"),
+    ("forecasts", "forecast"),
+    ("projections", "project"),
+    ("estimates", "estimate"),
+    ("reports", "report"),
+    ("data", ""),
+    ("studies", ""),
+    ("surveys", ""),
+    ("statistics", ""),
+    ("figures", ""),
+];
+/// Holders that are the article itself: what they "highlight" is its content, not an opinion.
+const SELF_REFERENCE: &[&str] = &["article", "report", "author", "summary", "viewpoint"];
+const OPINION_CUES: &[&str] = &[
+    "suggest",
+    "highlight",
+    "argue",
+    "believe",
+    "think",
+    "emphasize",
+    "stress",
+    "contend",
+    "claim",
+    "caution",
+];
+const PREDICTION_CUES: &[&str] = &["predict", "forecast", "project", "expect"];
+const HEDGES: &[&str] = &[
+    "may",
+    "might",
+    "could",
+    "would",
+    "likely",
+    "unlikely",
+    "possibly",
+    "potentially",
+    "potential",
+    "perhaps",
+    "probably",
+    "reportedly",
+    "expected",
+    "estimated",
+    "projected",
+    "appear",
+    "appears",
+    "seem",
+    "seems",
+    "uncertain",
+];
+const MODALS: &[&str] = &["may", "might", "could", "would", "likely", "potentially"];
+/// Words that may not stand inside a subject phrase (it would be a clause, not a source).
+const NOT_IN_SUBJECT: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "that", "which", "who", "while",
+];
+
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    s: usize,
+    e: usize,
+    /// Starts a clause: first word, or after `,` `;` `:` or `that`.
+    clause_start: bool,
+}
+
+const HEDGE: u8 = 1;
+const MODAL: u8 = 2;
+const REPORT: u8 = 4;
+const SOURCE: u8 = 8;
+const NOT_SUBJECT: u8 = 32;
+
+type Lexicon = HashMap<&'static str, (u8, &'static str), crate::text::FnvBuildHasher>;
+
+/// The word lists above in one table: word → (flags, lemma or cue).
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut m = Lexicon::default();
+        let mut add = |w: &'static str, flag: u8, lemma: &'static str| {
+            let e = m.entry(w).or_insert((0, ""));
+            e.0 |= flag;
+            if !lemma.is_empty() {
+                e.1 = lemma;
+            }
+        };
+        for &(form, lemma) in REPORTING {
+            add(form, REPORT, lemma);
+        }
+        for &w in SOURCE_NOUNS {
+            add(w, SOURCE, "");
+        }
+        for &w in HEDGES {
+            add(w, HEDGE, "");
+        }
+        for &w in MODALS {
+            add(w, MODAL, "");
+        }
+        for &w in NOT_IN_SUBJECT {
+            add(w, NOT_SUBJECT, "");
+        }
+        m
+    })
+}
+
+fn flags(w: &str) -> u8 {
+    lexicon().get(w).map_or(0, |e| e.0)
+}
+
+/// The words of `lower` (the text in lower case) with their clause starts.
+fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
+    let text = lower;
+    let mut out = Vec::new();
+    let mut lower = Vec::new();
+    let mut clause_start = true;
+    let mut i = 0;
+    let b = text.as_bytes();
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphabetic() {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'-') {
+                i += 1;
+            }
+            let w = &text[s..i];
+            out.push(Word {
+                s,
+                e: i,
+                clause_start,
+            });
+            clause_start = w == "that";
+            lower.push(w);
+            continue;
+        }
+        if matches!(c, b',' | b';' | b':') {
+            clause_start = true;
+        }
+        i += 1;
+    }
+    (out, lower)
+}
+
+fn has_seq(lower: &[&str], seq: &[&str]) -> Option<usize> {
+    lower
+        .windows(seq.len())
+        .position(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+/// The attribution of one claim text (citation markers already removed).
+pub fn attribute(text: &str) -> Attribution {
+    let lowered = text.to_ascii_lowercase();
+    let (ws, lower) = words(&lowered);
+    let (cue, attributed_to) = find_cue(text, &ws, &lower);
+    let hedged = lower.iter().any(|w| flags(w) & HEDGE != 0);
+    let any = |list: &[&[&str]]| list.iter().any(|seq| has_seq(&lower, seq).is_some());
+    let self_reference = attributed_to.as_deref().is_some_and(|a| {
+        let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
+        SELF_REFERENCE.contains(&last.as_str())
+    });
+    let (modality, rule) = if cue.is_some_and(|c| PREDICTION_CUES.contains(&c))
+        || lower
+            .iter()
+            .any(|w| matches!(*w, "predictions" | "forecasts"))
+    {
+        (Modality::Forecast, "prediction-cue")
+    } else if cue.is_some_and(|c| OPINION_CUES.contains(&c)) && !self_reference {
+        (Modality::Opinion, "attributed-opinion")
+    } else if evaluative(&lower) {
+        (Modality::Opinion, "evaluative")
+    } else if lower.iter().any(|w| flags(w) & MODAL != 0)
+        || any(&[
+            &["expected", "to"],
+            &["projected", "to"],
+            &["potential", "to"],
+        ])
+    {
+        (Modality::Forecast, "modal-hedge")
+    } else if lower
+        .iter()
+        .any(|w| matches!(*w, "will" | "planned" | "pledged"))
+        || lower.windows(2).any(|w| {
+            w[1] == "to"
+                && matches!(
+                    w[0],
+                    "plans"
+                        | "plan"
+                        | "aims"
+                        | "aim"
+                        | "aiming"
+                        | "intends"
+                        | "intend"
+                        | "committed"
+                        | "commit"
+                        | "commits"
+                        | "committing"
+                        | "prepared"
+                        | "seeks"
+                        | "seek"
+                        | "set"
+                )
+        })
+    {
+        (Modality::Plan, "intent")
+    } else {
+        (Modality::Fact, "default")
+    };
+    Attribution {
+        cue,
+        attributed_to,
+        hedged,
+        modality,
+        rule,
+    }
+}
+
+/// `is seen as`, `appears to be` … in the main clause (not after `which`/`who`: in
+/// `…, which is considered strategic` the evaluation is of something else).
+fn evaluative(lower: &[&str]) -> bool {
+    const PHRASES: &[&[&str]] = &[
+        &["is", "seen", "as"],
+        &["are", "seen", "as"],
+        &["is", "considered"],
+        &["are", "considered"],
+        &["is", "viewed", "as"],
+        &["is", "regarded", "as"],
+        &["appear", "to", "be"],
+        &["appears", "to", "be"],
+        &["seems", "to", "be"],
+    ];
+    PHRASES.iter().any(|seq| {
+        has_seq(lower, seq).is_some_and(|i| {
+            !lower[..i]
+                .iter()
+                .any(|w| matches!(*w, "which" | "who" | "whose"))
+        })
+    })
+}
+
+fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, Option<String>) {
+    // 1. according to X
+    if let Some(i) = has_seq(lower, &["according", "to"])
+        && i + 2 < ws.len()
+    {
+        let from = ws[i + 2].s;
+        let rest = &text[from..];
+        let end = rest.find([',', ';']).unwrap_or(rest.len());
+        let holder = rest[..end].trim().trim_end_matches('.').trim();
+        return (
+            Some("according to"),
+            (!holder.is_empty()).then(|| holder.to_string()),
+        );
+    }
+    // 2. a clause subject and a reporting verb
+    for (v, w) in lower.iter().enumerate() {
+        let lemma = match lexicon().get(w) {
+            Some(&(f, lemma)) if f & REPORT != 0 => lemma,
+            _ => continue,
+        };
+        if v == 0 {
+            continue;
+        }
+        let mut a = v;
+        while a > 0 && !ws[a].clause_start {
+            a -= 1;
+        }
+        if !ws[a].clause_start || a == v || v - a > 8 {
+            continue;
+        }
+        let subject = &lower[a..v];
+        if subject.iter().any(|w| flags(w) & NOT_SUBJECT != 0) {
+            continue;
+        }
+        let head = subject[subject.len() - 1];
+        if let Some(&(_, noun_cue)) = EVIDENCE_NOUNS.iter().find(|(n, _)| *n == head) {
+            let cue = if noun_cue.is_empty() { lemma } else { noun_cue };
+            return (Some(cue), None);
+        }
+        if EVIDENTIAL_ONLY.contains(&lemma) {
+            continue;
+        }
+        // A source: a noun that holds views, or a name (a capitalised word that is not
+        // just the capital of the clause's first word, unless it stands alone: `Trump said`).
+        let is_cap = |k: usize| text[ws[k].s..].starts_with(|c: char| c.is_ascii_uppercase());
+        let named = (a + 1..v).any(is_cap) || (v - a == 1 && is_cap(a));
+        if flags(head) & SOURCE != 0 || named {
+            let holder = text[ws[a].s..ws[v - 1].e].to_string();
+            return (Some(lemma), Some(holder));
+        }
+    }
+    // 3. reported speech without a holder
+    const HOLDERLESS: &[(&[&str], &str)] = &[
+        (&["reports", "of"], "report"),
+        (&["reports", "that"], "report"),
+        (&["reportedly"], "report"),
+        (&["warnings", "that"], "warn"),
+        (&["warnings", "of"], "warn"),
+        (&["estimated", "to"], "estimate"),
+        (&["is", "estimated"], "estimate"),
+        (&["expected", "to"], "expect"),
+        (&["projected", "to"], "project"),
+        (&["forecast", "to"], "forecast"),
+    ];
+    let first = HOLDERLESS
+        .iter()
+        .filter_map(|(seq, cue)| has_seq(lower, seq).map(|i| (i, *cue)))
+        .min_by_key(|&(i, _)| i);
+    (first.map(|(_, cue)| cue), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_and_verb() {
+        let a = attribute("Analysts suggest that the challenges remain significant.");
+        assert_eq!(a.cue, Some("suggest"));
+        assert_eq!(a.attributed_to.as_deref(), Some("Analysts"));
+        assert_eq!(a.modality, Modality::Opinion);
+        let a = attribute("The U.S. Department of Defense said it would invest in a refinery.");
+        assert_eq!(a.cue, Some("say"));
+        assert_eq!(
+            a.attributed_to.as_deref(),
+            Some("The U.S. Department of Defense")
+        );
+        assert_eq!(a.modality, Modality::Forecast);
+        assert!(a.hedged);
+    }
+
+    #[test]
+    fn plain_claims_are_facts() {
+        let a = attribute("China controls 90% of the global rare earth refining technology.");
+        assert_eq!(a.cue, None);
+        assert_eq!(
+            (a.modality, a.rule, a.hedged),
+            (Modality::Fact, "default", false)
+        );
+    }
+}

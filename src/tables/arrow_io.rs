@@ -130,6 +130,12 @@ impl RowBuilder {
             .append_value(micros);
         self
     }
+    /// An optional instant in microseconds since the epoch (UTC).
+    pub fn opt_timestamp(&mut self, micros: Option<i64>) -> &mut Self {
+        self.next::<TimestampMicrosecondBuilder>()
+            .append_option(micros);
+        self
+    }
     pub fn list_i32(&mut self, v: impl IntoIterator<Item = i32>) -> &mut Self {
         let b = self.next::<ListBuilder<Int32Builder>>();
         b.values().extend(v.into_iter().map(Some));

@@ -101,6 +101,41 @@ pub fn read_batches(table: Table, path: &Path) -> Result<Vec<RecordBatch>> {
     Ok(out)
 }
 
+/// Reads a table as it is stored — a file, or a dataset folder with the key added from
+/// the folder names — with whatever columns it has (an older release may lack columns
+/// the registry has since gained).
+pub fn read_stored(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    if !path.is_dir() {
+        return super::read_table(path);
+    }
+    let mut schema: Option<SchemaRef> = None;
+    let mut out = Vec::new();
+    for (key, file) in partition_files(path)? {
+        let (_, batches) = super::read_table(&file)?;
+        for b in batches {
+            let mut fields: Vec<_> = b.schema().fields().iter().cloned().collect();
+            let mut columns = b.columns().to_vec();
+            if b.column_by_name(KEY).is_none() {
+                fields.push(Arc::new(arrow::datatypes::Field::new(
+                    KEY,
+                    arrow::datatypes::DataType::Utf8,
+                    false,
+                )));
+                columns.push(Arc::new(StringArray::from(vec![
+                    key.as_str();
+                    b.num_rows()
+                ])));
+            }
+            let s = schema
+                .get_or_insert_with(|| Arc::new(Schema::new(fields.clone())))
+                .clone();
+            out.push(RecordBatch::try_new(s, columns)?);
+        }
+    }
+    let schema = schema.with_context(|| format!("'{}' holds no partitions", path.display()))?;
+    Ok((schema, out))
+}
+
 /// Streams the batches of a table (see [`read_batches`]).
 pub fn for_each_batch(
     table: Table,

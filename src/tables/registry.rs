@@ -12,7 +12,12 @@ pub enum Table {
     Articles,
     Claims,
     Figures,
+    Entities,
+    Mentions,
+    EntityCooccurrence,
+    EntityTimeline,
     SourceSummary,
+    CommodityProfile,
 }
 
 impl Table {
@@ -20,7 +25,12 @@ impl Table {
         Table::Articles,
         Table::Claims,
         Table::Figures,
+        Table::Entities,
+        Table::Mentions,
+        Table::EntityCooccurrence,
+        Table::EntityTimeline,
         Table::SourceSummary,
+        Table::CommodityProfile,
     ];
 
     pub fn spec(self) -> &'static TableSpec {
@@ -28,7 +38,12 @@ impl Table {
             Table::Articles => &ARTICLES,
             Table::Claims => &CLAIMS,
             Table::SourceSummary => &SOURCE_SUMMARY,
+            Table::EntityCooccurrence => &ENTITY_COOCCURRENCE,
+            Table::EntityTimeline => &ENTITY_TIMELINE,
+            Table::CommodityProfile => &COMMODITY_PROFILE,
             Table::Figures => &FIGURES,
+            Table::Entities => &ENTITIES,
+            Table::Mentions => &MENTIONS,
         }
     }
 }
@@ -200,6 +215,38 @@ static CLAIMS: TableSpec = TableSpec {
             Int32,
             "1-based line of the summary in source_file.",
         ),
+        opt(
+            "attribution_cue",
+            Utf8,
+            "Lemma of the words that attribute the claim ('suggest', 'highlight', 'warn', \
+             'report', 'predict', 'estimate', 'according to'…); null when the claim is \
+             stated without attribution.",
+        ),
+        opt(
+            "attributed_to",
+            Utf8,
+            "Who the claim is attributed to, as written ('Analysts', 'experts', 'The U.S. \
+             Department of Defense'); null when unattributed or attributed to evidence \
+             without a holder ('Predictions indicate', 'reports of').",
+        ),
+        req(
+            "hedged",
+            Boolean,
+            "Whether the claim holds a hedge: may, might, could, would, likely, potential, \
+             expected, estimated, projected, reportedly, appears…",
+        ),
+        req(
+            "modality",
+            Utf8,
+            "What the claim states: 'fact', 'forecast', 'opinion' or 'plan'.",
+        ),
+        req(
+            "modality_rule",
+            Utf8,
+            "The rule that decided the modality, the first that applies: 'prediction-cue', \
+             'attributed-opinion', 'evaluative', 'modal-hedge', 'intent', 'default' (see \
+             the README's section on attribution).",
+        ),
     ],
     primary_key: &["claim_id"],
     foreign_keys: &[ForeignKey {
@@ -228,6 +275,230 @@ static CLAIMS: TableSpec = TableSpec {
             low: "char_start",
             high: "char_end",
         },
+        Check::OneOf {
+            column: "modality",
+            values: crate::extract::attribution::Modality::NAMES,
+        },
+        Check::OneOf {
+            column: "modality_rule",
+            values: crate::extract::attribution::MODALITY_RULES,
+        },
+    ],
+};
+
+static ENTITIES: TableSpec = TableSpec {
+    name: "entities",
+    stage: Stage::Normalize,
+    description: "One row per entity mentioned in a title or claim (and each ancestor of \
+                  one in the gazetteer): countries, regions, organizations, people, \
+                  commodities, places, laws and vessels.",
+    order: "entity_id",
+    columns: &[
+        req(
+            "entity_id",
+            Utf8,
+            "Stable id '<kind>/<slug>': 'country/JP' (ISO 3166-1), 'place/CN-XJ' (ISO \
+             3166-2), 'commodity/gallium', 'org/jogmec'. A pattern-found entity gets the id \
+             it would have in the gazetteer.",
+        ),
+        req(
+            "kind",
+            Utf8,
+            "'country', 'region', 'organization', 'person', 'commodity', 'place', 'law' or \
+             'vessel'.",
+        ),
+        req("name_en", Utf8, "English name."),
+        opt(
+            "name_zh",
+            Utf8,
+            "Chinese (simplified) name; null when the gazetteer has none.",
+        ),
+        req(
+            "aliases",
+            ListUtf8,
+            "Every string the entity is recognised by: English aliases, demonyms, Chinese \
+             aliases and one-character Chinese abbreviations; empty for pattern-found \
+             entities.",
+        ),
+        opt(
+            "wikidata",
+            Utf8,
+            "Wikidata item id (Q…) where the gazetteer records one.",
+        ),
+        opt(
+            "parent",
+            Utf8,
+            "The broader entity: a commodity's group (dysprosium → heavy rare earth \
+             elements → rare earth elements), a subdivision's country, an agency's \
+             government, a company's parent company.",
+        ),
+        req(
+            "source",
+            Utf8,
+            "'gazetteer' (data/reference/gazetteer.tsv) or 'pattern' (found by a pattern \
+             rule only).",
+        ),
+        req(
+            "n_mentions",
+            Int64,
+            "Mentions of the entity in titles and claims; 0 for an ancestor only listed as \
+             a parent.",
+        ),
+        req(
+            "n_articles",
+            Int64,
+            "Articles with at least one mention of the entity.",
+        ),
+        opt(
+            "first_seen",
+            Timestamp,
+            "Publication time of the earliest article that mentions the entity; null \
+             without mentions.",
+        ),
+        opt(
+            "last_seen",
+            Timestamp,
+            "Publication time of the latest article that mentions the entity; null \
+             without mentions.",
+        ),
+    ],
+    primary_key: &["entity_id"],
+    foreign_keys: &[ForeignKey {
+        columns: &["parent"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[
+        Check::OneOf {
+            column: "kind",
+            values: crate::extract::entities::Kind::NAMES,
+        },
+        Check::OneOf {
+            column: "source",
+            values: &["gazetteer", "pattern"],
+        },
+        Check::AtLeast {
+            column: "n_mentions",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "n_articles",
+            high: "n_mentions",
+        },
+        Check::NotGreater {
+            low: "first_seen",
+            high: "last_seen",
+        },
+    ],
+};
+
+static MENTIONS: TableSpec = TableSpec {
+    name: "mentions",
+    stage: Stage::Normalize,
+    description: "One row per mention of an entity in an article's title or in a claim, \
+                  with its span in that text.",
+    order: "the article's position in articles; the title first, then the claims by \
+            ordinal; then char_start",
+    columns: &[
+        req(
+            "mention_id",
+            Utf8,
+            "Stable id: 16 hex digits of the SHA-256 of article_id, field, claim_id and \
+             char_start.",
+        ),
+        req("entity_id", Utf8, "The entity mentioned."),
+        req("article_id", Utf8, "The article of the title or claim."),
+        opt(
+            "claim_id",
+            Utf8,
+            "The claim the mention is in; null for a mention in the title.",
+        ),
+        req(
+            "field",
+            Utf8,
+            "'title' (articles.title, Chinese) or 'claim' (claims.text, English).",
+        ),
+        req(
+            "surface",
+            Utf8,
+            "The text as written: 'U.S.', 'Chinese', '美', 'rare earths'.",
+        ),
+        req(
+            "char_start",
+            Int32,
+            "Start of the mention in the field's text (articles.title or claims.text), in \
+             characters (Unicode code points), 0-based.",
+        ),
+        req(
+            "char_end",
+            Int32,
+            "End (exclusive) of the mention in the field's text, in characters.",
+        ),
+        req(
+            "is_demonym",
+            Boolean,
+            "The surface is a demonym of the entity ('Chinese' for China, 'Australian' for \
+             Australia).",
+        ),
+        req(
+            "rule",
+            Utf8,
+            "How the mention was found: 'gazetteer', 'zh-abbreviation' (a one-character \
+             Chinese abbreviation accepted by its context), or a pattern rule: 'name-head', \
+             'acronym', 'title-person', 'subject-verb'.",
+        ),
+        req(
+            "source",
+            Utf8,
+            "'gazetteer' for the first two rules, 'pattern' for the others.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line of the title (field 'title') or of the summary (field 'claim') in \
+             source_file.",
+        ),
+    ],
+    primary_key: &["mention_id"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["entity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["article_id"],
+            table: Table::Articles,
+            references: &["article_id"],
+        },
+        ForeignKey {
+            columns: &["claim_id"],
+            table: Table::Claims,
+            references: &["claim_id"],
+        },
+    ],
+    checks: &[
+        Check::OneOf {
+            column: "field",
+            values: &["title", "claim"],
+        },
+        Check::OneOf {
+            column: "rule",
+            values: crate::extract::entities::Rule::NAMES,
+        },
+        Check::OneOf {
+            column: "source",
+            values: &["gazetteer", "pattern"],
+        },
+        Check::AtLeast {
+            column: "char_start",
+            min: 0.0,
+        },
+        Check::NotGreater {
+            low: "char_start",
+            high: "char_end",
+        },
     ],
 };
 
@@ -241,6 +512,17 @@ static SOURCE_SUMMARY: TableSpec = TableSpec {
         req("source", Utf8, "Publisher, as in articles.source."),
         req("n_articles", Int64, "Articles from this source."),
         req("n_claims", Int64, "Claims in those articles."),
+        req(
+            "n_figures",
+            Int64,
+            "Figures stated in those articles (titles and claims).",
+        ),
+        req("n_mentions", Int64, "Entity mentions in those articles."),
+        req(
+            "n_entities",
+            Int64,
+            "Distinct entities the source's articles mention.",
+        ),
         req(
             "first_published",
             Timestamp,
@@ -466,4 +748,147 @@ static FIGURES: TableSpec = TableSpec {
             high: "char_end",
         },
     ],
+};
+
+static ENTITY_COOCCURRENCE: TableSpec = TableSpec {
+    name: "entity_cooccurrence",
+    stage: Stage::Derive,
+    description: "Pairs of entities mentioned together, in the same claim or anywhere in the \
+                  same article: how often, and over which period.",
+    order: "n_articles descending, n_claims descending, then entity_a, entity_b",
+    columns: &[
+        req("entity_a", Utf8, "One entity of the pair (the smaller id)."),
+        req(
+            "entity_b",
+            Utf8,
+            "The other entity of the pair (the larger id).",
+        ),
+        req(
+            "n_claims",
+            Int64,
+            "Claims that mention both (0 when they only share articles).",
+        ),
+        req(
+            "n_articles",
+            Int64,
+            "Articles that mention both, in their title or claims.",
+        ),
+        req(
+            "first_published",
+            Timestamp,
+            "Publication time of the earliest article mentioning both.",
+        ),
+        req(
+            "last_published",
+            Timestamp,
+            "Publication time of the latest article mentioning both.",
+        ),
+    ],
+    primary_key: &["entity_a", "entity_b"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["entity_a"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["entity_b"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+    ],
+    checks: &[
+        Check::AtLeast {
+            column: "n_articles",
+            min: 1.0,
+        },
+        Check::NotGreater {
+            low: "first_published",
+            high: "last_published",
+        },
+    ],
+};
+
+static ENTITY_TIMELINE: TableSpec = TableSpec {
+    name: "entity_timeline",
+    stage: Stage::Derive,
+    description: "Mentions of each entity per month of publication and per source; summing \
+                  over sources gives the entity's monthly counts.",
+    order: "entity_id, then month, then source",
+    columns: &[
+        req("entity_id", Utf8, "The entity mentioned."),
+        req(
+            "month",
+            Utf8,
+            "Month of publication, 'YYYY-MM' (publisher's local time, as articles.published_month).",
+        ),
+        req("source", Utf8, "Publisher of the articles counted."),
+        req(
+            "n_mentions",
+            Int64,
+            "Mentions of the entity in those articles.",
+        ),
+        req("n_articles", Int64, "Articles that mention the entity."),
+    ],
+    primary_key: &["entity_id", "month", "source"],
+    foreign_keys: &[ForeignKey {
+        columns: &["entity_id"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[
+        Check::AtLeast {
+            column: "n_articles",
+            min: 1.0,
+        },
+        Check::NotGreater {
+            low: "n_articles",
+            high: "n_mentions",
+        },
+    ],
+};
+
+static COMMODITY_PROFILE: TableSpec = TableSpec {
+    name: "commodity_profile",
+    stage: Stage::Derive,
+    description: "Per commodity mentioned: how often it comes up and which countries are \
+                  mentioned in the same articles.",
+    order: "n_articles descending, n_mentions descending, then commodity_id",
+    columns: &[
+        req(
+            "commodity_id",
+            Utf8,
+            "The commodity (an entity of kind 'commodity').",
+        ),
+        req("name_en", Utf8, "Its English name."),
+        opt(
+            "name_zh",
+            Utf8,
+            "Its Chinese name, where the gazetteer has one.",
+        ),
+        req("n_articles", Int64, "Articles that mention it."),
+        req("n_claims", Int64, "Claims that mention it."),
+        req("n_mentions", Int64, "Mentions in titles and claims."),
+        opt(
+            "countries",
+            ListUtf8,
+            "Countries mentioned in the same articles, most shared articles first (then \
+             by id); null when none is.",
+        ),
+        opt(
+            "country_articles",
+            ListInt32,
+            "For each of countries, in the same order, the number of articles shared.",
+        ),
+    ],
+    primary_key: &["commodity_id"],
+    foreign_keys: &[ForeignKey {
+        columns: &["commodity_id"],
+        table: Table::Entities,
+        references: &["entity_id"],
+    }],
+    checks: &[Check::AtLeast {
+        column: "n_articles",
+        min: 1.0,
+    }],
 };

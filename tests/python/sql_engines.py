@@ -13,15 +13,15 @@ difference, naming dataset, row and column.
 
 import json
 import pathlib
-import re
 import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gazette_sql import derived_queries, spark_dialect
+
 ROOT = pathlib.Path(sys.argv[1])
 ENGINE = sys.argv[2]
-SQL_DIR = pathlib.Path(__file__).resolve().parents[2] / "src" / "derive" / "sql"
 package = json.loads((ROOT / "data" / "datapackage.json").read_text())
 stages = {r["name"]: r["gazette:stage"] for r in package["resources"]}
 
@@ -59,12 +59,6 @@ def compare(name, expected, got):
                 continue
             if a != b:
                 sys.exit(f"{ENGINE}: {name}: row {row + 1}, column {column}: polars {a!r}, {ENGINE} {b!r}")
-
-
-def spark_dialect(sql):
-    """The few spellings Spark SQL needs: documented in the README."""
-    sql = re.sub(r"\bARRAY_AGG\s*\(", "COLLECT_LIST(", sql, flags=re.I)
-    return sql
 
 
 def run_duckdb(queries):
@@ -116,8 +110,7 @@ def run_spark(queries):
     spark.stop()
 
 
-order = [r["name"] for r in package["resources"] if r["gazette:stage"] == "derive"]
-queries = [(name, (SQL_DIR / f"{name}.sql").read_text()) for name in order]
+queries = derived_queries(ROOT)
 runner = {"duckdb": run_duckdb, "spark": run_spark}[ENGINE]
 for name, got in runner(queries):
     expected = pq.read_table(ROOT / "data" / "derived" / f"{name}.parquet")

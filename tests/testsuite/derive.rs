@@ -52,3 +52,166 @@ fn derive_alone_reproduces_the_build() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(files_under(&out.path().join("data/derived")), before);
 }
+
+/// String column values of a batch.
+fn strings(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<String>> {
+    let c = batch.column_by_name(name).unwrap().as_string::<i32>();
+    (0..c.len())
+        .map(|i| c.is_valid(i).then(|| c.value(i).to_string()))
+        .collect()
+}
+
+/// (article, claim, entity) of every mention, read from the mentions table.
+fn mention_rows(out: &std::path::Path) -> Vec<(String, Option<String>, String)> {
+    let m = read_table(&Table::Mentions.path(out));
+    let (a, c, e) = (
+        strings(&m, "article_id"),
+        strings(&m, "claim_id"),
+        strings(&m, "entity_id"),
+    );
+    a.into_iter()
+        .zip(c)
+        .zip(e)
+        .map(|((a, c), e)| (a.unwrap(), c, e.unwrap()))
+        .collect()
+}
+
+#[test]
+fn cooccurrence_counts_claims_and_articles_sharing_both_entities() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let out = shipped_build();
+    let mut by_claim: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut by_article: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (article, claim, entity) in mention_rows(out) {
+        if let Some(c) = claim {
+            by_claim.entry(c).or_default().insert(entity.clone());
+        }
+        by_article.entry(article).or_default().insert(entity);
+    }
+    let count = |sets: &BTreeMap<String, BTreeSet<String>>, a: &str, b: &str| {
+        sets.values()
+            .filter(|s| s.contains(a) && s.contains(b))
+            .count() as i64
+    };
+    let co = read_table(&Table::EntityCooccurrence.path(out));
+    let (ea, eb) = (strings(&co, "entity_a"), strings(&co, "entity_b"));
+    let (nc, na) = (column_i64(&co, "n_claims"), column_i64(&co, "n_articles"));
+    let row = (0..co.num_rows())
+        .find(|&i| ea[i].as_deref() == Some("country/CN") && eb[i].as_deref() == Some("country/JP"))
+        .expect("China and Japan appear together");
+    // Counted independently from the mentions table.
+    assert_eq!(na[row], count(&by_article, "country/CN", "country/JP"));
+    assert_eq!(nc[row], count(&by_claim, "country/CN", "country/JP"));
+    assert_eq!((na[row], nc[row]), (3, 7));
+    // Every pair of every article is there, once, smaller id first.
+    let pairs: usize = by_article
+        .values()
+        .map(|s| s.len() * (s.len() - 1) / 2)
+        .sum();
+    assert!(co.num_rows() <= pairs);
+    for i in 0..co.num_rows() {
+        assert!(ea[i] < eb[i]);
+        let (a, b) = (ea[i].as_deref().unwrap(), eb[i].as_deref().unwrap());
+        assert_eq!(na[i], count(&by_article, a, b), "{a} {b}");
+        assert_eq!(nc[i], count(&by_claim, a, b), "{a} {b}");
+    }
+}
+
+/// (entity, month, source) → (mentions, articles).
+type TimelineRow = ((String, String, String), (i64, i64));
+
+#[test]
+fn timeline_counts_mentions_per_entity_month_and_source() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let out = shipped_build();
+    let articles = read_table(&Table::Articles.path(out));
+    let ids = strings(&articles, "article_id");
+    let months = strings(&articles, "published_month");
+    let sources = strings(&articles, "source");
+    let info: BTreeMap<String, (String, String)> = (0..ids.len())
+        .map(|i| {
+            (
+                ids[i].clone().unwrap(),
+                (months[i].clone().unwrap(), sources[i].clone().unwrap()),
+            )
+        })
+        .collect();
+    let mut expected: BTreeMap<(String, String, String), (i64, BTreeSet<String>)> = BTreeMap::new();
+    for (article, _, entity) in mention_rows(out) {
+        let (month, source) = info[&article].clone();
+        let e = expected.entry((entity, month, source)).or_default();
+        e.0 += 1;
+        e.1.insert(article);
+    }
+    let t = read_table(&Table::EntityTimeline.path(out));
+    let (e, m, s) = (
+        strings(&t, "entity_id"),
+        strings(&t, "month"),
+        strings(&t, "source"),
+    );
+    let (nm, na) = (column_i64(&t, "n_mentions"), column_i64(&t, "n_articles"));
+    let got: Vec<TimelineRow> = (0..t.num_rows())
+        .map(|i| {
+            (
+                (
+                    e[i].clone().unwrap(),
+                    m[i].clone().unwrap(),
+                    s[i].clone().unwrap(),
+                ),
+                (nm[i], na[i]),
+            )
+        })
+        .collect();
+    let want: Vec<TimelineRow> = expected
+        .into_iter()
+        .map(|(k, (n, arts))| (k, (n, arts.len() as i64)))
+        .collect();
+    assert_eq!(got, want);
+    // China is mentioned in every month of the corpus.
+    let china_months: Vec<&str> = (0..t.num_rows())
+        .filter(|&i| e[i].as_deref() == Some("country/CN"))
+        .map(|i| m[i].as_deref().unwrap())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(china_months, ["2025-08", "2025-10", "2025-12", "2026-01"]);
+}
+
+/// Every derived dataset of a small fixture corpus, row by row.
+fn derived_snapshot(case: &str) -> String {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture(&format!("derive/{case}")), out.path());
+    let mut text = String::new();
+    for table in Table::of_stage(gazette::tables::Stage::Derive) {
+        text.push_str(&format!("== {}\n", table.name()));
+        text.push_str(&render_rows(&read_table(&table.path(out.path()))));
+    }
+    text
+}
+
+#[test]
+fn derived_datasets_of_a_single_article() {
+    insta::assert_snapshot!(derived_snapshot("single"));
+}
+
+#[test]
+fn derived_datasets_of_an_empty_corpus_are_empty_tables() {
+    let text = derived_snapshot("empty");
+    for table in Table::of_stage(gazette::tables::Stage::Derive) {
+        let spec = table.spec();
+        let header = spec
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert!(
+            text.contains(&format!("== {}\n{header}\n", spec.name)),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        text.lines().count(),
+        2 * Table::of_stage(gazette::tables::Stage::Derive).count()
+    );
+}

@@ -136,4 +136,38 @@ fn diff_against_a_git_revision() {
         text.starts_with("articles: 0 added, 0 removed, 1 changed\n"),
         "{text}"
     );
+
+    // In a git work tree the published changelog is the diff against the build committed
+    // at HEAD, and rebuilding on top of a commit keeps it: a clean clone reproduces it.
+    let changelog_of = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(repo.path().join("data/changelog.json")).unwrap())
+            .unwrap()
+    };
+    let changelog = changelog_of();
+    assert_eq!(changelog["tables"][0]["n_changed"], 1, "{changelog}");
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "add",
+        "data",
+    ]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "release 2",
+    ]);
+    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .current_dir(repo.path())
+        .args(["build", "-q", "--force", "--corpus"])
+        .arg(edited_corpus().path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(changelog_of(), changelog);
 }

@@ -122,15 +122,6 @@ pub fn render_rows(batch: &RecordBatch) -> String {
     out
 }
 
-/// Reports a missing external tool: with `GAZETTE_REQUIRE_EXTERNAL=1` (as in CI) the
-/// test fails; otherwise it prints why it is skipped and the caller returns.
-pub fn require_external(what: &str) {
-    if std::env::var("GAZETTE_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1") {
-        panic!("missing external tool: {what}");
-    }
-    eprintln!("skipped: missing {what}");
-}
-
 /// Asserts that two file sets are equal, naming the files that differ.
 pub fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
     let names_a: Vec<&String> = a.keys().collect();
@@ -152,18 +143,162 @@ pub fn python_with(var: &str, default: &str, modules: &[&str]) -> Option<PathBuf
         None => vec![root().join(default), PathBuf::from("python3")],
     };
     let import = format!("import {}", modules.join(", "));
-    for py in candidates {
-        let ok = Command::new(&py)
+    let found = candidates.into_iter().find(|py| {
+        Command::new(py)
             .args(["-c", &import])
             .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(py);
-        }
+            .is_ok_and(|o| o.status.success())
+    });
+    external(
+        &format!("a Python with {}", modules.join(", ")),
+        found,
+        &format!("set {var}, or see .ci/run for the pip installs"),
+    )
+}
+/// Prints a line that `cargo test` shows even for a passing test (libtest captures
+/// `println!`, not direct writes): skipped checks, screenshot paths.
+pub fn note(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{msg}");
+}
+
+/// Whether tests must fail instead of skipping when an outside tool is missing (CI).
+pub fn require_external() -> bool {
+    std::env::var("GAZETTE_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1")
+}
+
+/// An outside tool a test needs: `found`, or — when missing — a `skipped: …` line (and
+/// `None`, the test returns), or a failure under `GAZETTE_REQUIRE_EXTERNAL=1`.
+pub fn external(name: &str, found: Option<PathBuf>, install: &str) -> Option<PathBuf> {
+    if found.is_some() {
+        return found;
     }
-    require_external(&format!(
-        "a Python with {} (set {var}, or see .ci/run for the pip installs)",
-        modules.join(", ")
-    ));
+    let msg = format!("skipped: {name} not found ({install})");
+    if require_external() {
+        panic!("{msg}; GAZETTE_REQUIRE_EXTERNAL=1 requires it");
+    }
+    note(&msg);
     None
+}
+
+/// A command on the PATH.
+pub fn which(cmd: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(cmd))
+        .find(|p| p.is_file())
+}
+
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+}
+
+/// The npm packages the site checks use (vnu-jar, axe-core, playwright-core):
+/// `GAZETTE_NODE_MODULES`, or the gitignored `tests/node/node_modules` that
+/// `.ci/run` fills.
+pub fn node_modules(package: &str) -> Option<PathBuf> {
+    let dir = env_path("GAZETTE_NODE_MODULES")
+        .or_else(|| Some(root().join("tests/node/node_modules")))?;
+    dir.join(package).is_dir().then_some(dir)
+}
+
+const NPM_INSTALL: &str =
+    "npm install --prefix tests/node --no-package-lock, or set GAZETTE_NODE_MODULES";
+
+/// Java and the Nu HTML Checker's jar.
+pub fn vnu() -> Option<(PathBuf, PathBuf)> {
+    let java = external(
+        "java",
+        env_path("GAZETTE_JAVA").or_else(|| which("java")),
+        "apt-get install -y openjdk-17-jre-headless, or set GAZETTE_JAVA",
+    )?;
+    let jar = external(
+        "vnu.jar (npm vnu-jar)",
+        env_path("GAZETTE_VNU_JAR").or_else(|| {
+            node_modules("vnu-jar")
+                .map(|m| m.join("vnu-jar/build/dist/vnu.jar"))
+                .filter(|p| p.is_file())
+        }),
+        NPM_INSTALL,
+    )?;
+    Some((java, jar))
+}
+
+/// Node, the npm packages and Debian's Chromium, to run `tests/browser/*.mjs`.
+pub struct Browser {
+    pub node: PathBuf,
+    pub modules: PathBuf,
+    pub chromium: PathBuf,
+}
+
+pub fn browser() -> Option<Browser> {
+    let node = external(
+        "node",
+        env_path("GAZETTE_NODE").or_else(|| which("node")),
+        "apt-get install -y nodejs npm, or set GAZETTE_NODE",
+    )?;
+    let modules = external(
+        "playwright-core and axe-core (npm)",
+        node_modules("playwright-core").filter(|m| m.join("axe-core").is_dir()),
+        NPM_INSTALL,
+    )?;
+    let chromium = external(
+        "chromium",
+        env_path("GAZETTE_CHROMIUM").or_else(|| {
+            ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_file())
+        }),
+        "apt-get install -y chromium, or set GAZETTE_CHROMIUM",
+    )?;
+    Some(Browser {
+        node,
+        modules,
+        chromium,
+    })
+}
+
+impl Browser {
+    /// Runs `tests/browser/<script>` with the modules and Chromium first, then `args`,
+    /// and parses the JSON it prints.
+    pub fn run(&self, script: &str, args: &[&Path]) -> serde_json::Value {
+        let out = Command::new(&self.node)
+            .arg(root().join("tests/browser").join(script))
+            .arg(&self.modules)
+            .arg(&self.chromium)
+            .args(args)
+            .output()
+            .expect("node runs");
+        assert!(
+            out.status.success(),
+            "{script} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{script} printed no JSON ({e}):\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+}
+
+/// A folder under `target/` for files tests leave for people to look at (screenshots).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = root().join("target/site-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir` with the extension `ext`, sorted.
+pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_keys()
+        .filter(|k| k.ends_with(&format!(".{ext}")))
+        .map(|k| dir.join(k))
+        .collect()
 }

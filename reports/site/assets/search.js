@@ -1,0 +1,252 @@
+// gazette's offline search. The index is a set of static script files under search/
+// (see src/render/search.rs): they are loaded with <script> elements, not the Fetch API, so
+// search works from file:// too. A query loads the manifest, the term shards of its
+// words, and the document chunks of the results it shows; nothing else.
+// Results are built with DOM nodes and textContent only: corpus text never becomes markup.
+(function () {
+  "use strict";
+
+  var BASE = "search/";
+  var PAGE_GROUPS = 20;
+  var MAX_HITS_PER_GROUP = 5;
+  var loaded = {};
+  var loading = {};
+
+  window.gazetteSearch = {
+    manifest: function (m) { loaded.manifest = m; },
+    shard: function (key, terms) { loaded["t:" + key] = terms; },
+    docs: function (n, docs) { loaded["d:" + n] = docs; }
+  };
+
+  function load(name, src) {
+    if (loaded[name] !== undefined) { return Promise.resolve(loaded[name]); }
+    if (loading[name]) { return loading[name]; }
+    loading[name] = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = true;
+      s.onload = function () {
+        if (loaded[name] !== undefined) { resolve(loaded[name]); }
+        else { reject(new Error(src + " did not load")); }
+      };
+      s.onerror = function () { reject(new Error(src + " is missing")); };
+      document.head.appendChild(s);
+    });
+    return loading[name];
+  }
+
+  // The tokenizer of src/render/search.rs: lowercase runs of letters and digits (two
+  // characters or more, minus stop words); CJK runs as character pairs.
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  function isCjk(cp) {
+    return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2fa1f);
+  }
+  function tokens(text, stop) {
+    var out = [], word = "", cjk = [];
+    function flushWord() {
+      if (Array.from(word).length >= 2 && stop.indexOf(word) < 0) { out.push(word); }
+      word = "";
+    }
+    function flushCjk() {
+      if (cjk.length === 1) { out.push(cjk[0]); }
+      for (var i = 0; i + 1 < cjk.length; i++) { out.push(cjk[i] + cjk[i + 1]); }
+      cjk = [];
+    }
+    for (var ch of text) {
+      var cp = ch.codePointAt(0);
+      if (isCjk(cp)) { flushWord(); cjk.push(ch); }
+      else if (ALNUM.test(ch)) { flushCjk(); word += ch.toLowerCase(); }
+      else { flushWord(); flushCjk(); }
+    }
+    flushWord(); flushCjk();
+    return out;
+  }
+
+  function keyFileName(key) {
+    if (key === "") { return "_"; }
+    var out = "";
+    for (var ch of key) {
+      if (/[a-z0-9]/.test(ch)) { out += ch; }
+      else { out += "-" + ch.codePointAt(0).toString(16) + "-"; }
+    }
+    return out;
+  }
+
+  function decode(deltas) {
+    var out = new Array(deltas.length), acc = 0;
+    for (var i = 0; i < deltas.length; i++) { acc += deltas[i]; out[i] = acc; }
+    return out;
+  }
+
+  // Documents matching one query word: every term it is a prefix of.
+  function matchWord(manifest, word) {
+    var keys = manifest.shards.filter(function (k) {
+      return word.indexOf(k) === 0 || k.indexOf(word) === 0;
+    });
+    return Promise.all(keys.map(function (k) {
+      return load("t:" + k, BASE + "terms/" + keyFileName(k) + ".js");
+    })).then(function (shards) {
+      var set = new Set();
+      shards.forEach(function (terms) {
+        Object.keys(terms).forEach(function (term) {
+          if (term.indexOf(word) === 0) { decode(terms[term]).forEach(function (d) { set.add(d); }); }
+        });
+      });
+      return set;
+    });
+  }
+
+  function chunkSrc(n) { return BASE + "docs/" + Math.floor(n / 1000) + "/" + n + ".js"; }
+
+  // The documents of the given groups, once their docs files are loaded.
+  function groupDocs(manifest, groupIds) {
+    var chunks = Array.from(new Set(groupIds.map(function (g) { return Math.floor(g / manifest.chunk); })));
+    return Promise.all(chunks.map(function (n) { return load("d:" + n, chunkSrc(n)); }))
+      .then(function () {
+        var out = {};
+        groupIds.forEach(function (g) {
+          var chunk = loaded["d:" + Math.floor(g / manifest.chunk)];
+          out[g] = (chunk && chunk[g % manifest.chunk]) || [];
+        });
+        return out;
+      });
+  }
+
+  // Text with the words that start with a query word marked.
+  function highlighted(text, words) {
+    var frag = document.createDocumentFragment();
+    var re = /[\p{Alphabetic}\p{N}]+|[^\p{Alphabetic}\p{N}]+/gu;
+    var m, plain = "";
+    while ((m = re.exec(text)) !== null) {
+      var part = m[0], lower = part.toLowerCase();
+      var hit = ALNUM.test(part[0]) && words.some(function (w) { return lower.indexOf(w) === 0; });
+      if (hit) {
+        if (plain) { frag.appendChild(document.createTextNode(plain)); plain = ""; }
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        frag.appendChild(mark);
+      } else { plain += part; }
+    }
+    if (plain) { frag.appendChild(document.createTextNode(plain)); }
+    return frag;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function hasCjk(s) {
+    for (var ch of s) { if (isCjk(ch.codePointAt(0))) { return true; } }
+    return false;
+  }
+
+  // One search: the matching documents grouped by their group (an article and its
+  // claims), in the site's order; groups are shown a page at a time.
+  function run(query, ui) {
+    ui.list.textContent = "";
+    ui.more.hidden = true;
+    ui.list.removeAttribute("data-state");
+    return load("manifest", BASE + "manifest.js").then(function (manifest) {
+      var words = Array.from(new Set(tokens(query, manifest.stop)));
+      if (!words.length) {
+        ui.status.textContent = query.trim() ? "Type a word of two letters or more." : "";
+        ui.list.setAttribute("data-state", "done");
+        return;
+      }
+      ui.status.textContent = "Searching…";
+      return Promise.all(words.map(function (w) { return matchWord(manifest, w); }))
+        .then(function (sets) {
+          sets.sort(function (a, b) { return a.size - b.size; });
+          var hits = Array.from(sets[0]).filter(function (d) {
+            return sets.every(function (s) { return s.has(d); });
+          }).sort(function (a, b) { return a - b; });
+          var groups = [], byGroup = {};
+          hits.forEach(function (d) {
+            var g = Math.floor(d / manifest.stride);
+            if (!byGroup[g]) { byGroup[g] = { id: g, hits: [] }; groups.push(byGroup[g]); }
+            byGroup[g].hits.push(d % manifest.stride);
+          });
+          var state = { manifest: manifest, query: query, words: words, groups: groups, nHits: hits.length, shown: 0 };
+          ui.state = state;
+          return showMore(state, ui);
+        });
+    }).catch(function (err) {
+      ui.status.textContent = "The search index could not be loaded (" + err.message + ").";
+      ui.list.setAttribute("data-state", "error");
+    });
+  }
+
+  function showMore(state, ui) {
+    var next = state.groups.slice(state.shown, state.shown + PAGE_GROUPS);
+    return groupDocs(state.manifest, next.map(function (g) { return g.id; })).then(function (docs) {
+      next.forEach(function (g) { ui.list.appendChild(resultItem(g, docs[g.id], state.words)); });
+      state.shown += next.length;
+      var n = state.groups.length, q = state.query.trim();
+      ui.status.textContent = n
+        ? (n === 1 ? "1 result" : n + " results") + " for “" + q + "” (" + state.nHits +
+          (state.nHits === 1 ? " match" : " matches") + " in titles and claims)" +
+          (state.shown < n ? "; showing " + state.shown + "." : ".")
+        : "Nothing matches “" + q + "”.";
+      ui.more.hidden = state.shown >= n;
+      ui.list.setAttribute("data-state", "done");
+    });
+  }
+
+  // A group as a result: its head (the article) as a link, and its matching members.
+  function resultItem(g, docs, words) {
+    var head = docs[0] || ["", "", "", ""];
+    var li = el("li", "result");
+    var a = el("a", "result-title");
+    a.href = head[1];
+    a.appendChild(highlighted(head[2], words));
+    if (hasCjk(head[2])) { a.lang = "zh"; }
+    li.appendChild(a);
+    if (head[3]) { li.appendChild(el("span", "meta", head[3])); }
+    var members = g.hits.filter(function (k) { return k > 0 && docs[k]; });
+    if (members.length) {
+      var ul = el("ul", "result-hits");
+      members.slice(0, MAX_HITS_PER_GROUP).forEach(function (k) {
+        var hit = el("li");
+        var link = el("a");
+        link.href = docs[k][1].charAt(0) === "#" ? head[1] + docs[k][1] : docs[k][1];
+        link.appendChild(highlighted(docs[k][2], words));
+        hit.appendChild(link);
+        ul.appendChild(hit);
+      });
+      if (members.length > MAX_HITS_PER_GROUP) {
+        ul.appendChild(el("li", "more-hits", "and " + (members.length - MAX_HITS_PER_GROUP) + " more"));
+      }
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  function start() {
+    var input = document.getElementById("q");
+    var ui = {
+      status: document.getElementById("search-status"),
+      list: document.getElementById("search-results"),
+      more: document.getElementById("search-more")
+    };
+    if (!input || !ui.status || !ui.list || !ui.more) { return; }
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = query;
+    if (query) { run(query, ui); }
+    else { ui.list.setAttribute("data-state", "done"); }
+    input.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = input.value;
+      try { history.replaceState(null, "", "?q=" + encodeURIComponent(q)); } catch (e) { /* file:// may refuse */ }
+      run(q, ui);
+    });
+    ui.more.addEventListener("click", function () { if (ui.state) { showMore(ui.state, ui); } });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+})();

@@ -1,0 +1,1 @@
+gazetteSearch.manifest({"groups":8,"stride":16,"chunk":16,"stop":["an","and","are","as","at","be","by","for","from","has","have","in","is","it","its","of","on","or","that","the","their","this","to","was","were","which","will","with"],"shards":[""]});

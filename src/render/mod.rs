@@ -1,0 +1,120 @@
+//! Stage 3: the published tables → markdown reports (`reports/*.md`) and the static site
+//! (`reports/site/`).
+//!
+//! The stage reads the tables from Parquet (never from the normalizer's memory), so
+//! `gazette render` can re-render a publication from its tables alone. Everything is
+//! written into a staging directory that replaces `reports/` only when the whole render
+//! succeeded ([`crate::fsutil::StagedDir`]).
+//!
+//! # How it fits together
+//!
+//! - [`tables`]: where each table is read from ([`TableFiles`]) and typed column access
+//!   to the Arrow batches ([`tables::TableData`], [`tables::Col`]).
+//! - [`load`]: the tables the pages need, as columns plus indexes ([`load::SiteData`]).
+//!   View structs are built from it per page, on the worker thread that renders the page.
+//! - [`model`]: the view structs the templates see (serde-serialized into minijinja).
+//! - [`templates`]: the embedded templates (`templates/` at the repository root), the
+//!   `--templates DIR` overrides, HTML and markdown auto-escaping and the filters.
+//! - [`pages`]: one loader function per page kind, registered in [`pages::page_sets`].
+//! - [`site`]: renders every page in parallel and writes it; the search index
+//!   ([`search`]), the downloads ([`export`]) and the assets.
+//! - [`svg`]: charts as inline SVG; [`paging`]: URLs, sharded paths and list paging.
+//!
+//! # Adding a page for a new table (entities, figures, the derived datasets)
+//!
+//! 1. Load it: add a column struct in [`load`] (see `ArticleCols`) and a field
+//!    `Option<…>` to [`load::SiteData`], filled by `TableFiles::load`, which gives `None`
+//!    while the table is not built.
+//! 2. Write the template (`templates/entity.html`, extending `base.html` and using the
+//!    partials: `claim.html`, `figure.html`, `entity.html`, `table.html`) and add its name
+//!    to [`templates::EMBEDDED`].
+//! 3. Write the loader function (`fn entity_page(data, i) -> Result<Page>`) in [`pages`]
+//!    and register it in [`pages::page_sets`] with its count, and a navigation entry in
+//!    [`pages::nav`]. Use [`paging::shard_path`] for one page per row and
+//!    [`paging::Pager`] for lists. Searchable rows go into [`search::SearchIndex`] in
+//!    [`site::search_index`].
+//!
+//! Nothing else changes: rendering, parallelism, staging, link checks and the HTML
+//! checks in the test suite pick the new pages up.
+
+pub mod export;
+pub mod load;
+pub mod model;
+pub mod pages;
+pub mod paging;
+pub mod search;
+pub mod site;
+pub mod svg;
+pub mod tables;
+pub mod templates;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::fsutil::StagedDir;
+use crate::ui::Ui;
+
+pub use tables::TableFiles;
+
+/// Where the reports go, relative to the output root.
+pub const REPORTS_DIR: &str = "reports";
+/// Where the site goes, relative to the reports directory.
+pub const SITE_DIR: &str = "site";
+
+/// Options of the render stage.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// A directory whose files replace the embedded templates of the same name.
+    pub templates: Option<PathBuf>,
+}
+
+/// What a render produced, for the closing summary.
+#[derive(Debug, Clone, Default)]
+pub struct RenderSummary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl RenderSummary {
+    pub fn line(&self) -> String {
+        format!(
+            "{} pages, {} files, {:.1} MB",
+            self.pages,
+            self.files,
+            self.bytes as f64 / 1e6
+        )
+    }
+}
+
+/// Renders the reports and the site from `files` into a staging directory for
+/// `OUT/reports`; the caller commits it when the rest of the build succeeded too.
+pub fn render(
+    files: &TableFiles,
+    out_root: &Path,
+    opts: &RenderOptions,
+    ui: &Ui,
+) -> Result<(StagedDir, RenderSummary)> {
+    let staged = StagedDir::create(&out_root.join(REPORTS_DIR))?;
+    let summary = render_into(files, staged.path(), opts, ui)?;
+    Ok((staged, summary))
+}
+
+/// Renders everything into `reports_dir` (which should be empty).
+pub fn render_into(
+    files: &TableFiles,
+    reports_dir: &Path,
+    opts: &RenderOptions,
+    ui: &Ui,
+) -> Result<RenderSummary> {
+    let t = Instant::now();
+    let loaded = load::Loaded::read(files)?;
+    let data = load::SiteData::new(&loaded)?;
+    ui.step(
+        format!("Loaded {} articles for the reports", data.n_articles()),
+        t,
+    );
+    site::render_site(&data, files, reports_dir, opts, ui)
+}

@@ -1,0 +1,333 @@
+//! The view structs templates see. They are plain serializable data, built per page from
+//! the loaded tables; the partials in `templates/partials/` render the shared ones
+//! (a claim with its citations, a figure, an entity chip, a table of rows, a chart).
+
+use minijinja::Value;
+use serde::Serialize;
+
+/// A publication time in the publisher's zone, formatted the ways the pages need.
+#[derive(Debug, Clone, Serialize)]
+pub struct When {
+    /// `2026-01-09`
+    pub date: String,
+    /// `2026-01-09 15:06`
+    pub minute: String,
+    /// `2026-01-09T15:06:00+08:00`, for `<time datetime>`.
+    pub iso: String,
+    /// `2026-01`
+    pub month: String,
+}
+
+/// An article as it appears in lists and links.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRef<'a> {
+    pub id: &'a str,
+    /// Relative to the site root.
+    pub url: String,
+    pub title: &'a str,
+    /// `lang` of the title when it is not English (`zh`, `ja`, `ko`).
+    pub title_lang: Option<&'static str>,
+    pub source: &'a str,
+    pub when: When,
+    pub collection: &'a str,
+    pub collection_lang: Option<&'static str>,
+    pub n_claims: i32,
+}
+
+/// One article's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticlePage<'a> {
+    pub article: ArticleRef<'a>,
+    pub core_label: Option<&'a str>,
+    pub sections: Vec<SectionView<'a>>,
+    pub n_cited: usize,
+    pub source_file: &'a str,
+    pub source_line: i32,
+    pub summary_line: i32,
+    pub newer: Option<ArticleRef<'a>>,
+    pub older: Option<ArticleRef<'a>>,
+    /// The list page that shows this article (relative to the site root) and its number.
+    pub list_url: String,
+    pub list_page: usize,
+}
+
+/// A section of a summary with its claims.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView<'a> {
+    pub anchor: String,
+    pub ordinal: i32,
+    pub label: &'a str,
+    pub heading: Option<&'a str>,
+    pub is_core: bool,
+    pub claims: Vec<ClaimView<'a>>,
+}
+
+/// A claim with its citation markers, split into segments so that figures and entity
+/// mentions can be highlighted and linked inside the text.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView<'a> {
+    pub id: &'a str,
+    /// The element id on the article page (`claim-<claim_id>`).
+    pub anchor: String,
+    /// Relative to the site root, with the anchor.
+    pub url: String,
+    pub ordinal: i32,
+    pub text: &'a str,
+    pub segments: Vec<Segment>,
+    pub citations: Vec<i32>,
+    /// Who says so (from the claims' attribution columns, once they exist).
+    pub attribution: Option<AttributionView>,
+}
+
+/// A piece of a claim's text: plain, a figure or an entity mention.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Segment {
+    pub text: String,
+    pub figure: Option<FigureView>,
+    pub entity: Option<EntityChip>,
+}
+
+/// A figure highlighted in a text or listed in the ledger.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FigureView {
+    pub surface: String,
+    pub kind: String,
+    /// What the figure means, in words (`money: 19.4 million USD`), shown as a tooltip.
+    pub title: String,
+}
+
+/// An entity as a chip or an inline link to its page.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EntityChip {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub name_zh: Option<String>,
+    /// Relative to the site root.
+    pub url: String,
+}
+
+/// Who a claim is attributed to and how surely it is stated.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttributionView {
+    pub cue: String,
+    pub attributed_to: Option<String>,
+    pub hedged: bool,
+    pub modality: String,
+}
+
+/// A table of rows for the `table.html` / `table.md` partials.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct TableView {
+    pub caption: String,
+    pub columns: Vec<ColumnHead>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnHead {
+    pub label: String,
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Cell {
+    pub text: String,
+    /// A link, relative to the site root.
+    pub href: Option<String>,
+    pub code: bool,
+    pub numeric: bool,
+    pub lang: Option<&'static str>,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            ..Cell::default()
+        }
+    }
+    pub fn code(s: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            code: true,
+            ..Cell::default()
+        }
+    }
+    pub fn num(n: impl std::fmt::Display) -> Cell {
+        Cell {
+            text: n.to_string(),
+            numeric: true,
+            ..Cell::default()
+        }
+    }
+    pub fn link(mut self, href: impl Into<String>) -> Cell {
+        self.href = Some(href.into());
+        self
+    }
+    pub fn lang(mut self, lang: Option<&'static str>) -> Cell {
+        self.lang = lang;
+        self
+    }
+}
+
+impl TableView {
+    pub fn new(caption: impl Into<String>, columns: &[(&str, bool)]) -> Self {
+        TableView {
+            caption: caption.into(),
+            columns: columns
+                .iter()
+                .map(|&(label, numeric)| ColumnHead {
+                    label: label.to_string(),
+                    numeric,
+                })
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+/// A chart: the SVG (already escaped, see [`super::svg`]) and the same data as a table
+/// for readers who cannot see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub svg: Value,
+    pub table: TableView,
+}
+
+/// An entry of the site's navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// Relative to the site root.
+    pub url: String,
+}
+
+/// A highlighted span of a text, in characters (as the tables count them).
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub figure: Option<FigureView>,
+    pub entity: Option<EntityChip>,
+}
+
+/// Splits `text` into plain segments and the highlighted `spans` (character offsets).
+/// Spans are taken by start (the longer first on a tie); a span that overlaps one
+/// already taken, is empty or lies outside the text is left out.
+pub fn segments(text: &str, spans: &[Span]) -> Vec<Segment> {
+    let mut order: Vec<&Span> = spans.iter().collect();
+    order.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Byte offset of every character boundary, so char spans cut the text.
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let n_chars = bounds.len() - 1;
+    let mut out = Vec::new();
+    let mut pos = 0; // in chars
+    for s in order {
+        if s.start < pos || s.end <= s.start || s.end > n_chars {
+            continue;
+        }
+        if s.start > pos {
+            out.push(plain(&text[bounds[pos]..bounds[s.start]]));
+        }
+        out.push(Segment {
+            text: text[bounds[s.start]..bounds[s.end]].to_string(),
+            figure: s.figure.clone(),
+            entity: s.entity.clone(),
+        });
+        pos = s.end;
+    }
+    if pos < n_chars || out.is_empty() {
+        out.push(plain(&text[bounds[pos]..]));
+    }
+    out
+}
+
+fn plain(text: &str) -> Segment {
+    Segment {
+        text: text.to_string(),
+        figure: None,
+        entity: None,
+    }
+}
+
+/// Han ideographs, kana and hangul: the scripts that search indexes by character pairs
+/// and that get a `lang` attribute.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF       // hiragana, katakana
+        | 0x3400..=0x4DBF     // CJK extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xAC00..=0xD7AF     // hangul syllables
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0x20000..=0x2FA1F) // CJK extensions B–F, compatibility supplement
+}
+
+/// The language of a text for its `lang` attribute when it is mostly CJK: `ja` when it
+/// has kana, `ko` with hangul, else `zh`; `None` for (mostly) Latin text.
+pub fn lang_of(text: &str) -> Option<&'static str> {
+    let (mut cjk, mut latin, mut kana, mut hangul) = (0usize, 0usize, false, false);
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            kana |= matches!(c as u32, 0x3040..=0x30FF);
+            hangul |= matches!(c as u32, 0xAC00..=0xD7AF);
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+    }
+    if cjk == 0 || cjk < latin {
+        None
+    } else if kana {
+        Some("ja")
+    } else if hangul {
+        Some("ko")
+    } else {
+        Some("zh")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end,
+            figure: Some(FigureView {
+                surface: String::new(),
+                kind: "money".into(),
+                title: String::new(),
+            }),
+            entity: None,
+        }
+    }
+
+    #[test]
+    fn segments_cut_by_characters_and_skip_overlaps() {
+        let text = "稀土 costs $5 “now”";
+        let segs = segments(text, &[fig(9, 11), fig(3, 8), fig(4, 6), fig(15, 40)]);
+        let texts: Vec<&str> = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["稀土 ", "costs", " ", "$5", " “now”"]);
+        assert!(segs[1].figure.is_some() && segs[0].figure.is_none());
+        assert_eq!(segments("", &[]), vec![plain("")]);
+        assert_eq!(segments("abc", &[fig(0, 3)]).len(), 1);
+    }
+
+    #[test]
+    fn language_of_titles() {
+        assert_eq!(
+            lang_of("为了降低对华依赖,日本将启动深海稀土开采计划"),
+            Some("zh")
+        );
+        assert_eq!(lang_of("レアアース"), Some("ja"));
+        assert_eq!(lang_of("Rare earths: 稀土"), None);
+        assert_eq!(lang_of("<script>alert(1)</script>"), None);
+    }
+}

@@ -1,0 +1,570 @@
+//! Every page and report, as loader functions: each builds one page's view from the
+//! loaded tables and names its template. [`page_sets`] lists them with their counts; the
+//! renderer ([`super::site`]) calls them in parallel.
+//!
+//! A page for a new table is a template plus a function here, registered in
+//! [`page_sets`] (and in [`nav`] when it should appear in the navigation).
+
+use anyhow::{Context, Result};
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::export::Download;
+use super::load::SiteData;
+use super::model::*;
+use super::paging::{self, ARTICLES_PER_PAGE, Pager};
+use super::svg::{self, Bar};
+use crate::tables::{Stage, Table};
+
+/// One output file: where it goes (relative to `reports/`), its template and its view.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    /// The page title (without the site's name).
+    pub title: String,
+    /// The navigation entry this page belongs to.
+    pub nav: &'static str,
+    pub ctx: Value,
+}
+
+impl Page {
+    fn new(
+        path: String,
+        template: &'static str,
+        title: String,
+        nav: &'static str,
+        view: impl Serialize,
+    ) -> Page {
+        Page {
+            path,
+            template,
+            title,
+            nav,
+            ctx: Value::from(Serde(view)),
+        }
+    }
+
+    /// The prefix from this page back to the root of its tree (the site for
+    /// `site/…` pages, `reports/` for the markdown reports).
+    pub fn root(&self) -> String {
+        paging::root_of(self.path.strip_prefix("site/").unwrap_or(&self.path))
+    }
+}
+
+/// A family of pages: how many there are and the function that builds page `i`.
+pub struct PageSet<'d> {
+    pub name: &'static str,
+    pub len: usize,
+    /// A markdown report (under `reports/`) rather than a page of the site.
+    pub markdown: bool,
+    #[allow(clippy::type_complexity)]
+    pub page: Box<dyn Fn(usize) -> Result<Page> + Send + Sync + 'd>,
+}
+
+impl<'d> PageSet<'d> {
+    fn new(
+        name: &'static str,
+        len: usize,
+        page: impl Fn(usize) -> Result<Page> + Send + Sync + 'd,
+    ) -> Self {
+        PageSet {
+            name,
+            len,
+            markdown: false,
+            page: Box::new(page),
+        }
+    }
+
+    fn one(name: &'static str, page: impl Fn() -> Result<Page> + Send + Sync + 'd) -> Self {
+        Self::new(name, 1, move |_| page())
+    }
+
+    /// A markdown report.
+    fn report(name: &'static str, page: impl Fn() -> Result<Page> + Send + Sync + 'd) -> Self {
+        PageSet {
+            markdown: true,
+            ..Self::one(name, page)
+        }
+    }
+}
+
+/// Every page of the site and every report, given the loaded data and the downloads
+/// already written.
+pub fn page_sets<'d>(data: &'d SiteData<'d>, downloads: &'d [Download]) -> Vec<PageSet<'d>> {
+    let n_list_pages = paging::page_count(data.n_articles(), ARTICLES_PER_PAGE);
+    vec![
+        PageSet::one("overview", move || {
+            overview(data, "site/index.html", "index.html")
+        }),
+        PageSet::report("overview report", move || {
+            overview(data, "overview.md", "overview.md")
+        }),
+        PageSet::new("article", data.n_articles(), move |i| article(data, i)),
+        PageSet::new("articles list", n_list_pages, move |i| {
+            article_list(data, i + 1, n_list_pages)
+        }),
+        PageSet::one("data", move || {
+            data_page(data, downloads, "site/data.html", "data.html")
+        }),
+        PageSet::report("data report", move || {
+            data_page(data, downloads, "data.md", "data.md")
+        }),
+        PageSet::one("search", move || search_page(data)),
+    ]
+}
+
+/// The site's navigation, in order. Entries for pages of tables that are not built
+/// are left out.
+pub fn nav(_data: &SiteData) -> Vec<NavItem> {
+    let item = |key, label, url: &str| NavItem {
+        key,
+        label,
+        url: url.to_string(),
+    };
+    vec![
+        item("overview", "Overview", "index.html"),
+        item("articles", "Articles", "articles/index.html"),
+        item("data", "Data", "data.html"),
+        item("search", "Search", "search.html"),
+    ]
+}
+
+/// Values every template sees as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteGlobals {
+    pub name: String,
+    pub name_lang: Option<&'static str>,
+    pub nav: Vec<NavItem>,
+    pub n_articles: usize,
+}
+
+pub fn site_globals(data: &SiteData) -> SiteGlobals {
+    let c = &data.stats.collections;
+    let name = match c.as_slice() {
+        [(only, _)] => only.clone(),
+        [] => "gazette".to_string(),
+        _ => format!("{} collections", c.len()),
+    };
+    SiteGlobals {
+        name_lang: lang_of(&name),
+        name,
+        nav: nav(data),
+        n_articles: data.n_articles(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Overview
+
+#[derive(Serialize)]
+struct Overview<'a> {
+    n_articles: usize,
+    n_claims: usize,
+    n_cited: usize,
+    n_sources: usize,
+    collections: Vec<Named>,
+    first: Option<When>,
+    last: Option<When>,
+    months: Vec<MonthRow>,
+    timeline: Chart,
+    sources: Chart,
+    latest: Vec<Latest<'a>>,
+}
+
+#[derive(Serialize)]
+struct Named {
+    name: String,
+    lang: Option<&'static str>,
+    n: usize,
+}
+
+#[derive(Serialize)]
+struct MonthRow {
+    month: String,
+    n: usize,
+    /// A bar of block characters for the markdown report.
+    bar: String,
+}
+
+#[derive(Serialize)]
+struct Latest<'a> {
+    article: ArticleRef<'a>,
+    core_label: Option<&'a str>,
+    core: Vec<ClaimView<'a>>,
+}
+
+/// Latest articles on the overview.
+const LATEST: usize = 10;
+/// Sources in the overview's chart.
+const TOP_SOURCES: usize = 10;
+
+fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page> {
+    let s = &data.stats;
+    let max_month = s.months.iter().map(|m| m.1).max().unwrap_or(0).max(1);
+    let months: Vec<MonthRow> = s
+        .months
+        .iter()
+        .map(|(m, n)| MonthRow {
+            month: m.clone(),
+            n: *n,
+            bar: "█".repeat((n * 30).div_ceil(max_month)),
+        })
+        .collect();
+
+    let bars: Vec<Bar> = s
+        .months
+        .iter()
+        .map(|(m, n)| Bar::new(m.clone(), *n as f64, "articles"))
+        .collect();
+    let mut month_table = TableView::new(
+        "Articles per month",
+        &[("month", false), ("articles", true)],
+    );
+    month_table.rows = s
+        .months
+        .iter()
+        .map(|(m, n)| vec![Cell::text(m.clone()), Cell::num(n)])
+        .collect();
+    let period = match (&s.first, &s.last) {
+        (Some(f), Some(l)) => format!("from {} to {}", f.month, l.month),
+        _ => "none".to_string(),
+    };
+    let timeline = Chart {
+        svg: svg::column_chart(
+            "timeline",
+            "Articles per month",
+            &format!("A column per month {period}; the table below lists the numbers."),
+            &bars,
+        ),
+        table: month_table,
+    };
+
+    let top: Vec<&(String, usize)> = s.sources.iter().take(TOP_SOURCES).collect();
+    let bars: Vec<Bar> = top
+        .iter()
+        .map(|(name, n)| Bar::new(name.clone(), *n as f64, "articles"))
+        .collect();
+    let mut source_table = TableView::new(
+        format!("The {} sources with the most articles", top.len()),
+        &[("source", false), ("articles", true)],
+    );
+    source_table.rows = top
+        .iter()
+        .map(|(name, n)| vec![Cell::text(name.clone()).lang(lang_of(name)), Cell::num(n)])
+        .collect();
+    let sources = Chart {
+        svg: svg::bar_chart(
+            "sources",
+            "Articles per source",
+            "A bar per source, longest for the source with the most articles; the table below lists the numbers.",
+            &bars,
+        ),
+        table: source_table,
+    };
+
+    let latest = data
+        .order
+        .iter()
+        .take(LATEST)
+        .map(|&row| {
+            let row = row as usize;
+            let article = data.article_ref(row)?;
+            let core: Vec<ClaimView> = data
+                .claims_of(row)
+                .iter()
+                .filter(|&&c| data.claims.is_core.get(c as usize))
+                .map(|&c| claim_view(data, c as usize, &article.url))
+                .collect();
+            Ok(Latest {
+                core_label: data.articles.core_label.opt(row),
+                article,
+                core,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let view = Overview {
+        n_articles: s.n_articles,
+        n_claims: s.n_claims,
+        n_cited: s.n_cited,
+        n_sources: s.sources.len(),
+        collections: s
+            .collections
+            .iter()
+            .map(|(name, n)| Named {
+                name: name.clone(),
+                lang: lang_of(name),
+                n: *n,
+            })
+            .collect(),
+        first: s.first.clone(),
+        last: s.last.clone(),
+        months,
+        timeline,
+        sources,
+        latest,
+    };
+    Ok(Page::new(
+        path.to_string(),
+        template,
+        "Overview".into(),
+        "overview",
+        view,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Articles
+
+/// A claim of the claims table as a view; `article_url` is its article page's URL.
+/// When the figures and mentions tables land, their character spans for claim `c` go
+/// into [`segments`] here (as [`Span`]s with a `FigureView` or an `EntityChip`): the claim
+/// partial then highlights the figures and links the entities on every page.
+pub fn claim_view<'a>(data: &SiteData<'a>, c: usize, article_url: &str) -> ClaimView<'a> {
+    let cl = &data.claims;
+    let id = cl.id.get(c);
+    let text = cl.text.get(c);
+    let anchor = format!("claim-{id}");
+    ClaimView {
+        id,
+        url: format!("{article_url}#{anchor}"),
+        anchor,
+        ordinal: cl.ordinal.get(c),
+        text,
+        segments: segments(text, &[]),
+        citations: cl.citations.i32s(c),
+        attribution: None,
+    }
+}
+
+fn article(data: &SiteData, pos: usize) -> Result<Page> {
+    let row = data.order[pos] as usize;
+    let id = data.articles.id.get(row);
+    build_article(data, pos, row)
+        .with_context(|| format!("Failed to render the page of article '{id}'"))
+}
+
+fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
+    let a = &data.articles;
+    let article = data.article_ref(row)?;
+    let cl = &data.claims;
+    let mut sections: Vec<SectionView> = Vec::new();
+    let mut n_cited = 0;
+    for &c in data.claims_of(row) {
+        let c = c as usize;
+        let ordinal = cl.section_ordinal.get(c);
+        if sections.last().is_none_or(|s| s.ordinal != ordinal) {
+            sections.push(SectionView {
+                anchor: format!("section-{ordinal}"),
+                ordinal,
+                label: cl.section_label.get(c),
+                heading: cl.section_heading.opt(c),
+                is_core: cl.is_core.get(c),
+                claims: Vec::new(),
+            });
+        }
+        let view = claim_view(data, c, &article.url);
+        n_cited += usize::from(!view.citations.is_empty());
+        if let Some(s) = sections.last_mut() {
+            s.claims.push(view);
+        }
+    }
+    let neighbour = |p: Option<usize>| -> Result<Option<ArticleRef>> {
+        match p.and_then(|p| data.order.get(p)) {
+            Some(&r) => data.article_ref(r as usize).map(Some),
+            None => Ok(None),
+        }
+    };
+    let list_page = pos / ARTICLES_PER_PAGE + 1;
+    let view = ArticlePage {
+        core_label: a.core_label.opt(row),
+        sections,
+        n_cited,
+        source_file: a.source_file.get(row),
+        source_line: a.source_line.get(row),
+        summary_line: a.summary_line.get(row),
+        newer: neighbour(pos.checked_sub(1))?,
+        older: neighbour(Some(pos + 1))?,
+        list_url: paging::list_page_path("articles", list_page),
+        list_page,
+        article,
+    };
+    let title = view.article.title.to_string();
+    Ok(Page::new(
+        format!("site/{}", view.article.url),
+        "article.html",
+        title,
+        "articles",
+        view,
+    ))
+}
+
+#[derive(Serialize)]
+struct ArticleList<'a> {
+    page: usize,
+    pages: usize,
+    /// 1-based positions of the first and last article shown.
+    first: usize,
+    last: usize,
+    total: usize,
+    pager: Pager,
+    articles: Vec<ArticleRef<'a>>,
+}
+
+fn article_list(data: &SiteData, page: usize, pages: usize) -> Result<Page> {
+    let start = (page - 1) * ARTICLES_PER_PAGE;
+    let end = (start + ARTICLES_PER_PAGE).min(data.n_articles());
+    let articles = data.order[start..end]
+        .iter()
+        .map(|&r| data.article_ref(r as usize))
+        .collect::<Result<Vec<_>>>()?;
+    let view = ArticleList {
+        page,
+        pages,
+        first: start + 1,
+        last: end,
+        total: data.n_articles(),
+        pager: Pager::new("articles", page, pages),
+        articles,
+    };
+    let title = if pages > 1 {
+        format!("Articles, page {page} of {pages}")
+    } else {
+        "Articles".to_string()
+    };
+    Ok(Page::new(
+        format!("site/{}", paging::list_page_path("articles", page)),
+        "articles.html",
+        title,
+        "articles",
+        view,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+#[derive(Serialize)]
+struct DataPage {
+    tables: Vec<TableDoc>,
+    /// The built tables (the notebook examples load these).
+    built: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct TableDoc {
+    name: &'static str,
+    anchor: String,
+    stage: Stage,
+    /// Path in the publication (`data/tables/articles.parquet`).
+    path: String,
+    description: &'static str,
+    order: &'static str,
+    key: &'static [&'static str],
+    foreign_keys: Vec<ForeignKeyDoc>,
+    columns: TableView,
+    download: Option<Download>,
+}
+
+#[derive(Serialize)]
+struct ForeignKeyDoc {
+    columns: &'static [&'static str],
+    table: &'static str,
+    anchor: String,
+    references: &'static [&'static str],
+}
+
+fn table_anchor(t: Table) -> String {
+    format!("table-{}", t.name())
+}
+
+fn data_page(
+    _data: &SiteData,
+    downloads: &[Download],
+    path: &str,
+    template: &'static str,
+) -> Result<Page> {
+    let tables = Table::ALL
+        .iter()
+        .map(|&t| {
+            let spec = t.spec();
+            let mut columns = TableView::new(
+                format!("Columns of {}", spec.name),
+                &[
+                    ("column", false),
+                    ("type", false),
+                    ("null", false),
+                    ("description", false),
+                ],
+            );
+            columns.rows = spec
+                .columns
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::code(c.name),
+                        Cell::text(c.ty.display()),
+                        Cell::text(if c.nullable { "yes" } else { "no" }),
+                        Cell::text(c.description),
+                    ]
+                })
+                .collect();
+            TableDoc {
+                name: spec.name,
+                anchor: table_anchor(t),
+                stage: spec.stage,
+                path: spec.rel_path().to_string_lossy().replace('\\', "/"),
+                description: spec.description,
+                order: spec.order,
+                key: spec.primary_key,
+                foreign_keys: spec
+                    .foreign_keys
+                    .iter()
+                    .map(|fk| ForeignKeyDoc {
+                        columns: fk.columns,
+                        table: fk.table.name(),
+                        anchor: table_anchor(fk.table),
+                        references: fk.references,
+                    })
+                    .collect(),
+                columns,
+                download: downloads.iter().find(|d| d.table == spec.name).cloned(),
+            }
+        })
+        .collect();
+    let view = DataPage {
+        tables,
+        built: downloads.iter().map(|d| d.table).collect(),
+    };
+    Ok(Page::new(
+        path.to_string(),
+        template,
+        "Data".into(),
+        "data",
+        view,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+#[derive(Serialize)]
+struct SearchPage {
+    n_articles: usize,
+    n_claims: usize,
+}
+
+fn search_page(data: &SiteData) -> Result<Page> {
+    let view = SearchPage {
+        n_articles: data.stats.n_articles,
+        n_claims: data.stats.n_claims,
+    };
+    Ok(Page::new(
+        "site/search.html".into(),
+        "search.html",
+        "Search".into(),
+        "search",
+        view,
+    ))
+}

@@ -1,0 +1,223 @@
+//! Rendering and writing: the downloads, every page (in parallel, with the templates
+//! compiled once), the search index and the assets.
+//!
+//! Every output file depends only on the tables, never on thread count or timing, so two
+//! renders give the same bytes.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
+
+use super::load::SiteData;
+use super::pages::{self, Page};
+use super::search::{Doc, DocKind, SearchIndex};
+use super::tables::TableFiles;
+use super::templates::Templates;
+use super::{RenderOptions, RenderSummary, SITE_DIR, export};
+use crate::ui::Ui;
+
+/// A directory being filled by many threads; counts what it gets.
+pub struct OutputDir {
+    root: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    /// Directories already created (saves a system call per file).
+    dirs: Mutex<HashSet<PathBuf>>,
+}
+
+impl OutputDir {
+    pub fn new(root: &Path) -> Self {
+        OutputDir {
+            root: root.to_path_buf(),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            dirs: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn parent_dir(&self, path: &Path) -> Result<()> {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        let known = |d: &Path| self.dirs.lock().is_ok_and(|set| set.contains(d));
+        if !known(dir) {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("Failed to create directory '{}'", dir.display()))?;
+            if let Ok(mut set) = self.dirs.lock() {
+                set.insert(dir.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a file (relative path with `/` separators), creating its directory.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(rel);
+        self.parent_dir(&path)?;
+        fs::write(&path, bytes).with_context(|| format!("Failed to write '{}'", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Creates a file to stream into; count it with [`OutputDir::size_of`] when done.
+    pub fn create(&self, rel: &str) -> Result<File> {
+        let path = self.path(rel);
+        self.parent_dir(&path)?;
+        File::create(&path).with_context(|| format!("Failed to create '{}'", path.display()))
+    }
+
+    /// The size of a file written with [`OutputDir::create`], counted in the totals.
+    pub fn size_of(&self, rel: &str) -> Result<u64> {
+        let path = self.path(rel);
+        let n = fs::metadata(&path)
+            .with_context(|| format!("Failed to read '{}'", path.display()))?
+            .len();
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// Renders the reports and the site into `reports_dir`.
+pub fn render_site(
+    data: &SiteData,
+    files: &TableFiles,
+    reports_dir: &Path,
+    opts: &RenderOptions,
+    ui: &Ui,
+) -> Result<RenderSummary> {
+    let reports = OutputDir::new(reports_dir);
+    let site = OutputDir::new(&reports_dir.join(SITE_DIR));
+
+    let t = Instant::now();
+    let mut templates = Templates::load(opts.templates.as_deref())?;
+    templates.add_global("site", Value::from(Serde(pages::site_globals(data))));
+    ui.step("Compiled the templates", t);
+
+    let t = Instant::now();
+    let downloads = export::write_downloads(files, &site)?;
+    ui.step(
+        format!(
+            "Wrote {} tables as Parquet and CSV downloads",
+            downloads.len()
+        ),
+        t,
+    );
+    let mut html_seconds = t.elapsed().as_secs_f64();
+
+    let sets = pages::page_sets(data, &downloads);
+    let mut n_pages = 0;
+    // Markdown reports, then the site's pages: timed apart (`--timings`).
+    for markdown in [true, false] {
+        let t = Instant::now();
+        let jobs: Vec<(usize, usize)> = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| set.markdown == markdown)
+            .flat_map(|(s, set)| (0..set.len).map(move |i| (s, i)))
+            .collect();
+        jobs.par_iter().try_for_each(|&(s, i)| {
+            let set = &sets[s];
+            let page = (set.page)(i)
+                .with_context(|| format!("Failed to build {} page {}", set.name, i + 1))?;
+            render_page(&templates, &page, &reports)
+        })?;
+        n_pages += jobs.len();
+        if markdown {
+            ui.step(format!("Rendered {} markdown reports", jobs.len()), t);
+            ui.stage_seconds("render markdown", t.elapsed().as_secs_f64());
+        } else {
+            ui.step(format!("Rendered {} pages", jobs.len()), t);
+            html_seconds += t.elapsed().as_secs_f64();
+        }
+    }
+
+    let t = Instant::now();
+    let index = search_index(data)?;
+    let n = index.write(&site)?;
+    ui.step(
+        format!(
+            "Wrote the search index ({} documents, {n} files)",
+            index.len()
+        ),
+        t,
+    );
+    html_seconds += t.elapsed().as_secs_f64();
+    ui.stage_seconds("render html", html_seconds);
+
+    for (name, text) in templates.assets() {
+        site.write(name, text.as_bytes())?;
+    }
+
+    Ok(RenderSummary {
+        pages: n_pages,
+        files: reports.files() + site.files(),
+        bytes: reports.bytes() + site.bytes(),
+    })
+}
+
+fn render_page(templates: &Templates, page: &Page, out: &OutputDir) -> Result<()> {
+    let ctx = context! {
+        root => page.root(),
+        nav => page.nav,
+        title => &page.title,
+        ..page.ctx.clone()
+    };
+    let text = templates
+        .render(page.template, ctx)
+        .with_context(|| format!("Failed to render page '{}'", page.path))?;
+    out.write(&page.path, text.as_bytes())
+}
+
+/// The search documents: each article (title and source) with its claims, in the
+/// site's order.
+pub fn search_index(data: &SiteData) -> Result<SearchIndex> {
+    let mut index = SearchIndex::new();
+    for &row in &data.order {
+        let row = row as usize;
+        let a = data.article_ref(row)?;
+        let claims = data.claims_of(row);
+        let mut docs = Vec::with_capacity(claims.len() + 1);
+        docs.push(Doc {
+            kind: DocKind::Article,
+            url: a.url.clone(),
+            text: a.title.to_string(),
+            meta: format!("{} · {}", a.source, a.when.date),
+            extra: a.source.to_string(),
+        });
+        for &c in claims {
+            let c = c as usize;
+            docs.push(Doc {
+                kind: DocKind::Claim,
+                // Relative to the group's head (the article page): `#claim-…`.
+                url: format!("#claim-{}", data.claims.id.get(c)),
+                text: data.claims.text.get(c).to_string(),
+                meta: String::new(),
+                extra: String::new(),
+            });
+        }
+        index.add_group(docs);
+    }
+    Ok(index)
+}

@@ -1,0 +1,366 @@
+//! Charts as inline SVG, drawn at build time: they need no JavaScript and no external
+//! resources. Every text that goes into a chart is XML-escaped here, so the result can
+//! be handed to templates as a safe string. Colours come from the page's CSS classes
+//! (`chart`, `bar`, `axis`, `grid`, `range`, `dot`), so charts follow the light and dark
+//! themes. Coordinates are printed with one decimal: output is deterministic.
+
+use std::fmt::Write;
+
+use minijinja::Value;
+
+const WIDTH: f64 = 720.0;
+
+/// One bar: its label, its value and what the tooltip says.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub tooltip: String,
+}
+
+impl Bar {
+    pub fn new(label: impl Into<String>, value: f64, unit: &str) -> Bar {
+        let label = label.into();
+        let tooltip = format!("{label}: {} {unit}", number(value));
+        Bar {
+            label,
+            value,
+            tooltip,
+        }
+    }
+}
+
+/// One row of a range chart: several values of the same quantity, each with a tooltip
+/// (for "sources disagree": the values different sources give for one statistic).
+#[derive(Debug, Clone)]
+pub struct RangeRow {
+    pub label: String,
+    pub points: Vec<(f64, String)>,
+}
+
+/// Escapes text for SVG (and HTML) content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out
+}
+
+/// A number as a label: integers without decimals, others with up to two.
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{}", v as i64);
+    }
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Round tick values from 0 (or below, for negative data) to at least `max`.
+pub fn nice_ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
+    let (min, max) = (min.min(0.0), max.max(0.0));
+    if !(min.is_finite() && max.is_finite()) || max - min <= 0.0 {
+        return vec![0.0, 1.0];
+    }
+    let raw = (max - min) / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let start = (min / step).floor();
+    let mut ticks = Vec::new();
+    for i in 0..50 {
+        let t = (start + i as f64) * step;
+        ticks.push(t);
+        if t >= max - step * 1e-9 {
+            break;
+        }
+    }
+    ticks
+}
+
+fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
+    let _ = write!(
+        out,
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height:.0}\" role=\"img\" \
+         aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title>\
+         <desc id=\"{id}-desc\">{}</desc>",
+        xml_escape(title),
+        xml_escape(desc)
+    );
+}
+
+/// Truncates a label to `max` characters, with an ellipsis.
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        let mut s: String = label.chars().take(max - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Vertical columns over an ordered axis (a timeline: one column per month). At most
+/// about a dozen axis labels are printed; every column has a tooltip.
+pub fn column_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Value {
+    let (left, right, top, bottom) = (44.0, 8.0, 12.0, 28.0);
+    let height = 220.0;
+    let plot_w = WIDTH - left - right;
+    let plot_h = height - top - bottom;
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let ticks = nice_ticks(0.0, max, 4);
+    let top_tick = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+    let y = |v: f64| top + plot_h - v / top_tick * plot_h;
+
+    let mut out = String::new();
+    open(&mut out, id, title, desc, height);
+    for t in &ticks {
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{left:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
+             <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            WIDTH - right,
+            y(*t),
+            y(*t),
+            left - 6.0,
+            y(*t) + 4.0,
+            number(*t)
+        );
+    }
+    let n = bars.len().max(1) as f64;
+    let slot = plot_w / n;
+    let gap = (slot * 0.15).min(6.0);
+    let label_every = (bars.len() as f64 / 12.0).ceil().max(1.0) as usize;
+    for (i, b) in bars.iter().enumerate() {
+        let x = left + i as f64 * slot;
+        let h = (b.value.max(0.0) / top_tick * plot_h).max(0.0);
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\">\
+             <title>{}</title></rect>",
+            x + gap / 2.0,
+            top + plot_h - h,
+            (slot - gap).max(0.5),
+            xml_escape(&b.tooltip)
+        );
+        if i % label_every == 0 {
+            let _ = write!(
+                out,
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x + slot / 2.0,
+                height - 8.0,
+                xml_escape(&short(&b.label, 10))
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<line class=\"axis\" x1=\"{left:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/></svg>",
+        WIDTH - right,
+        top + plot_h,
+        top + plot_h
+    );
+    Value::from_safe_string(out)
+}
+
+/// Horizontal bars, one row per item, labelled on the left and valued on the right
+/// (top sources, top entities).
+pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Value {
+    let (label_w, value_w, row_h, top) = (200.0, 56.0, 24.0, 4.0);
+    let height = top * 2.0 + row_h * bars.len().max(1) as f64;
+    let plot_w = WIDTH - label_w - value_w;
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let mut out = String::new();
+    open(&mut out, id, title, desc, height);
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let w = (b.value.max(0.0) / max * plot_w).max(1.0);
+        let _ = write!(
+            out,
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+             <rect class=\"bar\" x=\"{label_w:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\">\
+             <title>{}</title></rect>\
+             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label_w - 8.0,
+            y + row_h * 0.68,
+            xml_escape(&short(&b.label, 26)),
+            y + 3.0,
+            row_h - 6.0,
+            xml_escape(&b.tooltip),
+            label_w + w + 6.0,
+            y + row_h * 0.68,
+            number(b.value)
+        );
+    }
+    out.push_str("</svg>");
+    Value::from_safe_string(out)
+}
+
+/// One row per quantity: a line from its lowest to its highest value and a dot per
+/// value, on a shared axis (the values sources give for one statistic).
+pub fn range_chart(id: &str, title: &str, desc: &str, rows: &[RangeRow], unit: &str) -> Value {
+    let (label_w, right, row_h, top, axis_h) = (200.0, 16.0, 28.0, 6.0, 24.0);
+    let height = top + row_h * rows.len().max(1) as f64 + axis_h;
+    let plot_w = WIDTH - label_w - right;
+    let values = rows.iter().flat_map(|r| r.points.iter().map(|p| p.0));
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let ticks = if lo.is_finite() {
+        nice_ticks(lo, hi, 5)
+    } else {
+        vec![0.0, 1.0]
+    };
+    let (t0, t1) = (
+        ticks.first().copied().unwrap_or(0.0),
+        ticks.last().copied().unwrap_or(1.0),
+    );
+    let span = (t1 - t0).max(f64::MIN_POSITIVE);
+    let x = |v: f64| label_w + (v - t0) / span * plot_w;
+    let axis_y = top + row_h * rows.len().max(1) as f64;
+
+    let mut out = String::new();
+    open(&mut out, id, title, desc, height);
+    for t in &ticks {
+        let _ = write!(
+            out,
+            "<line class=\"grid\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{top:.1}\" y2=\"{axis_y:.1}\"/>\
+             <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}{}</text>",
+            x(*t),
+            x(*t),
+            x(*t),
+            axis_y + 16.0,
+            number(*t),
+            xml_escape(unit)
+        );
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h + row_h / 2.0;
+        let finite: Vec<&(f64, String)> = r.points.iter().filter(|p| p.0.is_finite()).collect();
+        let _ = write!(
+            out,
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            label_w - 8.0,
+            y + 4.0,
+            xml_escape(&short(&r.label, 26))
+        );
+        let (rlo, rhi) = finite
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p.0), hi.max(p.0))
+            });
+        if rlo.is_finite() {
+            let _ = write!(
+                out,
+                "<line class=\"range\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>",
+                x(rlo),
+                x(rhi)
+            );
+        }
+        for (v, tip) in finite {
+            let _ = write!(
+                out,
+                "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{y:.1}\" r=\"5\"><title>{}</title></circle>",
+                x(*v),
+                xml_escape(tip)
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<line class=\"axis\" x1=\"{label_w:.1}\" x2=\"{:.1}\" y1=\"{axis_y:.1}\" y2=\"{axis_y:.1}\"/></svg>",
+        WIDTH - right
+    );
+    Value::from_safe_string(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(nice_ticks(0.0, 7.0, 4), [0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(nice_ticks(0.0, 1.0, 4), [0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(
+            nice_ticks(80.0, 98.0, 5),
+            [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
+        assert_eq!(nice_ticks(0.0, 0.0, 4), [0.0, 1.0]);
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(2.50), "2.5");
+    }
+
+    #[test]
+    fn charts_escape_their_text_and_are_deterministic() {
+        let bars = vec![
+            Bar::new("<script>alert(1)</script>", 3.0, "articles"),
+            Bar::new("{{ 7*7 }}", 0.0, "articles"),
+        ];
+        for svg in [
+            column_chart("c", "T <b>", "D", &bars),
+            bar_chart("b", "T", "D & more", &bars),
+            range_chart(
+                "r",
+                "T",
+                "D",
+                &[RangeRow {
+                    label: "China's \"share\"".into(),
+                    points: vec![
+                        (90.0, "A <x>".into()),
+                        (98.0, "B".into()),
+                        (f64::NAN, "C".into()),
+                    ],
+                }],
+                "%",
+            ),
+        ] {
+            let s = svg.as_str().unwrap();
+            assert!(svg.is_safe());
+            assert!(
+                !s.contains("<script>") && !s.contains("<b>") && !s.contains("<x>"),
+                "{s}"
+            );
+            assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
+            assert!(!s.contains("NaN") && !s.contains("inf"), "{s}");
+        }
+        let s = column_chart("c", "T", "D", &bars);
+        assert!(
+            s.as_str()
+                .unwrap()
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;: 3 articles")
+        );
+        assert_eq!(s, column_chart("c", "T", "D", &bars));
+        // An empty chart is still a valid picture.
+        assert!(
+            bar_chart("e", "T", "D", &[])
+                .as_str()
+                .unwrap()
+                .ends_with("</svg>")
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! Reading the published tables for the pages: Parquet → Arrow batches → typed columns.
+//!
+//! A table stays in its Arrow batches (compact: one buffer per column and batch); pages
+//! read single values through [`Col`], so nothing is copied into per-row structs up
+//! front. Every column is checked against the registry's type when it is opened, so a
+//! stale or foreign file is an error message, never a panic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use arrow::array::{
+    Array, BooleanArray, Float64Array, Int32Array, Int64Array, ListArray, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
+};
+
+use crate::tables::{Table, Written, partition};
+
+/// Where each table's Parquet file is read from: the published location under the
+/// output root, or, during a build, the staged file that will replace it.
+#[derive(Debug, Clone)]
+pub struct TableFiles {
+    paths: BTreeMap<Table, PathBuf>,
+}
+
+impl TableFiles {
+    /// The tables as published under `out_root` (what `gazette render` reads): single
+    /// files, or partitioned dataset folders.
+    pub fn published(out_root: &Path) -> Self {
+        TableFiles {
+            paths: Table::ALL
+                .iter()
+                .map(|&t| (t, partition::published_path(t, out_root)))
+                .collect(),
+        }
+    }
+
+    /// The tables of this build, read from their staged files before they are committed
+    /// (tables the build did not write are read where they are published).
+    pub fn staged(written: &Written, out_root: &Path) -> Self {
+        TableFiles {
+            paths: Table::ALL
+                .iter()
+                .map(|&t| (t, written.read_path(t, out_root)))
+                .collect(),
+        }
+    }
+
+    pub fn path(&self, table: Table) -> &Path {
+        // Every table of the registry has an entry (see `published`).
+        self.paths
+            .get(&table)
+            .map(PathBuf::as_path)
+            .unwrap_or(Path::new(""))
+    }
+
+    pub fn is_built(&self, table: Table) -> bool {
+        self.path(table).exists()
+    }
+
+    /// The table, or `None` when it has not been built (a stage that is not part of this
+    /// build, or a table added to the registry after the last build).
+    pub fn load(&self, table: Table) -> Result<Option<TableData>> {
+        if !self.is_built(table) {
+            return Ok(None);
+        }
+        TableData::read(table, self.path(table)).map(Some)
+    }
+
+    /// The table, which must have been built.
+    pub fn require(&self, table: Table) -> Result<TableData> {
+        self.load(table)?.ok_or_else(|| {
+            anyhow!(
+                "The table '{}' is missing ('{}'): run `gazette build` first",
+                table.name(),
+                self.path(table).display()
+            )
+        })
+    }
+}
+
+/// One table's rows as Arrow batches.
+pub struct TableData {
+    pub table: Table,
+    pub path: PathBuf,
+    batches: Vec<RecordBatch>,
+    /// Index of each batch's first row (one entry per batch).
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl TableData {
+    /// Reads a table and checks that every registry column is there with its type.
+    pub fn read(table: Table, path: &Path) -> Result<Self> {
+        let batches = partition::read_batches(table, path)?;
+        let schema = table.schema();
+        for column in table.spec().columns {
+            let field = schema.field_with_name(column.name).map_err(|_| {
+                anyhow!(
+                    "'{}' has no column '{}' (table '{}'): rebuild the tables",
+                    path.display(),
+                    column.name,
+                    table.name()
+                )
+            })?;
+            let want = column.ty.arrow();
+            if field.data_type() != &want {
+                bail!(
+                    "Column '{}' of '{}' is {}, but the registry says {want}: rebuild the tables",
+                    column.name,
+                    path.display(),
+                    field.data_type()
+                );
+            }
+        }
+        let mut starts = Vec::with_capacity(batches.len());
+        let mut len = 0;
+        for b in &batches {
+            starts.push(len);
+            len += b.num_rows();
+        }
+        Ok(TableData {
+            table,
+            path: path.to_path_buf(),
+            batches,
+            starts,
+            len,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn batches(&self) -> &[RecordBatch] {
+        &self.batches
+    }
+
+    /// A column as arrays of type `A` (checked against the file when it was read).
+    pub fn col<A: Array + 'static>(&self, name: &str) -> Result<Col<'_, A>> {
+        let chunks = self
+            .batches
+            .iter()
+            .map(|b| {
+                let array = b
+                    .column_by_name(name)
+                    .ok_or_else(|| anyhow!("'{}' has no column '{name}'", self.path.display()))?;
+                array.as_any().downcast_ref::<A>().ok_or_else(|| {
+                    anyhow!(
+                        "Column '{name}' of '{}' has an unexpected type {}",
+                        self.path.display(),
+                        array.data_type()
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .with_context(|| format!("Failed to read table '{}'", self.table.name()))?;
+        Ok(Col {
+            chunks,
+            starts: &self.starts,
+        })
+    }
+
+    pub fn str(&self, name: &str) -> Result<Col<'_, StringArray>> {
+        self.col(name)
+    }
+    pub fn i32(&self, name: &str) -> Result<Col<'_, Int32Array>> {
+        self.col(name)
+    }
+    pub fn i64(&self, name: &str) -> Result<Col<'_, Int64Array>> {
+        self.col(name)
+    }
+    pub fn f64(&self, name: &str) -> Result<Col<'_, Float64Array>> {
+        self.col(name)
+    }
+    pub fn bool(&self, name: &str) -> Result<Col<'_, BooleanArray>> {
+        self.col(name)
+    }
+    pub fn timestamp(&self, name: &str) -> Result<Col<'_, TimestampMicrosecondArray>> {
+        self.col(name)
+    }
+    pub fn list(&self, name: &str) -> Result<Col<'_, ListArray>> {
+        self.col(name)
+    }
+}
+
+/// One column of a table, across its batches; row `i` counts from the table's start.
+pub struct Col<'a, A> {
+    chunks: Vec<&'a A>,
+    starts: &'a [usize],
+}
+
+impl<'a, A> Col<'a, A> {
+    fn at(&self, i: usize) -> (&'a A, usize) {
+        let b = self.starts.partition_point(|&s| s <= i).saturating_sub(1);
+        (self.chunks[b], i - self.starts[b])
+    }
+}
+
+macro_rules! primitive_col {
+    ($array:ty, $value:ty) => {
+        impl<'a> Col<'a, $array> {
+            pub fn get(&self, i: usize) -> $value {
+                let (a, r) = self.at(i);
+                a.value(r)
+            }
+            pub fn opt(&self, i: usize) -> Option<$value> {
+                let (a, r) = self.at(i);
+                a.is_valid(r).then(|| a.value(r))
+            }
+        }
+    };
+}
+
+primitive_col!(Int32Array, i32);
+primitive_col!(Int64Array, i64);
+primitive_col!(Float64Array, f64);
+primitive_col!(BooleanArray, bool);
+primitive_col!(TimestampMicrosecondArray, i64);
+
+impl<'a> Col<'a, StringArray> {
+    pub fn get(&self, i: usize) -> &'a str {
+        let (a, r) = self.at(i);
+        a.value(r)
+    }
+    pub fn opt(&self, i: usize) -> Option<&'a str> {
+        let (a, r) = self.at(i);
+        a.is_valid(r).then(|| a.value(r))
+    }
+}
+
+impl<'a> Col<'a, ListArray> {
+    /// A `list<int32>` value (empty when null).
+    pub fn i32s(&self, i: usize) -> Vec<i32> {
+        let (a, r) = self.at(i);
+        if !a.is_valid(r) {
+            return Vec::new();
+        }
+        let values = a.value(r);
+        match values.as_any().downcast_ref::<Int32Array>() {
+            Some(v) => v.iter().flatten().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// A `list<string>` value (empty when null).
+    pub fn strs(&self, i: usize) -> Vec<String> {
+        let (a, r) = self.at(i);
+        if !a.is_valid(r) {
+            return Vec::new();
+        }
+        let values = a.value(r);
+        match values.as_any().downcast_ref::<StringArray>() {
+            Some(v) => v.iter().flatten().map(str::to_string).collect(),
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,562 @@
+//! The templates: embedded in the binary from `templates/`, each replaceable by a file of
+//! the same name in a `--templates DIR`, compiled once per render and shared by every
+//! rendering thread.
+//!
+//! Escaping is automatic and depends on the output: `.html` templates escape HTML, `.md`
+//! templates escape markdown ([`escape_markdown`]): corpus text can never become markup
+//! in either. Templates are only ever compiled from these files; corpus text is passed
+//! as data and never compiled.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)))),*]
+    };
+}
+
+/// Every embedded file, by name (its path under `templates/`). Names under `assets/`
+/// are copied into the site as they are; the others are templates.
+pub const EMBEDDED: &[(&str, &str)] = embedded![
+    "base.html",
+    "index.html",
+    "article.html",
+    "articles.html",
+    "data.html",
+    "search.html",
+    "partials/article_item.html",
+    "partials/chart.html",
+    "partials/claim.html",
+    "partials/entity.html",
+    "partials/figure.html",
+    "partials/pager.html",
+    "partials/table.html",
+    "overview.md",
+    "data.md",
+    "partials/table.md",
+    "assets/style.css",
+    "assets/search.js",
+];
+
+/// The auto-escape mode name of markdown templates.
+const MARKDOWN: &str = "markdown";
+
+fn is_asset(name: &str) -> bool {
+    name.starts_with("assets/")
+}
+
+/// The templates and assets of one render.
+pub struct Templates {
+    env: Environment<'static>,
+    assets: Vec<(&'static str, String)>,
+}
+
+impl Templates {
+    /// The embedded templates, with the files of `overrides` replacing those of the
+    /// same name.
+    pub fn load(overrides: Option<&Path>) -> Result<Self> {
+        let mut sources: Vec<(&'static str, String)> = EMBEDDED
+            .iter()
+            .map(|&(name, src)| (name, src.to_string()))
+            .collect();
+        if let Some(dir) = overrides {
+            for name in override_names(dir).map_err(|e| anyhow!(e))? {
+                let path = dir.join(&name);
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("Failed to read the template '{}'", path.display()))?;
+                if let Some(slot) = sources.iter_mut().find(|(n, _)| *n == name) {
+                    slot.1 = text;
+                }
+            }
+        }
+        let mut env = Environment::new();
+        // A line holding only a block tag leaves no blank line behind; files keep their
+        // final newline.
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .context("Invalid template syntax settings")?,
+        );
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else if name.ends_with(".md") {
+                AutoEscape::Custom(MARKDOWN.into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(format_value);
+        env.add_filter("md_code", md_code);
+        env.add_filter("md_verbatim", md_verbatim);
+        env.add_filter("thousands", thousands);
+        env.add_filter("filesize", filesize);
+        let mut assets = Vec::new();
+        for (name, source) in sources {
+            if is_asset(name) {
+                assets.push((name, source));
+            } else {
+                env.add_template_owned(name, source)
+                    .with_context(|| format!("Failed to compile the template '{name}'"))?;
+            }
+        }
+        Ok(Templates { env, assets })
+    }
+
+    /// A value every template sees (the site's name, its navigation…).
+    pub fn add_global(&mut self, name: &'static str, value: Value) {
+        self.env.add_global(name, value);
+    }
+
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String> {
+        let template = self
+            .env
+            .get_template(name)
+            .with_context(|| format!("No template '{name}'"))?;
+        template
+            .render(ctx)
+            .map_err(|e| anyhow!("{e:#}"))
+            .with_context(|| format!("Failed to render the template '{name}'"))
+    }
+
+    /// The asset files (`assets/…`), after overrides.
+    pub fn assets(&self) -> &[(&'static str, String)] {
+        &self.assets
+    }
+}
+
+/// The files of a `--templates DIR`, relative to it with `/` separators. Each must be
+/// the name of an embedded template: a misspelt name is an error, not silently ignored.
+pub fn override_names(dir: &Path) -> std::result::Result<Vec<String>, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(base).unwrap_or(&path);
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+        Ok(())
+    }
+    let mut names = Vec::new();
+    walk(dir, dir, &mut names).map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
+    names.sort();
+    for name in &names {
+        if !EMBEDDED.iter().any(|(n, _)| n == name) {
+            let known: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "'{}' is not a template name; a --templates directory holds files named like \
+                 the embedded ones: {}",
+                dir.join(name).display(),
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// Prints a value into a template's output: HTML-escaped in `.html` templates,
+/// markdown-escaped in `.md` ones. `none` prints nothing.
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    if let AutoEscape::Custom(mode) = state.auto_escape()
+        && mode == MARKDOWN
+    {
+        let text = match value.as_str() {
+            Some(s) if value.is_safe() => return out.write_str(s).map_err(Error::from),
+            Some(s) => escape_markdown(s),
+            None => escape_markdown(&value.to_string()),
+        };
+        return out.write_str(&text).map_err(Error::from);
+    }
+    if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
+        // minijinja's own HTML escaping also escapes `/`, which makes every URL
+        // unreadable; these five characters are what text and quoted attributes need.
+        let text = match value.as_str() {
+            Some(s) => escape_html(s),
+            None => escape_html(&value.to_string()),
+        };
+        return out.write_str(&text).map_err(Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    crate::render::svg::xml_escape(s)
+}
+
+/// Escapes text so that markdown shows it literally: inline markup characters get a
+/// backslash (`*`, `_`, `` ` ``, `[`, `]`, `<`, `>`, `|`, `~`, `&`, `\`), line breaks
+/// become spaces (a value cannot end a table row or a list item), and a leading block
+/// marker (`#`, `-`, `+`, `1.`) is escaped. Safe in table cells.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let trimmed = s.trim_start();
+    let lead = s.len() - trimmed.len();
+    // A block marker at the start of the value: `# x`, `- x`, `+ x`, `1. x`, `1) x`.
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let after = |i: usize| trimmed[i..].chars().next();
+    let marker_end = match trimmed.bytes().next() {
+        Some(b'#') => Some(0),
+        Some(b'-' | b'+') if matches!(after(1), None | Some(' ' | '\t')) => Some(0),
+        _ if digits > 0
+            && matches!(after(digits), Some('.' | ')'))
+            && matches!(after(digits + 1), None | Some(' ' | '\t')) =>
+        {
+            Some(digits)
+        }
+        _ => None,
+    };
+    for (i, c) in s.char_indices() {
+        if marker_end.is_some_and(|m| i == lead + m) && !matches!(c, '\\' | '`' | '*' | '_') {
+            out.push('\\');
+        }
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `{{ name | md_code }}`: an inline code span that holds any text (the fence is longer
+/// than any run of backticks inside; pipes are escaped so it can stand in a table cell).
+fn md_code(value: &Value) -> Value {
+    let s = value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string());
+    let s = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    Value::from_safe_string(format!("{fence}{pad}{s}{pad}{fence}"))
+}
+
+/// `{{ name | md_verbatim }}`: text inside a fenced code block, where markdown shows
+/// everything as it is; only line breaks (which could open a new fence) become spaces.
+fn md_verbatim(value: &Value) -> Value {
+    let s = value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string());
+    Value::from_safe_string(s.replace(['\r', '\n'], " "))
+}
+
+/// `{{ 12345 | thousands }}` → `12,345`.
+fn thousands(value: &Value) -> Result<String, Error> {
+    let n = i64::try_from(value.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("thousands: {value} is not an integer"),
+        )
+    })?;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    Ok(if n < 0 { format!("-{out}") } else { out })
+}
+
+/// `{{ bytes | filesize }}` → `15.1 kB`.
+fn filesize(value: &Value) -> Result<String, Error> {
+    let n = f64::try_from(value.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("filesize: {value} is not a number"),
+        )
+    })?;
+    Ok(match n {
+        n if n < 1e3 => format!("{n:.0} B"),
+        n if n < 1e6 => format!("{:.1} kB", n / 1e3),
+        n if n < 1e9 => format!("{:.1} MB", n / 1e6),
+        n => format!("{:.1} GB", n / 1e9),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::model::*;
+    use minijinja::context;
+    use minijinja::value::Serde;
+
+    /// The embedded templates plus one test template, `name`.
+    fn with(name: &'static str, source: &'static str) -> Templates {
+        let mut t = Templates::load(None).unwrap();
+        t.env.add_template(name, source).unwrap();
+        t
+    }
+
+    #[test]
+    fn markdown_escaping_keeps_text_literal() {
+        assert_eq!(
+            escape_markdown(
+                "<script>alert(1)</script> {{ 7*7 }} {% raw %} a|b `c` _d_ [e](f) & \\"
+            ),
+            "\\<script\\>alert(1)\\</script\\> {{ 7\\*7 }} {% raw %} a\\|b \\`c\\` \\_d\\_ \\[e\\](f) \\& \\\\"
+        );
+        assert_eq!(escape_markdown("# Title"), "\\# Title");
+        assert_eq!(escape_markdown("- item"), "\\- item");
+        assert_eq!(escape_markdown("-3 degrees"), "-3 degrees");
+        assert_eq!(escape_markdown("2025. A year"), "2025\\. A year");
+        assert_eq!(escape_markdown("2025 was"), "2025 was");
+        assert_eq!(escape_markdown("two\nlines"), "two lines");
+    }
+
+    #[test]
+    fn md_code_fences_any_text() {
+        assert_eq!(md_code(&Value::from("a_b")).as_str(), Some("`a_b`"));
+        assert_eq!(md_code(&Value::from("a`b")).as_str(), Some("``a`b``"));
+        assert_eq!(md_code(&Value::from("`x`")).as_str(), Some("`` `x` ``"));
+        assert_eq!(md_code(&Value::from("a|b")).as_str(), Some("`a\\|b`"));
+    }
+
+    #[test]
+    fn numbers_format() {
+        assert_eq!(thousands(&Value::from(1234567)).unwrap(), "1,234,567");
+        assert_eq!(thousands(&Value::from(-999)).unwrap(), "-999");
+        assert!(thousands(&Value::from("x")).is_err());
+        assert_eq!(filesize(&Value::from(15088)).unwrap(), "15.1 kB");
+    }
+
+    #[test]
+    fn html_and_markdown_templates_escape_by_extension() {
+        let t = with("t.html", "{{ x }}|{{ none }}|{{ n }}");
+        let t2 = with("t.md", "{{ x }}|{{ n }}|{{ x | md_code }}");
+        let x = "<script>alert(1)</script> {{ 7*7 }} {% raw %}";
+        assert_eq!(
+            t.render("t.html", context! { x, n => 49, none => () })
+                .unwrap(),
+            "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %}||49"
+        );
+        assert_eq!(
+            t2.render("t.md", context! { x, n => 49 }).unwrap(),
+            "\\<script\\>alert(1)\\</script\\> {{ 7\\*7 }} {% raw %}|49|`<script>alert(1)</script> {{ 7*7 }} {% raw %}`"
+        );
+    }
+
+    #[test]
+    fn undefined_values_are_errors() {
+        let t = with("t.html", "{{ missing }}");
+        let e = t.render("t.html", context! {}).unwrap_err();
+        assert!(format!("{e:#}").contains("t.html"), "{e:#}");
+    }
+
+    fn claim() -> ClaimView<'static> {
+        let text = "Japan pays $5 for <b>gallium</b>";
+        ClaimView {
+            id: "c1",
+            anchor: "claim-c1".into(),
+            url: "articles/ab/ab.html#claim-c1".into(),
+            ordinal: 1,
+            text,
+            segments: segments(
+                text,
+                &[
+                    Span {
+                        start: 0,
+                        end: 5,
+                        figure: None,
+                        entity: Some(EntityChip {
+                            id: "country/JP".into(),
+                            kind: "country".into(),
+                            name: "Japan".into(),
+                            name_zh: Some("日本".into()),
+                            url: "entities/1a/country-jp-1a2b3c4d.html".into(),
+                        }),
+                    },
+                    Span {
+                        start: 11,
+                        end: 13,
+                        figure: Some(FigureView {
+                            surface: "$5".into(),
+                            kind: "money".into(),
+                            title: "money: 5 USD".into(),
+                        }),
+                        entity: None,
+                    },
+                ],
+            ),
+            citations: vec![1, 4],
+            attribution: Some(AttributionView {
+                cue: "suggest".into(),
+                attributed_to: Some("Analysts".into()),
+                hedged: true,
+                modality: "opinion".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn claim_partial_links_entities_and_marks_figures() {
+        let t = with(
+            "t.html",
+            "{% from 'partials/claim.html' import claim %}{{ claim(c, '../../') }}",
+        );
+        let html = t
+            .render("t.html", context! { c => Value::from(Serde(claim())) })
+            .unwrap();
+        assert!(
+            html.contains(
+                r#"<a class="entity" href="../../entities/1a/country-jp-1a2b3c4d.html">Japan</a>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<mark class="figure figure-money" title="money: 5 USD">$5</mark>"#),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;gallium&lt;/b&gt;"), "{html}");
+        assert!(
+            html.contains(r#"<span class="cites">[1][4]</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("Analysts") && html.contains("hedged"),
+            "{html}"
+        );
+        assert!(html.contains(r#"id="claim-c1""#), "{html}");
+    }
+
+    #[test]
+    fn entity_and_figure_partials() {
+        let t = with(
+            "t.html",
+            "{% from 'partials/entity.html' import entity_chip %}{% from 'partials/figure.html' import figure %}{{ entity_chip(e, '') }} {{ figure(f) }}",
+        );
+        let e = EntityChip {
+            id: "commodity/gallium".into(),
+            kind: "commodity".into(),
+            name: "Gallium <Ga>".into(),
+            name_zh: Some("镓".into()),
+            url: "entities/ab/commodity-gallium-00000000.html".into(),
+        };
+        let f = FigureView {
+            surface: "92%".into(),
+            kind: "percent".into(),
+            title: "percent: 92".into(),
+        };
+        let html = t
+            .render(
+                "t.html",
+                context! { e => Value::from(Serde(e)), f => Value::from(Serde(f)) },
+            )
+            .unwrap();
+        assert!(
+            html.contains(r#"href="entities/ab/commodity-gallium-00000000.html""#),
+            "{html}"
+        );
+        assert!(
+            html.contains("Gallium &lt;Ga&gt;") && html.contains(r#"<span lang="zh">镓</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<mark class="figure figure-percent" title="percent: 92">92%</mark>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn table_partials_in_html_and_markdown() {
+        let mut table = TableView::new("Rows <x>", &[("name", false), ("n", true)]);
+        table
+            .rows
+            .push(vec![Cell::code("a|b").link("x/y.html"), Cell::num(3)]);
+        table.rows.push(vec![Cell::text("<i>"), Cell::num(4)]);
+        let t = with(
+            "t.html",
+            "{% from 'partials/table.html' import rows_table %}{{ rows_table(t, '../') }}",
+        );
+        let html = t
+            .render("t.html", context! { t => Value::from(Serde(&table)) })
+            .unwrap();
+        assert!(html.contains("<caption>Rows &lt;x&gt;</caption>"), "{html}");
+        assert!(
+            html.contains(r#"<a href="../x/y.html"><code>a|b</code></a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<td class="num">3</td>"#), "{html}");
+        let t = with(
+            "t.md",
+            "{% from 'partials/table.md' import rows_table %}{{ rows_table(t) }}",
+        );
+        let md = t
+            .render("t.md", context! { t => Value::from(Serde(&table)) })
+            .unwrap();
+        assert_eq!(
+            md.trim(),
+            "| name | n |\n| --- | ---: |\n| `a\\|b` | 3 |\n| \\<i\\> | 4 |"
+        );
+    }
+
+    #[test]
+    fn overrides_must_be_known_names() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("partials")).unwrap();
+        std::fs::write(
+            dir.path().join("partials/claim.html"),
+            "{% macro claim(c, root) %}X{% endmacro %}",
+        )
+        .unwrap();
+        assert_eq!(override_names(dir.path()).unwrap(), ["partials/claim.html"]);
+        let t = Templates::load(Some(dir.path())).unwrap();
+        assert!(
+            t.env
+                .get_template("partials/claim.html")
+                .unwrap()
+                .source()
+                .contains('X')
+        );
+        std::fs::write(dir.path().join("artcle.html"), "").unwrap();
+        let e = override_names(dir.path()).unwrap_err();
+        assert!(
+            e.contains("artcle.html") && e.contains("article.html"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,877 @@
+//! The reports and the site: links, HTML validity (Nu HTML Checker), accessibility
+//! (axe-core in Chromium), search from disk, escaping, paging, atomic replacement and
+//! reproducibility. Checks that need an outside tool skip with a `skipped:` line when
+//! it is missing, and fail instead under `GAZETTE_REQUIRE_EXTERNAL=1` (CI).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+use gazette::tables::Table;
+
+use crate::support::*;
+
+/// The site of the shipped corpus (built once per test process).
+fn shipped_site() -> PathBuf {
+    shipped_build().join("reports/site")
+}
+
+/// A corpus whose text is full of markup and template syntax.
+fn escaping_build() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        build(&fixture("site/escaping"), dir.path());
+        dir
+    })
+    .path()
+}
+
+/// A synthetic corpus of 120 articles over two years, three sources: enough for three
+/// list pages.
+const SYNTHETIC_ARTICLES: usize = 120;
+
+fn synthetic_build() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        let mut text = String::from("Workflow\n合成语料\nicon\nSearch documents\n");
+        let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for i in 0..SYNTHETIC_ARTICLES {
+            let day = start + chrono::Days::new(i as u64 * 6);
+            let source = ["Alpha News", "Beta Daily", "Gamma Wire"][i % 3];
+            text.push_str(&format!(
+                "测试文章{i}:稀土与镓\n{source}· {} {:02}:{:02}\n\
+                 Core Viewpoint - Article {i} discusses gallium exports of {i} tons [1][2]. \
+                 Group 1: Details - Detail one of article {i} [2]. - Detail two mentions germanium [3].\n",
+                day.format("%Y-%m-%d"),
+                i % 24,
+                i % 60
+            ));
+        }
+        std::fs::write(corpus.join("synthetic.txt"), text).unwrap();
+        build(&corpus, dir.path());
+        dir
+    })
+    .path()
+}
+
+/// Every site the checks look at.
+fn all_sites() -> Vec<PathBuf> {
+    vec![
+        shipped_site(),
+        escaping_build().join("reports/site"),
+        synthetic_build().join("reports/site"),
+    ]
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Links
+
+/// The values of `attr="…"` in an HTML text (entity `&amp;` decoded).
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest: &'a str = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push(rest[..end].replace("&amp;", "&"));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// `base/../x` → a normal path, or `None` when it climbs out of `root`.
+fn resolve(root: &Path, from_dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut parts: Vec<Component> = Vec::new();
+    let joined = from_dir.join(rel);
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            c => parts.push(c),
+        }
+    }
+    let path: PathBuf = parts.iter().collect();
+    path.starts_with(root).then_some(path)
+}
+
+/// Every problem with the links of a site: external URLs, missing files, missing
+/// anchors, duplicate ids.
+fn link_problems(site: &Path) -> Vec<String> {
+    let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut problems = Vec::new();
+    let pages = files_with_ext(site, "html");
+    assert!(!pages.is_empty(), "no pages in {}", site.display());
+    for page in &pages {
+        let html = read(page);
+        let mut seen = HashSet::new();
+        for id in attr_values(&html, "id") {
+            if !seen.insert(id.clone()) {
+                problems.push(format!("{}: duplicate id '{id}'", page.display()));
+            }
+        }
+        ids.insert(page.clone(), seen);
+    }
+    for page in &pages {
+        let html = read(page);
+        let dir = page.parent().unwrap();
+        let links = ["href", "src", "action"]
+            .iter()
+            .flat_map(|a| attr_values(&html, a));
+        for link in links {
+            let where_ = format!("{}: '{link}'", page.display());
+            if link.contains("://") || link.starts_with("//") || link.contains(':') {
+                problems.push(format!("{where_} is not a relative link"));
+                continue;
+            }
+            let (path, frag) = match link.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (link.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                match resolve(site, dir, path) {
+                    Some(t) => t,
+                    None => {
+                        problems.push(format!("{where_} leaves the site"));
+                        continue;
+                    }
+                }
+            };
+            if !target.is_file() {
+                problems.push(format!("{where_} → missing {}", target.display()));
+                continue;
+            }
+            if let Some(frag) = frag {
+                match ids.get(&target) {
+                    Some(set) if set.contains(frag) => {}
+                    _ => problems.push(format!("{where_}: no id '{frag}' in {}", target.display())),
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    for site in all_sites() {
+        let problems = link_problems(&site);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_link_check_catches_broken_links() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        r##"<a href="missing.html">x</a><a href="#nowhere">y</a><a href="https://cdn.example/x.js">z</a><p id="a"></p><p id="a"></p><a href="../out.html">o</a>"##,
+    )
+    .unwrap();
+    let problems = link_problems(dir.path());
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+}
+
+/// The pages load nothing from elsewhere: every `href`, `src` and `action` is relative
+/// (checked with the links above), and the stylesheet and scripts name no URL and fetch
+/// nothing.
+#[test]
+fn the_site_uses_no_external_resources() {
+    for site in all_sites() {
+        for file in files_under(&site.join("assets")).keys() {
+            let text = read(&site.join("assets").join(file));
+            for bad in [
+                "http:",
+                "https:",
+                "@import",
+                "url(",
+                "fetch(",
+                "XMLHttpRequest",
+            ] {
+                assert!(!text.contains(bad), "assets/{file} contains '{bad}'");
+            }
+        }
+        for page in files_with_ext(&site, "html") {
+            let html = read(&page);
+            for attr in ["href", "src", "action", "srcset", "poster", "data"] {
+                for v in attr_values(&html, attr) {
+                    assert!(!v.contains(':'), "{}: {attr}=\"{v}\"", page.display());
+                }
+            }
+        }
+    }
+}
+
+/// The search index's documents link to pages and anchors that exist.
+#[test]
+fn search_results_link_to_existing_pages() {
+    for site in all_sites() {
+        let manifest = read(&site.join("search/manifest.js"));
+        let manifest: serde_json::Value = serde_json::from_str(
+            manifest
+                .trim()
+                .strip_prefix("gazetteSearch.manifest(")
+                .and_then(|s| s.strip_suffix(");"))
+                .unwrap(),
+        )
+        .unwrap();
+        for key in manifest["shards"].as_array().unwrap() {
+            let name = gazette::render::search::key_file_name(key.as_str().unwrap());
+            assert!(
+                site.join(format!("search/terms/{name}.js")).is_file(),
+                "shard {key}"
+            );
+        }
+        let mut n_docs = 0;
+        for chunk in files_with_ext(&site.join("search/docs"), "js") {
+            let text = read(&chunk);
+            let json = &text[text.find(',').unwrap() + 1..text.rfind(");").unwrap()];
+            let groups: Vec<Vec<serde_json::Value>> = serde_json::from_str(json).unwrap();
+            for group in &groups {
+                for doc in group {
+                    n_docs += 1;
+                    let url = doc[1].as_str().unwrap();
+                    let url = &match url.strip_prefix('#') {
+                        Some(anchor) => format!("{}#{anchor}", group[0][1].as_str().unwrap()),
+                        None => url.to_string(),
+                    };
+                    let (path, frag) = url.split_once('#').unwrap_or((url, ""));
+                    let page = site.join(path);
+                    assert!(page.is_file(), "{url}");
+                    if !frag.is_empty() {
+                        assert!(read(&page).contains(&format!("id=\"{frag}\"")), "{url}");
+                    }
+                }
+            }
+        }
+        assert!(n_docs > 0, "{}", site.display());
+    }
+    // The shipped site indexes every article and claim.
+    let articles = read_table(&Table::Articles.path(shipped_build())).num_rows();
+    let claims = read_table(&Table::Claims.path(shipped_build())).num_rows();
+    let docs: usize = files_with_ext(&shipped_site().join("search/docs"), "js")
+        .iter()
+        .map(|f| read(f).matches("[\"a\",").count() + read(f).matches("[\"c\",").count())
+        .sum();
+    assert_eq!(docs, articles + claims);
+}
+
+// ---------------------------------------------------------------------------------------
+// Nu HTML Checker
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let Some((java, jar)) = vnu() else { return };
+    // A page with known errors proves the checker runs and reports.
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("bad.html"),
+        "<!DOCTYPE html><html><head><title>x</title></head><body><p><div></p></body></html>",
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(java);
+    cmd.arg("-jar")
+        .arg(jar)
+        .args(["--errors-only", "--format", "json", "--skip-non-html"]);
+    for site in all_sites() {
+        cmd.arg(site);
+    }
+    let out = cmd.arg(bad.path()).output().expect("java runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+        panic!(
+            "vnu printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let messages = report["messages"].as_array().unwrap();
+    let (known, ours): (Vec<_>, Vec<_>) = messages
+        .iter()
+        .partition(|m| m["url"].as_str().is_some_and(|u| u.ends_with("/bad.html")));
+    assert!(
+        !known.is_empty(),
+        "the checker found nothing in a broken page"
+    );
+    let errors: Vec<String> = ours
+        .iter()
+        .map(|m| format!("{}:{}: {}", m["url"], m["lastLine"], m["message"]))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} error(s):\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    let pages: usize = all_sites()
+        .iter()
+        .map(|s| files_with_ext(s, "html").len())
+        .sum();
+    note(&format!("vnu: {pages} pages, 0 errors"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Chromium: accessibility and search
+
+fn one_article(site: &Path) -> PathBuf {
+    files_with_ext(&site.join("articles"), "html")
+        .into_iter()
+        .find(|p| p.parent().unwrap() != site.join("articles"))
+        .expect("an article page")
+}
+
+#[test]
+fn axe_finds_no_serious_or_critical_violations() {
+    let Some(browser) = browser() else { return };
+    let site = shipped_site();
+    let bad = tempfile::tempdir().unwrap();
+    let bad_page = bad.path().join("bad.html");
+    std::fs::write(
+        &bad_page,
+        "<!DOCTYPE html><html><head><title>x</title></head><body><img src=\"x.png\"></body></html>",
+    )
+    .unwrap();
+    let pages = [
+        site.join("index.html"),
+        one_article(&site),
+        site.join("data.html"),
+        site.join("articles/index.html"),
+        site.join("search.html"),
+        one_article(&escaping_build().join("reports/site")),
+        synthetic_build().join("reports/site/articles/page-2.html"),
+        bad_page.clone(),
+    ];
+    let args: Vec<&Path> = pages.iter().map(PathBuf::as_path).collect();
+    let report = browser.run("axe.mjs", &args);
+    let mut serious = Vec::new();
+    let mut minor = Vec::new();
+    let mut caught = false;
+    for p in report["pages"].as_array().unwrap() {
+        let page = p["page"].as_str().unwrap();
+        for v in p["violations"].as_array().unwrap() {
+            let line = format!(
+                "{page} ({}): {} [{}] {} {}",
+                p["scheme"], v["id"], v["impact"], v["help"], v["targets"]
+            );
+            if page == bad_page.to_str().unwrap() {
+                caught |= v["id"] == "image-alt";
+            } else if matches!(v["impact"].as_str(), Some("serious" | "critical")) {
+                serious.push(line);
+            } else {
+                minor.push(line);
+            }
+        }
+    }
+    assert!(
+        caught,
+        "axe did not flag an image without alt text: {report}"
+    );
+    assert!(serious.is_empty(), "{}", serious.join("\n"));
+    assert_eq!(
+        report["external"],
+        serde_json::json!([]),
+        "requests left the disk"
+    );
+    for m in &minor {
+        note(&format!("axe (minor): {m}"));
+    }
+    note(&format!(
+        "axe: {} pages in light and dark, 0 serious or critical violations, {} minor",
+        pages.len() - 1,
+        minor.len()
+    ));
+}
+
+/// Article ids whose title or claims mention `word` (case-insensitive), from the tables.
+fn articles_mentioning(out: &Path, word: &str) -> BTreeSet<String> {
+    let claims = read_table(&Table::Claims.path(out));
+    let articles = read_table(&Table::Articles.path(out));
+    let col = |b: &arrow::array::RecordBatch, name: &str| {
+        b.column_by_name(name)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<arrow::array::StringArray>()
+            .unwrap()
+            .clone()
+    };
+    let (text, cid) = (col(&claims, "text"), col(&claims, "article_id"));
+    let (title, aid) = (col(&articles, "title"), col(&articles, "article_id"));
+    let word = word.to_lowercase();
+    let mut out: BTreeSet<String> = (0..claims.num_rows())
+        .filter(|&i| text.value(i).to_lowercase().contains(&word))
+        .map(|i| cid.value(i).to_string())
+        .collect();
+    out.extend(
+        (0..articles.num_rows())
+            .filter(|&i| title.value(i).to_lowercase().contains(&word))
+            .map(|i| aid.value(i).to_string()),
+    );
+    out
+}
+
+/// Article ids of the search results (their result links end in `<id>.html`).
+fn result_ids(report: &serde_json::Value) -> BTreeSet<String> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let href = r["href"].as_str().unwrap();
+            href.rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".html")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn chromium_searches_the_site_from_disk() {
+    let Some(browser) = browser() else { return };
+    let site = shipped_site();
+    let shot = artifacts_dir().join("search-gallium.png");
+    let report = browser.run(
+        "search.mjs",
+        &[&site.join("index.html"), Path::new("gallium"), &shot],
+    );
+    assert!(
+        report["url"].as_str().unwrap().starts_with("file://"),
+        "{report}"
+    );
+    assert_eq!(report["state"], "done", "{report}");
+    let want = articles_mentioning(shipped_build(), "gallium");
+    assert!(!want.is_empty());
+    assert_eq!(result_ids(&report), want, "{report}");
+    for r in report["results"].as_array().unwrap() {
+        let hits = r["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "a result shows the matching claims: {r}");
+        for h in hits {
+            assert!(
+                h["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains("gallium"),
+                "{h}"
+            );
+            assert!(h["href"].as_str().unwrap().contains("#claim-"), "{h}");
+        }
+    }
+    assert_eq!(report["external"], serde_json::json!([]), "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    assert!(shot.is_file());
+    note(&format!(
+        "search: 'gallium' found {} articles from file://; screenshot: {}",
+        want.len(),
+        shot.display()
+    ));
+}
+
+#[test]
+fn search_results_show_markup_as_text() {
+    let Some(browser) = browser() else { return };
+    let out = escaping_build();
+    let shot = artifacts_dir().join("search-escaping.png");
+    let report = browser.run(
+        "search.mjs",
+        &[
+            &out.join("reports/site/index.html"),
+            Path::new("alert"),
+            &shot,
+        ],
+    );
+    assert_eq!(
+        result_ids(&report),
+        articles_mentioning(out, "alert(1)"),
+        "{report}"
+    );
+    let shown = report["results"][0]["text"].as_str().unwrap();
+    assert_eq!(
+        shown, "<script>alert(1)</script> 标题 {{ 7*7 }}",
+        "{report}"
+    );
+    assert_eq!(
+        report["dialogs"],
+        serde_json::json!([]),
+        "a script ran: {report}"
+    );
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Escaping
+
+const PAYLOADS: [&str; 3] = ["<script>alert(1)</script>", "{{ 7*7 }}", "{% raw %}"];
+
+#[test]
+fn html_shows_corpus_markup_literally() {
+    let site = escaping_build().join("reports/site");
+    let mut checked = 0;
+    for page in files_with_ext(&site, "html") {
+        let html = read(&page);
+        assert!(!html.contains("<script>alert"), "{}", page.display());
+        assert!(!html.contains("<b>"), "{}", page.display());
+        if html.contains("标题") {
+            checked += 1;
+            assert!(
+                html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                "{}",
+                page.display()
+            );
+            assert!(html.contains("{{ 7*7 }}"), "{}", page.display());
+        }
+    }
+    assert!(
+        checked >= 3,
+        "overview, list and article pages show the title"
+    );
+    let article = read(&one_article_with(&site, "标题"));
+    for p in [
+        "{% raw %}",
+        "{% endraw %}",
+        "{{ site }}",
+        "| pipes",
+        "`backticks`",
+        "*stars*",
+    ] {
+        assert!(article.contains(p), "{p} missing");
+    }
+}
+
+fn one_article_with(site: &Path, needle: &str) -> PathBuf {
+    files_with_ext(&site.join("articles"), "html")
+        .into_iter()
+        .filter(|p| p.parent().unwrap() != site.join("articles"))
+        .find(|p| read(p).contains(needle))
+        .expect("an article page with the text")
+}
+
+/// The text a markdown renderer shows, and whether the markdown holds raw HTML.
+fn markdown_text(md: &str) -> (String, bool) {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut text = String::new();
+    let mut html = false;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Html(_) | Event::InlineHtml(_) => html = true,
+            _ => {}
+        }
+    }
+    (text, html)
+}
+
+#[test]
+fn markdown_shows_corpus_markup_literally() {
+    let md = read(&escaping_build().join("reports/overview.md"));
+    let (text, has_html) = markdown_text(&md);
+    assert!(!has_html, "raw HTML in the markdown:\n{md}");
+    for p in PAYLOADS {
+        assert!(
+            text.contains(p),
+            "'{p}' is not shown literally:\n{text}\n\n{md}"
+        );
+    }
+    assert!(text.contains("{{ 7*7 }} News <b>"), "{text}");
+    // The table of sources survives a pipe-free but markup-full source name.
+    assert!(md.contains("| {{ 7\\*7 }} News \\<b\\> | 1 |"), "{md}");
+    // And the data dictionary renders every column name as code.
+    let data = read(&escaping_build().join("reports/data.md"));
+    let (text, has_html) = markdown_text(&data);
+    assert!(!has_html);
+    for c in Table::Claims.spec().columns {
+        assert!(text.contains(c.name), "{}", c.name);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Paging and sharding
+
+#[test]
+fn article_lists_are_paged_and_pages_sharded() {
+    let out = synthetic_build();
+    let site = out.join("reports/site");
+    let lists = [
+        "articles/index.html",
+        "articles/page-2.html",
+        "articles/page-3.html",
+    ];
+    assert!(!site.join("articles/page-4.html").exists());
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, list) in lists.iter().enumerate() {
+        let html = read(&site.join(list));
+        for href in attr_values(&html, "href") {
+            if let Some(id) = href
+                .strip_prefix("../articles/")
+                .filter(|h| h.len() == "xx/0123456789abcdef.html".len())
+            {
+                let (shard, file) = id.split_once('/').unwrap();
+                assert!(file.starts_with(shard), "{href}: sharded by id prefix");
+                *seen.entry(file.to_string()).or_default() += 1;
+            }
+        }
+        assert_eq!(html.contains("rel=\"prev\""), i > 0, "{list}");
+        assert_eq!(html.contains("rel=\"next\""), i < 2, "{list}");
+        assert!(
+            html.contains(&format!("aria-current=\"page\">{}</a>", i + 1)),
+            "{list}"
+        );
+    }
+    assert_eq!(
+        seen.len(),
+        SYNTHETIC_ARTICLES,
+        "every article is listed once"
+    );
+    assert!(seen.values().all(|&n| n == 1));
+    let pages = files_with_ext(&site.join("articles"), "html").len();
+    assert_eq!(pages, SYNTHETIC_ARTICLES + lists.len());
+    // Newest first: the first list page starts with the last article of the corpus.
+    let first = read(&site.join("articles/index.html"));
+    let newest = first.find("测试文章119").unwrap();
+    assert!(newest < first.find("测试文章118").unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// Reproducibility and atomicity
+
+fn reports_of(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(&out.join("reports"))
+}
+
+fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: files differ"
+    );
+    for (name, bytes) in a {
+        assert!(bytes == &b[name], "{what}: {name} differs");
+    }
+}
+
+#[test]
+fn reports_do_not_depend_on_the_thread_count() {
+    let mut runs = Vec::new();
+    for threads in ["1", "3"] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = gazette()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build", "-q", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        runs.push(reports_of(dir.path()));
+    }
+    assert!(runs[0].len() > 10);
+    assert_same(&runs[0], &runs[1], "1 thread vs 3");
+    assert_same(
+        &runs[0],
+        &reports_of(shipped_build()),
+        "1 thread vs default",
+    );
+}
+
+/// The committed `reports/` is what a build of the shipped corpus produces: nothing
+/// missing, nothing stale.
+#[test]
+fn committed_reports_reproduce() {
+    let built = reports_of(shipped_build());
+    let committed = reports_of(&root());
+    for name in built.keys() {
+        assert!(
+            committed.contains_key(name),
+            "reports/{name} is built but not committed: run `cargo run -- build` and commit reports/"
+        );
+    }
+    for (name, bytes) in &committed {
+        let Some(b) = built.get(name) else {
+            panic!("reports/{name} is committed but no longer built: remove it");
+        };
+        assert!(
+            b == bytes,
+            "reports/{name} differs from a fresh build: rebuild and commit it"
+        );
+    }
+}
+
+#[test]
+fn render_rerenders_from_the_tables_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), dir.path());
+    std::fs::remove_dir_all(dir.path().join("reports")).unwrap();
+    // From another working directory, without a corpus: render reads only the tables.
+    let o = gazette()
+        .current_dir(dir.path())
+        .args(["render", "-q", "--out", "."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same(
+        &reports_of(dir.path()),
+        &reports_of(shipped_build()),
+        "render vs build",
+    );
+
+    let o = run(&["render", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        help.contains("Example") && help.contains("--templates"),
+        "{help}"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["render", "--out"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("run `gazette build` first"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn templates_can_be_overridden_by_name() {
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tpl.path().join("partials")).unwrap();
+    std::fs::create_dir(tpl.path().join("assets")).unwrap();
+    std::fs::write(tpl.path().join("assets/style.css"), "/* my style */\n").unwrap();
+    std::fs::write(
+        tpl.path().join("partials/claim.html"),
+        "{% macro claim(c, root) %}<li class=\"my-claim\" id=\"{{ c.anchor }}\">{{ c.text }}</li>{% endmacro %}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["build", "-q", "--out"])
+        .arg(out.path())
+        .arg("--templates")
+        .arg(tpl.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = out.path().join("reports/site");
+    assert_eq!(read(&site.join("assets/style.css")), "/* my style */\n");
+    let article = read(&one_article(&site));
+    assert!(article.contains("class=\"my-claim\""), "{article}");
+    assert!(!article.contains("class=\"claim\""));
+
+    std::fs::write(tpl.path().join("artcle.html"), "").unwrap();
+    let o = gazette()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .arg("--templates")
+        .arg(tpl.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("artcle.html") && stderr(&o).contains("article.html"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_failed_render_leaves_the_previous_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let before = files_under(out.path());
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("article.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ no_such_value }}{% endblock %}",
+    )
+    .unwrap();
+    // A different corpus, so that the tables would change if they were committed.
+    let o = gazette()
+        .args(["build", "--corpus"])
+        .arg(fixture("site/escaping"))
+        .arg("--out")
+        .arg(out.path())
+        .arg("--templates")
+        .arg(tpl.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Failed to render page 'site/articles/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no_such_value") || err.contains("undefined"),
+        "{err}"
+    );
+    let after = files_under(out.path());
+    assert_same(&before, &after, "after a failed build");
+    let stray: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "staging left behind: {stray:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Downloads
+
+#[test]
+fn csv_downloads_hold_every_row() {
+    let site = shipped_site();
+    for table in Table::ALL {
+        let spec = table.spec();
+        let rows = read_table(&table.path(shipped_build())).num_rows();
+        let csv = read(&site.join(format!("downloads/{}.csv", spec.name)));
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let names: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        assert_eq!(header, names);
+        // Quoted fields may hold commas, never line breaks (summaries are one line).
+        assert_eq!(lines.count(), rows, "{}", spec.name);
+        let parquet = std::fs::read(site.join(format!("downloads/{}.parquet", spec.name))).unwrap();
+        assert!(parquet == std::fs::read(table.path(shipped_build())).unwrap());
+    }
+    let claims = read(&site.join("downloads/claims.csv"));
+    assert!(
+        claims.contains(",\"[1,4,10]\","),
+        "citations as JSON arrays"
+    );
+    let articles = read(&site.join("downloads/articles.csv"));
+    assert!(
+        articles.contains(",2026-01-09T15:06:00+08:00,"),
+        "times with their offset"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshots
+
+#[test]
+fn article_page_snapshot() {
+    // 韩国想挖稀土“抗衡中国”,但越南想要更多: a core section and three groups.
+    let page = read(&shipped_site().join("articles/87/877c835aef3ab2aa.html"));
+    insta::assert_snapshot!(page);
+}
+
+#[test]
+fn overview_markdown_snapshot() {
+    insta::assert_snapshot!(read(&shipped_build().join("reports/overview.md")));
+}
