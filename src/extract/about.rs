@@ -206,7 +206,7 @@ pub fn classify<'a>(text: &str, figures: &[Figure], mentions: &[EntitySpan<'a>])
 
 /// Prepositions whose object is not the clause's subject (`cooperation with the US`,
 /// `independent of China`, `between the US and Australia`).
-const GOVERNING: &[&str] = &[
+const GOVERNING_WORDS: &[&str] = &[
     "about",
     "across",
     "against",
@@ -246,13 +246,13 @@ const GOVERNING: &[&str] = &[
 ];
 
 /// Words skipped between a preposition and its object.
-const DETERMINERS: &[&str] = &[
+const DETERMINERS_WORDS: &[&str] = &[
     "a", "an", "the", "its", "their", "this", "that", "these", "those", "his", "her", "our",
     "each", "both",
 ];
 
 /// Nouns that make a demonym an actor (`Japanese companies`, `the Chinese authorities`).
-const ACTORS: &[&str] = &[
+const ACTORS_WORDS: &[&str] = &[
     "authorities",
     "automakers",
     "banks",
@@ -289,7 +289,7 @@ const ACTORS: &[&str] = &[
 ];
 
 /// Head nouns of an apposition before a name (`South Korean company LS Eco Energy`).
-const APPOSITIVES: &[&str] = &[
+const APPOSITIVES_WORDS: &[&str] = &[
     "bank",
     "carmaker",
     "chipmaker",
@@ -309,10 +309,10 @@ const APPOSITIVES: &[&str] = &[
 ];
 
 /// Words before a place that make it the figure's location.
-const LOCATIVES: &[&str] = &["at", "in", "inside", "near", "off"];
+const LOCATIVES_WORDS: &[&str] = &["at", "in", "inside", "near", "off"];
 
 /// Verbs (and adverbs) between a figure and `in X`/`by X` that make X its holder.
-const HOLDING: &[&str] = &[
+const HOLDING_WORDS: &[&str] = &[
     "are",
     "based",
     "concentrated",
@@ -335,7 +335,7 @@ const HOLDING: &[&str] = &[
     "was",
     "were",
 ];
-const HOLDING_ADVERBS: &[&str] = &[
+const HOLDING_ADVERBS_WORDS: &[&str] = &[
     "currently",
     "largely",
     "mainly",
@@ -346,13 +346,13 @@ const HOLDING_ADVERBS: &[&str] = &[
 ];
 
 /// Words that end a figure's phrase.
-const COORDINATORS: &[&str] = &["and", "but", "or", "whereas", "while"];
+const COORDINATORS_WORDS: &[&str] = &["and", "but", "or", "whereas", "while"];
 
 /// Words that open a relative clause.
-const RELATIVES: &[&str] = &["where", "which", "who", "whom", "whose"];
+const RELATIVES_WORDS: &[&str] = &["where", "which", "who", "whom", "whose"];
 
 /// Words that open a clause that is not a main clause.
-const DEPENDENT_OPENERS: &[&str] = &[
+const DEPENDENT_OPENERS_WORDS: &[&str] = &[
     "according",
     "after",
     "although",
@@ -392,8 +392,129 @@ const DEPENDENT_OPENERS: &[&str] = &[
     "without",
 ];
 
-fn is_in(list: &[&str], word: &[u8]) -> bool {
-    list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+// Word classes: bits of a word's entry in the lexicon.
+const GOVERNING: u16 = 1;
+const DETERMINERS: u16 = 1 << 1;
+const ACTORS: u16 = 1 << 2;
+const APPOSITIVES: u16 = 1 << 3;
+const LOCATIVES: u16 = 1 << 4;
+const HOLDING: u16 = 1 << 5;
+const HOLDING_ADVERBS: u16 = 1 << 6;
+const COORDINATORS: u16 = 1 << 7;
+const RELATIVES: u16 = 1 << 8;
+const DEPENDENT_OPENERS: u16 = 1 << 9;
+const AND_OR: u16 = 1 << 10;
+const TO: u16 = 1 << 11;
+const IN_BY: u16 = 1 << 12;
+const WITH: u16 = 1 << 13;
+
+/// FNV-1a, for the lexicon's short trusted keys.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// What the classifier knows about a lower-case word: its classes and the cues it opens.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    class: u16,
+    /// Range of [`Lexicon::cues`]: the cues whose first word this is.
+    cues: (u32, u32),
+}
+
+/// Every word the rules or the cues name, looked up once per word of a text.
+struct Lexicon {
+    words: std::collections::HashMap<Box<[u8]>, Entry, std::hash::BuildHasherDefault<Fnv>>,
+    cues: Vec<usize>,
+    /// The Chinese cues (matched as substrings) with their searchers.
+    zh_cues: Vec<(usize, memchr::memmem::Finder<'static>)>,
+}
+
+/// Longest word looked up (longer words are in no list).
+const MAX_WORD: usize = 24;
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut words: std::collections::HashMap<
+            Box<[u8]>,
+            Entry,
+            std::hash::BuildHasherDefault<Fnv>,
+        > = Default::default();
+        let lists: &[(&[&str], u16)] = &[
+            (GOVERNING_WORDS, GOVERNING),
+            (DETERMINERS_WORDS, DETERMINERS),
+            (ACTORS_WORDS, ACTORS),
+            (APPOSITIVES_WORDS, APPOSITIVES),
+            (LOCATIVES_WORDS, LOCATIVES),
+            (HOLDING_WORDS, HOLDING),
+            (HOLDING_ADVERBS_WORDS, HOLDING_ADVERBS),
+            (COORDINATORS_WORDS, COORDINATORS),
+            (RELATIVES_WORDS, RELATIVES),
+            (DEPENDENT_OPENERS_WORDS, DEPENDENT_OPENERS),
+            (&["and", "or"], AND_OR),
+            (&["to"], TO),
+            (&["in", "by"], IN_BY),
+            (&["with"], WITH),
+        ];
+        for (list, class) in lists {
+            for w in *list {
+                words.entry(w.as_bytes().into()).or_default().class |= class;
+            }
+        }
+        // cues by first word, in vocabulary order
+        let vocab = measures::shipped();
+        let mut by_first: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, c) in vocab.cues.iter().enumerate() {
+            if let Some(first) = c.words.first() {
+                by_first.entry(first.as_str()).or_default().push(i);
+            }
+        }
+        let mut cues = Vec::new();
+        for (first, list) in by_first {
+            let from = cues.len() as u32;
+            cues.extend(list);
+            words.entry(first.as_bytes().into()).or_default().cues = (from, cues.len() as u32);
+        }
+        let zh_cues = vocab
+            .zh_cues
+            .iter()
+            .map(|&ci| {
+                (
+                    ci,
+                    memchr::memmem::Finder::new(vocab.cues[ci].text.as_bytes()),
+                )
+            })
+            .collect();
+        Lexicon {
+            words,
+            cues,
+            zh_cues,
+        }
+    })
+}
+
+/// A word of the text: ASCII letters, digits and apostrophes.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    entry: Entry,
 }
 
 // ------------------------------------------------------------------ text layout
@@ -436,6 +557,7 @@ struct Context<'t, 'a> {
     mentions: Vec<EntitySpan<'a>>,
     clauses: Vec<Clause>,
     sentences: Vec<Sentence>,
+    words: Vec<Word>,
     hits: Vec<Hit>,
     vocab: &'static Vocabulary,
 }
@@ -471,9 +593,11 @@ impl<'t, 'a> Context<'t, 'a> {
             mentions: ms,
             clauses: Vec::new(),
             sentences: Vec::new(),
+            words: Vec::new(),
             hits: Vec::new(),
             vocab: measures::shipped(),
         };
+        ctx.tokenize();
         ctx.layout();
         ctx.find_cues();
         ctx
@@ -572,13 +696,17 @@ impl<'t, 'a> Context<'t, 'a> {
         let Some(w) = self.next_word(start, end) else {
             return Intro::Main;
         };
-        if self.mentions.iter().any(|m| m.start <= w.0 && w.0 < m.end) {
+        if self
+            .mentions
+            .iter()
+            .any(|m| m.start <= w.start && w.start < m.end)
+        {
             return Intro::Main;
         }
-        let word = &self.bytes[w.0..w.1];
-        if is_in(RELATIVES, word) {
+        let word = &self.bytes[w.start..w.end];
+        if self.word_is(w, RELATIVES) {
             Intro::Relative
-        } else if is_in(DEPENDENT_OPENERS, word)
+        } else if self.word_is(w, DEPENDENT_OPENERS)
             || (word.len() > 4 && word[word.len() - 3..].eq_ignore_ascii_case(b"ing"))
         {
             Intro::Dependent
@@ -589,48 +717,56 @@ impl<'t, 'a> Context<'t, 'a> {
 
     // -------------------------------------------------------------- words
 
-    fn is_word_byte(b: u8) -> bool {
-        measures::is_word_byte(b)
+    /// The text's words, each looked up once in the lexicon.
+    fn tokenize(&mut self) {
+        let b = self.bytes;
+        let lex = lexicon();
+        let mut lower = [0u8; MAX_WORD];
+        let mut i = 0;
+        while i < b.len() {
+            if !measures::is_word_byte(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && measures::is_word_byte(b[i]) {
+                i += 1;
+            }
+            let mut w = Word {
+                start,
+                end: i,
+                entry: Entry::default(),
+            };
+            let bare = self.word(w);
+            if bare.len() <= MAX_WORD && bare.first().is_some_and(u8::is_ascii_alphabetic) {
+                let lw = &mut lower[..bare.len()];
+                lw.copy_from_slice(bare);
+                lw.make_ascii_lowercase();
+                if let Some(e) = lex.words.get(&*lw) {
+                    w.entry = *e;
+                }
+            }
+            self.words.push(w);
+        }
     }
 
     /// The first word in `[from, to)`.
-    fn next_word(&self, from: usize, to: usize) -> Option<Span> {
-        let b = self.bytes;
-        let to = to.min(b.len());
-        let mut i = from;
-        while i < to && !Self::is_word_byte(b[i]) {
-            i += 1;
-        }
-        if i >= to {
-            return None;
-        }
-        let s = i;
-        while i < to && Self::is_word_byte(b[i]) {
-            i += 1;
-        }
-        Some((s, i))
+    fn next_word(&self, from: usize, to: usize) -> Option<Word> {
+        let k = self.words.partition_point(|w| w.start < from);
+        self.words.get(k).filter(|w| w.end <= to).copied()
     }
 
     /// The last word in `[from, to)`.
-    fn prev_word(&self, from: usize, to: usize) -> Option<Span> {
-        let b = self.bytes;
-        let mut i = to.min(b.len());
-        while i > from && !Self::is_word_byte(b[i - 1]) {
-            i -= 1;
-        }
-        if i <= from {
-            return None;
-        }
-        let e = i;
-        while i > from && Self::is_word_byte(b[i - 1]) {
-            i -= 1;
-        }
-        Some((i, e))
+    fn prev_word(&self, from: usize, to: usize) -> Option<Word> {
+        let k = self.words.partition_point(|w| w.end <= to);
+        k.checked_sub(1)
+            .map(|k| self.words[k])
+            .filter(|w| w.start >= from)
     }
 
     /// The word's bytes without a possessive `'s` or a trailing apostrophe.
-    fn word(&self, w: Span) -> &[u8] {
-        let mut x = &self.bytes[w.0..w.1];
+    fn word(&self, w: Word) -> &'t [u8] {
+        let mut x = &self.bytes[w.start..w.end];
         if x.len() > 2 && x[x.len() - 2..].eq_ignore_ascii_case(b"'s") {
             x = &x[..x.len() - 2];
         }
@@ -640,8 +776,8 @@ impl<'t, 'a> Context<'t, 'a> {
         x
     }
 
-    fn word_is(&self, w: Span, list: &[&str]) -> bool {
-        is_in(list, self.word(w))
+    fn word_is(&self, w: Word, class: u16) -> bool {
+        w.entry.class & class != 0
     }
 
     /// The mention covering byte `i`.
@@ -654,45 +790,29 @@ impl<'t, 'a> Context<'t, 'a> {
     /// Every cue of the vocabulary in the text, a cue inside a longer one dropped.
     fn find_cues(&mut self) {
         let b = self.bytes;
+        let lex = lexicon();
         let mut hits = Vec::new();
-        let mut lower = [0u8; 32];
-        let mut pos = 0;
-        while let Some(w) = self.next_word(pos, b.len()) {
-            pos = w.1;
-            let word = self.word(w);
-            if word.len() > lower.len() {
-                continue;
-            }
-            let lw = &mut lower[..word.len()];
-            lw.copy_from_slice(word);
-            lw.make_ascii_lowercase();
-            for ci in self.vocab.cues_starting_with(lw) {
+        for (k, w) in self.words.iter().enumerate() {
+            for &ci in &lex.cues[w.entry.cues.0 as usize..w.entry.cues.1 as usize] {
                 let cue = &self.vocab.cues[ci];
-                let mut end = w.1;
+                let mut end = w.end;
                 let mut ok = true;
-                for next in &cue.words[1..] {
+                for (n, next) in cue.words[1..].iter().enumerate() {
                     // only spaces and hyphens between the words of a phrase
-                    let mut j = end;
-                    while j < b.len() && (b[j] == b' ' || b[j] == b'-') {
-                        j += 1;
+                    let ok_next = self.words.get(k + 1 + n).is_some_and(|nw| {
+                        nw.start > end
+                            && b[end..nw.start].iter().all(|&c| c == b' ' || c == b'-')
+                            && self.word(*nw).eq_ignore_ascii_case(next.as_bytes())
+                    });
+                    if !ok_next {
+                        ok = false;
+                        break;
                     }
-                    match self.next_word(end, b.len()) {
-                        Some(nw)
-                            if nw.0 == j
-                                && j > end
-                                && self.word(nw).eq_ignore_ascii_case(next.as_bytes()) =>
-                        {
-                            end = nw.1;
-                        }
-                        _ => {
-                            ok = false;
-                            break;
-                        }
-                    }
+                    end = self.words[k + 1 + n].end;
                 }
                 if ok {
                     hits.push(Hit {
-                        start: w.0,
+                        start: w.start,
                         end,
                         cue: ci,
                     });
@@ -700,13 +820,13 @@ impl<'t, 'a> Context<'t, 'a> {
             }
         }
         if !self.text.is_ascii() {
-            for &ci in &self.vocab.zh_cues {
-                let needle = self.vocab.cues[ci].text.as_bytes();
-                for s in memchr::memmem::find_iter(b, needle) {
+            for (ci, finder) in &lex.zh_cues {
+                let n = finder.needle().len();
+                for s in finder.find_iter(b) {
                     hits.push(Hit {
                         start: s,
-                        end: s + needle.len(),
-                        cue: ci,
+                        end: s + n,
+                        cue: *ci,
                     });
                 }
             }
@@ -748,17 +868,17 @@ impl<'t, 'a> Context<'t, 'a> {
         let mut pos = left;
         while let Some(w) = self.next_word(pos, f.start) {
             if self.word_is(w, COORDINATORS) {
-                left = w.1;
+                left = w.end;
             }
-            pos = w.1;
+            pos = w.end;
         }
         let mut pos = f.end;
         while let Some(w) = self.next_word(pos, right) {
             if self.word_is(w, COORDINATORS) {
-                right = w.0;
+                right = w.start;
                 break;
             }
-            pos = w.1;
+            pos = w.end;
         }
         (left, right)
     }
@@ -866,10 +986,7 @@ impl<'t, 'a> Context<'t, 'a> {
         self.vocab.measures.iter().find(|m| {
             m.applies_to(target)
                 && m.shapes.iter().any(|s| match s {
-                    Shape::MoneyPerUnit => {
-                        target.name() == "money-rate"
-                            && f.per_unit.is_some_and(|p| !measures::is_period(p))
-                    }
+                    Shape::MoneyPerUnit => target.name() == "money-rate",
                     Shape::ChangeDelta => matches!(f.change, Some((_, Role::Delta))),
                 })
         })
@@ -903,7 +1020,7 @@ impl<'t, 'a> Context<'t, 'a> {
                 && h.end <= f.start
                 && self
                     .next_word(h.end, f.start)
-                    .is_some_and(|w| self.word(w).eq_ignore_ascii_case(b"to"))
+                    .is_some_and(|w| self.word_is(w, TO))
             {
                 continue;
             }
@@ -993,8 +1110,8 @@ impl<'t, 'a> Context<'t, 'a> {
         for _ in 0..3 {
             match self.next_word(pos, self.bytes.len()) {
                 Some(w) if self.word_is(w, ACTORS) => return true,
-                Some(w) if self.bytes[pos..w.0].contains(&b',') => return false,
-                Some(w) => pos = w.1,
+                Some(w) if self.bytes[pos..w.start].contains(&b',') => return false,
+                Some(w) => pos = w.end,
                 None => return false,
             }
         }
@@ -1020,14 +1137,14 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// The word before `pos`, determiners skipped.
-    fn word_before(&self, pos: usize, floor: usize) -> Option<Span> {
+    fn word_before(&self, pos: usize, floor: usize) -> Option<Word> {
         let mut pos = pos;
         for _ in 0..3 {
             let w = self.prev_word(floor, pos)?;
             if !self.word_is(w, DETERMINERS) {
                 return Some(w);
             }
-            pos = w.0;
+            pos = w.start;
         }
         None
     }
@@ -1043,16 +1160,14 @@ impl<'t, 'a> Context<'t, 'a> {
                 let Some(prep) = self.word_before(m.start, f.end) else {
                     return false;
                 };
-                if !(self.word(prep).eq_ignore_ascii_case(b"in")
-                    || self.word(prep).eq_ignore_ascii_case(b"by"))
-                {
+                if !self.word_is(prep, IN_BY) {
                     return false;
                 }
-                let mut pos = prep.0;
+                let mut pos = prep.start;
                 for _ in 0..3 {
                     match self.prev_word(f.end, pos) {
                         Some(w) if self.word_is(w, HOLDING) => return true,
-                        Some(w) if self.word_is(w, HOLDING_ADVERBS) => pos = w.0,
+                        Some(w) if self.word_is(w, HOLDING_ADVERBS) => pos = w.start,
                         _ => return false,
                     }
                 }
@@ -1071,17 +1186,17 @@ impl<'t, 'a> Context<'t, 'a> {
             let Some(w) = self.prev_word(clause_start, pos) else {
                 return false;
             };
-            if let Some(other) = self.mention_at(w.0) {
-                pos = self.mentions[other].start.min(w.0);
+            if let Some(other) = self.mention_at(w.start) {
+                pos = self.mentions[other].start.min(w.start);
                 continue;
             }
             if self.word_is(w, DETERMINERS) || self.word_is(w, APPOSITIVES) {
-                pos = w.0;
+                pos = w.start;
                 continue;
             }
-            if self.word_is(w, &["and", "or"]) {
-                let before = self.prev_word(clause_start, w.0);
-                return match before.and_then(|b| self.mention_at(b.0)) {
+            if self.word_is(w, AND_OR) {
+                let before = self.prev_word(clause_start, w.start);
+                return match before.and_then(|b| self.mention_at(b.start)) {
                     Some(prev) if depth < 4 && self.mentions[prev].kind.can_be_subject() => {
                         self.governed(prev, clause_start, depth + 1)
                     }
@@ -1089,8 +1204,8 @@ impl<'t, 'a> Context<'t, 'a> {
                 };
             }
             if self.word_is(w, GOVERNING) {
-                let opens_clause = self.prev_word(clause_start, w.0).is_none();
-                return !(opens_clause && self.word(w).eq_ignore_ascii_case(b"with"));
+                let opens_clause = self.prev_word(clause_start, w.start).is_none();
+                return !(opens_clause && self.word_is(w, WITH));
             }
             return false;
         }
@@ -1118,17 +1233,17 @@ impl<'t, 'a> Context<'t, 'a> {
         // coordination: `the US and Australia` → no single subject
         let h = &self.mentions[head];
         if let Some(w) = self.next_word(h.end, to)
-            && self.word_is(w, &["and", "or"])
+            && self.word_is(w, AND_OR)
         {
-            let mut pos = w.1;
+            let mut pos = w.end;
             if let Some(d) = self.next_word(pos, to)
                 && self.word_is(d, DETERMINERS)
             {
-                pos = d.1;
+                pos = d.end;
             }
             if let Some(n) = self.next_word(pos, to)
-                && let Some(other) = self.mention_at(n.0)
-                && self.mentions[other].start == n.0
+                && let Some(other) = self.mention_at(n.start)
+                && self.mentions[other].start == n.start
                 && self.mentions[other].kind.can_be_subject()
             {
                 return Outcome::Joint;
@@ -1153,7 +1268,7 @@ impl<'t, 'a> Context<'t, 'a> {
                         return false;
                     }
                     last = Some(w);
-                    pos = w.1;
+                    pos = w.end;
                 }
                 None => return last.is_some_and(|w| self.word_is(w, APPOSITIVES)),
             }

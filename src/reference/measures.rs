@@ -42,11 +42,13 @@ pub const MEASURE_IDS: &[&str] = &[
     "share",
 ];
 
-/// What a measure can apply to: the figure kinds, with `rate` split into money rates
-/// (`$3,000 per kilogram`) and amount rates (`100 tons … annually`).
+/// What a measure can apply to: the figure kinds, with `rate` split into money per unit of
+/// a good (`$3,000 per kilogram`, `money-rate`), money per period (`$5 billion a year`,
+/// `money-flow`) and amounts per unit (`100 tons … annually`, `amount-rate`).
 pub const APPLIES_TO: &[&str] = &[
     "money",
     "money-rate",
+    "money-flow",
     "amount-rate",
     "percent",
     "mass",
@@ -73,7 +75,7 @@ pub enum SubjectMode {
 /// A figure shape that decides a measure without a cue word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// A money rate whose denominator is not a period (`$3,000 per kilogram`).
+    /// Money per unit of a good (`$3,000 per kilogram`): a price.
     MoneyPerUnit,
     /// The delta of a change (`rising 895% from … to …`).
     ChangeDelta,
@@ -119,6 +121,7 @@ pub struct Target(u8);
 impl Target {
     pub fn of(f: &Figure) -> Target {
         let name = match f.kind {
+            Kind::Rate if is_currency(f.unit) && f.per_unit.is_some_and(is_period) => "money-flow",
             Kind::Rate if is_currency(f.unit) => "money-rate",
             Kind::Rate => "amount-rate",
             k => k.as_str(),

@@ -3,7 +3,9 @@
 
 use super::ColumnType::*;
 use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
+use crate::extract::about::MeasureRule;
 use crate::extract::figures::{KINDS, PER_UNITS, QUALIFIERS, ROLES, UNIT_CODES};
+use crate::reference::measures::MEASURE_IDS;
 
 /// Every dataset gazette publishes, in dependency order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -24,9 +26,10 @@ impl Table {
     pub const ALL: &'static [Table] = &[
         Table::Articles,
         Table::Claims,
-        Table::Figures,
         Table::Entities,
         Table::Mentions,
+        // after entities: its subject and commodity reference them
+        Table::Figures,
         Table::EntityCooccurrence,
         Table::EntityTimeline,
         Table::SourceSummary,
@@ -676,6 +679,40 @@ static FIGURES: TableSpec = TableSpec {
             Int32,
             "A year stated with the figure ('AUD 8.67 billion in 2014' → 2014); null when none is.",
         ),
+        opt(
+            "subject_entity_id",
+            Utf8,
+            "The country, organization, region or place the figure is about: who controls, \
+             holds, produces, invests or imports it ('China controls 90% of …' → \
+             'country/CN'), or for reserves, capacity and market value where it lies ('a mine \
+             in Kazakhstan with 20 million tons of reserves' → 'country/KZ'); an \
+             entities.entity_id. Null when the text names none, or two jointly ('the US and \
+             Australia plan to invest'). Decided by rules over the text's mentions (src/extract/about.rs).",
+        ),
+        opt(
+            "commodity_id",
+            Utf8,
+            "The commodity the figure concerns: the commodity mention nearest to it in its \
+             phrase, clause or sentence ('90% of rare earth refining' → \
+             'commodity/rare-earths'); an entities.entity_id. Null when the sentence names none.",
+        ),
+        opt(
+            "measure",
+            Utf8,
+            "What the figure measures, an id of the vocabulary data/reference/measures.tsv: \
+             mining_share, refining_share, magnet_share, reserves, production, capacity, \
+             investment, purchase, imports, exports, price, tariff, market_value, cost, profit, \
+             lead_time, timeline, penalty, growth or share; decided by the cue words nearest to \
+             the figure. Null when no cue applies.",
+        ),
+        opt(
+            "measure_rule",
+            Utf8,
+            "How measure was decided: 'cue-phrase', 'cue-clause', 'cue-host', 'cue-sentence' \
+             (a cue in the figure's phrase, clause, the clause it depends on, or its sentence), \
+             'shape' (the figure alone: '$3,000 per kilogram' is a price, a change's delta a \
+             growth) or 'generic' (only a generic share cue); null with measure.",
+        ),
         SOURCE_FILE,
         req(
             "source_line",
@@ -695,11 +732,29 @@ static FIGURES: TableSpec = TableSpec {
             table: Table::Claims,
             references: &["claim_id"],
         },
+        ForeignKey {
+            columns: &["subject_entity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["commodity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
     ],
     checks: &[
         Check::OneOf {
             column: "field",
             values: &["claim", "title"],
+        },
+        Check::OneOf {
+            column: "measure",
+            values: MEASURE_IDS,
+        },
+        Check::OneOf {
+            column: "measure_rule",
+            values: MeasureRule::NAMES,
         },
         Check::OneOf {
             column: "kind",

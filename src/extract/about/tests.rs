@@ -181,8 +181,14 @@ fn shapes_decide_without_a_cue() {
     );
     let text = "sold at $3,000 per kilogram";
     assert_eq!(read(text, "")[0].3, "price");
-    // a money rate per period is not a price
+    // a money rate per period is not a price; per unit, a cue may name it first
     assert_eq!(read("it earns $3 million a year", "")[0].3, "-");
+    assert_eq!(read("exports of $5 billion a year", "")[0].3, "exports");
+    assert_eq!(
+        read("exports rose to over $3,000 per kilogram", "")[0].3,
+        "price"
+    );
+    assert_eq!(read("a tariff of $50 per ton", "")[0].3, "tariff");
     // the delta of a change is a growth; a change word before `to` reads a level
     let text = "exports jumped 40% from 10 tons to 14 tons";
     let got = read(text, "");
