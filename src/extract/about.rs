@@ -32,8 +32,9 @@
 //! generic share cue (`accounts for … of global capacity`) was found, at any level —
 //! generic cues count only when no specific one is found anywhere in the sentence, so
 //! `rare earth processing, which accounts for over 90% of global capacity` is a refining
-//! share. A change word followed by `to` names a level, not a change (`rose to 90%`).
-//! No cue: no measure.
+//! share. A change word names a level, not a change, when `to` follows it (`rose to
+//! 90%`) or the figure is a change's `from`/`to` (`rose from 60% to 79%`). No cue: no
+//! measure.
 //!
 //! **Commodity**: the commodity mention nearest to the figure at the first level that has
 //! one (the figure's own surface included: `100 tons of gallium annually`), within its
@@ -41,8 +42,8 @@
 //! and 90% of rare earth refining`).
 //!
 //! **Subject** (countries, regions, organizations and places; demonyms count only before
-//! an actor noun — `Japanese companies`, not `Western concerns`), the first rule that
-//! finds one:
+//! an actor or holding noun — `Japanese companies`, `Chinese exports`, not `Western
+//! concerns`), the first rule that finds one:
 //!
 //! - `location` — for measures of things that lie somewhere (reserves, capacity, market
 //!   value): the entity after `in`/`near`/`at` nearest to the figure in the sentence
@@ -53,10 +54,12 @@
 //!   first entity not governed by a preposition (`of`, `on`, `with`, `from`, `between`,
 //!   `than`, `over`…; a clause-opening `with X doing` makes X the subject), possessives
 //!   included (`LS Eco Energy's investment of $19.4 million`), an apposition giving its
-//!   head (`South Korean company LS Eco Energy`) and a coordination (`the US and
-//!   Australia plan to jointly invest`) giving no subject;
+//!   head (`South Korean company LS Eco Energy`, `Japan's JOGMEC`) and a coordination
+//!   (`the US and Australia plan to jointly invest`) giving no subject;
 //! - `antecedent` — in a relative clause, the last entity of the clause before it
-//!   (`relies heavily on China for rare earth processing, which accounts for …`);
+//!   (`relies heavily on China for rare earth processing, which accounts for …`); none
+//!   when the clause follows a commodity (`gallium and germanium, whose prices jumped
+//!   30%`: the figure is the commodity's, with no holder);
 //! - `host` — the subject of the sentence's main clause (`China's dominance …,
 //!   controlling over 80% of …`).
 //!
@@ -64,8 +67,9 @@
 //! least $10 billion from each country`) has no subject.
 //!
 //! Nothing here allocates per figure beyond the result: one pass over a text finds its
-//! clauses and cue words (a binary search of a sorted table per word), and every figure
-//! is then decided on byte spans. No input panics.
+//! words (each looked up once in an FNV-hashed lexicon of the rules' word lists and the
+//! cues' first words), clauses and cues, and every figure is then decided on byte spans
+//! and word indices. No input panics.
 
 use crate::extract::figures::{Figure, Role};
 use crate::reference::measures::{self, Measure, Shape, SubjectMode, Target, Vocabulary};
@@ -251,8 +255,31 @@ const DETERMINERS_WORDS: &[&str] = &[
     "each", "both",
 ];
 
-/// Nouns that make a demonym an actor (`Japanese companies`, `the Chinese authorities`).
+/// Nouns that make a demonym an actor or a holder (`Japanese companies`, `the Chinese
+/// authorities`, `Chinese exports`), unlike `Western concerns`.
 const ACTORS_WORDS: &[&str] = &[
+    "capacity",
+    "demand",
+    "dominance",
+    "economy",
+    "exports",
+    "imports",
+    "investment",
+    "investments",
+    "market",
+    "markets",
+    "mining",
+    "output",
+    "processing",
+    "production",
+    "purchases",
+    "refining",
+    "reserves",
+    "sales",
+    "share",
+    "shipments",
+    "supply",
+    "trade",
     "authorities",
     "automakers",
     "banks",
@@ -1015,12 +1042,13 @@ impl<'t, 'a> Context<'t, 'a> {
             else {
                 continue;
             };
-            // `rose to 90%` names a level, not a change
+            // `rose to 90%`, `rose from 60% to 79%` name levels, not a change
             if m.shapes.contains(&Shape::ChangeDelta)
-                && h.end <= f.start
-                && self
-                    .next_word(h.end, f.start)
-                    .is_some_and(|w| self.word_is(w, TO))
+                && (matches!(f.change, Some((_, Role::From | Role::To)))
+                    || (h.end <= f.start
+                        && self
+                            .next_word(h.end, f.start)
+                            .is_some_and(|w| self.word_is(w, TO))))
             {
                 continue;
             }
@@ -1080,6 +1108,21 @@ impl<'t, 'a> Context<'t, 'a> {
             && self.clauses[ci - 1].sentence == clause.sentence
         {
             let prev = self.clauses[ci - 1];
+            // `gallium and germanium, whose prices jumped 30%`: the clause is about the
+            // commodity it follows, which has no holder
+            if self
+                .mentions
+                .iter()
+                .rfind(|m| m.end <= prev.end && m.start >= prev.start)
+                .is_some_and(|m| {
+                    m.kind == EntityKind::Commodity
+                        && self.bytes[m.end..prev.end]
+                            .iter()
+                            .all(u8::is_ascii_whitespace)
+                })
+            {
+                return None;
+            }
             if let Some(i) = self
                 .mentions
                 .iter()
@@ -1252,12 +1295,17 @@ impl<'t, 'a> Context<'t, 'a> {
         Outcome::Found(head)
     }
 
-    /// Whether mention `b` is the name an apposition headed by mention `a` introduces: at
-    /// most four words between them, ending in an apposition head, none a preposition.
+    /// Whether mention `b` is the name an apposition headed by mention `a` introduces: a
+    /// possessive (`Japan's JOGMEC`), or at most four words between them, ending in an
+    /// apposition head, none a preposition (`South Korean company LS Eco Energy`).
     fn apposition(&self, a: usize, b: usize) -> bool {
         let (ma, mb) = (&self.mentions[a], &self.mentions[b]);
         if mb.start < ma.end || self.bytes[ma.end..mb.start].contains(&b',') {
             return false;
+        }
+        let gap = self.text[ma.end..mb.start].trim_end();
+        if matches!(gap, "'s" | "’s" | "'" | "’") {
+            return true;
         }
         let mut pos = ma.end;
         let mut last = None;

@@ -23,6 +23,7 @@ pub const MEASURE_IDS: &[&str] = &[
     "mining_share",
     "refining_share",
     "magnet_share",
+    "stake",
     "reserves",
     "production",
     "capacity",

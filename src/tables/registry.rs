@@ -700,7 +700,7 @@ static FIGURES: TableSpec = TableSpec {
             "measure",
             Utf8,
             "What the figure measures, an id of the vocabulary data/reference/measures.tsv: \
-             mining_share, refining_share, magnet_share, reserves, production, capacity, \
+             mining_share, refining_share, magnet_share, stake, reserves, production, capacity, \
              investment, purchase, imports, exports, price, tariff, market_value, cost, profit, \
              lead_time, timeline, penalty, growth or share; decided by the cue words nearest to \
              the figure. Null when no cue applies.",

@@ -453,3 +453,66 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn possessives_relatives_and_short_change_words() {
+    // a possessive names the owner of the name that follows: the name is the subject
+    let text = "Japan's JOGMEC will invest $200 million in a heavy rare earth project in Malaysia.";
+    let spec = "Japan=country/JP | JOGMEC=org/jogmec | heavy rare earth=commodity/heavy-rare-earths | \
+                Malaysia=country/MY";
+    assert_eq!(
+        one(text, spec, "$200 million"),
+        t("org/jogmec", "commodity/heavy-rare-earths", "investment")
+    );
+    // a relative clause about a commodity has no holder (not the main clause's subject)
+    let text = "Beijing imposed export controls on gallium and germanium, whose prices jumped 30% \
+                within two weeks.";
+    let spec = "Beijing=place/CN-BJ | gallium=commodity/gallium | germanium=commodity/germanium";
+    assert_eq!(
+        one(text, spec, "30%"),
+        t("-", "commodity/germanium", "growth")
+    );
+    // `up 12%` is a change, nearer than the host clause's magnets
+    let text = "The EU imported 18,000 tons of rare earth magnets from China last year, up 12% \
+                from 2022.";
+    let spec = "EU=region/eu | rare earth magnets=commodity/rare-earth-magnets | China=country/CN";
+    assert_eq!(
+        one(text, spec, "18,000 tons"),
+        t("region/eu", "commodity/rare-earth-magnets", "imports")
+    );
+    assert_eq!(
+        one(text, spec, "12%"),
+        t("region/eu", "commodity/rare-earth-magnets", "growth")
+    );
+    // `up to` is a qualifier, not a change
+    let text = "warnings that it could cost the global economy up to $150 billion";
+    assert_eq!(read(text, "")[0].3, "cost");
+}
+
+#[test]
+fn holding_nouns_stakes_and_levels_of_a_change() {
+    let text = "Chinese exports of rare earth magnets fell 15% in October.";
+    let spec = "Chinese=country/CN~ | rare earth magnets=commodity/rare-earth-magnets";
+    assert_eq!(
+        one(text, spec, "15%"),
+        t("country/CN", "commodity/rare-earth-magnets", "growth")
+    );
+    let text = "The deal, worth $2 billion, gives Glencore a 30% stake in the mine.";
+    let spec = "Glencore=org/glencore";
+    assert_eq!(one(text, spec, "30%"), t("org/glencore", "-", "stake"));
+    assert_eq!(one(text, spec, "$2 billion"), t("-", "-", "market_value"));
+    // the levels of a change read the measure around them, not the change word
+    let text = "Over the past decade, China's share of global graphite production rose from 60% \
+                to 79%.";
+    let spec = "China=country/CN | graphite=commodity/graphite";
+    for f in ["60%", "79%"] {
+        assert_eq!(
+            one(text, spec, f),
+            t("country/CN", "commodity/graphite", "mining_share")
+        );
+    }
+    assert_eq!(
+        read("Rare earth prices have doubled since January.", "")[0].3,
+        "growth"
+    );
+}
