@@ -10,12 +10,13 @@
 //! `HEAD`; elsewhere it is whatever the folder held before the build.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use arrow::array::Array;
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::row::{RowConverter, SortField};
 use serde::Serialize;
 
 use crate::tables::Table;
@@ -220,7 +221,9 @@ struct Rows {
     order: Vec<String>,
 }
 
-fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
+/// Reads a table's rows: key, label and — when `compare` — one hash per compared column
+/// (of the column's row-format bytes: no formatting to text).
+fn load(path: &Path, table: Table, compare: bool) -> Result<Option<Rows>> {
     if !path.exists() {
         return Ok(None);
     }
@@ -233,40 +236,45 @@ fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
         .filter(|n| !PROVENANCE.contains(&n.as_str()))
         .collect();
     let label_col = LABELS.iter().find(|l| schema.index_of(l).is_ok());
-    let opts = arrow::util::display::FormatOptions::default().with_null("∅");
     let mut out = Rows {
         columns: compared.clone(),
         rows: HashMap::new(),
         order: Vec::new(),
     };
     for batch in &batches {
-        let index = |name: &str| -> Result<usize> { Ok(batch.schema().index_of(name)?) };
-        let formatters = batch
-            .columns()
-            .iter()
-            .map(|c| arrow::util::display::ArrayFormatter::try_new(c.as_ref(), &opts))
-            .collect::<Result<Vec<_>, _>>()?;
-        let key_idx: Vec<usize> = key_cols.iter().map(|k| index(k)).collect::<Result<_>>()?;
-        let cmp_idx: Vec<usize> = compared.iter().map(|c| index(c)).collect::<Result<_>>()?;
-        let label_idx = label_col.map(|l| index(l)).transpose()?;
-        for row in 0..batch.num_rows() {
-            let key = key_idx
+        let column = |name: &str| -> Result<ArrayRef> {
+            Ok(batch.column(batch.schema().index_of(name)?).clone())
+        };
+        let keys: Vec<ArrayRef> = key_cols.iter().map(|k| column(k)).collect::<Result<_>>()?;
+        let label = label_col.map(|l| column(l)).transpose()?;
+        // Per compared column, the rows in arrow's row format: equal bytes, equal values.
+        let encoded: Vec<arrow::row::Rows> = if compare {
+            compared
                 .iter()
-                .map(|&i| formatters[i].value(row).to_string())
+                .map(|c| -> Result<_> {
+                    let col = column(c)?;
+                    let conv = RowConverter::new(vec![SortField::new(col.data_type().clone())])?;
+                    Ok(conv.convert_columns(&[col])?)
+                })
+                .collect::<Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        for row in 0..batch.num_rows() {
+            let key = keys
+                .iter()
+                .map(|k| text_of(k, row))
                 .collect::<Vec<_>>()
                 .join(",");
-            let hashes = cmp_idx
+            let hashes = encoded
                 .iter()
-                .map(|&i| {
-                    let mut h = DefaultHasher::new();
-                    formatters[i].value(row).to_string().hash(&mut h);
-                    batch.column(i).is_null(row).hash(&mut h);
+                .map(|rows| {
+                    let mut h = crate::text::FnvHasher::default();
+                    h.write(rows.row(row).as_ref());
                     h.finish()
                 })
                 .collect();
-            let label = label_idx
-                .map(|i| formatters[i].value(row).to_string())
-                .unwrap_or_default();
+            let label = label.as_ref().map(|l| text_of(l, row)).unwrap_or_default();
             out.order.push(key.clone());
             out.rows.insert(key, (label, hashes));
         }
@@ -274,15 +282,31 @@ fn load(path: &Path, table: Table) -> Result<Option<Rows>> {
     Ok(Some(out))
 }
 
+/// A key or label cell as text: strings directly, anything else formatted.
+fn text_of(array: &ArrayRef, row: usize) -> String {
+    if array.is_null(row) {
+        return "∅".to_string();
+    }
+    match array.data_type() {
+        arrow::datatypes::DataType::Utf8 => array.as_string::<i32>().value(row).to_string(),
+        _ => arrow::util::display::ArrayFormatter::try_new(array.as_ref(), &Default::default())
+            .map(|f| f.value(row).to_string())
+            .unwrap_or_default(),
+    }
+}
+
 /// Compares the tables of two sides. A table missing on the old side counts as empty (a
 /// first release adds everything); one missing on the new side is left out.
 pub fn diff(old: impl Fn(Table) -> PathBuf, new: impl Fn(Table) -> PathBuf) -> Result<DataDiff> {
     let mut out = DataDiff::default();
     for table in diffed_tables() {
-        let Some(n) = load(&new(table), table)? else {
+        // With nothing published before, every row is added: no need to compare columns.
+        let old_path = old(table);
+        let compare = old_path.exists();
+        let Some(n) = load(&new(table), table, compare)? else {
             continue;
         };
-        let o = load(&old(table), table)?.unwrap_or(Rows {
+        let o = load(&old_path, table, compare)?.unwrap_or(Rows {
             columns: n.columns.clone(),
             rows: HashMap::new(),
             order: Vec::new(),

@@ -57,6 +57,7 @@ impl AtomicFile {
         Ok(Staged {
             tmp: std::mem::take(&mut self.tmp),
             target: std::mem::take(&mut self.target),
+            digest: std::sync::OnceLock::new(),
         })
     }
 }
@@ -66,9 +67,22 @@ impl AtomicFile {
 pub struct Staged {
     tmp: PathBuf,
     target: PathBuf,
+    /// Size and SHA-256, computed once (the manifest and the data package both need it).
+    digest: std::sync::OnceLock<(u64, String)>,
 }
 
 impl Staged {
+    /// The staged file's size and SHA-256 (hex), read once.
+    pub fn digest(&self) -> Result<&(u64, String)> {
+        if let Some(d) = self.digest.get() {
+            return Ok(d);
+        }
+        let bytes = fs::read(&self.tmp)
+            .with_context(|| format!("Failed to read '{}'", self.tmp.display()))?;
+        let d = (bytes.len() as u64, crate::ids::sha256_hex(&bytes));
+        Ok(self.digest.get_or_init(|| d))
+    }
+
     pub fn target(&self) -> &Path {
         &self.target
     }

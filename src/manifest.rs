@@ -176,17 +176,6 @@ pub fn hash_inputs(files: &[CorpusFile], state: &State) -> Result<Vec<(FileRecor
         .collect()
 }
 
-/// A record of a written output file.
-pub fn record_output(out_root: &Path, path: &Path) -> Result<FileRecord> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("Failed to read '{}'", path.display()))?;
-    Ok(FileRecord {
-        path: rel(out_root, path),
-        bytes: bytes.len() as u64,
-        sha256: crate::ids::sha256_hex(&bytes),
-    })
-}
-
 /// `path` relative to `root`, with `/` separators.
 pub fn rel(root: &Path, path: &Path) -> String {
     let p = path.strip_prefix(root).unwrap_or(path);

@@ -98,11 +98,11 @@ pub fn descriptor(written: &Written, out_root: &Path, topics: &[String]) -> Resu
         for staged in &written.files {
             let target = staged.target();
             if target == single || target.starts_with(&dataset) {
-                let bytes = std::fs::read(staged.path())?;
+                let (bytes, sha256) = staged.digest()?;
                 files.push(FileFacts {
                     path: crate::manifest::rel(&data_dir, target),
-                    bytes: bytes.len() as u64,
-                    sha256: crate::ids::sha256_hex(&bytes),
+                    bytes: *bytes,
+                    sha256: sha256.clone(),
                 });
             }
         }

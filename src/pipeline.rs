@@ -130,6 +130,12 @@ impl Pipeline {
         if let Some(by) = self.ctx.partition {
             self.partition(&mut written, by, &cache)?;
         }
+        // Every staged file's size and hash, in parallel, once: the data package and the
+        // manifest both list them.
+        written
+            .files
+            .par_iter()
+            .try_for_each(|s| s.digest().map(drop))?;
         let package = self.data_package(&written, &parts)?;
         written.files.extend([quality, package]);
         if let Some(changelog) = self.changelog(&written)? {
@@ -563,9 +569,12 @@ impl Pipeline {
             .iter()
             .filter(|s| s.target() != changelog)
             .map(|s| {
-                let mut r = manifest::record_output(out, s.path())?;
-                r.path = manifest::rel(out, s.target());
-                Ok(r)
+                let (bytes, sha256) = s.digest()?;
+                Ok(FileRecord {
+                    path: manifest::rel(out, s.target()),
+                    bytes: *bytes,
+                    sha256: sha256.clone(),
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         outputs.sort_by(|a, b| a.path.cmp(&b.path));

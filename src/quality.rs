@@ -154,6 +154,27 @@ fn cell(array: &ArrayRef, row: usize) -> String {
     }
 }
 
+/// A key's value as text: a single string column is borrowed (the common case, millions
+/// of rows), anything else formatted and joined with commas.
+fn key_of<'a>(columns: &'a [ArrayRef], row: usize) -> std::borrow::Cow<'a, str> {
+    if let [single] = columns
+        && let Some(strings) = single.as_string_opt::<i32>()
+    {
+        return std::borrow::Cow::Borrowed(if strings.is_null(row) {
+            ""
+        } else {
+            strings.value(row)
+        });
+    }
+    std::borrow::Cow::Owned(
+        columns
+            .iter()
+            .map(|a| cell(a, row))
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+}
+
 /// A number from an integer, float or timestamp column.
 fn number(array: &ArrayRef, row: usize) -> Option<f64> {
     if array.is_null(row) {
@@ -311,17 +332,13 @@ fn check_table(
             .collect::<Result<_>>()?;
         tally.rows("unique_key", &pk, n as u64);
         for row in 0..n {
-            let value = key_cols
-                .iter()
-                .map(|a| cell(a, row))
-                .collect::<Vec<_>>()
-                .join(",");
+            let value = key_of(&key_cols, row);
             if key_cols.iter().any(|a| a.is_null(row)) {
                 tally.fail(
                     "unique_key",
                     &pk,
                     row0 + row as u64 + 1,
-                    value,
+                    value.into_owned(),
                     "key is null".into(),
                 );
             } else if !own_keys.insert(&value) {
@@ -329,7 +346,7 @@ fn check_table(
                     "unique_key",
                     &pk,
                     row0 + row as u64 + 1,
-                    value,
+                    value.into_owned(),
                     "duplicate key".into(),
                 );
             }
@@ -362,17 +379,13 @@ fn check_table(
                 if cols.iter().any(|a| a.is_null(row)) {
                     continue; // a null reference (e.g. a title's claim_id) refers to nothing
                 }
-                let value = cols
-                    .iter()
-                    .map(|a| cell(a, row))
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let value = key_of(&cols, row);
                 if !target.contains(&value) {
                     tally.fail(
                         "foreign_key",
                         &name,
                         row0 + row as u64 + 1,
-                        value,
+                        value.into_owned(),
                         format!("not found in {}", fk.table.name()),
                     );
                 }
@@ -472,9 +485,9 @@ fn run_check(
                 if a.is_null(row) {
                     continue;
                 }
-                let v = cell(&a, row);
-                if !values.contains(&v.as_str()) {
-                    fail(row, v, "not an allowed value".into());
+                let v = key_of(std::slice::from_ref(&a), row);
+                if !values.contains(&v.as_ref()) {
+                    fail(row, v.into_owned(), "not an allowed value".into());
                 }
             }
         }

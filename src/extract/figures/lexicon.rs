@@ -3,7 +3,6 @@
 //! table's `OneOf` check uses it).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::Kind;
@@ -281,31 +280,9 @@ pub(super) fn million_code(lower: &str) -> Option<UnitDef> {
     (d.kind == Kind::Money && d.factor == 1.0).then_some(d)
 }
 
-/// FNV-1a: a fast hash for the short, trusted keys of the lexicon's lookup tables (only
-/// looked up, never iterated, so outputs do not depend on it).
-#[derive(Default)]
-pub(super) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// Lookup tables keyed by short, trusted words: only looked up, never iterated, so
+/// outputs do not depend on the hash.
+type FastMap<K, V> = HashMap<K, V, crate::text::FnvBuildHasher>;
 
 /// Unit phrases sharing a first word: the remaining words and the unit.
 type Phrases = Vec<(Vec<&'static str>, UnitDef)>;
