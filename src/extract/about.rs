@@ -73,6 +73,7 @@
 
 use crate::extract::figures::{Figure, Role};
 use crate::reference::measures::{self, Measure, Shape, SubjectMode, Target, Vocabulary};
+use crate::text::FnvBuildHasher;
 
 /// What an entity mention is, as far as the classifier cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -435,27 +436,6 @@ const TO: u16 = 1 << 11;
 const IN_BY: u16 = 1 << 12;
 const WITH: u16 = 1 << 13;
 
-/// FNV-1a, for the lexicon's short trusted keys.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// What the classifier knows about a lower-case word: its classes and the cues it opens.
 #[derive(Debug, Clone, Copy, Default)]
 struct Entry {
@@ -466,7 +446,7 @@ struct Entry {
 
 /// Every word the rules or the cues name, looked up once per word of a text.
 struct Lexicon {
-    words: std::collections::HashMap<Box<[u8]>, Entry, std::hash::BuildHasherDefault<Fnv>>,
+    words: std::collections::HashMap<Box<[u8]>, Entry, FnvBuildHasher>,
     cues: Vec<usize>,
     /// The Chinese cues (matched as substrings) with their searchers.
     zh_cues: Vec<(usize, memchr::memmem::Finder<'static>)>,
@@ -478,11 +458,8 @@ const MAX_WORD: usize = 24;
 fn lexicon() -> &'static Lexicon {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut words: std::collections::HashMap<
-            Box<[u8]>,
-            Entry,
-            std::hash::BuildHasherDefault<Fnv>,
-        > = Default::default();
+        let mut words: std::collections::HashMap<Box<[u8]>, Entry, FnvBuildHasher> =
+            Default::default();
         let lists: &[(&[&str], u16)] = &[
             (GOVERNING_WORDS, GOVERNING),
             (DETERMINERS_WORDS, DETERMINERS),
