@@ -516,13 +516,14 @@ fn append_mentions(
         let bullet = &a.structure.sections[c.section].bullets[c.bullet];
         (
             "claim",
-            Some(c.claim_id.as_str()),
+            Some((c.claim_id.as_str(), c.ordinal)),
             bullet.text.as_str(),
             &c.mentions,
             a.summary_line,
         )
     }));
-    for (field, claim_id, text, mentions, line) in fields {
+    for (field, claim, text, mentions, line) in fields {
+        let claim_id = claim.map(|(id, _)| id);
         let mut chars = CharIndex::new(text);
         for m in mentions {
             let (entity_id, kind, name) = recognizer.describe(&m.entity);
@@ -540,6 +541,7 @@ fn append_mentions(
                 .str(entity_id)
                 .str(&rec.article_id)
                 .opt_str(claim_id)
+                .opt_i32(claim.map(|(_, ordinal)| ordinal as i32))
                 .str(field)
                 .str(&text[m.start..m.end])
                 .i32(start as i32)

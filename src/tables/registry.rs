@@ -416,6 +416,12 @@ static MENTIONS: TableSpec = TableSpec {
             Utf8,
             "The claim the mention is in; null for a mention in the title.",
         ),
+        opt(
+            "claim_ordinal",
+            Int32,
+            "The claim's position in its article (claims.ordinal); null for a mention in \
+             the title. With article_id, a claim key that needs no join with claims.",
+        ),
         req(
             "field",
             Utf8,

@@ -215,3 +215,24 @@ fn derived_datasets_of_an_empty_corpus_are_empty_tables() {
         2 * Table::of_stage(gazette::tables::Stage::Derive).count()
     );
 }
+
+/// Datasets computed batch by batch (bounded memory on a large corpus) are the same bytes
+/// as computed in one go.
+#[test]
+fn batched_derivation_equals_the_whole() {
+    for size in ["1", "3"] {
+        let out = tempfile::tempdir().unwrap();
+        let o = gazette()
+            .env("GAZETTE_DERIVE_BATCH_ARTICLES", size)
+            .args(["build", "-v", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("batches of articles"), "{}", stderr(&o));
+        assert_same_files(
+            &files_under(&out.path().join("data/derived")),
+            &files_under(&shipped_build().join("data/derived")),
+        );
+    }
+}
