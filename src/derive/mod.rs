@@ -39,6 +39,8 @@ pub fn query(table: Table) -> Option<&'static str> {
         Table::EntityCooccurrence => Some(include_str!("sql/entity_cooccurrence.sql")),
         Table::EntityTimeline => Some(include_str!("sql/entity_timeline.sql")),
         Table::CommodityProfile => Some(include_str!("sql/commodity_profile.sql")),
+        Table::FigureLedger => Some(include_str!("sql/figure_ledger.sql")),
+        Table::StatisticVariants => Some(include_str!("sql/statistic_variants.sql")),
         _ => None,
     }
 }
