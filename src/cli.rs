@@ -341,6 +341,10 @@ struct FigureJson<'a> {
     change_id: Option<&'a str>,
     role: Option<&'static str>,
     as_of_year: Option<i32>,
+    subject_entity_id: Option<&'a str>,
+    commodity_id: Option<&'a str>,
+    measure: Option<&'static str>,
+    measure_rule: Option<&'static str>,
 }
 
 #[derive(serde::Serialize)]
@@ -358,6 +362,7 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
         )),
         None => Box::new(std::io::stdin().lock()),
     };
+    let recognizer = crate::extract::entities::Recognizer::global()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (n, line) in reader.split(b'\n').enumerate() {
@@ -365,12 +370,15 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes)
             .with_context(|| format!("{name}:{}: the line is not UTF-8 text", n + 1))?;
+        let mentions = recognizer.recognize(text);
         let records = crate::normalize::figure_records(
             text,
             text,
             crate::normalize::Field::Claim,
             None,
             Some(year),
+            recognizer,
+            &mentions,
         );
         let figures = records
             .iter()
@@ -395,6 +403,10 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
                     change_id: r.change_id.as_deref(),
                     role: r.figure.change.map(|(_, role)| role.as_str()),
                     as_of_year: r.figure.as_of_year,
+                    subject_entity_id: r.about.subject_entity_id.as_deref(),
+                    commodity_id: r.about.commodity_id.as_deref(),
+                    measure: r.about.measure,
+                    measure_rule: r.about.measure_rule,
                 }
             })
             .collect();

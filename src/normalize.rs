@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::corpus::{self, Article, CorpusFile, ParsedFile};
 use crate::diagnostics::Diagnostic;
+use crate::extract::about::{self, EntityKind, EntitySpan};
 use crate::extract::attribution::{self, Attribution};
 use crate::extract::entities::{EntityRef, Kind, Mention, Recognizer};
 use crate::extract::figures::{self, Figure, Normalized};
@@ -92,27 +93,64 @@ pub struct FigureRecord {
     pub figure: Figure,
     pub normalized: Option<Normalized>,
     pub change_id: Option<String>,
+    /// What the figure is about: subject, commodity, measure.
+    pub about: AboutRecord,
+}
+
+/// A figure's subject, commodity and measure (see [`crate::extract::about`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AboutRecord {
+    pub subject_entity_id: Option<String>,
+    pub commodity_id: Option<String>,
+    pub measure: Option<&'static str>,
+    pub measure_rule: Option<&'static str>,
+}
+
+/// The recognizer's mentions as the classifier's input.
+pub fn entity_spans<'a>(
+    recognizer: &'a Recognizer,
+    mentions: &'a [Mention],
+) -> Vec<EntitySpan<'a>> {
+    mentions
+        .iter()
+        .map(|m| {
+            let (entity_id, kind, _) = recognizer.describe(&m.entity);
+            EntitySpan {
+                start: m.start,
+                end: m.end,
+                entity_id,
+                kind: EntityKind::from_name(kind.as_str()),
+                demonym: m.is_demonym,
+            }
+        })
+        .collect()
 }
 
 /// The figures of one text, in text order. `parent_id` is the claim's id (the article's
-/// for a title); `year` picks the exchange rates.
+/// for a title); `year` picks the exchange rates; `mentions` (the recognizer's, of the same
+/// text) decide what each figure is about.
 pub fn figure_records(
     text: &str,
     parent_id: &str,
     field: Field,
     claim: Option<usize>,
     year: Option<i32>,
+    recognizer: &Recognizer,
+    mentions: &[Mention],
 ) -> Vec<FigureRecord> {
     let found = figures::extract(text);
     if found.is_empty() {
         return Vec::new();
     }
+    let spans = entity_spans(recognizer, mentions);
+    let abouts = about::classify(text, &found, &spans);
     let fx = fx::shipped();
     let mut chars = CharIndex::new(text);
     let mut occurrences = Occurrences::default();
     found
         .into_iter()
-        .map(|f| {
+        .zip(abouts)
+        .map(|(f, a)| {
             let surface = text[f.start..f.end].to_string();
             let figure_id = occurrences.id(&[parent_id, field.as_str(), &surface]);
             let change_id = f.change.map(|(n, _)| {
@@ -128,6 +166,12 @@ pub fn figure_records(
                 surface,
                 figure: f,
                 change_id,
+                about: AboutRecord {
+                    subject_entity_id: a.subject.map(str::to_string),
+                    commodity_id: a.commodity.map(str::to_string),
+                    measure: a.measure_id(),
+                    measure_rule: a.measure_rule.map(|r| r.as_str()),
+                },
             }
         })
         .collect()
@@ -172,7 +216,16 @@ impl ArticleRecord {
             }
         }
         let year = Some(article.local_time.year());
-        let mut figures = figure_records(&article.title, &article_id, Field::Title, None, year);
+        let title_mentions = recognizer.recognize(&article.title);
+        let mut figures = figure_records(
+            &article.title,
+            &article_id,
+            Field::Title,
+            None,
+            year,
+            recognizer,
+            &title_mentions,
+        );
         for (ci, c) in claims.iter().enumerate() {
             let text = &article.structure.sections[c.section].bullets[c.bullet].text;
             figures.extend(figure_records(
@@ -181,9 +234,10 @@ impl ArticleRecord {
                 Field::Claim,
                 Some(ci),
                 year,
+                recognizer,
+                &c.mentions,
             ));
         }
-        let title_mentions = recognizer.recognize(&article.title);
         ArticleRecord {
             article_id,
             content_hash,
@@ -462,13 +516,14 @@ fn append_mentions(
         let bullet = &a.structure.sections[c.section].bullets[c.bullet];
         (
             "claim",
-            Some(c.claim_id.as_str()),
+            Some((c.claim_id.as_str(), c.ordinal)),
             bullet.text.as_str(),
             &c.mentions,
             a.summary_line,
         )
     }));
-    for (field, claim_id, text, mentions, line) in fields {
+    for (field, claim, text, mentions, line) in fields {
+        let claim_id = claim.map(|(id, _)| id);
         let mut chars = CharIndex::new(text);
         for m in mentions {
             let (entity_id, kind, name) = recognizer.describe(&m.entity);
@@ -486,6 +541,7 @@ fn append_mentions(
                 .str(entity_id)
                 .str(&rec.article_id)
                 .opt_str(claim_id)
+                .opt_i32(claim.map(|(_, ordinal)| ordinal as i32))
                 .str(field)
                 .str(&text[m.start..m.end])
                 .i32(start as i32)
@@ -539,7 +595,11 @@ fn figure_columns(row: &mut RowBuilder, f: &FigureRecord) {
         .opt_i32(n.and_then(|n| n.fx).map(|r| r.year))
         .opt_str(f.change_id.as_deref())
         .opt_str(g.change.map(|(_, r)| r.as_str()))
-        .opt_i32(g.as_of_year);
+        .opt_i32(g.as_of_year)
+        .opt_str(f.about.subject_entity_id.as_deref())
+        .opt_str(f.about.commodity_id.as_deref())
+        .opt_str(f.about.measure)
+        .opt_str(f.about.measure_rule);
 }
 
 /// Reads one table of a part.

@@ -16,7 +16,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
+
+use arrow::array::{Array, AsArray};
 
 use polars::prelude::{
     AnonymousScan, AnonymousScanArgs, Column, DataFrame, DataType, IntoLazy, LazyFrame,
@@ -35,13 +39,48 @@ pub fn query(table: Table) -> Option<&'static str> {
         Table::EntityCooccurrence => Some(include_str!("sql/entity_cooccurrence.sql")),
         Table::EntityTimeline => Some(include_str!("sql/entity_timeline.sql")),
         Table::CommodityProfile => Some(include_str!("sql/commodity_profile.sql")),
+        Table::FigureLedger => Some(include_str!("sql/figure_ledger.sql")),
+        Table::StatisticVariants => Some(include_str!("sql/statistic_variants.sql")),
         _ => None,
     }
+}
+
+/// Datasets that can be computed over separate batches of articles, with the query that
+/// merges the batches' results (run over a table named `partial`). Pairs of entities
+/// grow with the square of the entities an article mentions, so on a large corpus their
+/// query runs batch by batch, each batch reading only its articles' rows: memory stays
+/// bounded, and the result is the same (a test compares both).
+pub fn combine_query(table: Table) -> Option<&'static str> {
+    match table {
+        Table::EntityCooccurrence => Some(include_str!("sql/entity_cooccurrence.combine.sql")),
+        Table::EntityTimeline => Some(include_str!("sql/entity_timeline.combine.sql")),
+        _ => None,
+    }
+}
+
+/// Articles per batch for the datasets of [`combine_query`]; `GAZETTE_DERIVE_BATCH_ARTICLES`
+/// overrides it (the tests use tiny batches).
+fn batch_articles() -> usize {
+    std::env::var("GAZETTE_DERIVE_BATCH_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(50_000)
 }
 
 /// Reads a table into polars, from its Parquet file or its partitioned dataset folder
 /// (where the partition key comes from the folder names). `columns` limits what is read.
 pub fn read_frame(table: Table, path: &Path, columns: Option<&[PlSmallStr]>) -> Result<DataFrame> {
+    read_rows(table, path, columns, None)
+}
+
+/// [`read_frame`] of the rows `rows` only (of a single-file table).
+fn read_rows(
+    table: Table,
+    path: &Path,
+    columns: Option<&[PlSmallStr]>,
+    rows: Option<Range<usize>>,
+) -> Result<DataFrame> {
     let all: Vec<PlSmallStr> = table
         .schema()
         .fields()
@@ -54,6 +93,7 @@ pub fn read_frame(table: Table, path: &Path, columns: Option<&[PlSmallStr]>) -> 
             .with_context(|| format!("Failed to open '{}'", file.display()))?;
         ParquetReader::new(f)
             .with_columns(Some(stored.iter().map(|c| c.to_string()).collect()))
+            .with_slice(rows.clone().map(|r| (r.start, r.len())))
             .finish()
             .with_context(|| format!("Failed to read '{}' with polars", file.display()))
     };
@@ -94,6 +134,8 @@ pub fn read_frame(table: Table, path: &Path, columns: Option<&[PlSmallStr]>) -> 
 struct TableScan {
     table: Table,
     path: PathBuf,
+    /// Only these rows (a batch of articles), or all.
+    rows: Option<Range<usize>>,
 }
 
 impl AnonymousScan for TableScan {
@@ -102,8 +144,13 @@ impl AnonymousScan for TableScan {
     }
 
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
-        read_frame(self.table, &self.path, args.with_columns.as_deref())
-            .map_err(|e| PolarsError::ComputeError(format!("{e:#}").into()))
+        read_rows(
+            self.table,
+            &self.path,
+            args.with_columns.as_deref(),
+            self.rows.clone(),
+        )
+        .map_err(|e| PolarsError::ComputeError(format!("{e:#}").into()))
     }
 
     fn allows_projection_pushdown(&self) -> bool {
@@ -147,11 +194,95 @@ fn polars_schema(table: Table, path: &Path) -> Result<SchemaRef> {
 /// Computes every derived dataset. `input` says where each normalized table is to be
 /// read (the staged file during a build, the published one for `gazette derive`).
 pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result<Written> {
+    let paths: Vec<(Table, PathBuf)> = Table::of_stage(Stage::Normalize)
+        .map(|t| (t, input(t)))
+        .collect();
     let mut ctx = SQLContext::new();
-    for table in Table::of_stage(Stage::Normalize) {
-        let path = input(table);
-        let schema = polars_schema(table, &path)?;
-        let scan = Arc::new(TableScan { table, path });
+    register_tables(&mut ctx, &paths, None)?;
+    let batches = article_batches(&paths)?;
+    let mut derived: Vec<(Table, DataFrame)> = Vec::new();
+    let mut written = Written::default();
+    for table in Table::of_stage(Stage::Derive) {
+        let t = Instant::now();
+        let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
+        let failed = || {
+            format!(
+                "Failed to compute '{}' (src/derive/sql/{}.sql)",
+                table.name(),
+                table.name()
+            )
+        };
+        let batched = combine_query(table).and(batches.as_ref());
+        let df = match batched {
+            Some(batches) => {
+                let mut parts = Vec::with_capacity(batches.len());
+                for batch in batches {
+                    let mut bctx = SQLContext::new();
+                    register_tables(&mut bctx, &paths, Some(batch))?;
+                    for (t, df) in &derived {
+                        bctx.register(t.name(), df.clone().lazy());
+                    }
+                    parts.push(
+                        bctx.execute(sql)
+                            .and_then(|lf| lf.collect())
+                            .with_context(failed)?,
+                    );
+                }
+                let mut partial = parts.remove(0);
+                for p in &parts {
+                    partial.vstack_mut(p)?;
+                }
+                let mut cctx = SQLContext::new();
+                cctx.register("partial", partial.lazy());
+                let combine = combine_query(table).expect("batched datasets combine");
+                cctx.execute(combine)
+                    .and_then(|lf| lf.collect())
+                    .with_context(failed)?
+            }
+            None => ctx
+                .execute(sql)
+                .and_then(|lf| lf.collect())
+                .with_context(failed)?,
+        };
+        let batch = bridge::to_record_batch(&df, table)?;
+        written.add(
+            table,
+            write_batches(table, &table.path(out_root), &[batch])?,
+        );
+        ui.step(
+            format!(
+                "Derived {} ({} rows{})",
+                table.name(),
+                df.height(),
+                batched.map_or(String::new(), |b| format!(
+                    ", {} batches of articles",
+                    b.len()
+                ))
+            ),
+            t,
+        );
+        // Later queries may build on this dataset.
+        ctx.register(table.name(), df.clone().lazy());
+        derived.push((table, df));
+    }
+    Ok(written)
+}
+
+/// Registers the normalized tables as lazy scans, restricted to one batch of articles
+/// (row ranges per table) when given.
+fn register_tables(
+    ctx: &mut SQLContext,
+    paths: &[(Table, PathBuf)],
+    batch: Option<&Batch>,
+) -> Result<()> {
+    for (table, path) in paths {
+        let schema = polars_schema(*table, path)?;
+        let rows = batch.and_then(|b| b.rows.get(table).cloned());
+        let scan = Arc::new(TableScan {
+            table: *table,
+            path: path.clone(),
+            rows,
+        });
         let lf = LazyFrame::anonymous_scan(
             scan,
             ScanArgsAnonymous {
@@ -162,31 +293,100 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
         )?;
         ctx.register(table.name(), lf);
     }
-    let mut written = Written::default();
-    for table in Table::of_stage(Stage::Derive) {
-        let t = Instant::now();
-        let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
-        let df = ctx
-            .execute(sql)
-            .and_then(|lf| lf.collect())
-            .with_context(|| {
-                format!(
-                    "Failed to compute '{}' (src/derive/sql/{}.sql)",
-                    table.name(),
-                    table.name()
-                )
-            })?;
-        let batch = bridge::to_record_batch(&df, table)?;
-        written.add(
-            table,
-            write_batches(table, &table.path(out_root), &[batch])?,
-        );
-        ui.step(
-            format!("Derived {} ({} rows)", table.name(), df.height()),
-            t,
-        );
-        // Later queries may build on this dataset.
-        ctx.register(table.name(), df.lazy());
+    Ok(())
+}
+
+/// A batch of consecutive articles: for each table whose rows belong to articles, the
+/// range of its rows that belong to the batch's articles.
+#[derive(Debug, Clone)]
+struct Batch {
+    rows: BTreeMap<Table, Range<usize>>,
+}
+
+/// Cuts the corpus into batches of [`batch_articles`] consecutive articles, or `None`
+/// when one batch would hold them all or the tables are not single files in article
+/// order (a partitioned dataset is then read whole).
+fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
+    let size = batch_articles();
+    if paths.iter().any(|(_, p)| p.is_dir()) {
+        return Ok(None);
     }
-    Ok(written)
+    let path_of = |t: Table| {
+        paths
+            .iter()
+            .find(|(tt, _)| *tt == t)
+            .map(|(_, p)| p.as_path())
+    };
+    let Some(articles) = path_of(Table::Articles) else {
+        return Ok(None);
+    };
+    // Article id → batch number, in table order.
+    let mut batch_of: HashMap<String, usize> = HashMap::new();
+    let mut n_articles = 0usize;
+    for_each_id(articles, |id| {
+        batch_of.insert(id.to_string(), n_articles / size);
+        n_articles += 1;
+    })?;
+    let n_batches = n_articles.div_ceil(size);
+    if n_batches <= 1 {
+        return Ok(None);
+    }
+    let mut batches = vec![
+        Batch {
+            rows: BTreeMap::new()
+        };
+        n_batches
+    ];
+    for (table, path) in paths {
+        if table.spec().column("article_id").is_none() {
+            continue; // read whole by every batch (entities)
+        }
+        // Rows come grouped by article in the articles table's order: each batch's rows
+        // are one range. Anything else means the batches cannot be cut.
+        let mut starts = vec![None; n_batches];
+        let mut row = 0usize;
+        let mut last = 0usize;
+        let mut ordered = true;
+        for_each_id(path, |id| {
+            let b = batch_of.get(id).copied().unwrap_or(usize::MAX);
+            if b < last || b == usize::MAX {
+                ordered = false;
+            } else {
+                for s in starts.iter_mut().take(b + 1).skip(last) {
+                    s.get_or_insert(row);
+                }
+                last = b;
+            }
+            row += 1;
+        })?;
+        if !ordered {
+            return Ok(None);
+        }
+        for (b, batch) in batches.iter_mut().enumerate() {
+            let start = starts[b].unwrap_or(row);
+            let end = starts.get(b + 1).copied().flatten().unwrap_or(row);
+            batch.rows.insert(*table, start..end.max(start));
+        }
+    }
+    Ok(Some(batches))
+}
+
+/// Calls `f` with every `article_id` of a single-file table, in order, reading only that
+/// column, batch by batch.
+fn for_each_id(path: &Path, mut f: impl FnMut(&str)) -> Result<()> {
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    let index = builder.schema().index_of("article_id")?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
+    for batch in builder.with_projection(mask).build()? {
+        let batch = batch?;
+        let ids = batch.column(0).as_string::<i32>();
+        for i in 0..ids.len() {
+            f(ids.value(i));
+        }
+    }
+    Ok(())
 }

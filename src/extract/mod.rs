@@ -4,6 +4,7 @@
 //! Extractors work on one text at a time and return byte spans; the normalize stage turns
 //! them into table rows with character spans and ids.
 
+pub mod about;
 pub mod attribution;
 pub mod entities;
 pub mod figures;

@@ -2,3 +2,4 @@
 //! gazette gives the same results wherever it runs (see `data/reference/README.md`).
 
 pub mod fx;
+pub mod measures;

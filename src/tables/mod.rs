@@ -195,7 +195,8 @@ pub enum Check {
     },
     /// Every element of a list column is at least `min`.
     ListAtLeast { column: &'static str, min: f64 },
-    /// `[start, end)` lies within the text of `text_column`, counted in characters.
+    /// `[start, end)` lies within the text of `text_column`, counted in characters, wherever
+    /// that text is set.
     SpanWithin {
         start: &'static str,
         end: &'static str,

@@ -3,7 +3,9 @@
 
 use super::ColumnType::*;
 use super::{Check, Column, ForeignKey, Stage, TableSpec, opt, req};
+use crate::extract::about::MeasureRule;
 use crate::extract::figures::{KINDS, PER_UNITS, QUALIFIERS, ROLES, UNIT_CODES};
+use crate::reference::measures::MEASURE_IDS;
 
 /// Every dataset gazette publishes, in dependency order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -18,19 +20,24 @@ pub enum Table {
     EntityTimeline,
     SourceSummary,
     CommodityProfile,
+    FigureLedger,
+    StatisticVariants,
 }
 
 impl Table {
     pub const ALL: &'static [Table] = &[
         Table::Articles,
         Table::Claims,
-        Table::Figures,
         Table::Entities,
         Table::Mentions,
+        // after entities: its subject and commodity reference them
+        Table::Figures,
         Table::EntityCooccurrence,
         Table::EntityTimeline,
         Table::SourceSummary,
         Table::CommodityProfile,
+        Table::FigureLedger,
+        Table::StatisticVariants,
     ];
 
     pub fn spec(self) -> &'static TableSpec {
@@ -41,6 +48,8 @@ impl Table {
             Table::EntityCooccurrence => &ENTITY_COOCCURRENCE,
             Table::EntityTimeline => &ENTITY_TIMELINE,
             Table::CommodityProfile => &COMMODITY_PROFILE,
+            Table::FigureLedger => &FIGURE_LEDGER,
+            Table::StatisticVariants => &STATISTIC_VARIANTS,
             Table::Figures => &FIGURES,
             Table::Entities => &ENTITIES,
             Table::Mentions => &MENTIONS,
@@ -413,6 +422,12 @@ static MENTIONS: TableSpec = TableSpec {
             Utf8,
             "The claim the mention is in; null for a mention in the title.",
         ),
+        opt(
+            "claim_ordinal",
+            Int32,
+            "The claim's position in its article (claims.ordinal); null for a mention in \
+             the title. With article_id, a claim key that needs no join with claims.",
+        ),
         req(
             "field",
             Utf8,
@@ -676,6 +691,40 @@ static FIGURES: TableSpec = TableSpec {
             Int32,
             "A year stated with the figure ('AUD 8.67 billion in 2014' → 2014); null when none is.",
         ),
+        opt(
+            "subject_entity_id",
+            Utf8,
+            "The country, organization, region or place the figure is about: who controls, \
+             holds, produces, invests or imports it ('China controls 90% of …' → \
+             'country/CN'), or for reserves, capacity and market value where it lies ('a mine \
+             in Kazakhstan with 20 million tons of reserves' → 'country/KZ'); an \
+             entities.entity_id. Null when the text names none, or two jointly ('the US and \
+             Australia plan to invest'). Decided by rules over the text's mentions (src/extract/about.rs).",
+        ),
+        opt(
+            "commodity_id",
+            Utf8,
+            "The commodity the figure concerns: the commodity mention nearest to it in its \
+             phrase, clause or sentence ('90% of rare earth refining' → \
+             'commodity/rare-earths'); an entities.entity_id. Null when the sentence names none.",
+        ),
+        opt(
+            "measure",
+            Utf8,
+            "What the figure measures, an id of the vocabulary data/reference/measures.tsv: \
+             mining_share, refining_share, magnet_share, stake, reserves, production, capacity, \
+             investment, purchase, imports, exports, price, tariff, market_value, cost, profit, \
+             lead_time, timeline, penalty, growth or share; decided by the cue words nearest to \
+             the figure. Null when no cue applies.",
+        ),
+        opt(
+            "measure_rule",
+            Utf8,
+            "How measure was decided: 'cue-phrase', 'cue-clause', 'cue-host', 'cue-sentence' \
+             (a cue in the figure's phrase, clause, the clause it depends on, or its sentence), \
+             'shape' (the figure alone: '$3,000 per kilogram' is a price, a change's delta a \
+             growth) or 'generic' (only a generic share cue); null with measure.",
+        ),
         SOURCE_FILE,
         req(
             "source_line",
@@ -695,11 +744,29 @@ static FIGURES: TableSpec = TableSpec {
             table: Table::Claims,
             references: &["claim_id"],
         },
+        ForeignKey {
+            columns: &["subject_entity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["commodity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
     ],
     checks: &[
         Check::OneOf {
             column: "field",
             values: &["claim", "title"],
+        },
+        Check::OneOf {
+            column: "measure",
+            values: MEASURE_IDS,
+        },
+        Check::OneOf {
+            column: "measure_rule",
+            values: MeasureRule::NAMES,
         },
         Check::OneOf {
             column: "kind",
@@ -851,8 +918,8 @@ static ENTITY_TIMELINE: TableSpec = TableSpec {
 static COMMODITY_PROFILE: TableSpec = TableSpec {
     name: "commodity_profile",
     stage: Stage::Derive,
-    description: "Per commodity mentioned: how often it comes up and which countries are \
-                  mentioned in the same articles.",
+    description: "Per commodity mentioned: how often it comes up, the figures about it by \
+                  measure, and which countries are mentioned in the same articles.",
     order: "n_articles descending, n_mentions descending, then commodity_id",
     columns: &[
         req(
@@ -869,6 +936,22 @@ static COMMODITY_PROFILE: TableSpec = TableSpec {
         req("n_articles", Int64, "Articles that mention it."),
         req("n_claims", Int64, "Claims that mention it."),
         req("n_mentions", Int64, "Mentions in titles and claims."),
+        req(
+            "n_figures",
+            Int64,
+            "Figures whose commodity_id is this commodity.",
+        ),
+        opt(
+            "measures",
+            ListUtf8,
+            "The measures of those figures (figures.measure), most figures first (then by \
+             id); figures without a measure are not listed. Null when none has one.",
+        ),
+        opt(
+            "measure_figures",
+            ListInt32,
+            "For each of measures, in the same order, the number of figures.",
+        ),
         opt(
             "countries",
             ListUtf8,
@@ -891,4 +974,261 @@ static COMMODITY_PROFILE: TableSpec = TableSpec {
         column: "n_articles",
         min: 1.0,
     }],
+};
+
+static FIGURE_LEDGER: TableSpec = TableSpec {
+    name: "figure_ledger",
+    stage: Stage::Derive,
+    description: "Every figure with its context: the claim's text, the article's date, source \
+                  and title, what the figure is about (subject, commodity, measure, with the \
+                  entities' names) and its normalized value. The table a notebook starts from.",
+    order: "published_at descending, article_id, the title's figures then the claims' by \
+            ordinal, char_start, figure_id",
+    columns: &[
+        req("figure_id", Utf8, "The figure (figures.figure_id)."),
+        req("article_id", Utf8, "The article the figure is stated in."),
+        opt(
+            "claim_id",
+            Utf8,
+            "The claim the figure is stated in; null for a figure in the title.",
+        ),
+        req("published_at", Timestamp, "The article's publication time."),
+        req(
+            "published_month",
+            Utf8,
+            "The article's month of publication, 'YYYY-MM'.",
+        ),
+        req("source", Utf8, "The article's publisher (articles.source)."),
+        req("title", Utf8, "The article's title."),
+        req("field", Utf8, "'claim' or 'title', as figures.field."),
+        opt(
+            "claim_ordinal",
+            Int32,
+            "The claim's position in its article (claims.ordinal); null for a title.",
+        ),
+        opt(
+            "section_label",
+            Utf8,
+            "The claim's section label; null for a title.",
+        ),
+        opt(
+            "claim_text",
+            Utf8,
+            "The claim's text (char_start/char_end index it); null for a title (then they \
+             index title).",
+        ),
+        req("surface", Utf8, "The figure as written."),
+        req(
+            "char_start",
+            Int32,
+            "Start of surface in its text, in characters.",
+        ),
+        req(
+            "char_end",
+            Int32,
+            "End (exclusive) of surface in its text, in characters.",
+        ),
+        req("kind", Utf8, "As figures.kind."),
+        req("value", Float64, "As figures.value."),
+        opt("value_max", Float64, "As figures.value_max (ranges)."),
+        req("unit", Utf8, "As figures.unit."),
+        opt("per_unit", Utf8, "As figures.per_unit (rates)."),
+        req("qualifier", Utf8, "As figures.qualifier."),
+        opt("normalized_value", Float64, "As figures.normalized_value."),
+        opt(
+            "normalized_value_max",
+            Float64,
+            "As figures.normalized_value_max.",
+        ),
+        opt("normalized_unit", Utf8, "As figures.normalized_unit."),
+        opt("as_of_year", Int32, "As figures.as_of_year."),
+        opt("change_id", Utf8, "As figures.change_id."),
+        opt("role", Utf8, "As figures.role."),
+        opt(
+            "subject_entity_id",
+            Utf8,
+            "As figures.subject_entity_id: who or where the figure is about.",
+        ),
+        opt(
+            "subject_name",
+            Utf8,
+            "The subject's English name (entities.name_en).",
+        ),
+        opt(
+            "commodity_id",
+            Utf8,
+            "As figures.commodity_id: the commodity it concerns.",
+        ),
+        opt(
+            "commodity_name",
+            Utf8,
+            "The commodity's English name (entities.name_en).",
+        ),
+        opt(
+            "measure",
+            Utf8,
+            "As figures.measure: what the figure measures.",
+        ),
+        SOURCE_FILE,
+        req(
+            "source_line",
+            Int32,
+            "1-based line in source_file of the figure's text.",
+        ),
+    ],
+    primary_key: &["figure_id"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["figure_id"],
+            table: Table::Figures,
+            references: &["figure_id"],
+        },
+        ForeignKey {
+            columns: &["article_id"],
+            table: Table::Articles,
+            references: &["article_id"],
+        },
+        ForeignKey {
+            columns: &["claim_id"],
+            table: Table::Claims,
+            references: &["claim_id"],
+        },
+    ],
+    checks: &[
+        Check::Finite { column: "value" },
+        Check::Finite {
+            column: "normalized_value",
+        },
+        Check::NotGreater {
+            low: "char_start",
+            high: "char_end",
+        },
+        Check::SpanWithin {
+            start: "char_start",
+            end: "char_end",
+            text_column: "claim_text",
+        },
+    ],
+};
+
+static STATISTIC_VARIANTS: TableSpec = TableSpec {
+    name: "statistic_variants",
+    stage: Stage::Derive,
+    description: "Sources disagree: every statistic (one measure of one subject and commodity, \
+                  in one unit) quoted by two or more claims, one row per value quoted, with the \
+                  claims, articles and sources behind it and the statistic's spread. Ranges, and \
+                  the start and delta of a change, are left out.",
+    order: "n_claims descending, statistic_key, value descending, then qualifier",
+    columns: &[
+        req(
+            "statistic_key",
+            Utf8,
+            "subject_entity_id|commodity_id|measure|unit (commodity_id empty when none): one \
+             statistic.",
+        ),
+        req(
+            "subject_entity_id",
+            Utf8,
+            "Who or where the statistic is about (figures.subject_entity_id).",
+        ),
+        opt(
+            "commodity_id",
+            Utf8,
+            "The commodity it concerns; null when the figures name none.",
+        ),
+        req("measure", Utf8, "What it measures (figures.measure)."),
+        req(
+            "unit",
+            Utf8,
+            "The unit its values are compared in (figures.normalized_unit).",
+        ),
+        req("value", Float64, "One value quoted, in unit."),
+        req(
+            "qualifier",
+            Utf8,
+            "How the value is quoted: exact, approx, over, under… ('over 90%' and '90%' are \
+             separate variants).",
+        ),
+        req(
+            "n_claims_quoting",
+            Int64,
+            "Claims that quote this value with this qualifier.",
+        ),
+        req("claim_ids", ListUtf8, "Those claims, by id."),
+        req("article_ids", ListUtf8, "Their articles, by id."),
+        req("sources", ListUtf8, "Their publishers, by name."),
+        req(
+            "first_quoted",
+            Timestamp,
+            "Earliest article quoting this value.",
+        ),
+        req(
+            "last_quoted",
+            Timestamp,
+            "Latest article quoting this value.",
+        ),
+        req(
+            "n_claims",
+            Int64,
+            "Claims that quote the statistic, any value (at least 2).",
+        ),
+        req(
+            "n_values",
+            Int64,
+            "Distinct values quoted for the statistic.",
+        ),
+        req("min_value", Float64, "The smallest value quoted."),
+        req("max_value", Float64, "The largest value quoted."),
+        req("spread", Float64, "max_value − min_value."),
+        req(
+            "first_published",
+            Timestamp,
+            "Earliest article quoting the statistic.",
+        ),
+        req(
+            "last_published",
+            Timestamp,
+            "Latest article quoting the statistic.",
+        ),
+    ],
+    primary_key: &["statistic_key", "value", "qualifier"],
+    foreign_keys: &[
+        ForeignKey {
+            columns: &["subject_entity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+        ForeignKey {
+            columns: &["commodity_id"],
+            table: Table::Entities,
+            references: &["entity_id"],
+        },
+    ],
+    checks: &[
+        Check::AtLeast {
+            column: "n_claims",
+            min: 2.0,
+        },
+        Check::AtLeast {
+            column: "n_claims_quoting",
+            min: 1.0,
+        },
+        Check::AtLeast {
+            column: "spread",
+            min: 0.0,
+        },
+        Check::Finite { column: "value" },
+        Check::NotGreater {
+            low: "min_value",
+            high: "max_value",
+        },
+        Check::NotGreater {
+            low: "first_quoted",
+            high: "last_quoted",
+        },
+        Check::NotGreater {
+            low: "n_claims_quoting",
+            high: "n_claims",
+        },
+    ],
 };

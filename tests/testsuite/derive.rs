@@ -215,3 +215,205 @@ fn derived_datasets_of_an_empty_corpus_are_empty_tables() {
         2 * Table::of_stage(gazette::tables::Stage::Derive).count()
     );
 }
+
+/// Datasets computed batch by batch (bounded memory on a large corpus) are the same bytes
+/// as computed in one go.
+#[test]
+fn batched_derivation_equals_the_whole() {
+    for size in ["1", "3"] {
+        let out = tempfile::tempdir().unwrap();
+        let o = gazette()
+            .env("GAZETTE_DERIVE_BATCH_ARTICLES", size)
+            .args(["build", "-v", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("batches of articles"), "{}", stderr(&o));
+        assert_same_files(
+            &files_under(&out.path().join("data/derived")),
+            &files_under(&shipped_build().join("data/derived")),
+        );
+    }
+}
+
+fn floats(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<f64>> {
+    let c = batch
+        .column_by_name(name)
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Float64Type>();
+    (0..c.len())
+        .map(|i| c.is_valid(i).then(|| c.value(i)))
+        .collect()
+}
+
+fn string_lists(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Vec<String>> {
+    let c = batch.column_by_name(name).unwrap().as_list::<i32>();
+    (0..c.len())
+        .map(|i| {
+            let v = c.value(i);
+            let s = v.as_string::<i32>();
+            (0..s.len()).map(|j| s.value(j).to_string()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn statistic_variants_put_chinas_refining_share_side_by_side() {
+    let out = shipped_build();
+    let v = read_table(&Table::StatisticVariants.path(out));
+    let figures = read_table(&Table::Figures.path(out));
+    let keys = strings(&v, "statistic_key");
+    let (values, qualifiers) = (floats(&v, "value"), strings(&v, "qualifier"));
+    let variants = |key: &str| -> Vec<(f64, String, Vec<String>)> {
+        let articles = string_lists(&v, "article_ids");
+        (0..v.num_rows())
+            .filter(|&i| keys[i].as_deref() == Some(key))
+            .map(|i| {
+                (
+                    values[i].unwrap(),
+                    qualifiers[i].clone().unwrap(),
+                    articles[i].clone(),
+                )
+            })
+            .collect()
+    };
+    let refining = variants("country/CN|commodity/rare-earths|refining_share|%");
+    let quoted: Vec<(f64, &str)> = refining.iter().map(|(v, q, _)| (*v, q.as_str())).collect();
+    assert_eq!(
+        quoted,
+        [
+            (92.0, "exact"),
+            (90.0, "exact"),
+            (90.0, "over"),
+            (80.0, "over")
+        ]
+    );
+    // The articles behind each value are the articles whose figures say so.
+    let (f_article, f_subject, f_commodity, f_measure, f_value, f_qualifier) = (
+        strings(&figures, "article_id"),
+        strings(&figures, "subject_entity_id"),
+        strings(&figures, "commodity_id"),
+        strings(&figures, "measure"),
+        floats(&figures, "value"),
+        strings(&figures, "qualifier"),
+    );
+    for (value, qualifier, articles) in &refining {
+        let mut expected: Vec<String> = (0..figures.num_rows())
+            .filter(|&i| {
+                f_subject[i].as_deref() == Some("country/CN")
+                    && f_commodity[i].as_deref() == Some("commodity/rare-earths")
+                    && f_measure[i].as_deref() == Some("refining_share")
+                    && f_value[i] == Some(*value)
+                    && f_qualifier[i].as_deref() == Some(qualifier.as_str())
+            })
+            .map(|i| f_article[i].clone().unwrap())
+            .collect();
+        expected.sort();
+        expected.dedup();
+        assert_eq!(articles, &expected, "articles quoting {qualifier} {value}");
+    }
+    // More than one source quotes the refining share: that is the point of the dataset.
+    let sources: std::collections::BTreeSet<String> = (0..v.num_rows())
+        .filter(|&i| {
+            keys[i]
+                .as_deref()
+                .is_some_and(|k| k.ends_with("|refining_share|%"))
+        })
+        .flat_map(|i| string_lists(&v, "sources")[i].clone())
+        .collect();
+    assert!(sources.len() >= 2, "{sources:?}");
+    let i = keys
+        .iter()
+        .position(|k| k.as_deref() == Some("country/CN|commodity/rare-earths|refining_share|%"))
+        .unwrap();
+    assert_eq!(floats(&v, "spread")[i], Some(12.0));
+    assert_eq!(column_i64(&v, "n_claims")[i], 6);
+
+    let magnets = variants("country/CN|commodity/rare-earths|magnet_share|%");
+    let quoted: Vec<f64> = magnets.iter().map(|(v, _, _)| *v).collect();
+    assert_eq!(quoted, [98.0, 90.0]);
+}
+
+#[test]
+fn figure_ledger_has_every_figure_with_its_claim_and_article() {
+    let out = shipped_build();
+    let ledger = read_table(&Table::FigureLedger.path(out));
+    let figures = read_table(&Table::Figures.path(out));
+    let claims = read_table(&Table::Claims.path(out));
+    let articles = read_table(&Table::Articles.path(out));
+    assert_eq!(ledger.num_rows(), figures.num_rows());
+    let mut ids = strings(&ledger, "figure_id");
+    let mut figure_ids = strings(&figures, "figure_id");
+    ids.sort();
+    figure_ids.sort();
+    assert_eq!(ids, figure_ids);
+
+    let claim_text: std::collections::HashMap<_, _> = strings(&claims, "claim_id")
+        .into_iter()
+        .zip(strings(&claims, "text"))
+        .collect();
+    let article_source: std::collections::HashMap<_, _> = strings(&articles, "article_id")
+        .into_iter()
+        .zip(strings(&articles, "source"))
+        .collect();
+    let (claim, text, surface, article, source, field) = (
+        strings(&ledger, "claim_id"),
+        strings(&ledger, "claim_text"),
+        strings(&ledger, "surface"),
+        strings(&ledger, "article_id"),
+        strings(&ledger, "source"),
+        strings(&ledger, "field"),
+    );
+    let span = |name| {
+        let c = ledger
+            .column_by_name(name)
+            .unwrap()
+            .as_primitive::<arrow::datatypes::Int32Type>();
+        c.values().to_vec()
+    };
+    let (start, end) = (span("char_start"), span("char_end"));
+    for i in 0..ledger.num_rows() {
+        assert_eq!(source[i], article_source[&article[i]]);
+        if field[i].as_deref() == Some("title") {
+            assert!(claim[i].is_none() && text[i].is_none());
+            continue;
+        }
+        let t = text[i].as_deref().unwrap();
+        assert_eq!(Some(&text[i]), claim_text.get(&claim[i]));
+        let stated: String = t
+            .chars()
+            .skip(start[i] as usize)
+            .take((end[i] - start[i]) as usize)
+            .collect();
+        assert_eq!(Some(stated), surface[i], "row {i}");
+    }
+}
+
+#[test]
+fn commodity_profile_counts_the_figures_about_each_commodity() {
+    let out = shipped_build();
+    let profile = read_table(&Table::CommodityProfile.path(out));
+    let figures = read_table(&Table::Figures.path(out));
+    let commodity = strings(&figures, "commodity_id");
+    let ids = strings(&profile, "commodity_id");
+    let n = column_i64(&profile, "n_figures");
+    let lists = profile
+        .column_by_name("measure_figures")
+        .unwrap()
+        .as_list::<i32>();
+    for (i, id) in ids.iter().enumerate() {
+        let expected = commodity.iter().filter(|c| *c == id).count() as i64;
+        assert_eq!(n[i], expected, "{id:?}");
+        if lists.is_valid(i) {
+            let per_measure = lists.value(i);
+            let per_measure = per_measure.as_primitive::<arrow::datatypes::Int32Type>();
+            assert!(per_measure.values().iter().map(|&x| x as i64).sum::<i64>() <= n[i]);
+        }
+    }
+    let i = ids
+        .iter()
+        .position(|c| c.as_deref() == Some("commodity/rare-earths"))
+        .unwrap();
+    assert_eq!(string_lists(&profile, "measures")[i][0], "refining_share");
+}

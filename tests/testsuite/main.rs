@@ -1,6 +1,7 @@
 //! gazette's integration tests: one test binary, one module per feature. Fixtures live in
 //! `tests/fixtures/<feature>/<case>/`.
 
+mod about;
 mod cli;
 mod corpus;
 mod derive;

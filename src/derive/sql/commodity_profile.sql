@@ -1,5 +1,5 @@
--- Per commodity: how often it comes up, and the countries mentioned in the same articles
--- (most articles first).
+-- Per commodity: how often it comes up, the figures about it by measure (most figures
+-- first), and the countries mentioned in the same articles (most articles first).
 WITH commodity_mentions AS (
     SELECT m.entity_id AS commodity_id, m.article_id, m.claim_id
     FROM mentions AS m
@@ -31,6 +31,26 @@ countries AS (
     JOIN country_articles AS co ON co.article_id = ca.article_id
     GROUP BY ca.commodity_id, co.country_id
 ),
+commodity_figures AS (
+    SELECT commodity_id, COUNT(*) AS n_figures
+    FROM figures
+    WHERE commodity_id IS NOT NULL
+    GROUP BY commodity_id
+),
+measure_counts AS (
+    SELECT commodity_id, measure, COUNT(*) AS n
+    FROM figures
+    WHERE commodity_id IS NOT NULL AND measure IS NOT NULL
+    GROUP BY commodity_id, measure
+),
+measure_lists AS (
+    SELECT
+        commodity_id,
+        ARRAY_AGG(measure ORDER BY n DESC, measure) AS measures,
+        ARRAY_AGG(n ORDER BY n DESC, measure) AS measure_figures
+    FROM measure_counts
+    GROUP BY commodity_id
+),
 country_lists AS (
     SELECT
         commodity_id,
@@ -46,9 +66,14 @@ SELECT
     u.n_articles,
     u.n_claims,
     u.n_mentions,
+    COALESCE(cf.n_figures, 0) AS n_figures,
+    ml.measures,
+    ml.measure_figures,
     cl.countries,
     cl.country_articles
 FROM usage AS u
 JOIN entities AS e ON e.entity_id = u.commodity_id
+LEFT JOIN commodity_figures AS cf ON cf.commodity_id = u.commodity_id
+LEFT JOIN measure_lists AS ml ON ml.commodity_id = u.commodity_id
 LEFT JOIN country_lists AS cl ON cl.commodity_id = u.commodity_id
 ORDER BY u.n_articles DESC, u.n_mentions DESC, u.commodity_id

@@ -1,52 +1,83 @@
 -- Pairs of entities mentioned together: in the same claim, or anywhere in the same
 -- article (its title included). Each pair appears once, the smaller id first.
 --
--- The second side of each self-join gets its own column names (entity_b…): polars' SQL
--- cannot group on two columns that were both called entity_id before the join.
-WITH article_entities AS (
-    SELECT DISTINCT article_id, entity_id AS entity_a
-    FROM mentions
+-- Pairs come from self-joins, which produce k² rows for an article that mentions k
+-- entities: tens of millions of rows for a large corpus. The joins therefore run on
+-- integer keys (an article's rank, a claim's position in it, an entity's rank) rather
+-- than on the id strings, and the second side of each self-join gets its own column
+-- names (polars cannot group on two columns that were both called `ek` before a join).
+WITH entity_keys AS (
+    SELECT entity_id, ROW_NUMBER() OVER (ORDER BY entity_id) AS ek
+    FROM entities
+),
+article_keys AS (
+    SELECT article_id, published_at, ROW_NUMBER() OVER (ORDER BY article_id) AS ak
+    FROM articles
+),
+keyed_mentions AS (
+    SELECT a.ak, m.claim_ordinal, e.ek
+    FROM mentions AS m
+    JOIN article_keys AS a ON a.article_id = m.article_id
+    JOIN entity_keys AS e ON e.entity_id = m.entity_id
+),
+article_entities AS (
+    SELECT DISTINCT ak, ek
+    FROM keyed_mentions
 ),
 article_entities_b AS (
-    SELECT article_id AS article_b, entity_a AS entity_b
+    SELECT ak AS ak_b, ek AS ek_b
     FROM article_entities
 ),
 claim_entities AS (
-    SELECT DISTINCT claim_id, entity_id AS entity_a
-    FROM mentions
-    WHERE claim_id IS NOT NULL
+    SELECT DISTINCT ak, claim_ordinal, ek
+    FROM keyed_mentions
+    WHERE claim_ordinal IS NOT NULL
 ),
 claim_entities_b AS (
-    SELECT claim_id AS claim_b, entity_a AS entity_b
+    SELECT ak AS ak_b, claim_ordinal AS claim_b, ek AS ek_b
     FROM claim_entities
 ),
 claim_pairs AS (
-    SELECT a.entity_a, b.entity_b, COUNT(*) AS n_claims
-    FROM claim_entities AS a
-    JOIN claim_entities_b AS b ON a.claim_id = b.claim_b
-    WHERE a.entity_a < b.entity_b
-    GROUP BY a.entity_a, b.entity_b
+    SELECT c.ek AS ek_a, b.ek_b, COUNT(*) AS n_claims
+    FROM claim_entities AS c
+    JOIN claim_entities_b AS b ON c.ak = b.ak_b AND c.claim_ordinal = b.claim_b
+    WHERE c.ek < b.ek_b
+    GROUP BY c.ek, b.ek_b
+),
+article_pair_rows AS (
+    SELECT p.ek AS ek_a, b.ek_b, p.ak
+    FROM article_entities AS p
+    JOIN article_entities_b AS b ON p.ak = b.ak_b
+    WHERE p.ek < b.ek_b
 ),
 article_pairs AS (
     SELECT
-        a.entity_a,
-        b.entity_b,
+        r.ek_a,
+        r.ek_b,
         COUNT(*) AS n_articles,
-        MIN(ar.published_at) AS first_published,
-        MAX(ar.published_at) AS last_published
-    FROM article_entities AS a
-    JOIN article_entities_b AS b ON a.article_id = b.article_b
-    JOIN articles AS ar ON ar.article_id = a.article_id
-    WHERE a.entity_a < b.entity_b
-    GROUP BY a.entity_a, b.entity_b
+        MIN(a.published_at) AS first_published,
+        MAX(a.published_at) AS last_published
+    FROM article_pair_rows AS r
+    JOIN article_keys AS a ON a.ak = r.ak
+    GROUP BY r.ek_a, r.ek_b
+),
+entity_a AS (
+    SELECT entity_id AS entity_a, ek AS ek_a_key
+    FROM entity_keys
+),
+entity_b AS (
+    SELECT entity_id AS entity_b, ek AS ek_b_key
+    FROM entity_keys
 )
 SELECT
-    p.entity_a,
-    p.entity_b,
+    ea.entity_a,
+    eb.entity_b,
     COALESCE(c.n_claims, 0) AS n_claims,
     p.n_articles,
     p.first_published,
     p.last_published
 FROM article_pairs AS p
-LEFT JOIN claim_pairs AS c ON c.entity_a = p.entity_a AND c.entity_b = p.entity_b
-ORDER BY p.n_articles DESC, n_claims DESC, p.entity_a, p.entity_b
+JOIN entity_a AS ea ON ea.ek_a_key = p.ek_a
+JOIN entity_b AS eb ON eb.ek_b_key = p.ek_b
+LEFT JOIN claim_pairs AS c ON c.ek_a = p.ek_a AND c.ek_b = p.ek_b
+ORDER BY n_articles DESC, n_claims DESC, entity_a, entity_b

@@ -1,0 +1,127 @@
+-- "Sources disagree": every statistic (the same measure of the same subject and commodity,
+-- in the same unit) that two or more claims quote, one row per value quoted: by which
+-- claims, articles and sources, when, and how far the statistic's values spread.
+-- A range (value_max) is not one value, and the starting point of a change ('from') or the
+-- change itself ('delta') is not the statistic's value: both are left out. Lists are built
+-- from de-duplicated rows because DISTINCT inside ARRAY_AGG is not portable.
+WITH quoted AS (
+    SELECT
+        f.subject_entity_id,
+        COALESCE(f.commodity_id, '') AS commodity_key,
+        f.measure,
+        f.normalized_unit AS unit,
+        f.normalized_value AS value,
+        f.qualifier,
+        f.claim_id,
+        f.article_id,
+        a.source AS publisher,
+        a.published_at
+    FROM figures AS f
+    JOIN articles AS a ON a.article_id = f.article_id
+    WHERE f.claim_id IS NOT NULL
+        AND f.subject_entity_id IS NOT NULL
+        AND f.measure IS NOT NULL
+        AND f.normalized_value IS NOT NULL
+        AND f.normalized_unit IS NOT NULL
+        AND f.value_max IS NULL
+        AND COALESCE(f.role, 'to') = 'to'
+),
+statistics AS (
+    SELECT
+        subject_entity_id,
+        commodity_key,
+        measure,
+        unit,
+        COUNT(DISTINCT claim_id) AS n_claims,
+        COUNT(DISTINCT value) AS n_values,
+        MIN(value) AS min_value,
+        MAX(value) AS max_value,
+        MIN(published_at) AS first_published,
+        MAX(published_at) AS last_published
+    FROM quoted
+    GROUP BY subject_entity_id, commodity_key, measure, unit
+    HAVING COUNT(DISTINCT claim_id) >= 2
+),
+variant_claims AS (
+    SELECT DISTINCT subject_entity_id, commodity_key, measure, unit, value, qualifier,
+        claim_id
+    FROM quoted
+),
+variant_articles AS (
+    SELECT DISTINCT subject_entity_id, commodity_key, measure, unit, value, qualifier,
+        article_id
+    FROM quoted
+),
+variant_sources AS (
+    SELECT DISTINCT subject_entity_id, commodity_key, measure, unit, value, qualifier,
+        publisher
+    FROM quoted
+),
+claim_lists AS (
+    SELECT subject_entity_id AS c_subject, commodity_key AS c_commodity, measure AS c_measure,
+        unit AS c_unit, value AS c_value, qualifier AS c_qualifier,
+        COUNT(*) AS n_claims_quoting,
+        ARRAY_AGG(claim_id ORDER BY claim_id) AS claim_ids
+    FROM variant_claims
+    GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
+),
+article_lists AS (
+    SELECT subject_entity_id AS a_subject, commodity_key AS a_commodity, measure AS a_measure,
+        unit AS a_unit, value AS a_value, qualifier AS a_qualifier,
+        ARRAY_AGG(article_id ORDER BY article_id) AS article_ids
+    FROM variant_articles
+    GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
+),
+source_lists AS (
+    SELECT subject_entity_id AS s_subject, commodity_key AS s_commodity, measure AS s_measure,
+        unit AS s_unit, value AS s_value, qualifier AS s_qualifier,
+        ARRAY_AGG(publisher ORDER BY publisher) AS sources
+    FROM variant_sources
+    GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
+),
+variant_dates AS (
+    SELECT subject_entity_id AS d_subject, commodity_key AS d_commodity, measure AS d_measure,
+        unit AS d_unit, value AS d_value, qualifier AS d_qualifier,
+        MIN(published_at) AS first_quoted,
+        MAX(published_at) AS last_quoted
+    FROM quoted
+    GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
+)
+SELECT
+    CONCAT_WS('|', s.subject_entity_id, s.commodity_key, s.measure, s.unit) AS statistic_key,
+    s.subject_entity_id,
+    NULLIF(s.commodity_key, '') AS commodity_id,
+    s.measure,
+    s.unit,
+    c.c_value AS value,
+    c.c_qualifier AS qualifier,
+    c.n_claims_quoting,
+    c.claim_ids,
+    a.article_ids,
+    o.sources,
+    d.first_quoted,
+    d.last_quoted,
+    s.n_claims,
+    s.n_values,
+    s.min_value,
+    s.max_value,
+    s.max_value - s.min_value AS spread,
+    s.first_published,
+    s.last_published
+FROM statistics AS s
+JOIN claim_lists AS c
+    ON c.c_subject = s.subject_entity_id AND c.c_commodity = s.commodity_key
+    AND c.c_measure = s.measure AND c.c_unit = s.unit
+JOIN article_lists AS a
+    ON a.a_subject = c.c_subject AND a.a_commodity = c.c_commodity
+    AND a.a_measure = c.c_measure AND a.a_unit = c.c_unit
+    AND a.a_value = c.c_value AND a.a_qualifier = c.c_qualifier
+JOIN source_lists AS o
+    ON o.s_subject = c.c_subject AND o.s_commodity = c.c_commodity
+    AND o.s_measure = c.c_measure AND o.s_unit = c.c_unit
+    AND o.s_value = c.c_value AND o.s_qualifier = c.c_qualifier
+JOIN variant_dates AS d
+    ON d.d_subject = c.c_subject AND d.d_commodity = c.c_commodity
+    AND d.d_measure = c.c_measure AND d.d_unit = c.c_unit
+    AND d.d_value = c.c_value AND d.d_qualifier = c.c_qualifier
+ORDER BY n_claims DESC, statistic_key, value DESC, qualifier
