@@ -37,6 +37,8 @@ pub struct FigureCols<'a> {
     pub subject: Option<Col<'a, StringArray>>,
     pub commodity: Option<Col<'a, StringArray>>,
     pub measure: Option<Col<'a, StringArray>>,
+    /// A figure's part in a change ('from', 'to', 'delta').
+    pub role: Option<Col<'a, StringArray>>,
     pub len: usize,
 }
 
@@ -59,6 +61,7 @@ impl<'a> FigureCols<'a> {
             subject: t.str_if_present("subject_entity_id")?,
             commodity: t.str_if_present("commodity_id")?,
             measure: t.str_if_present("measure")?,
+            role: t.str_if_present("role")?,
             len: t.len(),
         })
     }
@@ -422,11 +425,13 @@ pub struct Statistic<'a> {
     pub rows: Vec<u32>,
 }
 
-/// `statistic_variants`: which statistics sources disagree on. The page needs only the
-/// table's key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit`, one row
-/// or more per statistic, in the table's order); the values, their claims, articles and
-/// sources are the ledger's rows with that key, whose value is stated in that unit
-/// (`unit`) or converts to it (`normalized_unit`).
+/// `statistic_variants`: which statistics sources disagree on. The page reads the table's
+/// key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit`, one row or more
+/// per statistic, in the table's order) and, where present, `claim_ids`; the values, their
+/// claims, articles and sources are the ledger's rows with that key, whose value is stated
+/// in that unit (`unit`) or converts to it (`normalized_unit`) — and, when the table lists
+/// its claims, that stand in one of them with a single value: the dataset leaves ranges and
+/// a change's start and delta out, and so does the page.
 pub struct Variants<'a> {
     pub statistics: Vec<Statistic<'a>>,
 }
@@ -437,8 +442,14 @@ impl<'a> Variants<'a> {
         let commodity = t.str("commodity_id")?;
         let measure = t.str("measure")?;
         let unit = t.str("unit")?;
+        let claim_ids = t
+            .has_column("claim_ids")
+            .then(|| t.list("claim_ids"))
+            .transpose()?;
         let mut keys: Vec<StatisticKey<'a>> = Vec::new();
         let mut seen: HashSet<StatisticKey<'a>> = HashSet::new();
+        // The claims behind each statistic, when the table says which.
+        let mut claims: HashMap<StatisticKey<'a>, HashSet<String>> = HashMap::new();
         for r in 0..t.len() {
             let key = StatisticKey {
                 subject: subject.opt(r),
@@ -446,9 +457,19 @@ impl<'a> Variants<'a> {
                 measure: measure.get(r),
                 unit: unit.get(r),
             };
+            if let Some(ids) = &claim_ids {
+                claims.entry(key.clone()).or_default().extend(ids.strs(r));
+            }
             if seen.insert(key.clone()) {
                 keys.push(key);
             }
+        }
+        if keys.is_empty() {
+            // No statistic is quoted differently (an empty table may not even carry its
+            // columns' arrays to read below).
+            return Ok(Variants {
+                statistics: Vec::new(),
+            });
         }
         let Some(ledger) = &data.ledger else {
             bail!("statistic_variants needs the figures (or figure_ledger) table");
@@ -479,7 +500,15 @@ impl<'a> Variants<'a> {
                     unit: u,
                 };
                 if let Some(&i) = index.get(&k) {
-                    rows[i].push(r);
+                    let counted = claim_ids.is_none()
+                        || (c.value_max.opt(ru).is_none()
+                            && matches!(about(&c.role, ru), None | Some("to"))
+                            && c.claim_id
+                                .opt(ru)
+                                .is_some_and(|id| claims.get(&k).is_some_and(|s| s.contains(id))));
+                    if counted {
+                        rows[i].push(r);
+                    }
                     break;
                 }
             }

@@ -194,6 +194,15 @@ fn derived_datasets_of_a_single_article() {
     insta::assert_snapshot!(derived_snapshot("single"));
 }
 
+/// Three articles from two sources that quote China's refining share differently and
+/// mention Japan, China, gallium and rare earths together: every dataset has rows.
+#[test]
+fn derived_datasets_of_a_small_corpus() {
+    let text = derived_snapshot("small");
+    assert!(text.contains("refining_share"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
 #[test]
 fn derived_datasets_of_an_empty_corpus_are_empty_tables() {
     let text = derived_snapshot("empty");

@@ -1143,7 +1143,8 @@ fn entity_pages_show_every_claim_that_mentions_them() {
         "<span lang=\"zh\">中国</span>",
         "id=\"entity-timeline-title\"",
         "Mentioned with",
-        "Figures in claims that mention it",
+        // figures say what they are about: China's are those whose subject it is
+        "Figures about it",
         "<code>Q148</code>",
     ] {
         assert!(china.contains(part), "{part}");
