@@ -36,9 +36,10 @@ pub struct GlobalArgs {
     pub corpus: PathBuf,
 
     /// Root of the publication: tables go to OUT/data/tables, derived datasets to
-    /// OUT/data/derived, reports to OUT/reports.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub out: PathBuf,
+    /// OUT/data/derived, reports to OUT/reports [default: .]. For `synth`, the directory
+    /// the synthetic corpus is written to.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
     /// Fail on the first bad article instead of reporting and skipping it.
     #[arg(long, global = true)]
@@ -115,7 +116,7 @@ pub enum Command {
     /// every form, figures, entities, attributed claims) and a few per thousand are
     /// malformed. One file per topic; the same arguments always give the same bytes.
     #[command(
-        after_help = "Example:\n  gazette synth --articles 100000 --seed 1 --dir /tmp/synth-100k\n  \
+        after_help = "Example:\n  gazette synth --articles 100000 --seed 1 --out /tmp/synth-100k\n  \
                             gazette build --corpus /tmp/synth-100k --out /tmp/pub-100k"
     )]
     Synth(SynthArgs),
@@ -174,9 +175,10 @@ pub struct SynthArgs {
     /// Seed of the generator.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Directory to write the corpus files into (created if missing).
+    /// Directory to write the corpus files into (created if missing); the same as
+    /// `--out DIR`, which `synth` reads as the corpus directory.
     #[arg(long, value_name = "DIR")]
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
 }
 
 /// An argument that parsed but makes no sense (a missing directory…): exit code 2, like
@@ -222,12 +224,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => Pipeline::diff(&args.old, &args.new, args.json).map(drop),
         Command::Extract(args) => extract(args.file.as_deref(), extract_year(args)?),
         Command::Synth(args) => {
-            let bytes = crate::synth::write_corpus(args.articles, args.seed, &args.dir)?;
+            let dir = args.dir.as_deref().unwrap_or(&ctx.out_dir);
+            let bytes = crate::synth::write_corpus(args.articles, args.seed, dir)?;
             ctx.ui.summary(format!(
                 "{} synthetic articles ({:.1} MB) → {}",
                 args.articles,
                 bytes as f64 / 1e6,
-                args.dir.display()
+                dir.display()
             ));
             Ok(())
         }
@@ -249,24 +252,31 @@ impl Cli {
                 return Err(usage(format!("FILE '{}' is not a file", f.display())));
             }
         }
-        if let Command::Synth(args) = &self.command
-            && args.articles == 0
-        {
-            return Err(usage("--articles must be at least 1".into()));
+        if let Command::Synth(args) = &self.command {
+            if args.articles == 0 {
+                return Err(usage("--articles must be at least 1".into()));
+            }
+            // Writing a corpus into the project root by default would be a surprise.
+            if args.dir.is_none() && g.out.is_none() {
+                return Err(usage(
+                    "synth needs --out DIR: the directory to write the corpus to".into(),
+                ));
+            }
         }
-        if g.out.exists() && !g.out.is_dir() {
+        let out = g.out.clone().unwrap_or_else(|| PathBuf::from("."));
+        if out.exists() && !out.is_dir() {
             return Err(usage(format!(
                 "--out '{}' exists and is not a directory",
-                g.out.display()
+                out.display()
             )));
         }
         if matches!(self.command, Command::Render | Command::Derive) {
             let articles =
-                crate::tables::partition::published_path(crate::tables::Table::Articles, &g.out);
+                crate::tables::partition::published_path(crate::tables::Table::Articles, &out);
             if !articles.exists() {
                 return Err(usage(format!(
                     "--out '{}' has no built tables ({} is missing): run `gazette build` first",
-                    g.out.display(),
+                    out.display(),
                     articles.display()
                 )));
             }
@@ -285,7 +295,7 @@ impl Cli {
         };
         Ok(BuildContext {
             corpus_dir: g.corpus.clone(),
-            out_dir: g.out.clone(),
+            out_dir: out,
             strict: g.strict,
             force: g.force,
             partition: g.partition_by,

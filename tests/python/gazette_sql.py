@@ -28,6 +28,8 @@ def derived_queries(root):
 def spark_dialect(sql):
     """The spellings Spark SQL needs (documented in the README): Spark's COLLECT_LIST has
     no ORDER BY, so an ordered ARRAY_AGG sorts structs whose first fields are the keys."""
+    # Comments may name functions too; they are not code to translate.
+    sql = re.sub(r"--[^\n]*", "", sql)
     # ARRAY_AGG(DISTINCT x ORDER BY x): a sorted set.
     sql = re.sub(
         r"ARRAY_AGG\(DISTINCT ([\w.]+) ORDER BY \1\)",
