@@ -17,6 +17,12 @@ test:
 check *ARGS:
     cargo run -- check {{ARGS}}
 
+# Execute notebooks/explore.ipynb in place, outputs included, with .venv/bin/python (the
+# packages of tests/python/requirements.txt). The notebook is committed without outputs:
+# don't commit the ones this writes (`git checkout notebooks/explore.ipynb` drops them).
+notebook:
+    .venv/bin/python tests/python/run_notebook.py notebooks/explore.ipynb --save notebooks/explore.ipynb
+
 # Format and lint.
 lint:
     cargo fmt --all -- --check

@@ -1,6 +1,7 @@
 //! The published tables open in the tools analysts use — pyarrow (current and 14),
 //! Python polars, DuckDB, pandas — with the types and descriptions they rely on; the data
-//! package validates with Frictionless; the notebook runs.
+//! package validates with Frictionless; the notebook (`notebooks/explore.ipynb`) runs and
+//! answers.
 //!
 //! These tests need Python packages (CI installs them, see `.ci/run`). Where they are
 //! missing locally the tests say so and pass as skipped; with
@@ -79,4 +80,42 @@ fn data_package_validates_with_frictionless() {
         ],
     );
     assert!(out.contains("valid"), "{out}");
+}
+
+/// `notebooks/explore.ipynb` runs top to bottom in a Jupyter kernel (nbclient) against a
+/// fresh build, and answers: the refining-share cell lists the values 92, 90, 90, 80 and
+/// the chart cell draws a PNG. The executed notebook is left in `target/site-tests/`.
+#[test]
+fn notebook_runs_and_answers() {
+    let Some(py) = python_with(
+        "GAZETTE_PYTHON",
+        ".venv/bin/python",
+        &[
+            "polars",
+            "pyarrow",
+            "nbclient",
+            "nbformat",
+            "ipykernel",
+            "matplotlib",
+        ],
+    ) else {
+        return;
+    };
+    let executed = artifacts_dir().join("explore.ipynb");
+    let _ = std::fs::remove_file(&executed);
+    let out = run_python(
+        &py,
+        &[
+            "tests/python/run_notebook.py",
+            "notebooks/explore.ipynb",
+            "--data",
+            &data_dir(),
+            "--save",
+            &executed.to_string_lossy(),
+            "--check",
+        ],
+    );
+    assert!(out.contains("\"answers\": \"ok\""), "{out}");
+    assert!(executed.is_file(), "no executed notebook at {executed:?}");
+    note(&format!("executed notebook: {}", executed.display()));
 }
