@@ -169,6 +169,8 @@ struct EntityPage<'a> {
     n_children: usize,
     n_mentions: i64,
     n_articles: usize,
+    /// Articles listed on its pages (fewer than n_articles past `MAX_ENTITY_PAGES`).
+    n_listed: usize,
     first_seen: Option<When>,
     last_seen: Option<When>,
     page: usize,
@@ -269,6 +271,7 @@ fn entity_page<'a>(
         children,
         n_mentions: c.n_mentions.get(e),
         n_articles: ents.n_articles_of(e),
+        n_listed: ents.n_listed_of(e),
         first_seen: c.first_seen.opt(e).map(when).transpose()?,
         last_seen: c.last_seen.opt(e).map(when).transpose()?,
         page,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::load::{SiteData, when};
 use super::load_figures::{
-    FigureCols, Ledger, Statistic, Variants, qualifier_words, range, with_unit,
+    FigureCols, Ledger, SORTED_PER_UNIT, Statistic, Variants, qualifier_words, range, with_unit,
 };
 use super::model::*;
 use super::pages::{Page, PageSet};
@@ -27,6 +27,11 @@ const FIGURES_PER_PAGE: usize = 100;
 const STATISTICS_PER_PAGE: usize = 20;
 /// Quotes shown per most-quoted value.
 const QUOTES_SHOWN: usize = 5;
+/// Quotes shown per value of a statistic on "sources disagree": on a large corpus a value
+/// is quoted thousands of times, and a page listing them all is unreadable (and huge).
+const QUOTES_PER_VALUE: usize = 3;
+/// Values shown per statistic: the smallest, the largest and the most quoted between.
+const VALUES_SHOWN: usize = 25;
 /// Figures listed in `figures.md` (the newest; the site lists them all).
 const REPORT_FIGURES: usize = 100;
 /// Statistics listed in `disagree.md`.
@@ -73,8 +78,8 @@ impl Ordering {
 pub fn page_sets<'d>(data: &'d SiteData<'d>) -> Vec<PageSet<'d>> {
     let mut sets = Vec::new();
     if let Some(ledger) = &data.ledger {
-        let pages = paging::page_count(ledger.len(), FIGURES_PER_PAGE);
         for o in Ordering::ALL {
+            let pages = paging::page_count(o.rows(ledger).len(), FIGURES_PER_PAGE);
             sets.push(PageSet::new("figure ledger", pages, move |i| {
                 ledger_page(data, ledger, o, i + 1, pages)
             }));
@@ -202,7 +207,11 @@ struct LedgerPage<'a> {
     pages: usize,
     first: usize,
     last: usize,
+    /// Rows of this ordering.
     total: usize,
+    /// Figures in the ledger (more than `total` when an ordering by value is capped).
+    n_figures: usize,
+    per_unit: usize,
     pager: Pager,
     kinds: Vec<KindLink<'a>>,
     has_about: bool,
@@ -274,6 +283,8 @@ fn ledger_page<'a>(
         first: start + 1,
         last: end,
         total: all.len(),
+        n_figures: ledger.len(),
+        per_unit: SORTED_PER_UNIT,
         pager: Pager::new(ordering.dir(), page, pages),
         kinds,
         has_about: ledger.cols.has_about(),
@@ -399,7 +410,10 @@ fn figures_report<'a>(data: &SiteData<'a>, ledger: &Ledger<'a>) -> Result<Page> 
 struct ValueView<'a> {
     value: String,
     sources: Vec<&'a str>,
+    /// The newest quotes, at most [`QUOTES_PER_VALUE`].
     quotes: Vec<FigureRow<'a>>,
+    /// Quotes of this value not shown (they are in the figure ledger).
+    more_quotes: usize,
 }
 
 #[derive(Serialize)]
@@ -411,6 +425,9 @@ struct StatisticView<'a> {
     measure: String,
     unit: &'a str,
     n_values: usize,
+    /// Values not shown (past [`VALUES_SHOWN`]) and the quotes of them.
+    hidden_values: usize,
+    hidden_quotes: usize,
     n_quotes: usize,
     n_articles: usize,
     n_sources: usize,
@@ -476,13 +493,55 @@ fn statistic_view<'a>(
     let fmt = |v: f64, max: Option<f64>, q: &str| {
         format!("{}{}", qualifier_words(q), with_unit(&range(v, max), unit))
     };
-    let mut values = Vec::new();
+    // Who quotes the statistic at all: every source and article, whatever the value.
     let mut sources_all: Vec<&'a str> = Vec::new();
     let mut articles_all: Vec<usize> = Vec::new();
+    let mut sources_seen: std::collections::HashSet<&'a str> = Default::default();
+    let mut articles_seen: std::collections::HashSet<usize> = Default::default();
+    for &r in &s.rows {
+        let row = ledger.article[r as usize] as usize;
+        let source = data.articles.source.get(row);
+        if sources_seen.insert(source) {
+            sources_all.push(source);
+        }
+        if articles_seen.insert(row) {
+            articles_all.push(row);
+        }
+    }
+    // The values shown: all of them, or on a large corpus (where one statistic is quoted
+    // with hundreds of values) the most-quoted ones with the smallest and the largest.
+    let mut shown = order.clone();
+    if shown.len() > VALUES_SHOWN {
+        let n_quotes = |&(v, max, q): &(f64, Option<f64>, &str)| {
+            by_value[&(v.to_bits(), max.map(f64::to_bits), q)].len()
+        };
+        let (lowest, highest) = (order[0], order[order.len() - 1]);
+        let mut ranked: Vec<usize> = (1..order.len() - 1).collect();
+        ranked.sort_by(|&a, &b| {
+            n_quotes(&order[b])
+                .cmp(&n_quotes(&order[a]))
+                .then(a.cmp(&b))
+        });
+        let mut keep: Vec<usize> = ranked.into_iter().take(VALUES_SHOWN - 2).collect();
+        keep.sort_unstable();
+        shown = std::iter::once(lowest)
+            .chain(keep.into_iter().map(|i| order[i]))
+            .chain(std::iter::once(highest))
+            .collect();
+    }
+    let hidden_values = order.len() - shown.len();
+    let hidden_quotes = s.rows.len()
+        - shown
+            .iter()
+            .map(|&(v, max, q)| by_value[&(v.to_bits(), max.map(f64::to_bits), q)].len())
+            .sum::<usize>();
+    let mut values = Vec::new();
+    // A dot per source and value quoted (with its qualifier) is enough for the chart.
+    let mut points_seen: std::collections::HashSet<(&'a str, u64, &str)> = Default::default();
     // Per source: the chart's points and the values' labels.
     type Points = (Vec<(f64, String)>, Vec<String>);
     let mut per_source: BTreeMap<&'a str, Points> = BTreeMap::new();
-    for &(v, max, q) in &order {
+    for &(v, max, q) in &shown {
         let rows = &by_value[&(v.to_bits(), max.map(f64::to_bits), q)];
         let label = fmt(v, max, q);
         let mut sources: Vec<&'a str> = Vec::new();
@@ -493,26 +552,24 @@ fn statistic_view<'a>(
             if !sources.contains(&source) {
                 sources.push(source);
             }
-            if !sources_all.contains(&source) {
-                sources_all.push(source);
-            }
-            if !articles_all.contains(&row) {
-                articles_all.push(row);
-            }
-            let quote = figure_row(data, c, r, row)?;
-            let tip = format!("{source}: {label} ({})", quote.article.when.date);
             let (points, labels) = per_source.entry(source).or_default();
             for x in [Some(v), max].into_iter().flatten() {
-                points.push((x, tip.clone()));
+                if points_seen.insert((source, x.to_bits(), q)) {
+                    let date = when(data.articles.published_at.get(row))?.date;
+                    points.push((x, format!("{source}: {label} ({date})")));
+                }
             }
             if !labels.contains(&label) {
                 labels.push(label.clone());
             }
-            quotes.push(quote);
+            if quotes.len() < QUOTES_PER_VALUE {
+                quotes.push(figure_row(data, c, r, row)?);
+            }
         }
         values.push(ValueView {
             value: label,
             sources,
+            more_quotes: rows.len() - quotes.len(),
             quotes,
         });
     }
@@ -586,7 +643,9 @@ fn statistic_view<'a>(
         commodity: chip(s.key.commodity),
         measure: measure_label(s.key.measure),
         unit,
-        n_values: values.len(),
+        n_values: order.len(),
+        hidden_values,
+        hidden_quotes,
         n_quotes: s.rows.len(),
         n_articles: articles_all.len(),
         n_sources: sources_all.len(),

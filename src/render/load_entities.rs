@@ -16,6 +16,11 @@ use crate::extract::entities::Kind;
 
 /// Articles listed per page of an entity (its first page and the pages after it).
 pub const ENTITY_ARTICLES_PER_PAGE: usize = 50;
+/// Pages of articles per entity at most. A country of a large corpus is mentioned in
+/// hundreds of thousands of articles; thousands of pages of them would make the site
+/// gigabytes and nobody would page through them. The newest articles are listed, and the
+/// page points to the mentions table for the rest.
+pub const MAX_ENTITY_PAGES: usize = 20;
 /// Co-mentioned entities shown on an entity's page.
 pub const TOP_COMENTIONED: usize = 20;
 
@@ -206,7 +211,11 @@ impl<'a> EntityData<'a> {
         let mut total = 0;
         for e in 0..n {
             page_starts.push(total);
-            total += paging::page_count(article_runs.of(e).len(), ENTITY_ARTICLES_PER_PAGE);
+            let listed = article_runs
+                .of(e)
+                .len()
+                .min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE);
+            total += paging::page_count(listed, ENTITY_ARTICLES_PER_PAGE);
         }
         page_starts.push(total);
 
@@ -364,6 +373,13 @@ impl<'a> EntityData<'a> {
     /// How many articles mention entity `e` (from the mentions themselves).
     pub fn n_articles_of(&self, e: usize) -> usize {
         self.article_runs.of(e).len()
+    }
+
+    /// The articles of entity `e` its pages list (the newest, at most
+    /// [`MAX_ENTITY_PAGES`] pages of them).
+    pub fn n_listed_of(&self, e: usize) -> usize {
+        self.n_articles_of(e)
+            .min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE)
     }
 
     /// The mentions of entity `e` shown on its page `page` (1-based): whole articles,

@@ -230,7 +230,10 @@ impl<'a> FigureIndex<'a> {
 #[derive(Debug, Clone)]
 pub struct LedgerKind<'a> {
     pub kind: &'a str,
+    /// Figures of this kind.
     pub n: usize,
+    /// Of them, listed in the orderings by value (at most [`SORTED_PER_UNIT`] per unit).
+    pub listed: usize,
     /// Index of the kind's first row in [`Ledger::by_value`] (and in `by_value_asc`).
     pub start: usize,
 }
@@ -250,7 +253,11 @@ const NOT_QUOTED_KINDS: &[&str] = &["count", "duration"];
 /// Values in the most-quoted list.
 pub const TOP_QUOTED: usize = 10;
 
-/// The figure ledger: every figure with its article, in three orderings.
+/// Figures of one kind and unit listed in each ordering by value.
+pub const SORTED_PER_UNIT: usize = 1000;
+
+/// The figure ledger: every figure with its article, in three orderings (the two by
+/// value list the [`SORTED_PER_UNIT`] largest and smallest of each kind and unit).
 pub struct Ledger<'a> {
     pub cols: FigureCols<'a>,
     /// The table the rows come from (`figure_ledger` or `figures`).
@@ -286,27 +293,45 @@ impl<'a> Ledger<'a> {
             rank[r as usize] = i as u32;
         }
 
-        let key = |r: u32| {
-            let r = r as usize;
-            let (unit, v) = cols.comparable(r);
-            (kind_rank(cols.kind.get(r)), unit, v)
-        };
+        // Sort keys computed once (a comparison would otherwise look up strings).
+        let keys: Vec<((usize, &str), &str, f64)> = (0..n)
+            .map(|r| {
+                let (unit, v) = cols.comparable(r);
+                (kind_rank(cols.kind.get(r)), unit, v)
+            })
+            .collect();
         let by = |asc: bool| {
             let mut rows: Vec<u32> = (0..n as u32).collect();
             let cmp = |a: &u32, b: &u32| {
-                let ((ka, ua, va), (kb, ub, vb)) = (key(*a), key(*b));
+                let ((ka, ua, va), (kb, ub, vb)) = (&keys[*a as usize], &keys[*b as usize]);
                 let value = if asc {
-                    va.total_cmp(&vb)
+                    va.total_cmp(vb)
                 } else {
-                    vb.total_cmp(&va)
+                    vb.total_cmp(va)
                 };
-                ka.cmp(&kb)
+                ka.cmp(kb)
                     .then(ua.cmp(ub))
                     .then(value)
                     .then(rank[*a as usize].cmp(&rank[*b as usize]))
             };
             rows.sort_unstable_by(cmp);
-            rows
+            // Only the largest (smallest) of each kind and unit: past a few thousand
+            // figures nobody pages through a sorted list, and on a large corpus every
+            // ordering would add gigabytes of pages. The newest-first ledger lists all.
+            let mut kept = Vec::with_capacity(rows.len().min(n));
+            let mut run = 0;
+            for (i, &r) in rows.iter().enumerate() {
+                let group = |x: u32| (&keys[x as usize].0, keys[x as usize].1);
+                run = if i > 0 && group(rows[i - 1]) == group(r) {
+                    run + 1
+                } else {
+                    0
+                };
+                if run < SORTED_PER_UNIT {
+                    kept.push(r);
+                }
+            }
+            kept
         };
         let by_value = by(false);
         let by_value_asc = by(true);
@@ -315,12 +340,19 @@ impl<'a> Ledger<'a> {
         for (i, &r) in by_value.iter().enumerate() {
             let kind = cols.kind.get(r as usize);
             match kinds.last_mut() {
-                Some(k) if k.kind == kind => k.n += 1,
+                Some(k) if k.kind == kind => k.listed += 1,
                 _ => kinds.push(LedgerKind {
                     kind,
-                    n: 1,
+                    n: 0,
+                    listed: 1,
                     start: i,
                 }),
+            }
+        }
+        for r in 0..n {
+            let kind = cols.kind.get(r);
+            if let Some(k) = kinds.iter_mut().find(|k| k.kind == kind) {
+                k.n += 1;
             }
         }
 
