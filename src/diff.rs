@@ -161,7 +161,7 @@ impl Side {
 
     fn from_git(rev: &str) -> Result<Side> {
         Side::git(Path::new("."), rev)?.with_context(|| {
-            format!("'{rev}' is neither a directory nor a git revision of this repository")
+            format!("'{rev}' is neither a directory nor a git revision of this repository that holds built tables")
         })
     }
 
@@ -192,6 +192,7 @@ impl Side {
         }
         let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
         let tmp = tempfile::tempdir()?;
+        let mut tracked = 0;
         for dir in ["data/tables", "data/derived"] {
             let listing =
                 git(&["ls-tree", "-r", "--name-only", "--full-name", rev, dir]).unwrap_or_default();
@@ -205,7 +206,13 @@ impl Side {
                 let dest = tmp.path().join(rel);
                 std::fs::create_dir_all(dest.parent().expect("tables have a folder"))?;
                 std::fs::write(&dest, bytes)?;
+                tracked += 1;
             }
+        }
+        // A folder inside a work tree whose tables git does not track (a scratch build
+        // under target/, say) has no committed build: its previous build is what it holds.
+        if tracked == 0 {
+            return Ok(None);
         }
         Ok(Some(Side {
             root: tmp.path().to_path_buf(),

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::text::FnvBuildHasher;
 use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{BooleanArray, Int32Array, ListArray, StringArray, TimestampMicrosecondArray};
 use chrono::DateTime;
@@ -48,16 +49,49 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn read(files: &TableFiles) -> Result<Self> {
+        // Decoding Parquet is most of the reading: the tables are read in parallel.
+        let ((articles, claims), ((figures, figure_ledger), (mentions, rest))) = rayon::join(
+            || {
+                rayon::join(
+                    || files.require(Table::Articles),
+                    || files.require(Table::Claims),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || files.load(Table::Figures),
+                            || files.load_by_name(FIGURE_LEDGER),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || files.load(Table::Mentions),
+                            || -> Result<_> {
+                                Ok((
+                                    files.load(Table::Entities)?,
+                                    files.load(Table::EntityCooccurrence)?,
+                                    files.load(Table::EntityTimeline)?,
+                                    files.load_by_name(STATISTIC_VARIANTS)?,
+                                ))
+                            },
+                        )
+                    },
+                )
+            },
+        );
+        let (entities, entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
         Ok(Loaded {
-            articles: files.require(Table::Articles)?,
-            claims: files.require(Table::Claims)?,
-            figures: files.load(Table::Figures)?,
-            figure_ledger: files.load_by_name(FIGURE_LEDGER)?,
-            entities: files.load(Table::Entities)?,
-            mentions: files.load(Table::Mentions)?,
-            entity_cooccurrence: files.load(Table::EntityCooccurrence)?,
-            entity_timeline: files.load(Table::EntityTimeline)?,
-            statistic_variants: files.load_by_name(STATISTIC_VARIANTS)?,
+            articles: articles?,
+            claims: claims?,
+            figures: figures?,
+            figure_ledger: figure_ledger?,
+            entities,
+            mentions: mentions?,
+            entity_cooccurrence,
+            entity_timeline,
+            statistic_variants,
             quality: files.quality()?,
             changelog: files.changelog()?,
         })
@@ -241,7 +275,7 @@ impl Grouped {
 pub fn rows_of_ids<'a>(
     ids: &Col<'a, StringArray>,
     n: usize,
-    row_of: &HashMap<&str, u32>,
+    row_of: &HashMap<&str, u32, FnvBuildHasher>,
     what: &str,
 ) -> Result<Vec<u32>> {
     let mut out = Vec::with_capacity(n);
@@ -275,7 +309,7 @@ pub struct SiteData<'a> {
     /// Position in `order` of each article row.
     pub position: Vec<u32>,
     /// Article row by id.
-    pub row_of: HashMap<&'a str, u32>,
+    pub row_of: HashMap<&'a str, u32, FnvBuildHasher>,
     /// Each article row's claim rows, by ordinal.
     claims_by_article: Grouped,
     /// Figures (spans in titles and claims), when the table is built.
@@ -300,7 +334,8 @@ impl<'a> SiteData<'a> {
             bail!("Too many rows to render ({n} articles)");
         }
 
-        let mut row_of: HashMap<&str, u32> = HashMap::with_capacity(n);
+        let mut row_of: HashMap<&str, u32, FnvBuildHasher> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
         for i in 0..n {
             let id = articles.id.get(i);
             paging::check_id(id).with_context(|| format!("articles row {}", i + 1))?;
@@ -345,12 +380,30 @@ impl<'a> SiteData<'a> {
             stats: Stats::default(),
         };
         data.stats = data.compute_stats()?;
-        if let Some(f) = &loaded.figures {
-            data.figures = Some(FigureIndex::new(f, &data).context("figures")?);
-        }
-        if let Some(t) = loaded.figure_ledger.as_ref().or(loaded.figures.as_ref()) {
-            data.ledger = Some(Ledger::new(t, &data).context("the figure ledger")?);
-        }
+        // The figure spans and the ledger are indexed independently; the entities need
+        // the ledger (the figures about each entity).
+        let (figures, ledger) = {
+            let data = &data;
+            rayon::join(
+                || {
+                    loaded
+                        .figures
+                        .as_ref()
+                        .map(|f| FigureIndex::new(f, data).context("figures"))
+                        .transpose()
+                },
+                || {
+                    loaded
+                        .figure_ledger
+                        .as_ref()
+                        .or(loaded.figures.as_ref())
+                        .map(|t| Ledger::new(t, data).context("the figure ledger"))
+                        .transpose()
+                },
+            )
+        };
+        data.figures = figures?;
+        data.ledger = ledger?;
         if let (Some(e), Some(m)) = (&loaded.entities, &loaded.mentions) {
             data.entities = Some(
                 EntityData::new(

@@ -17,6 +17,7 @@ use super::load::{Grouped, SiteData, rows_of_ids};
 use super::model::{FigureView, Span, human_number};
 use super::tables::{Col, TableData};
 use crate::extract::figures::KINDS;
+use crate::text::FnvBuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
@@ -293,11 +294,27 @@ impl<'a> Ledger<'a> {
             rank[r as usize] = i as u32;
         }
 
-        // Sort keys computed once (a comparison would otherwise look up strings).
-        let keys: Vec<((usize, &str), &str, f64)> = (0..n)
+        // Sort keys computed once, strings ranked as integers (comparing strings in every
+        // comparison of a million-row sort is most of its time).
+        let units: std::collections::BTreeSet<&str> =
+            (0..n).map(|r| cols.comparable(r).0).collect();
+        let unit_rank: HashMap<&str, u32, FnvBuildHasher> = units
+            .into_iter()
+            .enumerate()
+            .map(|(i, u)| (u, i as u32))
+            .collect();
+        let mut kinds: Vec<&str> = (0..n).map(|r| cols.kind.get(r)).collect();
+        kinds.sort_unstable_by_key(|k| kind_rank(k));
+        kinds.dedup();
+        let kind_order: HashMap<&str, u32, FnvBuildHasher> = kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (k, i as u32))
+            .collect();
+        let keys: Vec<(u32, u32, f64)> = (0..n)
             .map(|r| {
                 let (unit, v) = cols.comparable(r);
-                (kind_rank(cols.kind.get(r)), unit, v)
+                (kind_order[cols.kind.get(r)], unit_rank[unit], v)
             })
             .collect();
         let by = |asc: bool| {
@@ -321,7 +338,7 @@ impl<'a> Ledger<'a> {
             let mut kept = Vec::with_capacity(rows.len().min(n));
             let mut run = 0;
             for (i, &r) in rows.iter().enumerate() {
-                let group = |x: u32| (&keys[x as usize].0, keys[x as usize].1);
+                let group = |x: u32| (keys[x as usize].0, keys[x as usize].1);
                 run = if i > 0 && group(rows[i - 1]) == group(r) {
                     run + 1
                 } else {
@@ -398,7 +415,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
         )
     };
     // Per value: rows, articles, the last article counted, the first row (newest).
-    let mut counts: HashMap<Key, (usize, usize, u32, usize)> = HashMap::new();
+    let mut counts: HashMap<Key, (usize, usize, u32, usize), FnvBuildHasher> = HashMap::default();
     for (i, &r) in newest.iter().enumerate() {
         let r = r as usize;
         if NOT_QUOTED_KINDS.contains(&cols.kind.get(r)) {
@@ -424,7 +441,8 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
             .then_with(|| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal))
     });
     top.truncate(TOP_QUOTED);
-    let wanted: HashMap<Key, usize> = top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    let wanted: HashMap<Key, usize, FnvBuildHasher> =
+        top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
     let mut out: Vec<QuotedValue> = top
         .iter()
         .map(|t| QuotedValue {
@@ -479,9 +497,9 @@ impl<'a> Variants<'a> {
             .then(|| t.list("claim_ids"))
             .transpose()?;
         let mut keys: Vec<StatisticKey<'a>> = Vec::new();
-        let mut seen: HashSet<StatisticKey<'a>> = HashSet::new();
-        // The claims behind each statistic, when the table says which.
-        let mut claims: HashMap<StatisticKey<'a>, HashSet<String>> = HashMap::new();
+        let mut index: HashMap<StatisticKey<'a>, usize, FnvBuildHasher> = HashMap::default();
+        // The claims behind each statistic (by index), when the table says which.
+        let mut claims: HashSet<(usize, &'a str), FnvBuildHasher> = HashSet::default();
         for r in 0..t.len() {
             let key = StatisticKey {
                 subject: subject.opt(r),
@@ -489,11 +507,12 @@ impl<'a> Variants<'a> {
                 measure: measure.get(r),
                 unit: unit.get(r),
             };
-            if let Some(ids) = &claim_ids {
-                claims.entry(key.clone()).or_default().extend(ids.strs(r));
-            }
-            if seen.insert(key.clone()) {
+            let i = *index.entry(key.clone()).or_insert_with(|| {
                 keys.push(key);
+                keys.len() - 1
+            });
+            if let Some(ids) = &claim_ids {
+                claims.extend(ids.str_items(r).into_iter().map(|id| (i, id)));
             }
         }
         if keys.is_empty() {
@@ -510,8 +529,6 @@ impl<'a> Variants<'a> {
         let Some(measures) = &c.measure else {
             bail!("statistic_variants needs the figures' 'measure' column");
         };
-        let index: HashMap<&StatisticKey, usize> =
-            keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
         let about =
             |col: &Option<Col<'a, StringArray>>, r: usize| col.as_ref().and_then(|c| c.opt(r));
@@ -537,7 +554,7 @@ impl<'a> Variants<'a> {
                             && matches!(about(&c.role, ru), None | Some("to"))
                             && c.claim_id
                                 .opt(ru)
-                                .is_some_and(|id| claims.get(&k).is_some_and(|s| s.contains(id))));
+                                .is_some_and(|id| claims.contains(&(i, id))));
                     if counted {
                         rows[i].push(r);
                     }

@@ -116,6 +116,7 @@ pub fn render_into(
 ) -> Result<RenderSummary> {
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;
+    ui.step("Read the tables for the reports", t);
     let data = load::SiteData::new(&loaded)?;
     ui.step(
         format!("Loaded {} articles for the reports", data.n_articles()),

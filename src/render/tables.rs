@@ -309,6 +309,22 @@ impl<'a> Col<'a, StringArray> {
 }
 
 impl<'a> Col<'a, ListArray> {
+    /// The strings of a `list<string>` value, borrowed from the table (none when null).
+    pub fn str_items(&self, i: usize) -> Vec<&'a str> {
+        let (a, r) = self.at(i);
+        if !a.is_valid(r) {
+            return Vec::new();
+        }
+        let Some(values) = a.values().as_any().downcast_ref::<StringArray>() else {
+            return Vec::new();
+        };
+        let offsets = a.value_offsets();
+        (offsets[r] as usize..offsets[r + 1] as usize)
+            .filter(|&j| values.is_valid(j))
+            .map(|j| values.value(j))
+            .collect()
+    }
+
     /// A `list<int32>` value (empty when null).
     pub fn i32s(&self, i: usize) -> Vec<i32> {
         let (a, r) = self.at(i);

@@ -171,3 +171,39 @@ fn diff_against_a_git_revision() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(changelog_of(), changelog);
 }
+
+/// A build folder inside a git work tree that does not track its tables (a scratch build
+/// under `target/`, say) has no committed build: its changelog is the same as in a folder
+/// outside git (not "everything added" against an empty commit).
+#[test]
+fn an_untracked_build_folder_inside_git_compares_with_its_own_previous_build() {
+    let repo = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .current_dir(repo.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    };
+    std::fs::write(repo.path().join("README"), "x").unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "README"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "no tables",
+    ]);
+    let inside = repo.path().join("scratch/out");
+    let outside = tempfile::tempdir().unwrap();
+    for out in [&inside, &outside.path().to_path_buf()] {
+        build(&shipped_corpus(), out);
+        build(edited_corpus().path(), out);
+    }
+    let changelog = |out: &Path| std::fs::read(out.join("data/changelog.json")).unwrap();
+    assert_eq!(changelog(&inside), changelog(outside.path()));
+}
