@@ -40,6 +40,16 @@ use crate::text::CharIndex;
 /// Target size of the pieces a large file is cut into for parallel parsing.
 pub const CHUNK_BYTES: usize = 4 << 20;
 
+/// [`CHUNK_BYTES`], or `GAZETTE_CHUNK_BYTES` (the tests cut small corpora into many chunks
+/// to show the output does not depend on the chunking or the thread count).
+fn chunk_bytes() -> usize {
+    std::env::var("GAZETTE_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(CHUNK_BYTES)
+}
+
 /// The tables written per file (and concatenated at assembly), in write order.
 pub const PER_FILE_TABLES: &[Table] = &[
     Table::Articles,
@@ -368,7 +378,7 @@ pub fn process_file(
         pattern_entities: BTreeMap::new(),
     };
     let recognizer = Recognizer::global()?;
-    let chunks = corpus::chunk_ranges(&bytes, CHUNK_BYTES);
+    let chunks = corpus::chunk_ranges(&bytes, chunk_bytes());
     // A window of chunks is in memory at a time: enough to keep every thread busy.
     let window = 2 * rayon::current_num_threads().max(1);
     for (w, group) in chunks.chunks(window).enumerate() {

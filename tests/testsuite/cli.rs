@@ -59,3 +59,44 @@ fn quiet_build_prints_nothing() {
     assert!(o.status.success());
     assert_eq!(stderr(&o), "");
 }
+
+/// `--timings FILE` records every stage of a build with its wall time and peak memory
+/// (what `just bench` reports).
+#[test]
+fn timings_name_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let timings = dir.path().join("timings.json");
+    let o = gazette()
+        .args(["build", "-q", "--out"])
+        .arg(dir.path().join("out"))
+        .arg("--timings")
+        .arg(&timings)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    let stages = json["stages"].as_array().unwrap();
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "fingerprint",
+            "normalize",
+            "derive",
+            "data tests",
+            "changelog",
+            "render load",
+            "render markdown",
+            "render html",
+            "publish"
+        ]
+    );
+    for s in stages {
+        assert!(s["seconds"].as_f64().unwrap() >= 0.0, "{s}");
+        assert!(s["peak_rss_bytes"].as_u64().unwrap() > 0, "{s}");
+    }
+}

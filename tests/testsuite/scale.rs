@@ -140,3 +140,37 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--out DIR"), "{}", stderr(&o));
 }
+
+/// Normalization is parallel over files and over chunks of a file; the tables are the
+/// same bytes with one thread and whole files as with several threads and many chunks.
+#[test]
+fn tables_do_not_depend_on_threads_or_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let o = gazette()
+        .args(["synth", "-q", "--articles", "1500", "--seed", "4", "--out"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = |threads: &str, chunk: &str, name: &str| {
+        let out = dir.path().join(name);
+        let o = gazette()
+            .env("RAYON_NUM_THREADS", threads)
+            .env("GAZETTE_CHUNK_BYTES", chunk)
+            .args(["build", "-q", "--corpus"])
+            .arg(&corpus)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut files = files_under(&out.join("data/tables"));
+        files.extend(files_under(&out.join("data/derived")));
+        files
+    };
+    let single = run("1", "1000000000", "single");
+    let parallel = run("4", "20000", "parallel");
+    assert!(single.len() >= 5);
+    assert_same_files(&single, &parallel);
+}
