@@ -201,71 +201,103 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
     register_tables(&mut ctx, &paths, None)?;
     let batches = article_batches(&paths)?;
     let mut derived: Vec<(Table, DataFrame)> = Vec::new();
-    let mut written = Written::default();
-    for table in Table::of_stage(Stage::Derive) {
-        let t = Instant::now();
-        let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
-        let failed = || {
-            format!(
-                "Failed to compute '{}' (src/derive/sql/{}.sql)",
-                table.name(),
-                table.name()
-            )
-        };
-        let batched = combine_query(table).and(batches.as_ref());
-        let df = match batched {
-            Some(batches) => {
-                let mut parts = Vec::with_capacity(batches.len());
-                for batch in batches {
-                    let mut bctx = SQLContext::new();
-                    register_tables(&mut bctx, &paths, Some(batch))?;
-                    for (t, df) in &derived {
-                        bctx.register(t.name(), df.clone().lazy());
-                    }
-                    parts.push(
-                        bctx.execute(sql)
-                            .and_then(|lf| lf.collect())
-                            .with_context(failed)?,
-                    );
-                }
-                let mut partial = parts.remove(0);
-                for p in &parts {
-                    partial.vstack_mut(p)?;
-                }
-                let mut cctx = SQLContext::new();
-                cctx.register("partial", partial.lazy());
-                let combine = combine_query(table).expect("batched datasets combine");
-                cctx.execute(combine)
-                    .and_then(|lf| lf.collect())
-                    .with_context(failed)?
+    // Converting a result to Arrow and writing it (zstd) is mostly one thread's work:
+    // a writer thread does it while polars computes the next dataset on the others.
+    let (send, receive) = std::sync::mpsc::sync_channel::<(Table, DataFrame)>(1);
+    std::thread::scope(|scope| -> Result<Written> {
+        let writer = scope.spawn(move || -> Result<Written> {
+            let mut written = Written::default();
+            for (table, df) in receive {
+                let batch = bridge::to_record_batch(&df, table)?;
+                written.add(
+                    table,
+                    write_batches(table, &table.path(out_root), &[batch])?,
+                );
             }
-            None => ctx
-                .execute(sql)
+            Ok(written)
+        });
+        let computed = (|| -> Result<()> {
+            for table in Table::of_stage(Stage::Derive) {
+                let t = Instant::now();
+                let df = compute(table, &ctx, &paths, batches.as_ref(), &derived)?;
+                ui.step(
+                    format!(
+                        "Derived {} ({} rows{})",
+                        table.name(),
+                        df.height(),
+                        combine_query(table).and(batches.as_ref()).map_or(
+                            String::new(),
+                            |b| format!(", {} batches of articles", b.len())
+                        )
+                    ),
+                    t,
+                );
+                // Later queries may build on this dataset.
+                ctx.register(table.name(), df.clone().lazy());
+                derived.push((table, df.clone()));
+                if send.send((table, df)).is_err() {
+                    // The writer stopped on an error: it is reported below.
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(send);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("The derived datasets' writer panicked"))?;
+        computed?;
+        written
+    })
+}
+
+/// Computes one derived dataset: its query over the normalized tables (and the datasets
+/// derived before it), batch by batch of articles where it combines.
+fn compute(
+    table: Table,
+    ctx: &SQLContext,
+    paths: &[(Table, PathBuf)],
+    batches: Option<&Vec<Batch>>,
+    derived: &[(Table, DataFrame)],
+) -> Result<DataFrame> {
+    let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
+    let failed = || {
+        format!(
+            "Failed to compute '{}' (src/derive/sql/{}.sql)",
+            table.name(),
+            table.name()
+        )
+    };
+    let Some(batches) = combine_query(table).and(batches) else {
+        return ctx
+            .clone()
+            .execute(sql)
+            .and_then(|lf| lf.collect())
+            .with_context(failed);
+    };
+    let mut parts = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let mut bctx = SQLContext::new();
+        register_tables(&mut bctx, paths, Some(batch))?;
+        for (t, df) in derived {
+            bctx.register(t.name(), df.clone().lazy());
+        }
+        parts.push(
+            bctx.execute(sql)
                 .and_then(|lf| lf.collect())
                 .with_context(failed)?,
-        };
-        let batch = bridge::to_record_batch(&df, table)?;
-        written.add(
-            table,
-            write_batches(table, &table.path(out_root), &[batch])?,
         );
-        ui.step(
-            format!(
-                "Derived {} ({} rows{})",
-                table.name(),
-                df.height(),
-                batched.map_or(String::new(), |b| format!(
-                    ", {} batches of articles",
-                    b.len()
-                ))
-            ),
-            t,
-        );
-        // Later queries may build on this dataset.
-        ctx.register(table.name(), df.clone().lazy());
-        derived.push((table, df));
     }
-    Ok(written)
+    let mut partial = parts.remove(0);
+    for p in &parts {
+        partial.vstack_mut(p)?;
+    }
+    let mut cctx = SQLContext::new();
+    cctx.register("partial", partial.lazy());
+    let combine = combine_query(table).expect("batched datasets combine");
+    cctx.execute(combine)
+        .and_then(|lf| lf.collect())
+        .with_context(failed)
 }
 
 /// Registers the normalized tables as lazy scans, restricted to one batch of articles
