@@ -22,6 +22,27 @@ struct Run {
     build_seconds: f64,
     noop_seconds: f64,
     stages: Vec<(String, f64, Option<u64>)>,
+    /// Files and bytes of the reports (markdown and site) the build wrote.
+    report_files: usize,
+    report_bytes: u64,
+}
+
+fn size_of_tree(dir: &Path) -> (usize, u64) {
+    let mut files = 0;
+    let mut bytes = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                files += 1;
+                bytes += m.len();
+            }
+        }
+    }
+    (files, bytes)
 }
 
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
@@ -97,7 +118,10 @@ fn bench(articles: usize, work: &Path) -> Run {
         })
         .collect();
     let noop_seconds = gazette(&["build", "-q"], &corpus, &out);
+    let (report_files, report_bytes) = size_of_tree(&out.join("reports"));
     Run {
+        report_files,
+        report_bytes,
         articles,
         bytes,
         wc_seconds,
@@ -169,8 +193,22 @@ fn report(runs: &[Run]) -> String {
             "| no-op rebuild (process) | {:.3} | | | |\n",
             r.noop_seconds
         );
+        let _ = writeln!(
+            md,
+            "Reports written: {} files, {:.0} MB.\n",
+            r.report_files,
+            r.report_bytes as f64 / 1e6
+        );
     }
     md
+}
+
+/// The hand-written part of BENCHMARKS.md (from its `## Notes` heading on), which a
+/// rerun keeps.
+fn notes(previous: &str) -> &str {
+    previous
+        .find("\n## Notes")
+        .map_or("", |i| &previous[i + 1..])
 }
 
 fn main() {
@@ -198,7 +236,9 @@ fn main() {
         );
         runs.push(run);
     }
-    let md = report(&runs);
-    std::fs::write(root.join("BENCHMARKS.md"), &md).unwrap();
+    let path = root.join("BENCHMARKS.md");
+    let previous = std::fs::read_to_string(&path).unwrap_or_default();
+    let md = format!("{}{}", report(&runs), notes(&previous));
+    std::fs::write(&path, &md).unwrap();
     print!("{md}");
 }

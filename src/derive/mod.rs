@@ -29,7 +29,8 @@ use polars::prelude::{
 };
 use polars::sql::SQLContext;
 
-use crate::tables::{Stage, Table, Written, partition, write_batches};
+use crate::fsutil::Staged;
+use crate::tables::{Stage, Table, TableWriter, Written, partition, write_batches};
 use crate::ui::Ui;
 
 /// The query that defines a derived dataset.
@@ -58,7 +59,16 @@ pub fn combine_query(table: Table) -> Option<&'static str> {
     }
 }
 
-/// Articles per batch for the datasets of [`combine_query`]; `GAZETTE_DERIVE_BATCH_ARTICLES`
+/// Datasets with a row per row of a normalized table, ordered like the articles: on a
+/// large corpus they are computed batch by batch of articles and each batch's rows are
+/// written as they come (the batches' results, in order, are the whole result), so the
+/// dataset is never whole in memory — the figure ledger of a million articles is tens of
+/// gigabytes as a frame. No other query reads them.
+pub fn streamed(table: Table) -> bool {
+    matches!(table, Table::FigureLedger)
+}
+
+/// Articles per batch for the datasets of [`combine_query`] and [`streamed`]; `GAZETTE_DERIVE_BATCH_ARTICLES`
 /// overrides it (the tests use tiny batches).
 fn batch_articles() -> usize {
     std::env::var("GAZETTE_DERIVE_BATCH_ARTICLES")
@@ -216,9 +226,23 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
             }
             Ok(written)
         });
+        let mut streamed_out: Vec<(Table, (Staged, u64))> = Vec::new();
         let computed = (|| -> Result<()> {
             for table in Table::of_stage(Stage::Derive) {
                 let t = Instant::now();
+                if let (true, Some(batches)) = (streamed(table), batches.as_ref()) {
+                    let (staged, rows) = stream(table, &paths, batches, out_root)?;
+                    ui.step(
+                        format!(
+                            "Derived {} ({rows} rows, {} batches of articles)",
+                            table.name(),
+                            batches.len()
+                        ),
+                        t,
+                    );
+                    streamed_out.push((table, (staged, rows)));
+                    continue;
+                }
                 let df = compute(table, &ctx, &paths, batches.as_ref(), &derived)?;
                 ui.step(
                     format!(
@@ -247,8 +271,39 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
             .join()
             .map_err(|_| anyhow::anyhow!("The derived datasets' writer panicked"))?;
         computed?;
-        written
+        let mut written = written?;
+        for (table, file) in streamed_out {
+            written.add(table, file);
+        }
+        Ok(written)
     })
+}
+
+/// Computes a [`streamed`] dataset batch by batch and writes each batch's rows.
+fn stream(
+    table: Table,
+    paths: &[(Table, PathBuf)],
+    batches: &[Batch],
+    out_root: &Path,
+) -> Result<(Staged, u64)> {
+    let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
+    let mut w = TableWriter::create(table, &table.path(out_root))?;
+    for batch in batches {
+        let mut bctx = SQLContext::new();
+        register_tables(&mut bctx, paths, Some(batch))?;
+        let df = bctx
+            .execute(sql)
+            .and_then(|lf| lf.collect())
+            .with_context(|| {
+                format!(
+                    "Failed to compute '{}' (src/derive/sql/{}.sql)",
+                    table.name(),
+                    table.name()
+                )
+            })?;
+        w.write(bridge::to_record_batch(&df, table)?)?;
+    }
+    w.finish()
 }
 
 /// Computes one derived dataset: its query over the normalized tables (and the datasets

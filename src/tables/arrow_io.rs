@@ -244,7 +244,12 @@ impl TableWriter {
         self.pending_rows += batch.num_rows();
         self.pending.push(batch);
         while self.pending_rows >= BATCH_ROWS {
-            let all = arrow::compute::concat_batches(&self.schema, &self.pending)?;
+            // One pending batch (a large one written whole) is sliced, not copied again
+            // for every row group.
+            let all = match self.pending.as_slice() {
+                [one] => one.clone(),
+                _ => arrow::compute::concat_batches(&self.schema, &self.pending)?,
+            };
             let head = all.slice(0, BATCH_ROWS);
             self.writer.write(&head)?;
             self.written += BATCH_ROWS as u64;

@@ -982,8 +982,8 @@ static FIGURE_LEDGER: TableSpec = TableSpec {
     description: "Every figure with its context: the claim's text, the article's date, source \
                   and title, what the figure is about (subject, commodity, measure, with the \
                   entities' names) and its normalized value. The table a notebook starts from.",
-    order: "published_at descending, article_id, the title's figures then the claims' by \
-            ordinal, char_start, figure_id",
+    order: "as figures: the articles' order (source_file, then source_line), the title's \
+            figures then the claims' by ordinal, char_start, figure_id",
     columns: &[
         req("figure_id", Utf8, "The figure (figures.figure_id)."),
         req("article_id", Utf8, "The article the figure is stated in."),

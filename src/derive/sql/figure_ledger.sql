@@ -1,7 +1,8 @@
 -- Every figure with what a notebook needs beside it: the claim's text, the article's date
 -- and source, what the figure is about (with the entities' names) and its normalized value.
 WITH article_info AS (
-    SELECT article_id, title, source AS publisher, published_at, published_month
+    SELECT article_id, title, source AS publisher, published_at, published_month,
+        source_file AS article_file, source_line AS article_line
     FROM articles
 ),
 claim_info AS (
@@ -51,5 +52,7 @@ JOIN article_info AS a ON a.article_id = f.article_id
 LEFT JOIN claim_info AS c ON c.claim_id = f.claim_id
 LEFT JOIN names AS s ON s.entity_id = f.subject_entity_id
 LEFT JOIN names AS k ON k.entity_id = f.commodity_id
--- A title's figures (no claim) come before the claims' figures.
-ORDER BY published_at DESC, article_id, COALESCE(c.ordinal, 0), char_start, figure_id
+-- The articles' order (as the figures table: a title's figures first, then the claims'),
+-- so that on a large corpus the ledger is computed and written batch by batch of
+-- articles (src/derive/mod.rs, `streamed`). Sort by published_at for a timeline.
+ORDER BY a.article_file, a.article_line, COALESCE(c.ordinal, 0), f.char_start, f.figure_id
