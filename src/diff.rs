@@ -226,11 +226,14 @@ struct Rows {
     columns: Vec<String>,
     rows: HashMap<String, (String, Vec<u64>)>,
     order: Vec<String>,
+    /// Rows in the table (more than `order` holds when loaded with a limit).
+    count: usize,
 }
 
 /// Reads a table's rows: key, label and — when `compare` — one hash per compared column
 /// (of the column's row-format bytes: no formatting to text).
-fn load(path: &Path, table: Table, compare: bool) -> Result<Option<Rows>> {
+/// `limit`: keep the first rows only (but count them all), for a diff that lists no more.
+fn load(path: &Path, table: Table, compare: bool, limit: Option<usize>) -> Result<Option<Rows>> {
     if !path.exists() {
         return Ok(None);
     }
@@ -247,8 +250,13 @@ fn load(path: &Path, table: Table, compare: bool) -> Result<Option<Rows>> {
         columns: compared.clone(),
         rows: HashMap::new(),
         order: Vec::new(),
+        count: 0,
     };
     for batch in &batches {
+        out.count += batch.num_rows();
+        if limit.is_some_and(|l| out.order.len() >= l) {
+            continue;
+        }
         let column = |name: &str| -> Result<ArrayRef> {
             Ok(batch.column(batch.schema().index_of(name)?).clone())
         };
@@ -268,6 +276,9 @@ fn load(path: &Path, table: Table, compare: bool) -> Result<Option<Rows>> {
             Vec::new()
         };
         for row in 0..batch.num_rows() {
+            if limit.is_some_and(|l| out.order.len() >= l) {
+                break;
+            }
             let key = keys
                 .iter()
                 .map(|k| text_of(k, row))
@@ -304,19 +315,28 @@ fn text_of(array: &ArrayRef, row: usize) -> String {
 
 /// Compares the tables of two sides. A table missing on the old side counts as empty (a
 /// first release adds everything); one missing on the new side is left out.
-pub fn diff(old: impl Fn(Table) -> PathBuf, new: impl Fn(Table) -> PathBuf) -> Result<DataDiff> {
+///
+/// `list`: list at most this many rows per table and kind (the counts stay complete).
+pub fn diff(
+    old: impl Fn(Table) -> PathBuf,
+    new: impl Fn(Table) -> PathBuf,
+    list: Option<usize>,
+) -> Result<DataDiff> {
     let mut out = DataDiff::default();
     for table in diffed_tables() {
-        // With nothing published before, every row is added: no need to compare columns.
+        // With nothing published before, every row is added: no need to compare columns,
+        // nor to hold more rows than are listed (a first build of a million articles).
         let old_path = old(table);
         let compare = old_path.exists();
-        let Some(n) = load(&new(table), table, compare)? else {
+        let limit = if compare { None } else { list };
+        let Some(n) = load(&new(table), table, compare, limit)? else {
             continue;
         };
-        let o = load(&old_path, table, compare)?.unwrap_or(Rows {
+        let o = load(&old_path, table, compare, None)?.unwrap_or(Rows {
             columns: n.columns.clone(),
             rows: HashMap::new(),
             order: Vec::new(),
+            count: 0,
         });
         let mut d = TableDiff {
             table: table.name().to_string(),
@@ -362,7 +382,13 @@ pub fn diff(old: impl Fn(Table) -> PathBuf, new: impl Fn(Table) -> PathBuf) -> R
             }
         }
         (d.n_added, d.n_removed, d.n_changed) = (d.added.len(), d.removed.len(), d.changed.len());
+        if !compare {
+            d.n_added = n.count;
+        }
         out.tables.push(d);
     }
-    Ok(out)
+    Ok(match list {
+        Some(n) => out.capped(n),
+        None => out,
+    })
 }

@@ -498,6 +498,7 @@ impl Pipeline {
                 None => partition::published_path(table, out),
             },
             |table| written.read_path(table, out),
+            Some(CHANGELOG_ROWS),
         )?;
         let bytes = if d.is_empty() {
             match std::fs::read(&path) {
@@ -505,7 +506,7 @@ impl Pipeline {
                 Err(_) => return Ok(None),
             }
         } else {
-            d.capped(CHANGELOG_ROWS).to_json()
+            d.to_json()
         };
         let mut f = fsutil::AtomicFile::create(&path)?;
         std::io::Write::write_all(&mut f, &bytes)?;
@@ -516,7 +517,7 @@ impl Pipeline {
     /// `gazette diff OLD NEW`.
     pub fn diff(old: &str, new: &str, json: bool) -> Result<diff::DataDiff> {
         let (o, n) = (diff::Side::open(old)?, diff::Side::open(new)?);
-        let d = diff::diff(|t| o.path(t), |t| n.path(t))?;
+        let d = diff::diff(|t| o.path(t), |t| n.path(t), None)?;
         if json {
             print!("{}", String::from_utf8_lossy(&d.to_json()));
         } else {

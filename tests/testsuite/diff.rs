@@ -207,3 +207,31 @@ fn an_untracked_build_folder_inside_git_compares_with_its_own_previous_build() {
     let changelog = |out: &Path| std::fs::read(out.join("data/changelog.json")).unwrap();
     assert_eq!(changelog(&inside), changelog(outside.path()));
 }
+
+/// A first build (nothing published before) counts every row as added, and its changelog
+/// lists no more than the changelog's cap per table (without holding every row).
+#[test]
+fn a_first_build_counts_every_row_added_and_lists_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let o = gazette()
+        .args(["synth", "-q", "--articles", "300", "--out"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    build(&corpus, &out);
+    let log: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/changelog.json")).unwrap()).unwrap();
+    let claims = log["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "claims")
+        .unwrap();
+    let rows = read_table(&gazette::tables::Table::Claims.path(&out)).num_rows();
+    assert_eq!(claims["n_added"].as_u64().unwrap() as usize, rows);
+    let listed = claims["added"].as_array().unwrap().len();
+    assert!(listed > 0 && listed < rows, "{listed} of {rows} listed");
+}
