@@ -1038,4 +1038,73 @@ mod tests {
             assert!(m.windows(2).all(|w| w[0] == w[1]), "{m:?}");
         }
     }
+
+    /// On a large corpus the orderings by value keep the largest (smallest) figures of
+    /// each kind and unit, and the newest-first ledger its newest pages; a small corpus
+    /// lists everything (the other tests).
+    #[test]
+    fn ledger_orderings_are_capped_on_a_large_corpus() {
+        let figures = committed(Table::Figures);
+        let copies = LEDGER_PAGES_MAX * FIGURES_PER_PAGE / figures.len() + 2;
+        let batches: Vec<RecordBatch> = (0..copies)
+            .flat_map(|_| figures.batches().iter().cloned())
+            .collect();
+        let many = TableData::from_batches("figure_ledger", batches);
+        let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims));
+        l.figure_ledger = Some(many);
+        let data = SiteData::new(&l).unwrap();
+        let ledger = data.ledger.as_ref().unwrap();
+        let n = ledger.len();
+        assert!(n > LEDGER_PAGES_MAX * FIGURES_PER_PAGE);
+        assert_eq!(
+            Ordering::Newest.rows(ledger).len(),
+            LEDGER_PAGES_MAX * FIGURES_PER_PAGE
+        );
+        let c = &ledger.cols;
+        for o in [Ordering::Largest, Ordering::Smallest] {
+            let rows = o.rows(ledger);
+            assert!(rows.len() < n);
+            // Per kind and unit: at most the cap, and the extreme values among all.
+            let mut groups: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
+            for &r in rows {
+                let (unit, v) = c.comparable(r as usize);
+                groups
+                    .entry((c.kind.get(r as usize), unit))
+                    .or_default()
+                    .push(v);
+            }
+            for ((kind, unit), listed) in &groups {
+                assert!(listed.len() <= SORTED_PER_UNIT, "{kind} {unit}");
+                let all: Vec<f64> = (0..n)
+                    .filter(|&r| c.kind.get(r) == *kind && c.comparable(r).0 == *unit)
+                    .map(|r| c.comparable(r).1)
+                    .collect();
+                if all.len() > SORTED_PER_UNIT {
+                    assert_eq!(listed.len(), SORTED_PER_UNIT, "{kind} {unit}");
+                }
+                let extreme = |vs: &[f64]| match o {
+                    Ordering::Largest => vs.iter().cloned().fold(f64::MIN, f64::max),
+                    _ => vs.iter().cloned().fold(f64::MAX, f64::min),
+                };
+                assert_eq!(extreme(listed), extreme(&all), "{kind} {unit}");
+            }
+        }
+        // The pages say that they list only part of the ledger, and where the rest is.
+        let newest = render(&data, "figure ledger", 0);
+        assert!(
+            newest.contains("These pages list the newest 100,000."),
+            "{newest}"
+        );
+        assert!(newest.contains("data.html#table-figure_ledger"));
+        let mut templates = Templates::load(None).unwrap();
+        templates.add_global("site", Value::from(Serde(site_globals(&data))));
+        let sets = pages::page_sets(&data, &[]);
+        let largest = sets
+            .iter()
+            .filter(|s| s.name == "figure ledger")
+            .nth(1)
+            .unwrap();
+        let html = page_text(&templates, &(largest.page)(0).unwrap()).unwrap();
+        assert!(html.contains("largest of each kind and unit"), "{html}");
+    }
 }
