@@ -37,7 +37,13 @@ pub struct Loaded {
     pub articles: TableData,
     pub claims: TableData,
     pub figures: Option<TableData>,
+    /// The ledger's rows when given (tests); a build's site reads none: `figure_ledger`
+    /// holds the rows of `figures` with their context, which the site has from the other
+    /// tables, and it is the largest table — the pages are built from `figures` and link
+    /// to `figure_ledger` ([`Loaded::ledger_table`]).
     pub figure_ledger: Option<TableData>,
+    /// The table the ledger pages point readers to.
+    pub ledger_table: Option<&'static str>,
     pub entities: Option<TableData>,
     pub mentions: Option<TableData>,
     pub entity_cooccurrence: Option<TableData>,
@@ -50,7 +56,7 @@ pub struct Loaded {
 impl Loaded {
     pub fn read(files: &TableFiles) -> Result<Self> {
         // Decoding Parquet is most of the reading: the tables are read in parallel.
-        let ((articles, claims), ((figures, figure_ledger), (mentions, rest))) = rayon::join(
+        let ((articles, claims), ((figures, ledger_built), (mentions, rest))) = rayon::join(
             || {
                 rayon::join(
                     || files.require(Table::Articles),
@@ -62,7 +68,7 @@ impl Loaded {
                     || {
                         rayon::join(
                             || files.load(Table::Figures),
-                            || files.load_by_name(FIGURE_LEDGER),
+                            || Table::by_name(FIGURE_LEDGER).is_some_and(|t| files.is_built(t)),
                         )
                     },
                     || {
@@ -86,7 +92,8 @@ impl Loaded {
             articles: articles?,
             claims: claims?,
             figures: figures?,
-            figure_ledger: figure_ledger?,
+            figure_ledger: None,
+            ledger_table: ledger_built.then_some(FIGURE_LEDGER),
             entities,
             mentions: mentions?,
             entity_cooccurrence,
@@ -104,6 +111,7 @@ impl Loaded {
             claims,
             figures: None,
             figure_ledger: None,
+            ledger_table: None,
             entities: None,
             mentions: None,
             entity_cooccurrence: None,
@@ -397,7 +405,13 @@ impl<'a> SiteData<'a> {
                         .figure_ledger
                         .as_ref()
                         .or(loaded.figures.as_ref())
-                        .map(|t| Ledger::new(t, data).context("the figure ledger"))
+                        .map(|t| {
+                            let mut ledger = Ledger::new(t, data).context("the figure ledger")?;
+                            if let Some(name) = loaded.ledger_table {
+                                ledger.table = name.to_string();
+                            }
+                            anyhow::Ok(ledger)
+                        })
                         .transpose()
                 },
             )

@@ -2,7 +2,8 @@
 //! that shows a claim), the figure ledger's rows in its three orderings, the most-quoted
 //! values, and the statistics that sources quote differently.
 //!
-//! The ledger reads `figure_ledger` when the build has it and `figures` otherwise: both
+//! The ledger is built from `figures` (tests may give it `figure_ledger`; the pages link to
+//! `figure_ledger` when the build has it, see `Loaded::ledger_table`): both
 //! carry a figure's columns under the same names, and the article, claim and source of a
 //! row are joined here through the article index. `subject_entity_id`, `commodity_id` and
 //! `measure` are read where the table has them.
