@@ -469,6 +469,11 @@ fn statistic_label(data: &SiteData, s: &Statistic) -> String {
     format!("{} ({})", parts.join(" · "), s.key.unit)
 }
 
+/// A value of a statistic (value, upper bound, qualifier) as a map key.
+fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64>, &'s str) {
+    (v.to_bits(), max.map(f64::to_bits), q)
+}
+
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
 fn statistic_view<'a>(
@@ -486,7 +491,7 @@ fn statistic_view<'a>(
         let r = r as usize;
         let (v, max) = Variants::value_in(c, r, unit);
         let q = c.qualifier.get(r);
-        let key = (v.to_bits(), max.map(f64::to_bits), q);
+        let key = value_key(&(v, max, q));
         if !by_value.contains_key(&key) {
             order.push((v, max, q));
         }
@@ -519,9 +524,7 @@ fn statistic_view<'a>(
     // with hundreds of values) the most-quoted ones with the smallest and the largest.
     let mut shown = order.clone();
     if shown.len() > VALUES_SHOWN {
-        let n_quotes = |&(v, max, q): &(f64, Option<f64>, &str)| {
-            by_value[&(v.to_bits(), max.map(f64::to_bits), q)].len()
-        };
+        let n_quotes = |value: &(f64, Option<f64>, &str)| by_value[&value_key(value)].len();
         let (lowest, highest) = (order[0], order[order.len() - 1]);
         let mut ranked: Vec<usize> = (1..order.len() - 1).collect();
         ranked.sort_by(|&a, &b| {
@@ -540,7 +543,7 @@ fn statistic_view<'a>(
     let hidden_quotes = s.rows.len()
         - shown
             .iter()
-            .map(|&(v, max, q)| by_value[&(v.to_bits(), max.map(f64::to_bits), q)].len())
+            .map(|value| by_value[&value_key(value)].len())
             .sum::<usize>();
     let mut values = Vec::new();
     // A dot per source and value quoted (with its qualifier) is enough for the chart.
@@ -549,7 +552,7 @@ fn statistic_view<'a>(
     type Points = (Vec<(f64, String)>, Vec<String>);
     let mut per_source: BTreeMap<&'a str, Points> = BTreeMap::new();
     for &(v, max, q) in &shown {
-        let rows = &by_value[&(v.to_bits(), max.map(f64::to_bits), q)];
+        let rows = &by_value[&value_key(&(v, max, q))];
         let label = fmt(v, max, q);
         let mut sources: Vec<&'a str> = Vec::new();
         let mut quotes = Vec::new();
@@ -929,7 +932,7 @@ mod tests {
         let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims));
         l.figures = Some(figures_about("figures"));
         if ledger {
-            l.figure_ledger = Some(figures_about("figure_ledger"));
+            l.ledger_table = Some(crate::render::load::FIGURE_LEDGER);
         }
         l.entities = Some(committed(Table::Entities));
         l.mentions = Some(committed(Table::Mentions));
@@ -1049,9 +1052,10 @@ mod tests {
         let batches: Vec<RecordBatch> = (0..copies)
             .flat_map(|_| figures.batches().iter().cloned())
             .collect();
-        let many = TableData::from_batches("figure_ledger", batches);
+        let many = TableData::from_batches("figures", batches);
         let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims));
-        l.figure_ledger = Some(many);
+        l.figures = Some(many);
+        l.ledger_table = Some(crate::render::load::FIGURE_LEDGER);
         let data = SiteData::new(&l).unwrap();
         let ledger = data.ledger.as_ref().unwrap();
         let n = ledger.len();

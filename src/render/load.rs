@@ -37,12 +37,9 @@ pub struct Loaded {
     pub articles: TableData,
     pub claims: TableData,
     pub figures: Option<TableData>,
-    /// The ledger's rows when given (tests); a build's site reads none: `figure_ledger`
-    /// holds the rows of `figures` with their context, which the site has from the other
-    /// tables, and it is the largest table — the pages are built from `figures` and link
-    /// to `figure_ledger` ([`Loaded::ledger_table`]).
-    pub figure_ledger: Option<TableData>,
-    /// The table the ledger pages point readers to.
+    /// The table the ledger pages point readers to: `figure_ledger` when it is built. The
+    /// pages are built from `figures`, the same rows; `figure_ledger` adds their context,
+    /// which the site has from the other tables, and it is the largest table.
     pub ledger_table: Option<&'static str>,
     pub entities: Option<TableData>,
     pub mentions: Option<TableData>,
@@ -92,7 +89,6 @@ impl Loaded {
             articles: articles?,
             claims: claims?,
             figures: figures?,
-            figure_ledger: None,
             ledger_table: ledger_built.then_some(FIGURE_LEDGER),
             entities,
             mentions: mentions?,
@@ -110,7 +106,6 @@ impl Loaded {
             articles,
             claims,
             figures: None,
-            figure_ledger: None,
             ledger_table: None,
             entities: None,
             mentions: None,
@@ -324,7 +319,7 @@ pub struct SiteData<'a> {
     pub figures: Option<FigureIndex<'a>>,
     /// Entities with their mentions, pages and derived tables, when built.
     pub entities: Option<EntityData<'a>>,
-    /// The figure ledger's rows and orderings (from `figure_ledger` or `figures`).
+    /// The figure ledger's rows and orderings (from `figures`).
     pub ledger: Option<Ledger<'a>>,
     /// Statistics that sources quote differently (`statistic_variants`).
     pub variants: Option<Variants<'a>>,
@@ -402,9 +397,8 @@ impl<'a> SiteData<'a> {
                 },
                 || {
                     loaded
-                        .figure_ledger
+                        .figures
                         .as_ref()
-                        .or(loaded.figures.as_ref())
                         .map(|t| {
                             let mut ledger = Ledger::new(t, data).context("the figure ledger")?;
                             if let Some(name) = loaded.ledger_table {

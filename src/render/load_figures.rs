@@ -2,10 +2,9 @@
 //! that shows a claim), the figure ledger's rows in its three orderings, the most-quoted
 //! values, and the statistics that sources quote differently.
 //!
-//! The ledger is built from `figures` (tests may give it `figure_ledger`; the pages link to
-//! `figure_ledger` when the build has it, see `Loaded::ledger_table`): both
-//! carry a figure's columns under the same names, and the article, claim and source of a
-//! row are joined here through the article index. `subject_entity_id`, `commodity_id` and
+//! The ledger is built from `figures` (the pages link to `figure_ledger` when the build has
+//! it, see `Loaded::ledger_table`); the article, claim and source of a row are joined here
+//! through the article index. `subject_entity_id`, `commodity_id` and
 //! `measure` are read where the table has them.
 
 use std::cmp::Ordering;
@@ -262,7 +261,7 @@ pub const SORTED_PER_UNIT: usize = 1000;
 /// value list the [`SORTED_PER_UNIT`] largest and smallest of each kind and unit).
 pub struct Ledger<'a> {
     pub cols: FigureCols<'a>,
-    /// The table the rows come from (`figure_ledger` or `figures`).
+    /// The table the pages point to (`figure_ledger` when built, else `figures`).
     pub table: String,
     /// The article row of each ledger row.
     pub article: Vec<u32>,

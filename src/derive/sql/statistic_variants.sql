@@ -43,8 +43,9 @@ statistics AS (
     HAVING COUNT(DISTINCT claim_id) >= 2
 ),
 variant_claims AS (
+    -- A claim stands in one article, so its date does not add rows here.
     SELECT DISTINCT subject_entity_id, commodity_key, measure, unit, value, qualifier,
-        claim_id
+        claim_id, published_at
     FROM quoted
 ),
 variant_articles AS (
@@ -61,7 +62,9 @@ claim_lists AS (
     SELECT subject_entity_id AS c_subject, commodity_key AS c_commodity, measure AS c_measure,
         unit AS c_unit, value AS c_value, qualifier AS c_qualifier,
         COUNT(*) AS n_claims_quoting,
-        ARRAY_AGG(claim_id ORDER BY claim_id) AS claim_ids
+        ARRAY_AGG(claim_id ORDER BY claim_id) AS claim_ids,
+        MIN(published_at) AS first_quoted,
+        MAX(published_at) AS last_quoted
     FROM variant_claims
     GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
 ),
@@ -78,14 +81,6 @@ source_lists AS (
         ARRAY_AGG(publisher ORDER BY publisher) AS sources
     FROM variant_sources
     GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
-),
-variant_dates AS (
-    SELECT subject_entity_id AS d_subject, commodity_key AS d_commodity, measure AS d_measure,
-        unit AS d_unit, value AS d_value, qualifier AS d_qualifier,
-        MIN(published_at) AS first_quoted,
-        MAX(published_at) AS last_quoted
-    FROM quoted
-    GROUP BY subject_entity_id, commodity_key, measure, unit, value, qualifier
 )
 SELECT
     CONCAT_WS('|', s.subject_entity_id, s.commodity_key, s.measure, s.unit) AS statistic_key,
@@ -99,8 +94,8 @@ SELECT
     c.claim_ids,
     a.article_ids,
     o.sources,
-    d.first_quoted,
-    d.last_quoted,
+    c.first_quoted,
+    c.last_quoted,
     s.n_claims,
     s.n_values,
     s.min_value,
@@ -120,8 +115,4 @@ JOIN source_lists AS o
     ON o.s_subject = c.c_subject AND o.s_commodity = c.c_commodity
     AND o.s_measure = c.c_measure AND o.s_unit = c.c_unit
     AND o.s_value = c.c_value AND o.s_qualifier = c.c_qualifier
-JOIN variant_dates AS d
-    ON d.d_subject = c.c_subject AND d.d_commodity = c.c_commodity
-    AND d.d_measure = c.c_measure AND d.d_unit = c.c_unit
-    AND d.d_value = c.c_value AND d.d_qualifier = c.c_qualifier
 ORDER BY n_claims DESC, statistic_key, value DESC, qualifier
