@@ -29,7 +29,6 @@ use polars::prelude::{
 };
 use polars::sql::SQLContext;
 
-use crate::fsutil::Staged;
 use crate::tables::{Stage, Table, TableWriter, Written, partition, write_batches};
 use crate::ui::Ui;
 
@@ -212,26 +211,16 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
     let batches = article_batches(&paths)?;
     let mut derived: Vec<(Table, DataFrame)> = Vec::new();
     // Converting a result to Arrow and writing it (zstd) is mostly one thread's work:
-    // a writer thread does it while polars computes the next dataset on the others.
-    let (send, receive) = std::sync::mpsc::sync_channel::<(Table, DataFrame)>(1);
+    // a writer thread does it while polars computes the next dataset, or the next batch
+    // of a streamed one, on the others.
+    let (send, receive) = std::sync::mpsc::sync_channel::<ToWrite>(1);
     std::thread::scope(|scope| -> Result<Written> {
-        let writer = scope.spawn(move || -> Result<Written> {
-            let mut written = Written::default();
-            for (table, df) in receive {
-                let batch = bridge::to_record_batch(&df, table)?;
-                written.add(
-                    table,
-                    write_batches(table, &table.path(out_root), &[batch])?,
-                );
-            }
-            Ok(written)
-        });
-        let mut streamed_out: Vec<(Table, (Staged, u64))> = Vec::new();
+        let writer = scope.spawn(move || write_all(receive, out_root));
         let computed = (|| -> Result<()> {
             for table in Table::of_stage(Stage::Derive) {
                 let t = Instant::now();
                 if let (true, Some(batches)) = (streamed(table), batches.as_ref()) {
-                    let (staged, rows) = stream(table, &paths, batches, out_root)?;
+                    let rows = stream(table, &paths, batches, &send)?;
                     ui.step(
                         format!(
                             "Derived {} ({rows} rows, {} batches of articles)",
@@ -240,7 +229,6 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                         ),
                         t,
                     );
-                    streamed_out.push((table, (staged, rows)));
                     continue;
                 }
                 let df = compute(table, &ctx, &paths, batches.as_ref(), &derived)?;
@@ -259,7 +247,7 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                 // Later queries may build on this dataset.
                 ctx.register(table.name(), df.clone().lazy());
                 derived.push((table, df.clone()));
-                if send.send((table, df)).is_err() {
+                if send.send(ToWrite::Whole(table, df)).is_err() {
                     // The writer stopped on an error: it is reported below.
                     break;
                 }
@@ -271,23 +259,67 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
             .join()
             .map_err(|_| anyhow::anyhow!("The derived datasets' writer panicked"))?;
         computed?;
-        let mut written = written?;
-        for (table, file) in streamed_out {
-            written.add(table, file);
-        }
-        Ok(written)
+        written
     })
 }
 
-/// Computes a [`streamed`] dataset batch by batch and writes each batch's rows.
+/// What the derive stage's writer thread is handed.
+enum ToWrite {
+    /// A whole dataset.
+    Whole(Table, DataFrame),
+    /// The next batch of rows of a [`streamed`] dataset.
+    Part(Table, DataFrame),
+    /// A streamed dataset is complete.
+    End(Table),
+}
+
+/// The writer thread: writes what it is handed, in order; streamed datasets are listed
+/// after the others.
+fn write_all(receive: std::sync::mpsc::Receiver<ToWrite>, out_root: &Path) -> Result<Written> {
+    let mut written = Written::default();
+    let mut streamed = Written::default();
+    let mut open: Option<(Table, TableWriter)> = None;
+    for item in receive {
+        match item {
+            ToWrite::Whole(table, df) => {
+                let batch = bridge::to_record_batch(&df, table)?;
+                written.add(
+                    table,
+                    write_batches(table, &table.path(out_root), &[batch])?,
+                );
+            }
+            ToWrite::Part(table, df) => {
+                if open.as_ref().is_none_or(|(t, _)| *t != table) {
+                    open = Some((table, TableWriter::create(table, &table.path(out_root))?));
+                }
+                if let Some((_, w)) = open.as_mut() {
+                    w.write(bridge::to_record_batch(&df, table)?)?;
+                }
+            }
+            ToWrite::End(table) => {
+                let w = match open.take() {
+                    Some((t, w)) if t == table => w,
+                    // No batches: an empty table.
+                    _ => TableWriter::create(table, &table.path(out_root))?,
+                };
+                streamed.add(table, w.finish()?);
+            }
+        }
+    }
+    written.extend(streamed);
+    Ok(written)
+}
+
+/// Computes a [`streamed`] dataset batch by batch and hands each batch's rows to the
+/// writer; returns the number of rows.
 fn stream(
     table: Table,
     paths: &[(Table, PathBuf)],
     batches: &[Batch],
-    out_root: &Path,
-) -> Result<(Staged, u64)> {
+    send: &std::sync::mpsc::SyncSender<ToWrite>,
+) -> Result<u64> {
     let sql = query(table).with_context(|| format!("No query defines '{}'", table.name()))?;
-    let mut w = TableWriter::create(table, &table.path(out_root))?;
+    let mut rows = 0;
     for batch in batches {
         let mut bctx = SQLContext::new();
         register_tables(&mut bctx, paths, Some(batch))?;
@@ -301,9 +333,13 @@ fn stream(
                     table.name()
                 )
             })?;
-        w.write(bridge::to_record_batch(&df, table)?)?;
+        rows += df.height() as u64;
+        if send.send(ToWrite::Part(table, df)).is_err() {
+            return Ok(rows); // the writer's error is reported by `run`
+        }
     }
-    w.finish()
+    let _ = send.send(ToWrite::End(table));
+    Ok(rows)
 }
 
 /// Computes one derived dataset: its query over the normalized tables (and the datasets

@@ -1,6 +1,7 @@
-//! The data page's downloads: every built table as Parquet (a copy of the published
-//! file) and as CSV (written with arrow-rs; list columns become JSON arrays, timestamps
-//! RFC 3339 with their offset).
+//! The data page's downloads: every built table as Parquet (the published file, linked or
+//! copied) and, while it is small enough for a spreadsheet user to want it, as CSV
+//! (written with arrow-rs; list columns become JSON arrays, timestamps RFC 3339 with their
+//! offset).
 
 use std::io::BufWriter;
 use std::sync::Arc;
@@ -24,12 +25,27 @@ pub struct Download {
     /// Relative to the site root.
     pub parquet: String,
     pub parquet_bytes: u64,
-    pub csv: String,
+    /// `None` when the table has more than [`CSV_MAX_ROWS`] rows.
+    pub csv: Option<String>,
     pub csv_bytes: u64,
 }
 
+/// Tables with more rows than this get no CSV download. A CSV of a large table is a
+/// poor download (at 100k articles the CSVs were 2.1 GB of the site's 4 GB and 7 s of
+/// its build) and no spreadsheet opens it whole; the Parquet has every row and is what
+/// notebooks, DuckDB and Spark read.
+pub const CSV_MAX_ROWS: usize = 100_000;
+
 /// Writes `downloads/<table>.parquet` and `.csv` for every built table, in registry order.
 pub fn write_downloads(files: &TableFiles, site: &OutputDir) -> Result<Vec<Download>> {
+    write_downloads_capped(files, site, CSV_MAX_ROWS)
+}
+
+fn write_downloads_capped(
+    files: &TableFiles,
+    site: &OutputDir,
+    csv_max_rows: usize,
+) -> Result<Vec<Download>> {
     let built: Vec<Table> = Table::ALL
         .iter()
         .copied()
@@ -38,20 +54,35 @@ pub fn write_downloads(files: &TableFiles, site: &OutputDir) -> Result<Vec<Downl
     built
         .par_iter()
         .map(|&table| {
-            download(files, table, site)
+            download(files, table, site, csv_max_rows)
                 .with_context(|| format!("Failed to write the downloads of '{}'", table.name()))
         })
         .collect()
 }
 
-fn download(files: &TableFiles, table: Table, site: &OutputDir) -> Result<Download> {
+fn download(
+    files: &TableFiles,
+    table: Table,
+    site: &OutputDir,
+    csv_max_rows: usize,
+) -> Result<Download> {
     let name = table.name();
+    let source = files.path(table);
     let parquet = format!("downloads/{name}.parquet");
-    let bytes = std::fs::read(files.path(table))
-        .with_context(|| format!("Failed to read '{}'", files.path(table).display()))?;
-    site.write(&parquet, &bytes)?;
+    let parquet_bytes = site.link_or_copy(&parquet, source)?;
+    let rows = crate::tables::parquet_rows(source)?;
+    if rows > csv_max_rows {
+        return Ok(Download {
+            table: name,
+            rows,
+            parquet,
+            parquet_bytes,
+            csv: None,
+            csv_bytes: 0,
+        });
+    }
 
-    let data = TableData::read(table, files.path(table))?;
+    let data = TableData::read(table, source)?;
     let csv = format!("downloads/{name}.csv");
     let file = site.create(&csv)?;
     let mut writer = arrow::csv::WriterBuilder::new()
@@ -69,11 +100,11 @@ fn download(files: &TableFiles, table: Table, site: &OutputDir) -> Result<Downlo
         .with_context(|| format!("Failed to write '{csv}'"))?;
     Ok(Download {
         table: name,
-        rows: data.len(),
-        parquet_bytes: bytes.len() as u64,
-        csv_bytes: site.size_of(&csv)?,
+        rows,
         parquet,
-        csv,
+        parquet_bytes,
+        csv_bytes: site.size_of(&csv)?,
+        csv: Some(csv),
     })
 }
 
@@ -122,4 +153,40 @@ fn list_as_json(list: &ListArray) -> StringArray {
         out.append_value(json.unwrap_or_default());
     }
     out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On the shipped tables with a cap of 10 rows: the 8 articles get a CSV, the 86
+    /// claims do not, and every table's Parquet download is the published file.
+    #[test]
+    fn large_tables_get_parquet_only() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = TableFiles::published(root);
+        let dir = tempfile::tempdir().unwrap();
+        let site = OutputDir::new(dir.path());
+        let downloads = write_downloads_capped(&files, &site, 10).unwrap();
+        let get = |t: Table| downloads.iter().find(|d| d.table == t.name()).unwrap();
+
+        let articles = get(Table::Articles);
+        assert_eq!(articles.rows, 8);
+        let csv = std::fs::read_to_string(dir.path().join("downloads/articles.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 9, "a header and 8 rows");
+        assert_eq!(articles.csv.as_deref(), Some("downloads/articles.csv"));
+
+        let claims = get(Table::Claims);
+        assert_eq!(claims.rows, 86);
+        assert_eq!(claims.csv, None);
+        assert!(!dir.path().join("downloads/claims.csv").exists());
+
+        for d in &downloads {
+            let table = Table::by_name(d.table).unwrap();
+            let published = std::fs::read(files.path(table)).unwrap();
+            let download = std::fs::read(dir.path().join(&d.parquet)).unwrap();
+            assert!(published == download, "{}", d.table);
+            assert_eq!(d.parquet_bytes, published.len() as u64);
+        }
+    }
 }

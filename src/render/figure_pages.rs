@@ -476,6 +476,8 @@ fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64
 
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
+type FnvSet<T> = std::collections::HashSet<T, crate::text::FnvBuildHasher>;
+
 fn statistic_view<'a>(
     data: &SiteData<'a>,
     ledger: &Ledger<'a>,
@@ -508,8 +510,8 @@ fn statistic_view<'a>(
     // Who quotes the statistic at all: every source and article, whatever the value.
     let mut sources_all: Vec<&'a str> = Vec::new();
     let mut articles_all: Vec<usize> = Vec::new();
-    let mut sources_seen: std::collections::HashSet<&'a str> = Default::default();
-    let mut articles_seen: std::collections::HashSet<usize> = Default::default();
+    let mut sources_seen: FnvSet<&'a str> = Default::default();
+    let mut articles_seen: FnvSet<usize> = Default::default();
     for &r in &s.rows {
         let row = ledger.article[r as usize] as usize;
         let source = data.articles.source.get(row);
@@ -547,7 +549,7 @@ fn statistic_view<'a>(
             .sum::<usize>();
     let mut values = Vec::new();
     // A dot per source and value quoted (with its qualifier) is enough for the chart.
-    let mut points_seen: std::collections::HashSet<(&'a str, u64, &str)> = Default::default();
+    let mut points_seen: FnvSet<(&'a str, u64, &str)> = Default::default();
     // Per source: the chart's points and the values' labels.
     type Points = (Vec<(f64, String)>, Vec<String>);
     let mut per_source: BTreeMap<&'a str, Points> = BTreeMap::new();
@@ -559,7 +561,8 @@ fn statistic_view<'a>(
         for &r in rows {
             let row = ledger.article[r] as usize;
             let source = data.articles.source.get(row);
-            if !sources.contains(&source) {
+            let new_source = !sources.contains(&source);
+            if new_source {
                 sources.push(source);
             }
             let (points, labels) = per_source.entry(source).or_default();
@@ -569,7 +572,7 @@ fn statistic_view<'a>(
                     points.push((x, format!("{source}: {label} ({date})")));
                 }
             }
-            if !labels.contains(&label) {
+            if new_source && !labels.contains(&label) {
                 labels.push(label.clone());
             }
             if quotes.len() < QUOTES_PER_VALUE {

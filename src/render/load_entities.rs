@@ -76,6 +76,8 @@ pub struct EntityData<'a> {
     row_of: HashMap<&'a str, u32, crate::text::FnvBuildHasher>,
     /// Each entity's first page (relative to the site root).
     urls: Vec<String>,
+    /// Each entity's chip, shared by every page that shows it.
+    chips: Vec<EntityChip>,
     /// The entity row of each mention.
     mention_entity: Vec<u32>,
     /// The article row of each mention.
@@ -280,10 +282,22 @@ impl<'a> EntityData<'a> {
             _ => None,
         };
 
+        let chips = (0..n)
+            .map(|e| {
+                EntityChip::new(
+                    cols.id.get(e),
+                    cols.kind.get(e),
+                    cols.name_en.get(e),
+                    cols.name_zh.opt(e),
+                    &urls[e],
+                )
+            })
+            .collect();
         Ok(EntityData {
             cols,
             mentions: m,
             row_of,
+            chips,
             urls,
             mention_entity,
             mention_article,
@@ -323,14 +337,7 @@ impl<'a> EntityData<'a> {
     }
 
     pub fn chip(&self, e: usize) -> EntityChip {
-        let c = &self.cols;
-        EntityChip {
-            id: c.id.get(e).to_string(),
-            kind: c.kind.get(e).to_string(),
-            name: c.name_en.get(e).to_string(),
-            name_zh: c.name_zh.opt(e).map(str::to_string),
-            url: self.urls[e].clone(),
-        }
+        self.chips[e].clone()
     }
 
     /// The spans of the mentions in a claim (or the title, for `None`) of article `row`.
@@ -347,6 +354,26 @@ impl<'a> EntityData<'a> {
                 entity: Some(self.chip(self.mention_entity[m] as usize)),
             })
             .collect()
+    }
+
+    /// The spans of every mention of article `row`, with the claim each is in (`None`:
+    /// the title).
+    pub fn spans_of_article(
+        &self,
+        row: usize,
+    ) -> impl Iterator<Item = (Option<&'a str>, Span)> + '_ {
+        self.by_article.of(row).iter().map(|&m| {
+            let m = m as usize;
+            (
+                self.mentions.claim_id.opt(m),
+                Span {
+                    start: self.mentions.char_start.get(m).max(0) as usize,
+                    end: self.mentions.char_end.get(m).max(0) as usize,
+                    figure: None,
+                    entity: Some(self.chip(self.mention_entity[m] as usize)),
+                },
+            )
+        })
     }
 
     /// The entities mentioned in article `row`, in order of first mention.

@@ -383,6 +383,17 @@ pub fn claim_view<'a>(
     row: usize,
     article_url: &str,
 ) -> ClaimView<'a> {
+    let spans = spans(data, row, Some(data.claims.id.get(c)));
+    claim_view_with(data, c, article_url, &spans)
+}
+
+/// [`claim_view`] with the claim's spans already at hand.
+fn claim_view_with<'a>(
+    data: &SiteData<'a>,
+    c: usize,
+    article_url: &str,
+    spans: &[Span],
+) -> ClaimView<'a> {
     let cl = &data.claims;
     let id = cl.id.get(c);
     let text = cl.text.get(c);
@@ -393,7 +404,7 @@ pub fn claim_view<'a>(
         anchor,
         ordinal: cl.ordinal.get(c),
         text,
-        segments: segments(text, &spans(data, row, Some(id))),
+        segments: segments(text, spans),
         citations: cl.citations.i32s(c),
         attribution: AttributionView::of(
             cl.attribution_cue.opt(c),
@@ -416,6 +427,32 @@ pub fn spans(data: &SiteData, row: usize, claim_id: Option<&str>) -> Vec<Span> {
     spans
 }
 
+/// The figures and entity mentions of every text of article `row`, by claim id (`None`:
+/// the title). One pass over the article's rows: an article page looking up each claim's
+/// spans among all of the article's rows was a tenth of the site's render.
+fn spans_by_text<'a>(data: &SiteData<'a>, row: usize) -> Vec<(Option<&'a str>, Vec<Span>)> {
+    let mut out: Vec<(Option<&'a str>, Vec<Span>)> = Vec::new();
+    let mut add = |claim_id: Option<&'a str>, span: Span| {
+        // Rows come grouped by text, so the last bucket is nearly always the one.
+        match out.iter().rposition(|(id, _)| *id == claim_id) {
+            Some(i) => out[i].1.push(span),
+            None => out.push((claim_id, vec![span])),
+        }
+    };
+    if let Some(f) = &data.figures {
+        for &r in f.by_article.of(row) {
+            let r = r as usize;
+            add(f.cols.claim_id.opt(r), f.span(r));
+        }
+    }
+    if let Some(e) = &data.entities {
+        for (claim_id, span) in e.spans_of_article(row) {
+            add(claim_id, span);
+        }
+    }
+    out
+}
+
 fn article(data: &SiteData, pos: usize) -> Result<Page> {
     let row = data.order[pos] as usize;
     let id = data.articles.id.get(row);
@@ -427,6 +464,13 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     let a = &data.articles;
     let article = data.article_ref(row)?;
     let cl = &data.claims;
+    let by_text = spans_by_text(data, row);
+    let spans_of = |id: Option<&str>| -> &[Span] {
+        by_text
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map_or(&[], |(_, s)| s.as_slice())
+    };
     let mut sections: Vec<SectionView> = Vec::new();
     let mut n_cited = 0;
     for &c in data.claims_of(row) {
@@ -442,7 +486,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
                 claims: Vec::new(),
             });
         }
-        let view = claim_view(data, c, row, &article.url);
+        let view = claim_view_with(data, c, &article.url, spans_of(Some(cl.id.get(c))));
         n_cited += usize::from(!view.citations.is_empty());
         if let Some(s) = sections.last_mut() {
             s.claims.push(view);
@@ -456,7 +500,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     };
     let list_page = pos / ARTICLES_PER_PAGE + 1;
     let view = ArticlePage {
-        title_segments: segments(article.title, &spans(data, row, None)),
+        title_segments: segments(article.title, spans_of(None)),
         entities: data.entities.as_ref().map_or_else(Vec::new, |e| {
             e.entities_in(row).into_iter().map(|r| e.chip(r)).collect()
         }),
@@ -536,6 +580,8 @@ struct DataPage {
     tables: Vec<TableDoc>,
     /// The built tables (the notebook examples load these).
     built: Vec<&'static str>,
+    /// Larger tables have no CSV download.
+    csv_max_rows: usize,
 }
 
 #[derive(Serialize)]
@@ -622,6 +668,7 @@ fn data_page(
     let view = DataPage {
         tables,
         built: downloads.iter().map(|d| d.table).collect(),
+        csv_max_rows: super::export::CSV_MAX_ROWS,
     };
     Ok(Page::new(
         path.to_string(),

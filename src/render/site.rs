@@ -79,6 +79,25 @@ impl OutputDir {
         File::create(&path).with_context(|| format!("Failed to create '{}'", path.display()))
     }
 
+    /// Puts a hard link to `source` (a published file, never changed in place: builds
+    /// replace files by renaming) at `rel`, or a copy where links are not possible.
+    /// Returns its size.
+    pub fn link_or_copy(&self, rel: &str, source: &Path) -> Result<u64> {
+        let path = self.path(rel);
+        self.parent_dir(&path)?;
+        let _ = fs::remove_file(&path);
+        if fs::hard_link(source, &path).is_err() {
+            fs::copy(source, &path).with_context(|| {
+                format!(
+                    "Failed to copy '{}' to '{}'",
+                    source.display(),
+                    path.display()
+                )
+            })?;
+        }
+        self.size_of(rel)
+    }
+
     /// The size of a file written with [`OutputDir::create`], counted in the totals.
     pub fn size_of(&self, rel: &str) -> Result<u64> {
         let path = self.path(rel);

@@ -99,7 +99,7 @@ impl TableFiles {
         if !self.is_built(table) {
             return Ok(None);
         }
-        TableData::read(table, self.path(table)).map(Some)
+        TableData::read_without(table, self.path(table), unshown(table)).map(Some)
     }
 
     /// The table, which must have been built.
@@ -111,6 +111,26 @@ impl TableFiles {
                 self.path(table).display()
             )
         })
+    }
+}
+
+/// Columns the site never shows, which loading a table for it leaves undecoded: at a
+/// million articles the summaries alone are gigabytes of memory. (The downloads copy
+/// the published files whole.)
+fn unshown(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Articles => &["summary", "content_hash", "n_sections", "published_month"],
+        Table::Claims => &["modality_rule"],
+        Table::Figures => &[
+            "fx_rate",
+            "fx_year",
+            "change_id",
+            "as_of_year",
+            "measure_rule",
+        ],
+        Table::Mentions => &["mention_id", "claim_ordinal", "is_demonym", "rule"],
+        Table::StatisticVariants => &["article_ids", "sources"],
+        _ => &[],
     }
 }
 
@@ -142,9 +162,19 @@ pub struct TableData {
 impl TableData {
     /// Reads a table and checks that every registry column is there with its type.
     pub fn read(table: Table, path: &Path) -> Result<Self> {
-        let batches = partition::read_batches(table, path)?;
+        Self::read_without(table, path, &[])
+    }
+
+    /// [`TableData::read`] without the columns `skip`.
+    pub fn read_without(table: Table, path: &Path, skip: &[&str]) -> Result<Self> {
+        let batches = partition::read_batches_without(table, path, skip)?;
         let schema = table.schema();
-        for column in table.spec().columns {
+        for column in table
+            .spec()
+            .columns
+            .iter()
+            .filter(|c| !skip.contains(&c.name))
+        {
             let field = schema.field_with_name(column.name).map_err(|_| {
                 anyhow!(
                     "'{}' has no column '{}' (table '{}'): rebuild the tables",

@@ -414,13 +414,13 @@ mod tests {
                         start: 0,
                         end: 5,
                         figure: None,
-                        entity: Some(EntityChip {
-                            id: "country/JP".into(),
-                            kind: "country".into(),
-                            name: "Japan".into(),
-                            name_zh: Some("日本".into()),
-                            url: "entities/1a/country-jp-1a2b3c4d.html".into(),
-                        }),
+                        entity: Some(EntityChip::new(
+                            "country/JP",
+                            "country",
+                            "Japan",
+                            Some("日本"),
+                            "entities/1a/country-jp-1a2b3c4d.html",
+                        )),
                     },
                     Span {
                         start: 11,
@@ -481,13 +481,13 @@ mod tests {
             "t.html",
             "{% from 'partials/entity.html' import entity_chip %}{% from 'partials/figure.html' import figure %}{{ entity_chip(e, '') }} {{ figure(f) }}",
         );
-        let e = EntityChip {
-            id: "commodity/gallium".into(),
-            kind: "commodity".into(),
-            name: "Gallium <Ga>".into(),
-            name_zh: Some("镓".into()),
-            url: "entities/ab/commodity-gallium-00000000.html".into(),
-        };
+        let e = EntityChip::new(
+            "commodity/gallium",
+            "commodity",
+            "Gallium <Ga>",
+            Some("镓"),
+            "entities/ab/commodity-gallium-00000000.html",
+        );
         let f = FigureView {
             surface: "92%".into(),
             kind: "percent".into(),

@@ -317,3 +317,12 @@ pub fn read_schema(path: &Path) -> Result<SchemaRef> {
         .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?;
     Ok(Arc::clone(builder.schema()))
 }
+
+/// The number of rows of a Parquet file, from its footer.
+pub fn parquet_rows(path: &Path) -> Result<usize> {
+    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?;
+    let rows = builder.metadata().file_metadata().num_rows();
+    usize::try_from(rows).with_context(|| format!("'{}' has {rows} rows", path.display()))
+}

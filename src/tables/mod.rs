@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-pub use arrow_io::{BATCH_ROWS, RowBuilder, TableWriter, read_schema, read_table, write_batches};
+pub use arrow_io::{
+    BATCH_ROWS, RowBuilder, TableWriter, parquet_rows, read_schema, read_table, write_batches,
+};
 pub use registry::Table;
 
 /// What a stage wrote: staged files (committed together at the end of the build) and the

@@ -18,6 +18,7 @@ use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Arr
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
+use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{BATCH_ROWS, Table, TableWriter};
@@ -93,8 +94,13 @@ pub fn partition_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// Reads one batch stream of a table from a file or a dataset folder, with the
 /// registry's columns in the registry's order (the key restored from folder names).
 pub fn read_batches(table: Table, path: &Path) -> Result<Vec<RecordBatch>> {
+    read_batches_without(table, path, &[])
+}
+
+/// [`read_batches`] without the columns `skip` (not decoded at all).
+pub fn read_batches_without(table: Table, path: &Path, skip: &[&str]) -> Result<Vec<RecordBatch>> {
     let mut out = Vec::new();
-    for_each_batch(table, path, |b| {
+    for_each_batch_without(table, path, skip, |b| {
         out.push(b);
         Ok(())
     })?;
@@ -140,6 +146,16 @@ pub fn read_stored(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
 pub fn for_each_batch(
     table: Table,
     path: &Path,
+    f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    for_each_batch_without(table, path, &[], f)
+}
+
+/// [`for_each_batch`] without the columns `skip`: Parquet does not decode them.
+pub fn for_each_batch_without(
+    table: Table,
+    path: &Path,
+    skip: &[&str],
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
     let files: Vec<(Option<String>, PathBuf)> = if path.is_dir() {
@@ -150,14 +166,37 @@ pub fn for_each_batch(
     } else {
         vec![(None, path.to_path_buf())]
     };
-    let schema = table.schema();
+    let kept = |name: &str| !skip.contains(&name);
+    let full = table.schema();
+    let schema: SchemaRef = if skip.is_empty() {
+        full
+    } else {
+        let fields: Vec<_> = full
+            .fields()
+            .iter()
+            .filter(|f| kept(f.name()))
+            .cloned()
+            .collect();
+        Arc::new(Schema::new_with_metadata(fields, full.metadata().clone()))
+    };
     for (key, file) in files {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(
+        let builder = ParquetRecordBatchReaderBuilder::try_new(
             File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?,
         )
-        .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?
-        .with_batch_size(BATCH_ROWS)
-        .build()?;
+        .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?;
+        let roots: Vec<usize> = builder
+            .schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| kept(f.name()))
+            .map(|(i, _)| i)
+            .collect();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS)
+            .build()?;
         for batch in reader {
             let batch = batch.with_context(|| format!("Failed to read '{}'", file.display()))?;
             let columns = schema
