@@ -802,6 +802,8 @@ struct EntityStats {
     /// article, in order).
     article_serial: u64,
     last_article_id: String,
+    /// The publication time of that article.
+    last_published: i64,
 }
 
 impl EntityStats {
@@ -814,24 +816,34 @@ impl EntityStats {
                 .clone()
         };
         let (entity_ids, article_ids) = (col("entity_id"), col("article_id"));
+        // Per row only lookups: a key is allocated once per entity, a publication time
+        // looked up once per article (at a million articles, 20 million mentions).
         for row in 0..mentions.num_rows() {
             let article = article_ids.value(row);
             if article != self.last_article_id {
                 self.article_serial += 1;
-                self.last_article_id = article.to_string();
+                self.last_article_id.clear();
+                self.last_article_id.push_str(article);
+                self.last_published = published.get(article).copied().unwrap_or_default();
             }
-            let at = published.get(article).copied().unwrap_or_default();
+            let at = self.last_published;
             let serial = self.article_serial;
-            let e = self
-                .by_id
-                .entry(entity_ids.value(row).to_string())
-                .or_insert(EntitySeen {
-                    n_mentions: 0,
-                    n_articles: 0,
-                    last_article: 0,
-                    first_seen: at,
-                    last_seen: at,
-                });
+            let id = entity_ids.value(row);
+            if !self.by_id.contains_key(id) {
+                self.by_id.insert(
+                    id.to_string(),
+                    EntitySeen {
+                        n_mentions: 0,
+                        n_articles: 0,
+                        last_article: 0,
+                        first_seen: at,
+                        last_seen: at,
+                    },
+                );
+            }
+            let Some(e) = self.by_id.get_mut(id) else {
+                continue;
+            };
             e.n_mentions += 1;
             if e.last_article != serial {
                 e.last_article = serial;

@@ -349,9 +349,32 @@ fn check_table(
         let (name, column) = check_name(check);
         tally.declare(name, &column, describe(check));
     }
+    // Decoding the columns is most of the work. A non-null column that the files'
+    // statistics show to hold no null needs no decoding; a column nothing else reads
+    // is skipped then (at 1M articles the data tests took 69 s reading every column).
+    let no_nulls = crate::tables::partition::columns_without_nulls(path)?;
+    let mut read: HashSet<&str> = spec.primary_key.iter().copied().collect();
+    read.extend(
+        spec.foreign_keys
+            .iter()
+            .flat_map(|fk| fk.columns.iter().copied()),
+    );
+    read.extend(spec.checks.iter().flat_map(Check::columns));
+    read.extend(
+        spec.columns
+            .iter()
+            .filter(|c| !c.nullable && !no_nulls.contains(c.name))
+            .map(|c| c.name),
+    );
+    let skip: Vec<&str> = spec
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| !read.contains(n))
+        .collect();
     let mut own_keys = KeySet::default();
     let mut row0: u64 = 0;
-    crate::tables::partition::for_each_batch(table, path, |batch| {
+    crate::tables::partition::for_each_batch_without(table, path, &skip, |batch| {
         let n = batch.num_rows();
         let col = |name: &str| -> Result<ArrayRef> {
             batch
@@ -388,8 +411,11 @@ fn check_table(
         }
         // Not null.
         for c in spec.columns.iter().filter(|c| !c.nullable) {
-            let a = col(c.name)?;
             tally.rows("not_null", c.name, n as u64);
+            if no_nulls.contains(c.name) {
+                continue;
+            }
+            let a = col(c.name)?;
             if a.null_count() > 0 {
                 for row in (0..n).filter(|&r| a.is_null(r)) {
                     tally.fail(

@@ -206,6 +206,24 @@ pub enum Check {
     },
 }
 
+impl Check {
+    /// The columns the check reads.
+    pub fn columns(&self) -> Vec<&'static str> {
+        match *self {
+            Check::AtLeast { column, .. }
+            | Check::Finite { column }
+            | Check::OneOf { column, .. }
+            | Check::ListAtLeast { column, .. } => vec![column],
+            Check::NotGreater { low, high } => vec![low, high],
+            Check::SpanWithin {
+                start,
+                end,
+                text_column,
+            } => vec![start, end, text_column],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct TableSpec {
     pub name: &'static str,
