@@ -157,10 +157,18 @@ impl AnonymousScan for TableScan {
     fn scan(&self, args: AnonymousScanArgs) -> PolarsResult<DataFrame> {
         let err = |e: anyhow::Error| PolarsError::ComputeError(format!("{e:#}").into());
         let columns = args.with_columns.as_deref();
-        let (Some(predicate), false) = (args.predicate, self.path.is_dir()) else {
-            // (A partitioned table is read whole; polars applies the filter after.)
+        let Some(predicate) = args.predicate else {
             return read_rows(self.table, &self.path, columns, self.rows.clone()).map_err(err);
         };
+        if self.path.is_dir() {
+            // A partitioned table is read whole, then filtered: polars leaves the
+            // predicate it pushed down to the scan.
+            return read_rows(self.table, &self.path, columns, self.rows.clone())
+                .map_err(err)?
+                .lazy()
+                .filter(predicate)
+                .collect();
+        }
         // Filtered a row group at a time, so that only the matching rows are ever whole
         // in memory: `statistic_variants` keeps a third of the figures, and at a million
         // articles reading all of them first took gigabytes.
