@@ -342,17 +342,9 @@ impl<'a> EntityData<'a> {
 
     /// The spans of the mentions in a claim (or the title, for `None`) of article `row`.
     pub fn spans(&self, row: usize, claim_id: Option<&str>) -> Vec<Span> {
-        self.by_article
-            .of(row)
-            .iter()
-            .map(|&m| m as usize)
-            .filter(|&m| self.mentions.claim_id.opt(m) == claim_id)
-            .map(|m| Span {
-                start: self.mentions.char_start.get(m).max(0) as usize,
-                end: self.mentions.char_end.get(m).max(0) as usize,
-                figure: None,
-                entity: Some(self.chip(self.mention_entity[m] as usize)),
-            })
+        self.spans_of_article(row)
+            .filter(|(c, _)| *c == claim_id)
+            .map(|(_, span)| span)
             .collect()
     }
 

@@ -142,17 +142,25 @@ pub fn read_stored(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     Ok((schema, out))
 }
 
+/// The files a table is stored in: itself, or a dataset folder's partition files with
+/// their key values.
+fn stored_files(path: &Path) -> Result<Vec<(Option<String>, PathBuf)>> {
+    Ok(if path.is_dir() {
+        partition_files(path)?
+            .into_iter()
+            .map(|(k, p)| (Some(k), p))
+            .collect()
+    } else {
+        vec![(None, path.to_path_buf())]
+    })
+}
+
 /// The top-level, non-list columns of a table's files whose statistics show no null:
 /// every row group of every file records a null count of zero. A column whose files lack
 /// the statistics (written by another tool) is not in the set.
 pub fn columns_without_nulls(path: &Path) -> Result<std::collections::HashSet<String>> {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        partition_files(path)?.into_iter().map(|(_, p)| p).collect()
-    } else {
-        vec![path.to_path_buf()]
-    };
     let mut out: Option<std::collections::HashSet<String>> = None;
-    for file in files {
+    for (_, file) in stored_files(path)? {
         let builder = ParquetRecordBatchReaderBuilder::try_new(
             File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?,
         )
@@ -192,14 +200,7 @@ pub fn for_each_batch_without(
     skip: &[&str],
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
-    let files: Vec<(Option<String>, PathBuf)> = if path.is_dir() {
-        partition_files(path)?
-            .into_iter()
-            .map(|(k, p)| (Some(k), p))
-            .collect()
-    } else {
-        vec![(None, path.to_path_buf())]
-    };
+    let files = stored_files(path)?;
     let kept = |name: &str| !skip.contains(&name);
     let full = table.schema();
     let schema: SchemaRef = if skip.is_empty() {

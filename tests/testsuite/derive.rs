@@ -42,15 +42,8 @@ fn source_summary_counts_match_the_base_tables() {
 fn derive_alone_reproduces_the_build() {
     let out = tempfile::tempdir().unwrap();
     build(&shipped_corpus(), out.path());
-    let before = files_under(&out.path().join("data/derived"));
-    std::fs::remove_dir_all(out.path().join("data/derived")).unwrap();
-    let o = gazette()
-        .args(["derive", "-q", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(files_under(&out.path().join("data/derived")), before);
+    let (before, after) = rederive(out.path());
+    assert_eq!(after, before);
 }
 
 /// String column values of a batch.

@@ -94,36 +94,10 @@ fn the_build_publishes_what_it_changed_and_keeps_it_when_nothing_changes() {
 fn diff_against_a_git_revision() {
     let repo = tempfile::tempdir().unwrap();
     build(&shipped_corpus(), repo.path());
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .current_dir(repo.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let git = |args: &[&str]| git_in(repo.path(), args);
     git(&["init", "-q"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "add",
-        "data",
-    ]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qm",
-        "release 1",
-    ]);
+    git(&["add", "data"]);
+    git(&["commit", "-qm", "release 1"]);
     build(edited_corpus().path(), repo.path());
     let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .current_dir(repo.path())
@@ -145,23 +119,8 @@ fn diff_against_a_git_revision() {
     };
     let changelog = changelog_of();
     assert_eq!(changelog["tables"][0]["n_changed"], 1, "{changelog}");
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "add",
-        "data",
-    ]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qm",
-        "release 2",
-    ]);
+    git(&["add", "data"]);
+    git(&["commit", "-qm", "release 2"]);
     let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .current_dir(repo.path())
         .args(["build", "-q", "--force", "--corpus"])
@@ -178,26 +137,11 @@ fn diff_against_a_git_revision() {
 #[test]
 fn an_untracked_build_folder_inside_git_compares_with_its_own_previous_build() {
     let repo = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .current_dir(repo.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
-    };
+    let git = |args: &[&str]| git_in(repo.path(), args);
     std::fs::write(repo.path().join("README"), "x").unwrap();
     git(&["init", "-q"]);
     git(&["add", "README"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.com",
-        "commit",
-        "-qm",
-        "no tables",
-    ]);
+    git(&["commit", "-qm", "no tables"]);
     let inside = repo.path().join("scratch/out");
     let outside = tempfile::tempdir().unwrap();
     for out in [&inside, &outside.path().to_path_buf()] {
@@ -234,4 +178,15 @@ fn a_first_build_counts_every_row_added_and_lists_the_first() {
     assert_eq!(claims["n_added"].as_u64().unwrap() as usize, rows);
     let listed = claims["added"].as_array().unwrap().len();
     assert!(listed > 0 && listed < rows, "{listed} of {rows} listed");
+}
+
+/// Runs git in `dir` with a committer identity (CI machines have none configured).
+fn git_in(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
 }

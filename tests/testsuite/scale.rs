@@ -22,16 +22,7 @@ fn build_partitioned(out: &Path) {
 fn derive_over_partitions_reproduces_the_build() {
     let out = tempfile::tempdir().unwrap();
     build_partitioned(out.path());
-    let derived = out.path().join("data/derived");
-    let before = files_under(&derived);
-    std::fs::remove_dir_all(&derived).unwrap();
-    let o = gazette()
-        .args(["derive", "-q", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let after = files_under(&derived);
+    let (before, after) = rederive(out.path());
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
         before.keys().collect::<Vec<_>>()

@@ -302,3 +302,19 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .map(|k| dir.join(k))
         .collect()
 }
+
+/// Deletes the derived datasets under `out` and recomputes them with `gazette derive`;
+/// returns their files before and after.
+#[allow(clippy::type_complexity)]
+pub fn rederive(out: &Path) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    let derived = out.join("data/derived");
+    let before = files_under(&derived);
+    std::fs::remove_dir_all(&derived).unwrap();
+    let o = gazette()
+        .args(["derive", "-q", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    (before, files_under(&derived))
+}
