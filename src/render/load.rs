@@ -412,21 +412,33 @@ impl<'a> SiteData<'a> {
         };
         data.figures = figures?;
         data.ledger = ledger?;
-        if let (Some(e), Some(m)) = (&loaded.entities, &loaded.mentions) {
-            data.entities = Some(
-                EntityData::new(
-                    e,
-                    m,
-                    loaded.entity_timeline.as_ref(),
-                    loaded.entity_cooccurrence.as_ref(),
-                    &data,
-                )
-                .context("entities")?,
-            );
-        }
-        if let Some(v) = &loaded.statistic_variants {
-            data.variants = Some(Variants::new(v, &data).context("statistic variants")?);
-        }
+        // Both need the ledger, not each other.
+        let (entities, variants) = {
+            let data = &data;
+            rayon::join(
+                || match (&loaded.entities, &loaded.mentions) {
+                    (Some(e), Some(m)) => EntityData::new(
+                        e,
+                        m,
+                        loaded.entity_timeline.as_ref(),
+                        loaded.entity_cooccurrence.as_ref(),
+                        data,
+                    )
+                    .context("entities")
+                    .map(Some),
+                    _ => Ok(None),
+                },
+                || {
+                    loaded
+                        .statistic_variants
+                        .as_ref()
+                        .map(|v| Variants::new(v, data).context("statistic variants"))
+                        .transpose()
+                },
+            )
+        };
+        data.entities = entities?;
+        data.variants = variants?;
         Ok(data)
     }
 

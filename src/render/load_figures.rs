@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Result, bail};
 use arrow::array::{Float64Array, Int32Array, StringArray};
 
-use super::load::{Grouped, SiteData, rows_of_ids};
+use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
 use super::model::{FigureView, Span, human_number};
 use super::tables::{Col, TableData};
 use crate::extract::figures::KINDS;
@@ -296,62 +296,63 @@ impl<'a> Ledger<'a> {
 
         // Sort keys computed once, strings ranked as integers (comparing strings in every
         // comparison of a million-row sort is most of its time).
-        let units: std::collections::BTreeSet<&str> =
-            (0..n).map(|r| cols.comparable(r).0).collect();
+        let distinct = |f: &dyn Fn(usize) -> &'a str| -> Vec<&'a str> {
+            let set: std::collections::HashSet<&str, FnvBuildHasher> = (0..n).map(f).collect();
+            set.into_iter().collect()
+        };
+        let mut units = distinct(&|r| cols.comparable(r).0);
+        units.sort_unstable();
         let unit_rank: HashMap<&str, u32, FnvBuildHasher> = units
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(i, u)| (u, i as u32))
+            .map(|(i, &u)| (u, i as u32))
             .collect();
-        let mut kinds: Vec<&str> = (0..n).map(|r| cols.kind.get(r)).collect();
+        let mut kinds = distinct(&|r| cols.kind.get(r));
         kinds.sort_unstable_by_key(|k| kind_rank(k));
-        kinds.dedup();
         let kind_order: HashMap<&str, u32, FnvBuildHasher> = kinds
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(i, k)| (k, i as u32))
+            .map(|(i, &k)| (k, i as u32))
             .collect();
-        let keys: Vec<(u32, u32, f64)> = (0..n)
+        // Each row's group (kind, then unit: the orderings' leading keys) and value.
+        let (group, value): (Vec<u32>, Vec<f64>) = (0..n)
             .map(|r| {
                 let (unit, v) = cols.comparable(r);
-                (kind_order[cols.kind.get(r)], unit_rank[unit], v)
+                let g = kind_order[cols.kind.get(r)] * units.len() as u32 + unit_rank[unit];
+                (g, v)
             })
-            .collect();
+            .unzip();
+        let groups = Grouped::new(kinds.len() * units.len(), &group);
+        // The largest (smallest) of each kind and unit, at most `SORTED_PER_UNIT`: past a
+        // few thousand figures nobody pages through a sorted list, and on a large corpus
+        // every ordering would add gigabytes of pages. The newest-first ledger lists all.
+        // Selecting them before sorting keeps this linear in the figures.
         let by = |asc: bool| {
-            let mut rows: Vec<u32> = (0..n as u32).collect();
             let cmp = |a: &u32, b: &u32| {
-                let ((ka, ua, va), (kb, ub, vb)) = (&keys[*a as usize], &keys[*b as usize]);
-                let value = if asc {
-                    va.total_cmp(vb)
+                let (va, vb) = (value[*a as usize], value[*b as usize]);
+                let v = if asc {
+                    va.total_cmp(&vb)
                 } else {
-                    vb.total_cmp(va)
+                    vb.total_cmp(&va)
                 };
-                ka.cmp(kb)
-                    .then(ua.cmp(ub))
-                    .then(value)
-                    .then(rank[*a as usize].cmp(&rank[*b as usize]))
+                v.then(rank[*a as usize].cmp(&rank[*b as usize]))
             };
-            rows.sort_unstable_by(cmp);
-            // Only the largest (smallest) of each kind and unit: past a few thousand
-            // figures nobody pages through a sorted list, and on a large corpus every
-            // ordering would add gigabytes of pages. The newest-first ledger lists all.
-            let mut kept = Vec::with_capacity(rows.len().min(n));
-            let mut run = 0;
-            for (i, &r) in rows.iter().enumerate() {
-                let group = |x: u32| (keys[x as usize].0, keys[x as usize].1);
-                run = if i > 0 && group(rows[i - 1]) == group(r) {
-                    run + 1
-                } else {
-                    0
-                };
-                if run < SORTED_PER_UNIT {
-                    kept.push(r);
+            let mut kept = Vec::new();
+            for g in 0..groups.n_groups() {
+                let mut rows = groups.of(g).to_vec();
+                if rows.len() > SORTED_PER_UNIT {
+                    rows.select_nth_unstable_by(SORTED_PER_UNIT - 1, cmp);
+                    rows.truncate(SORTED_PER_UNIT);
                 }
+                rows.sort_unstable_by(cmp);
+                kept.extend(rows);
             }
             kept
         };
-        let by_value = by(false);
-        let by_value_asc = by(true);
+        let ((by_value, by_value_asc), quoted) = rayon::join(
+            || rayon::join(|| by(false), || by(true)),
+            || most_quoted(&cols, &newest, &article),
+        );
 
         let mut kinds: Vec<LedgerKind> = Vec::new();
         for (i, &r) in by_value.iter().enumerate() {
@@ -373,7 +374,6 @@ impl<'a> Ledger<'a> {
             }
         }
 
-        let quoted = most_quoted(&cols, &newest, &article);
         Ok(Ledger {
             table: t.name.clone(),
             article,
@@ -414,25 +414,31 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
             ],
         )
     };
-    // Per value: rows, articles, the last article counted, the first row (newest).
-    let mut counts: HashMap<Key, (usize, usize, u32, usize), FnvBuildHasher> = HashMap::default();
+    // Per value: rows, articles, the last article counted, the first row (newest), and
+    // the value's number. Each row's value number is kept, so that the rows of the top
+    // values are found without hashing every row's key a second time.
+    let mut counts: HashMap<Key, (usize, usize, u32, usize, u32), FnvBuildHasher> =
+        HashMap::default();
+    let mut value_of = vec![NO_GROUP; article.len()];
     for (i, &r) in newest.iter().enumerate() {
         let r = r as usize;
         if NOT_QUOTED_KINDS.contains(&cols.kind.get(r)) {
             continue;
         }
         let a = article[r];
-        let e = counts.entry(key(r)).or_insert((0, 0, u32::MAX, i));
+        let next = counts.len() as u32;
+        let e = counts.entry(key(r)).or_insert((0, 0, u32::MAX, i, next));
         e.0 += 1;
         if e.2 != a {
             e.1 += 1;
             e.2 = a;
         }
+        value_of[r] = e.4;
     }
-    let mut top: Vec<(Key, usize, usize, usize)> = counts
+    let mut top: Vec<(Key, usize, usize, usize, u32)> = counts
         .into_iter()
-        .filter(|(_, (_, articles, _, _))| *articles >= 2)
-        .map(|(k, (rows, articles, _, first))| (k, rows, articles, first))
+        .filter(|(_, (_, articles, _, _, _))| *articles >= 2)
+        .map(|(k, (rows, articles, _, first, v))| (k, rows, articles, first, v))
         .collect();
     top.sort_by(|a, b| {
         b.2.cmp(&a.2)
@@ -441,8 +447,8 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
             .then_with(|| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal))
     });
     top.truncate(TOP_QUOTED);
-    let wanted: HashMap<Key, usize, FnvBuildHasher> =
-        top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    let wanted: HashMap<u32, usize, FnvBuildHasher> =
+        top.iter().enumerate().map(|(i, t)| (t.4, i)).collect();
     let mut out: Vec<QuotedValue> = top
         .iter()
         .map(|t| QuotedValue {
@@ -451,7 +457,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
         })
         .collect();
     for &r in newest {
-        if let Some(&i) = wanted.get(&key(r as usize)) {
+        if let Some(&i) = wanted.get(&value_of[r as usize]) {
             out[i].rows.push(r);
         }
     }
