@@ -18,8 +18,12 @@ use arrow::array::{
 use arrow::datatypes::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_writer::{
+    ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory, compute_leaves,
+};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 
 use super::{ColumnType, Table};
 use crate::fsutil::{AtomicFile, Staged};
@@ -181,8 +185,16 @@ fn writer_properties() -> WriterProperties {
         .build()
 }
 
+/// Rows per row group: arrow-rs' default, which `ArrowWriter` would cut at.
+const ROW_GROUP_ROWS: usize = parquet::file::properties::DEFAULT_MAX_ROW_GROUP_ROW_COUNT;
+
 /// Streams rows of one table into a Parquet file, which appears at its path only when
 /// [`TableWriter::finish`] succeeds.
+///
+/// A row group's columns are encoded and compressed in parallel (rayon), each by the
+/// column writer `ArrowWriter` would use, fed the same batches in the same order: the
+/// bytes are `ArrowWriter`'s, and writing a large table no longer keeps one core busy
+/// while the other waits (zstd is most of the time).
 pub struct TableWriter {
     table: Table,
     schema: SchemaRef,
@@ -190,7 +202,12 @@ pub struct TableWriter {
     /// Batches not yet of full size (only the last batch of a table may be short).
     pending: Vec<RecordBatch>,
     pending_rows: usize,
-    writer: ArrowWriter<AtomicFile>,
+    file: SerializedFileWriter<AtomicFile>,
+    columns: ArrowRowGroupWriterFactory,
+    /// The column writers of the row group being filled, and its rows so far.
+    group: Option<Vec<ArrowColumnWriter>>,
+    group_rows: usize,
+    groups: usize,
     written: u64,
 }
 
@@ -203,7 +220,9 @@ impl TableWriter {
     /// leave out the partition key).
     pub fn create_with_schema(table: Table, schema: SchemaRef, path: &Path) -> Result<Self> {
         let file = AtomicFile::create(path)?;
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))
+        // Through `ArrowWriter`, so that the file carries the same Arrow schema metadata.
+        let (file, columns) = ArrowWriter::try_new(file, schema.clone(), Some(writer_properties()))
+            .and_then(ArrowWriter::into_serialized_writer)
             .with_context(|| format!("Failed to start writing '{}'", path.display()))?;
         Ok(TableWriter {
             table,
@@ -211,7 +230,11 @@ impl TableWriter {
             rows: RowBuilder::new(table),
             pending: Vec::new(),
             pending_rows: 0,
-            writer,
+            file,
+            columns,
+            group: None,
+            group_rows: 0,
+            groups: 0,
             written: 0,
         })
     }
@@ -250,9 +273,7 @@ impl TableWriter {
                 [one] => one.clone(),
                 _ => arrow::compute::concat_batches(&self.schema, &self.pending)?,
             };
-            let head = all.slice(0, BATCH_ROWS);
-            self.writer.write(&head)?;
-            self.written += BATCH_ROWS as u64;
+            self.add_to_group(all.slice(0, BATCH_ROWS))?;
             let rest = all.slice(BATCH_ROWS, all.num_rows() - BATCH_ROWS);
             self.pending_rows = rest.num_rows();
             self.pending = vec![rest];
@@ -269,15 +290,70 @@ impl TableWriter {
         }
         if self.pending_rows > 0 {
             let all = arrow::compute::concat_batches(&self.schema, &self.pending)?;
-            self.writer.write(&all)?;
-            self.written += all.num_rows() as u64;
+            self.add_to_group(all)?;
         }
-        let target = self.writer.inner().target().to_path_buf();
+        self.write_group()?;
+        let target = self.file.inner().target().to_path_buf();
         let file = self
-            .writer
+            .file
             .into_inner()
             .with_context(|| format!("Failed to finish '{}'", target.display()))?;
         Ok((file.finish()?, self.written))
+    }
+
+    /// Encodes a batch into the row group, its columns in parallel, and writes the group
+    /// when full. Batches come in [`BATCH_ROWS`], which divides [`ROW_GROUP_ROWS`], so
+    /// none straddles two groups.
+    fn add_to_group(&mut self, batch: RecordBatch) -> Result<()> {
+        use rayon::prelude::*;
+        let writers = match &mut self.group {
+            Some(w) => w,
+            None => self
+                .group
+                .insert(self.columns.create_column_writers(self.groups)?),
+        };
+        let mut leaves: Vec<ArrowLeafColumn> = Vec::with_capacity(writers.len());
+        for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
+            leaves.extend(compute_leaves(field.as_ref(), column)?);
+        }
+        ensure!(
+            leaves.len() == writers.len(),
+            "'{}': {} leaf columns for {} column writers",
+            self.table.name(),
+            leaves.len(),
+            writers.len()
+        );
+        writers
+            .par_iter_mut()
+            .zip(leaves)
+            .try_for_each(|(w, leaf)| w.write(&leaf))?;
+        self.group_rows += batch.num_rows();
+        self.written += batch.num_rows() as u64;
+        if self.group_rows >= ROW_GROUP_ROWS {
+            self.write_group()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the row group's column writers (in parallel: the last pages are
+    /// compressed there) and appends their chunks to the file.
+    fn write_group(&mut self) -> Result<()> {
+        use rayon::prelude::*;
+        let Some(writers) = self.group.take() else {
+            return Ok(());
+        };
+        let chunks = writers
+            .into_par_iter()
+            .map(ArrowColumnWriter::close)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut group = self.file.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+        self.group_rows = 0;
+        self.groups += 1;
+        Ok(())
     }
 }
 
