@@ -896,6 +896,11 @@ static ENTITY_TIMELINE: TableSpec = TableSpec {
             "Mentions of the entity in those articles.",
         ),
         req("n_articles", Int64, "Articles that mention the entity."),
+        req(
+            "n_claims",
+            Int64,
+            "Claims that mention the entity (0 when only titles do).",
+        ),
     ],
     primary_key: &["entity_id", "month", "source"],
     foreign_keys: &[ForeignKey {
@@ -910,6 +915,10 @@ static ENTITY_TIMELINE: TableSpec = TableSpec {
         },
         Check::NotGreater {
             low: "n_articles",
+            high: "n_mentions",
+        },
+        Check::NotGreater {
+            low: "n_claims",
             high: "n_mentions",
         },
     ],

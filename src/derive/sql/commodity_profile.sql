@@ -1,35 +1,41 @@
 -- Per commodity: how often it comes up, the figures about it by measure (most figures
 -- first), and the countries mentioned in the same articles (most articles first).
-WITH commodity_mentions AS (
-    SELECT m.entity_id AS commodity_id, m.article_id, m.claim_id
-    FROM mentions AS m
-    JOIN entities AS e ON e.entity_id = m.entity_id
-    WHERE e.kind = 'commodity'
+--
+-- Counts of mentions, articles and claims come from entity_timeline, and the countries
+-- mentioned in the same articles from entity_cooccurrence (both derived before this,
+-- from the same mentions, batch by batch): reading the mentions again took gigabytes at
+-- a million articles.
+WITH commodities AS (
+    SELECT entity_id
+    FROM entities
+    WHERE kind = 'commodity'
+),
+country_entities AS (
+    SELECT entity_id
+    FROM entities
+    WHERE kind = 'country'
 ),
 usage AS (
     SELECT
-        commodity_id,
-        COUNT(DISTINCT article_id) AS n_articles,
-        COUNT(DISTINCT claim_id) AS n_claims,
-        COUNT(*) AS n_mentions
-    FROM commodity_mentions
-    GROUP BY commodity_id
-),
-commodity_articles AS (
-    SELECT DISTINCT commodity_id, article_id
-    FROM commodity_mentions
-),
-country_articles AS (
-    SELECT DISTINCT m.article_id, m.entity_id AS country_id
-    FROM mentions AS m
-    JOIN entities AS e ON e.entity_id = m.entity_id
-    WHERE e.kind = 'country'
+        t.entity_id AS commodity_id,
+        SUM(t.n_articles) AS n_articles,
+        SUM(t.n_claims) AS n_claims,
+        SUM(t.n_mentions) AS n_mentions
+    FROM entity_timeline AS t
+    JOIN commodities AS c ON c.entity_id = t.entity_id
+    GROUP BY t.entity_id
 ),
 countries AS (
-    SELECT ca.commodity_id, co.country_id, COUNT(*) AS n_articles
-    FROM commodity_articles AS ca
-    JOIN country_articles AS co ON co.article_id = ca.article_id
-    GROUP BY ca.commodity_id, co.country_id
+    -- A pair is listed once, the smaller id first: either way round.
+    SELECT p.entity_a AS commodity_id, p.entity_b AS country_id, p.n_articles
+    FROM entity_cooccurrence AS p
+    JOIN commodities AS c ON c.entity_id = p.entity_a
+    JOIN country_entities AS k ON k.entity_id = p.entity_b
+    UNION ALL
+    SELECT p.entity_b AS commodity_id, p.entity_a AS country_id, p.n_articles
+    FROM entity_cooccurrence AS p
+    JOIN commodities AS c ON c.entity_id = p.entity_b
+    JOIN country_entities AS k ON k.entity_id = p.entity_a
 ),
 commodity_figures AS (
     SELECT commodity_id, COUNT(*) AS n_figures
