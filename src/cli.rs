@@ -56,6 +56,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "KEY", value_enum)]
     pub partition_by: Option<crate::tables::partition::PartitionBy>,
 
+    /// build: write the datasets only, not the reports and the site (OUT/reports is left
+    /// as it was; `gazette render` brings it up to date). For corpora whose site is not
+    /// needed, or does not fit in memory yet (about a million articles on 24 GB).
+    #[arg(long, global = true)]
+    pub no_reports: bool,
+
     /// Write each stage's wall time and peak memory as JSON to FILE (for benchmarks).
     #[arg(long, global = true, value_name = "FILE", hide_short_help = true)]
     pub timings: Option<PathBuf>,
@@ -281,6 +287,9 @@ impl Cli {
                 )));
             }
         }
+        if g.no_reports && !matches!(self.command, Command::Build) {
+            return Err(usage("--no-reports applies to `gazette build` only".into()));
+        }
         if let Some(dir) = &g.templates {
             require_dir(dir, "--templates")?;
             crate::render::templates::override_names(dir)
@@ -299,6 +308,7 @@ impl Cli {
             strict: g.strict,
             force: g.force,
             partition: g.partition_by,
+            reports: !g.no_reports,
             timings: g.timings.clone(),
             templates: g.templates.clone(),
             ui: Ui::new(verbosity),

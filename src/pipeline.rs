@@ -37,6 +37,8 @@ pub struct BuildContext {
     pub force: bool,
     /// Write the normalized tables as hive-partitioned datasets.
     pub partition: Option<PartitionBy>,
+    /// Render the reports and the site (`--no-reports` writes the datasets only).
+    pub reports: bool,
     /// Where to write the stages' wall times and memory (JSON), if anywhere.
     pub timings: Option<PathBuf>,
     /// Templates that replace the embedded ones of the same name (`--templates`).
@@ -131,7 +133,23 @@ impl Pipeline {
         // and changelog.
         let tables = TableFiles::staged(&written, &self.ctx.out_dir)
             .with_reports(quality.path(), changelog.as_ref().map(|c| c.path()));
-        let (reports, _) = self.render(tables)?;
+        let reports = if self.ctx.reports {
+            Some(self.render(tables)?.0)
+        } else {
+            let dir = self.ctx.out_dir.join(render::REPORTS_DIR);
+            self.ctx.ui.summary(if dir.exists() {
+                format!(
+                    "Reports not rendered (--no-reports): {} still shows the previous build; \
+                     `gazette render` brings it up to date",
+                    dir.display()
+                )
+            } else {
+                "Reports not rendered (--no-reports): `gazette render` renders them from \
+                 the tables"
+                    .to_string()
+            });
+            None
+        };
         let t = Instant::now();
         if let Some(by) = self.ctx.partition {
             self.partition(&mut written, by, &cache)?;
@@ -147,7 +165,9 @@ impl Pipeline {
         written.files.extend(changelog);
         let manifest = self.manifest(&inputs, &written)?;
         let mut outputs = self.commit(written, manifest)?;
-        outputs.extend(self.commit_reports(reports)?);
+        if let Some(reports) = reports {
+            outputs.extend(self.commit_reports(reports)?);
+        }
         self.save_state(&cache, &inputs, &outputs)?;
         cache.collect_garbage(&parts.iter().map(|p| p.dir.clone()).collect::<Vec<_>>());
         self.ctx.ui.stage("publish", t);
@@ -270,9 +290,10 @@ impl Pipeline {
     /// Options that change what a build writes.
     fn options_key(&self) -> String {
         format!(
-            "corpus={} partition={:?} templates={}",
+            "corpus={} partition={:?} reports={} templates={}",
             self.ctx.corpus_dir.display(),
             self.ctx.partition,
+            self.ctx.reports,
             self.templates_fingerprint()
         )
     }

@@ -100,3 +100,50 @@ fn deleted_output_or_force_rebuilds() {
     assert!(!log.contains("Nothing to do"), "{log}");
     assert_same_files(&without_changelog(out.path()), &strip_changelog(before));
 }
+
+#[test]
+fn no_reports_builds_the_datasets_only_and_a_later_build_renders_them() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &["--no-reports"]);
+    assert!(log.contains("Reports not rendered (--no-reports)"), "{log}");
+    assert!(out.path().join("data/tables/claims.parquet").is_file());
+    assert!(
+        out.path()
+            .join("data/derived/figure_ledger.parquet")
+            .is_file()
+    );
+    assert!(!out.path().join("reports").exists());
+    let datasets = files_under(out.path());
+    let again = build_verbose(corpus.path(), out.path(), &["--no-reports"]);
+    assert!(again.contains("Nothing to do"), "{again}");
+
+    // The same build with reports is not a no-op, and gives what a clean build gives.
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(!log.contains("Nothing to do"), "{log}");
+    assert!(log.contains("Rendered the reports"), "{log}");
+    let clean = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), clean.path(), &[]);
+    assert_same_files(
+        &without_changelog(out.path()),
+        &without_changelog(clean.path()),
+    );
+    let data: BTreeMap<String, Vec<u8>> = files_under(clean.path())
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .collect();
+    assert_same_files(&datasets, &data);
+
+    // It is a flag of `build`: elsewhere it is refused before anything runs.
+    let o = gazette()
+        .args(["render", "--no-reports", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("--no-reports applies to `gazette build` only"),
+        "{}",
+        stderr(&o)
+    );
+}
