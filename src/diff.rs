@@ -9,17 +9,18 @@
 //! output folder is in a git work tree, "the previous build" is the one committed at
 //! `HEAD`; elsewhere it is whatever the folder held before the build.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::row::{RowConverter, SortField};
 use serde::{Deserialize, Serialize};
 
 use crate::tables::Table;
+use crate::text::FnvBuildHasher;
 
 pub const CHANGELOG_PATH: &str = "data/changelog.json";
 
@@ -221,83 +222,122 @@ impl Side {
     }
 }
 
-/// Per row of a table: its label and a hash per compared column.
-struct Rows {
-    columns: Vec<String>,
-    rows: HashMap<String, (String, Vec<u64>)>,
-    order: Vec<String>,
-    /// Rows in the table (more than `order` holds when loaded with a limit).
-    count: usize,
+/// One batch of a table, as the diff reads it: each row's key, label and compared
+/// columns (in arrow's row format: equal bytes, equal values; no formatting to text).
+struct BatchRows {
+    keys: Vec<ArrayRef>,
+    label: Option<ArrayRef>,
+    /// Per compared column, in the new side's order; `None` where this side lacks it.
+    encoded: Vec<Option<arrow::row::Rows>>,
 }
 
-/// Reads a table's rows: key, label and — when `compare` — one hash per compared column
-/// (of the column's row-format bytes: no formatting to text).
-/// `limit`: keep the first rows only (but count them all), for a diff that lists no more.
-fn load(path: &Path, table: Table, compare: bool, limit: Option<usize>) -> Result<Option<Rows>> {
-    if !path.exists() {
-        return Ok(None);
+impl BatchRows {
+    fn new(batch: &RecordBatch, table: Table, compared: &[String]) -> Result<Self> {
+        let schema = batch.schema();
+        let column =
+            |name: &str| -> Result<ArrayRef> { Ok(batch.column(schema.index_of(name)?).clone()) };
+        let keys = table
+            .spec()
+            .primary_key
+            .iter()
+            .map(|k| column(k))
+            .collect::<Result<_>>()?;
+        let label = LABELS
+            .iter()
+            .find(|l| schema.index_of(l).is_ok())
+            .map(|l| column(l))
+            .transpose()?;
+        let encoded = compared
+            .iter()
+            .map(|c| -> Result<_> {
+                let Ok(i) = schema.index_of(c) else {
+                    return Ok(None);
+                };
+                let col = batch.column(i).clone();
+                let conv = RowConverter::new(vec![SortField::new(col.data_type().clone())])?;
+                Ok(Some(conv.convert_columns(&[col])?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(BatchRows {
+            keys,
+            label,
+            encoded,
+        })
     }
-    let (schema, batches) = crate::tables::partition::read_stored(path)?;
-    let key_cols = table.spec().primary_key;
-    let compared: Vec<String> = schema
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .filter(|n| !PROVENANCE.contains(&n.as_str()))
-        .collect();
-    let label_col = LABELS.iter().find(|l| schema.index_of(l).is_ok());
-    let mut out = Rows {
-        columns: compared.clone(),
-        rows: HashMap::new(),
-        order: Vec::new(),
-        count: 0,
-    };
-    for batch in &batches {
-        out.count += batch.num_rows();
-        if limit.is_some_and(|l| out.order.len() >= l) {
-            continue;
-        }
-        let column = |name: &str| -> Result<ArrayRef> {
-            Ok(batch.column(batch.schema().index_of(name)?).clone())
-        };
-        let keys: Vec<ArrayRef> = key_cols.iter().map(|k| column(k)).collect::<Result<_>>()?;
-        let label = label_col.map(|l| column(l)).transpose()?;
-        // Per compared column, the rows in arrow's row format: equal bytes, equal values.
-        let encoded: Vec<arrow::row::Rows> = if compare {
-            compared
-                .iter()
-                .map(|c| -> Result<_> {
-                    let col = column(c)?;
-                    let conv = RowConverter::new(vec![SortField::new(col.data_type().clone())])?;
-                    Ok(conv.convert_columns(&[col])?)
-                })
-                .collect::<Result<_>>()?
-        } else {
-            Vec::new()
-        };
-        for row in 0..batch.num_rows() {
-            if limit.is_some_and(|l| out.order.len() >= l) {
-                break;
-            }
-            let key = keys
-                .iter()
-                .map(|k| text_of(k, row))
-                .collect::<Vec<_>>()
-                .join(",");
-            let hashes = encoded
-                .iter()
-                .map(|rows| {
+
+    /// The row's primary key as it is listed (columns joined by commas).
+    fn key(&self, row: usize) -> String {
+        self.keys
+            .iter()
+            .map(|k| text_of(k, row))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn label(&self, row: usize) -> String {
+        self.label
+            .as_ref()
+            .map(|l| text_of(l, row))
+            .unwrap_or_default()
+    }
+
+    /// A hash per compared column (`None`: this side lacks the column).
+    fn column_hashes(&self, row: usize) -> Vec<Option<u64>> {
+        self.encoded
+            .iter()
+            .map(|rows| {
+                rows.as_ref().map(|rows| {
                     let mut h = crate::text::FnvHasher::default();
                     h.write(rows.row(row).as_ref());
                     h.finish()
                 })
-                .collect();
-            let label = label.as_ref().map(|l| text_of(l, row)).unwrap_or_default();
-            out.order.push(key.clone());
-            out.rows.insert(key, (label, hashes));
-        }
+            })
+            .collect()
     }
-    Ok(Some(out))
+
+    /// One hash of all compared columns: equal when every column is (and present).
+    fn fingerprint(&self, row: usize) -> u64 {
+        let mut h = crate::text::FnvHasher::default();
+        for rows in &self.encoded {
+            match rows {
+                Some(rows) => {
+                    let bytes = rows.row(row);
+                    h.write_u8(1);
+                    h.write_u64(bytes.as_ref().len() as u64);
+                    h.write(bytes.as_ref());
+                }
+                None => h.write_u8(0),
+            }
+        }
+        h.finish()
+    }
+}
+
+/// A key as 128 bits (two different hashes): a million articles' figures are sixteen
+/// million keys, held as numbers rather than strings.
+fn key_hash(key: &str) -> u128 {
+    let mut fnv = crate::text::FnvHasher::default();
+    fnv.write(key.as_bytes());
+    // SipHash with its fixed zero keys: the same in every run.
+    let mut sip = std::hash::DefaultHasher::new();
+    sip.write(key.as_bytes());
+    (u128::from(fnv.finish()) << 64) | u128::from(sip.finish())
+}
+
+/// Calls `f` with every row of a stored table, a batch at a time.
+fn for_each_row(
+    path: &Path,
+    table: Table,
+    compared: &[String],
+    mut f: impl FnMut(&BatchRows, usize) -> Result<()>,
+) -> Result<()> {
+    crate::tables::partition::for_each_stored_batch(path, |batch| {
+        let rows = BatchRows::new(&batch, table, compared)?;
+        for row in 0..batch.num_rows() {
+            f(&rows, row)?;
+        }
+        Ok(())
+    })
 }
 
 /// A key or label cell as text: strings directly, anything else formatted.
@@ -318,77 +358,124 @@ fn text_of(array: &ArrayRef, row: usize) -> String {
 ///
 /// `list`: list at most this many rows per table and kind (the counts stay complete).
 pub fn diff(
-    old: impl Fn(Table) -> PathBuf,
-    new: impl Fn(Table) -> PathBuf,
+    old: impl Fn(Table) -> PathBuf + Sync,
+    new: impl Fn(Table) -> PathBuf + Sync,
     list: Option<usize>,
 ) -> Result<DataDiff> {
-    let mut out = DataDiff::default();
-    for table in diffed_tables() {
-        // With nothing published before, every row is added: no need to compare columns,
-        // nor to hold more rows than are listed (a first build of a million articles).
-        let old_path = old(table);
-        let compare = old_path.exists();
-        let limit = if compare { None } else { list };
-        let Some(n) = load(&new(table), table, compare, limit)? else {
-            continue;
-        };
-        let o = load(&old_path, table, compare, None)?.unwrap_or(Rows {
-            columns: n.columns.clone(),
-            rows: HashMap::new(),
-            order: Vec::new(),
-            count: 0,
-        });
-        let mut d = TableDiff {
-            table: table.name().to_string(),
-            ..TableDiff::default()
-        };
-        for key in &n.order {
-            let (label, hashes) = &n.rows[key];
-            match o.rows.get(key) {
-                None => d.added.push(RowRef {
-                    id: key.clone(),
-                    label: label.clone(),
-                }),
-                Some((_, old_hashes)) => {
-                    let old_index: BTreeMap<&str, u64> = o
-                        .columns
-                        .iter()
-                        .map(String::as_str)
-                        .zip(old_hashes.iter().copied())
-                        .collect();
-                    let columns: Vec<String> = n
-                        .columns
-                        .iter()
-                        .zip(hashes)
-                        .filter(|(c, h)| old_index.get(c.as_str()) != Some(h))
-                        .map(|(c, _)| c.clone())
-                        .collect();
-                    if !columns.is_empty() {
-                        d.changed.push(ChangedRow {
-                            id: key.clone(),
-                            label: label.clone(),
-                            columns,
-                        });
+    use rayon::prelude::*;
+    let cap = list.unwrap_or(usize::MAX);
+    // The tables are compared in parallel, and listed in their order.
+    let tables = diffed_tables()
+        .par_iter()
+        .map(|&table| diff_table(table, &old(table), &new(table), cap))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DataDiff {
+        tables: tables.into_iter().flatten().collect(),
+    })
+}
+
+/// One table's differences (`None` when the new side lacks the table), listing at most
+/// `cap` rows per kind.
+fn diff_table(
+    table: Table,
+    old_path: &Path,
+    new_path: &Path,
+    cap: usize,
+) -> Result<Option<TableDiff>> {
+    if !new_path.exists() {
+        return Ok(None);
+    }
+    let mut d = TableDiff {
+        table: table.name().to_string(),
+        ..TableDiff::default()
+    };
+    // With nothing published before, every row is added: no need to compare columns
+    // (a first build of a million articles).
+    if !old_path.exists() {
+        for_each_row(new_path, table, &[], |b, r| {
+            d.n_added += 1;
+            if d.added.len() < cap {
+                d.added.push(RowRef {
+                    id: b.key(r),
+                    label: b.label(r),
+                });
+            }
+            Ok(())
+        })?;
+        return Ok(Some(d));
+    }
+    // Tables are read a batch at a time and rows held as hashes (the old side's key
+    // and fingerprint, a bit for "still there"): holding both sides' rows with their
+    // keys, labels and column hashes took 20 GB at a million articles. Ids, labels
+    // and changed columns are read again for the rows listed.
+    let compared: Vec<String> = crate::tables::partition::stored_schema(new_path)?
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .filter(|n| !PROVENANCE.contains(&n.as_str()))
+        .collect();
+    let mut old_rows: HashMap<u128, (u64, bool), FnvBuildHasher> = HashMap::default();
+    for_each_row(old_path, table, &compared, |b, r| {
+        old_rows.insert(key_hash(&b.key(r)), (b.fingerprint(r), false));
+        Ok(())
+    })?;
+    // Changed rows listed: key, id, label and the new side's column hashes.
+    let mut changed: Vec<(u128, String, String, Vec<Option<u64>>)> = Vec::new();
+    for_each_row(new_path, table, &compared, |b, r| {
+        let key = b.key(r);
+        let h = key_hash(&key);
+        match old_rows.get_mut(&h) {
+            None => {
+                d.n_added += 1;
+                if d.added.len() < cap {
+                    d.added.push(RowRef {
+                        id: key,
+                        label: b.label(r),
+                    });
+                }
+            }
+            Some((fingerprint, seen)) => {
+                *seen = true;
+                if *fingerprint != b.fingerprint(r) {
+                    d.n_changed += 1;
+                    if changed.len() < cap {
+                        changed.push((h, key, b.label(r), b.column_hashes(r)));
                     }
                 }
             }
         }
-        for key in &o.order {
-            if !n.rows.contains_key(key) {
+        Ok(())
+    })?;
+    d.n_removed = old_rows.values().filter(|(_, seen)| !seen).count();
+    let wanted: HashMap<u128, usize, FnvBuildHasher> =
+        changed.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
+    let mut old_hashes: Vec<Vec<Option<u64>>> = vec![Vec::new(); changed.len()];
+    if d.n_removed > 0 || !changed.is_empty() {
+        // Columns are needed again only to say what changed.
+        let columns: &[String] = if changed.is_empty() { &[] } else { &compared };
+        for_each_row(old_path, table, columns, |b, r| {
+            let key = b.key(r);
+            let h = key_hash(&key);
+            if old_rows.get(&h).is_some_and(|(_, seen)| !seen) && d.removed.len() < cap {
                 d.removed.push(RowRef {
-                    id: key.clone(),
-                    label: o.rows[key].0.clone(),
+                    id: key,
+                    label: b.label(r),
                 });
             }
-        }
-        (d.n_added, d.n_removed, d.n_changed) = (d.added.len(), d.removed.len(), d.changed.len());
-        if !compare {
-            d.n_added = n.count;
-        }
-        out.tables.push(d);
+            if let Some(&i) = wanted.get(&h) {
+                old_hashes[i] = b.column_hashes(r);
+            }
+            Ok(())
+        })?;
     }
-    Ok(match list {
-        Some(n) => out.capped(n),
-        None => out,
-    })
+    for ((_, id, label, new_hashes), old_hashes) in changed.into_iter().zip(old_hashes) {
+        let columns = compared
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| new_hashes[*i] != old_hashes.get(*i).copied().flatten())
+            .map(|(_, c)| c.clone())
+            .collect();
+        d.changed.push(ChangedRow { id, label, columns });
+    }
+    Ok(Some(d))
 }

@@ -13,7 +13,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Array};
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::ipc::reader::FileReader;
@@ -111,35 +111,78 @@ pub fn read_batches_without(table: Table, path: &Path, skip: &[&str]) -> Result<
 /// the folder names — with whatever columns it has (an older release may lack columns
 /// the registry has since gained).
 pub fn read_stored(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    if !path.is_dir() {
-        return super::read_table(path);
+    let mut out = Vec::new();
+    for_each_stored_batch(path, |b| {
+        out.push(b);
+        Ok(())
+    })?;
+    let schema = match out.first() {
+        Some(b) => b.schema(),
+        None => stored_schema(path)?,
+    };
+    Ok((schema, out))
+}
+
+/// The schema of a table as [`read_stored`] gives it, without reading its rows.
+pub fn stored_schema(path: &Path) -> Result<SchemaRef> {
+    let files = stored_files(path)?;
+    let (key, file) = files
+        .first()
+        .with_context(|| format!("'{}' holds no partitions", path.display()))?;
+    let schema = super::read_schema(file)?;
+    if key.is_none() || schema.index_of(KEY).is_ok() {
+        return Ok(schema);
+    }
+    let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
+    fields.push(Arc::new(arrow::datatypes::Field::new(
+        KEY,
+        arrow::datatypes::DataType::Utf8,
+        false,
+    )));
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+/// [`read_stored`] a batch at a time: only one batch of the table is in memory.
+pub fn for_each_stored_batch(
+    path: &Path,
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let files = stored_files(path)?;
+    if files.is_empty() {
+        bail!("'{}' holds no partitions", path.display());
     }
     let mut schema: Option<SchemaRef> = None;
-    let mut out = Vec::new();
-    for (key, file) in partition_files(path)? {
-        let (_, batches) = super::read_table(&file)?;
-        for b in batches {
+    for (key, file) in files {
+        let open =
+            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(open)
+            .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?
+            .with_batch_size(super::BATCH_ROWS)
+            .build()?;
+        for b in reader {
+            let b = b.with_context(|| format!("Failed to read '{}'", file.display()))?;
+            let (Some(key), None) = (&key, b.column_by_name(KEY)) else {
+                f(b)?;
+                continue;
+            };
             let mut fields: Vec<_> = b.schema().fields().iter().cloned().collect();
             let mut columns = b.columns().to_vec();
-            if b.column_by_name(KEY).is_none() {
-                fields.push(Arc::new(arrow::datatypes::Field::new(
-                    KEY,
-                    arrow::datatypes::DataType::Utf8,
-                    false,
-                )));
-                columns.push(Arc::new(StringArray::from(vec![
-                    key.as_str();
-                    b.num_rows()
-                ])));
-            }
+            fields.push(Arc::new(arrow::datatypes::Field::new(
+                KEY,
+                arrow::datatypes::DataType::Utf8,
+                false,
+            )));
+            columns.push(Arc::new(StringArray::from(vec![
+                key.as_str();
+                b.num_rows()
+            ])));
             let s = schema
-                .get_or_insert_with(|| Arc::new(Schema::new(fields.clone())))
+                .get_or_insert_with(|| Arc::new(Schema::new(fields)))
                 .clone();
-            out.push(RecordBatch::try_new(s, columns)?);
+            f(RecordBatch::try_new(s, columns)?)?;
         }
     }
-    let schema = schema.with_context(|| format!("'{}' holds no partitions", path.display()))?;
-    Ok((schema, out))
+    Ok(())
 }
 
 /// The files a table is stored in: itself, or a dataset folder's partition files with
