@@ -77,9 +77,8 @@ impl Staged {
         if let Some(d) = self.digest.get() {
             return Ok(d);
         }
-        let bytes = fs::read(&self.tmp)
+        let d = crate::ids::sha256_file(&self.tmp)
             .with_context(|| format!("Failed to read '{}'", self.tmp.display()))?;
-        let d = (bytes.len() as u64, crate::ids::sha256_hex(&bytes));
         Ok(self.digest.get_or_init(|| d))
     }
 

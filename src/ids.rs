@@ -36,6 +36,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The size and SHA-256 of a file, read a megabyte at a time: published tables run to
+/// gigabytes at a million articles, and reading them whole to hash them, several at once,
+/// was the build's peak memory.
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok((size, hex(&hasher.finalize())));
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -73,6 +92,22 @@ impl Occurrences {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_hash_as_their_bytes_do() {
+        let dir = tempfile::tempdir().unwrap();
+        // Past one read's megabyte, not a multiple of it.
+        let bytes: Vec<u8> = (0..2_500_000u32).map(|i| (i % 251) as u8).collect();
+        for (name, content) in [("big", &bytes[..]), ("empty", &[][..])] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).unwrap();
+            assert_eq!(
+                sha256_file(&path).unwrap(),
+                (content.len() as u64, sha256_hex(content))
+            );
+        }
+        assert!(sha256_file(&dir.path().join("missing")).is_err());
+    }
 
     #[test]
     fn ids_are_stable_and_distinct() {

@@ -159,9 +159,9 @@ pub fn hash_inputs(files: &[CorpusFile], state: &State) -> Result<Vec<(FileRecor
             let sha256 = match state.inputs.get(&f.name) {
                 Some((s, h)) if *s == stat => h.clone(),
                 _ => {
-                    let bytes = std::fs::read(&f.path)
-                        .with_context(|| format!("Failed to read '{}'", f.path.display()))?;
-                    crate::ids::sha256_hex(&bytes)
+                    crate::ids::sha256_file(&f.path)
+                        .with_context(|| format!("Failed to read '{}'", f.path.display()))?
+                        .1
                 }
             };
             Ok((
