@@ -106,11 +106,16 @@ fn bench(articles: usize, work: &Path) -> Run {
 
     let timings_arg = timings.to_string_lossy().into_owned();
     let datasets_only = articles > SITE_MAX_ARTICLES;
-    let mut args = vec!["build", "-q", "--force", "--timings", &timings_arg];
-    if datasets_only {
-        args.push("--no-reports");
-    }
-    let build_seconds = gazette(&args, &corpus, &out);
+    let only: &[&str] = if datasets_only {
+        &["--no-reports"]
+    } else {
+        &[]
+    };
+    let build_seconds = gazette(
+        &[&["build", "-q", "--force", "--timings", &timings_arg], only].concat(),
+        &corpus,
+        &out,
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
     let stages = json["stages"]
@@ -125,12 +130,7 @@ fn bench(articles: usize, work: &Path) -> Run {
             )
         })
         .collect();
-    let noop_args: &[&str] = if datasets_only {
-        &["build", "-q", "--no-reports"]
-    } else {
-        &["build", "-q"]
-    };
-    let noop_seconds = gazette(noop_args, &corpus, &out);
+    let noop_seconds = gazette(&[&["build", "-q"], only].concat(), &corpus, &out);
     let (report_files, report_bytes) = size_of_tree(&out.join("reports"));
     Run {
         report_files,

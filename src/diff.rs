@@ -75,16 +75,6 @@ impl DataDiff {
             .all(|t| t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty())
     }
 
-    /// The same diff listing at most `n` rows per table and kind (counts stay complete).
-    pub fn capped(mut self, n: usize) -> DataDiff {
-        for t in &mut self.tables {
-            t.added.truncate(n);
-            t.removed.truncate(n);
-            t.changed.truncate(n);
-        }
-        self
-    }
-
     pub fn to_json(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).expect("diff serializes");
         v.push(b'\n');

@@ -1,7 +1,8 @@
 //! Rows → Arrow record batches → Parquet files, and back.
 //!
-//! Tables are written with arrow-rs's `ArrowWriter`, which produces plain `string` and
-//! `list<…>` columns (readable by pandas and pyarrow 14) and carries each field's
+//! Tables are written as arrow-rs's `ArrowWriter` writes them (its column writers, driven
+//! a column per thread by [`TableWriter`]), which produces plain `string` and `list<…>`
+//! columns (readable by pandas and pyarrow 14) and carries each field's
 //! description. To keep the bytes identical however the rows were produced (one thread,
 //! many threads, one chunk or many), the writer always receives batches of exactly
 //! [`BATCH_ROWS`] rows: page and row-group boundaries then depend only on the rows.
@@ -207,7 +208,6 @@ pub struct TableWriter {
     /// The column writers of the row group being filled, and its rows so far.
     group: Option<Vec<ArrowColumnWriter>>,
     group_rows: usize,
-    groups: usize,
     written: u64,
 }
 
@@ -234,7 +234,6 @@ impl TableWriter {
             columns,
             group: None,
             group_rows: 0,
-            groups: 0,
             written: 0,
         })
     }
@@ -308,9 +307,10 @@ impl TableWriter {
         use rayon::prelude::*;
         let writers = match &mut self.group {
             Some(w) => w,
-            None => self
-                .group
-                .insert(self.columns.create_column_writers(self.groups)?),
+            None => self.group.insert(
+                self.columns
+                    .create_column_writers(self.file.flushed_row_groups().len())?,
+            ),
         };
         let mut leaves: Vec<ArrowLeafColumn> = Vec::with_capacity(writers.len());
         for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
@@ -352,7 +352,6 @@ impl TableWriter {
         }
         group.close()?;
         self.group_rows = 0;
-        self.groups += 1;
         Ok(())
     }
 }

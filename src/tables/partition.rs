@@ -107,23 +107,7 @@ pub fn read_batches_without(table: Table, path: &Path, skip: &[&str]) -> Result<
     Ok(out)
 }
 
-/// Reads a table as it is stored — a file, or a dataset folder with the key added from
-/// the folder names — with whatever columns it has (an older release may lack columns
-/// the registry has since gained).
-pub fn read_stored(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    let mut out = Vec::new();
-    for_each_stored_batch(path, |b| {
-        out.push(b);
-        Ok(())
-    })?;
-    let schema = match out.first() {
-        Some(b) => b.schema(),
-        None => stored_schema(path)?,
-    };
-    Ok((schema, out))
-}
-
-/// The schema of a table as [`read_stored`] gives it, without reading its rows.
+/// The schema of a table as [`for_each_stored_batch`] gives it, without reading its rows.
 pub fn stored_schema(path: &Path) -> Result<SchemaRef> {
     let files = stored_files(path)?;
     let (key, file) = files
@@ -134,15 +118,22 @@ pub fn stored_schema(path: &Path) -> Result<SchemaRef> {
         return Ok(schema);
     }
     let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
-    fields.push(Arc::new(arrow::datatypes::Field::new(
-        KEY,
-        arrow::datatypes::DataType::Utf8,
-        false,
-    )));
+    fields.push(key_field());
     Ok(Arc::new(Schema::new(fields)))
 }
 
-/// [`read_stored`] a batch at a time: only one batch of the table is in memory.
+/// The partition key's column, as a stored partition's batches gain it.
+fn key_field() -> arrow::datatypes::FieldRef {
+    Arc::new(arrow::datatypes::Field::new(
+        KEY,
+        arrow::datatypes::DataType::Utf8,
+        false,
+    ))
+}
+
+/// Reads a table as it is stored — a file, or a dataset folder with the key added from
+/// the folder names — with whatever columns it has (an older release may lack columns
+/// the registry has since gained), a batch at a time: only one batch is in memory.
 pub fn for_each_stored_batch(
     path: &Path,
     mut f: impl FnMut(RecordBatch) -> Result<()>,
@@ -167,11 +158,7 @@ pub fn for_each_stored_batch(
             };
             let mut fields: Vec<_> = b.schema().fields().iter().cloned().collect();
             let mut columns = b.columns().to_vec();
-            fields.push(Arc::new(arrow::datatypes::Field::new(
-                KEY,
-                arrow::datatypes::DataType::Utf8,
-                false,
-            )));
+            fields.push(key_field());
             columns.push(Arc::new(StringArray::from(vec![
                 key.as_str();
                 b.num_rows()

@@ -32,6 +32,15 @@ fn strip_changelog(mut files: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec
     files
 }
 
+/// Builds `corpus` into a fresh folder and checks that `out` holds the same files (but
+/// the changelog); returns the fresh build.
+fn assert_same_as_a_clean_build(corpus: &Path, out: &Path) -> tempfile::TempDir {
+    let clean = tempfile::tempdir().unwrap();
+    build_verbose(corpus, clean.path(), &[]);
+    assert_same_files(&without_changelog(out), &without_changelog(clean.path()));
+    clean
+}
+
 /// A corpus of two files: the shipped one and the format-variants fixture.
 fn two_file_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -73,13 +82,7 @@ fn changed_file_renormalizes_only_itself_and_matches_a_clean_build() {
     std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
     let log = build_verbose(corpus.path(), out.path(), &[]);
     assert!(log.contains("(1 of 2 file(s) re-read"), "{log}");
-
-    let clean = tempfile::tempdir().unwrap();
-    build_verbose(corpus.path(), clean.path(), &[]);
-    assert_same_files(
-        &without_changelog(out.path()),
-        &without_changelog(clean.path()),
-    );
+    assert_same_as_a_clean_build(corpus.path(), out.path());
 }
 
 #[test]
@@ -122,12 +125,7 @@ fn no_reports_builds_the_datasets_only_and_a_later_build_renders_them() {
     let log = build_verbose(corpus.path(), out.path(), &[]);
     assert!(!log.contains("Nothing to do"), "{log}");
     assert!(log.contains("Rendered the reports"), "{log}");
-    let clean = tempfile::tempdir().unwrap();
-    build_verbose(corpus.path(), clean.path(), &[]);
-    assert_same_files(
-        &without_changelog(out.path()),
-        &without_changelog(clean.path()),
-    );
+    let clean = assert_same_as_a_clean_build(corpus.path(), out.path());
     let data: BTreeMap<String, Vec<u8>> = files_under(clean.path())
         .into_iter()
         .filter(|(p, _)| p.starts_with("data/"))
