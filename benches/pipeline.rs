@@ -8,7 +8,7 @@
 //!
 //! Each build runs the release `gazette` binary in its own process (so peak memory is the
 //! build's own) with `--timings`, which records every stage's wall time and the process's
-//! peak resident memory at the end of the stage. Results go to `BENCHMARKS.md`.
+//! peak resident memory during the stage. Results go to `BENCHMARKS.md`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -166,7 +166,7 @@ fn report(runs: &[Run]) -> String {
         md,
         "Full builds of synthetic corpora (`gazette synth --seed 1`), release build, on {}.\n\
          Written by `just bench` (`cargo bench --bench pipeline`); rerun it to refresh.\n\
-         Each stage's peak RSS is the process's peak resident memory at the end of the stage.\n",
+         Each stage's peak RSS is the process's peak resident memory during the stage.\n",
         machine()
     );
     for r in runs {

@@ -24,7 +24,8 @@ const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 pub struct StageTiming {
     pub stage: String,
     pub seconds: f64,
-    /// Peak resident memory of the process at the end of the stage (Linux), in bytes.
+    /// Peak resident memory of the process during the stage (Linux), in bytes: since the
+    /// previous stage ended, or since the process started where the peak cannot be reset.
     pub peak_rss_bytes: Option<u64>,
 }
 
@@ -35,12 +36,20 @@ pub struct Ui {
     timings: Arc<Mutex<Vec<StageTiming>>>,
 }
 
-/// Peak resident set size of this process so far (`VmHWM`), where the OS tells.
+/// Peak resident set size of this process (`VmHWM`) since it started or since the last
+/// [`reset_peak_rss`], where the OS tells.
 pub fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Starts [`peak_rss_bytes`] over from the current resident size (Linux: `5` written to
+/// `/proc/self/clear_refs`; elsewhere nothing happens). Without it a stage's peak was the
+/// largest of any stage before it, which hid what each later stage needs.
+pub fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 impl Ui {
@@ -64,6 +73,7 @@ impl Ui {
             seconds,
             peak_rss_bytes: peak_rss_bytes(),
         };
+        reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(
                 "{:>8.3}s  stage {stage}: {:.3}s, peak RSS {} MB",
