@@ -4,6 +4,18 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+unsafe extern "C" {
+    // mimalloc's API, linked with the allocator above: frees what its heaps keep for
+    // reuse and, forced, returns it to the OS now instead of after its purge delay.
+    fn mi_collect(force: bool);
+}
+
+fn release_free_memory() {
+    // SAFETY: takes no pointers; mimalloc allows it from any thread at any time.
+    unsafe { mi_collect(true) }
+}
+
 fn main() -> std::process::ExitCode {
+    gazette::ui::set_memory_release(release_free_memory);
     gazette::cli::main()
 }

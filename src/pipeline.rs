@@ -448,7 +448,10 @@ impl Pipeline {
     fn data_tests(&self, written: &Written) -> Result<Staged> {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
-        let report = quality::run(|table| written.read_path(table, out))?;
+        let report = quality::run(
+            |table| written.read_path(table, out),
+            |table, t| self.ctx.ui.step(format!("Checked {}", table.name()), t),
+        )?;
         self.ctx
             .ui
             .step(format!("Ran {} data tests", report.results.len()), t);
@@ -569,7 +572,10 @@ impl Pipeline {
             ));
             return Ok(());
         }
-        let report = quality::run(|table| partition::published_path(table, out))?;
+        let report = quality::run(
+            |table| partition::published_path(table, out),
+            |table, t| self.ctx.ui.step(format!("Checked {}", table.name()), t),
+        )?;
         let checks = report.results.len();
         if !report.is_ok() {
             bail!(

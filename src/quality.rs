@@ -12,13 +12,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
 use serde::{Deserialize, Serialize};
 
-use crate::tables::{Check, Table, TableSpec};
+use crate::tables::{Check, ForeignKey, Table, TableSpec};
 
 /// Where the report of the last build is published.
 pub const REPORT_PATH: &str = "data/quality.json";
@@ -264,53 +266,47 @@ impl<'a> Tally<'a> {
     }
 }
 
-/// Runs every check of every table; `path` says where each table is to be read.
+/// Runs every check of every table; `path` says where each table is to be read, and
+/// `checked` hears of each table as it is done (for `-v`).
 ///
-/// Tables are checked in parallel, a level at a time: a table's foreign keys need the key
-/// sets of the tables it references, which are collected while those are checked, so a
-/// table waits only for the tables it points to. Results are reported in registry order.
-pub fn run(path: impl Fn(Table) -> PathBuf + Sync) -> Result<Report> {
-    use rayon::prelude::*;
-    let mut keys: HashMap<(Table, String), KeySet> = HashMap::new();
-    let referenced: HashSet<(Table, String)> = Table::ALL
+/// Tables are checked in parallel, each as soon as the tables it references are: its
+/// foreign keys need their key sets, which are collected while those are checked.
+/// (Checking a level of tables at a time left a core idle while the last of a level
+/// finished.) Results are reported in registry order.
+pub fn run(
+    path: impl Fn(Table) -> PathBuf + Sync,
+    checked: impl Fn(Table, Instant) + Sync,
+) -> Result<Report> {
+    let present: Vec<Table> = Table::ALL
+        .iter()
+        .copied()
+        .filter(|t| path(*t).exists())
+        .collect();
+    let referenced: HashSet<(Table, String)> = present
         .iter()
         .flat_map(|t| t.spec().foreign_keys)
         .map(|fk| (fk.table, fk.references.join(",")))
         .collect();
-    let mut level: HashMap<Table, usize> = HashMap::new();
-    for &table in Table::ALL {
-        // The registry lists referenced tables first.
-        let l = table
-            .spec()
-            .foreign_keys
-            .iter()
-            .map(|fk| level.get(&fk.table).map_or(0, |l| l + 1))
-            .max()
-            .unwrap_or(0);
-        level.insert(table, l);
-    }
-    let mut reports: HashMap<Table, Report> = HashMap::new();
-    let depth = level.values().copied().max().unwrap_or(0);
-    for l in 0..=depth {
-        let tables: Vec<Table> = Table::ALL
-            .iter()
-            .copied()
-            .filter(|t| level[t] == l && path(*t).exists())
-            .collect();
-        let done = tables
-            .par_iter()
-            .map(|&table| check_table(table, &path(table), &keys, &referenced))
-            .collect::<Result<Vec<_>>>()?;
-        for (table, (report, own)) in tables.into_iter().zip(done) {
-            if let Some((key, set)) = own {
-                keys.insert((table, key), set);
-            }
-            reports.insert(table, report);
+    let schedule = Schedule {
+        state: Mutex::new(ScheduleState::default()),
+        present: &present,
+        path: &path,
+        checked: &checked,
+        referenced: &referenced,
+    };
+    let scheduled = &schedule;
+    rayon::scope(|scope| {
+        for table in scheduled.ready(&mut scheduled.lock()) {
+            scope.spawn(move |scope| scheduled.check(scope, table));
         }
+    });
+    let mut state = schedule.state.into_inner().expect("not poisoned");
+    if let Some(e) = state.error.take() {
+        return Err(e);
     }
     let mut report = Report::default();
     for table in Table::ALL {
-        if let Some(r) = reports.remove(table) {
+        if let Some(r) = state.reports.remove(table) {
             report.results.extend(r.results);
             report.failures.extend(r.failures);
         }
@@ -318,12 +314,103 @@ pub fn run(path: impl Fn(Table) -> PathBuf + Sync) -> Result<Report> {
     Ok(report)
 }
 
+/// Which tables of a [`run`] are checked, started, and what they found.
+#[derive(Default)]
+struct ScheduleState {
+    started: HashSet<Table>,
+    done: HashSet<Table>,
+    keys: HashMap<(Table, String), Arc<KeySet>>,
+    reports: HashMap<Table, Report>,
+    /// The first error; no table starts after it.
+    error: Option<anyhow::Error>,
+}
+
+struct Schedule<'a, P, C> {
+    state: Mutex<ScheduleState>,
+    present: &'a [Table],
+    path: &'a P,
+    checked: &'a C,
+    referenced: &'a HashSet<(Table, String)>,
+}
+
+impl<P, C> Schedule<'_, P, C>
+where
+    P: Fn(Table) -> PathBuf + Sync,
+    C: Fn(Table, Instant) + Sync,
+{
+    fn lock(&self) -> std::sync::MutexGuard<'_, ScheduleState> {
+        self.state.lock().expect("not poisoned")
+    }
+
+    /// Marks as started, and returns, the tables not started yet whose referenced
+    /// tables are all checked (a referenced table that was not built does not hold
+    /// anything up: its foreign keys are counted, not resolved; a table referencing
+    /// itself resolves those references once it has read all of its keys).
+    fn ready(&self, state: &mut ScheduleState) -> Vec<Table> {
+        if state.error.is_some() {
+            return Vec::new();
+        }
+        let ready: Vec<Table> = self
+            .present
+            .iter()
+            .copied()
+            .filter(|t| !state.started.contains(t))
+            .filter(|t| {
+                t.spec().foreign_keys.iter().all(|fk| {
+                    fk.table == *t
+                        || state.done.contains(&fk.table)
+                        || !self.present.contains(&fk.table)
+                })
+            })
+            .collect();
+        state.started.extend(ready.iter().copied());
+        ready
+    }
+
+    fn check<'s>(&'s self, scope: &rayon::Scope<'s>, table: Table)
+    where
+        P: 's,
+        C: 's,
+    {
+        let t = Instant::now();
+        // The key sets of the tables this one references, all checked by now.
+        let keys: HashMap<(Table, String), Arc<KeySet>> = {
+            let state = self.lock();
+            table
+                .spec()
+                .foreign_keys
+                .iter()
+                .map(|fk| (fk.table, fk.references.join(",")))
+                .filter_map(|k| state.keys.get(&k).map(|set| (k, set.clone())))
+                .collect()
+        };
+        let result = check_table(table, &(self.path)(table), &keys, self.referenced);
+        let mut state = self.lock();
+        match result {
+            Ok((report, own)) => {
+                if let Some((key, set)) = own {
+                    state.keys.insert((table, key), Arc::new(set));
+                }
+                state.reports.insert(table, report);
+                state.done.insert(table);
+                (self.checked)(table, t);
+            }
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
+        for next in self.ready(&mut state) {
+            scope.spawn(move |scope| self.check(scope, next));
+        }
+    }
+}
+
 /// Checks one table; returns its results and, when other tables reference it, its key set.
 #[allow(clippy::type_complexity)]
 fn check_table(
     table: Table,
     path: &Path,
-    keys: &HashMap<(Table, String), KeySet>,
+    keys: &HashMap<(Table, String), Arc<KeySet>>,
     referenced: &HashSet<(Table, String)>,
 ) -> Result<(Report, Option<(String, KeySet)>)> {
     let spec: &TableSpec = table.spec();
@@ -373,6 +460,10 @@ fn check_table(
         .filter(|n| !read.contains(n))
         .collect();
     let mut own_keys = KeySet::default();
+    // References of the table to its own key (`entities.parent`), resolved once every
+    // key has been read: (foreign key, row, value).
+    let mut self_references: Vec<(&ForeignKey, u64, String)> = Vec::new();
+    let refers_to_itself = |fk: &ForeignKey| fk.table == table && fk.references == spec.primary_key;
     let mut row0: u64 = 0;
     crate::tables::partition::for_each_batch_without(table, path, &skip, |batch| {
         let n = batch.num_rows();
@@ -433,6 +524,13 @@ fn check_table(
             let name = fk.columns.join(",");
             let cols: Vec<ArrayRef> = fk.columns.iter().map(|c| col(c)).collect::<Result<_>>()?;
             tally.rows("foreign_key", &name, n as u64);
+            if refers_to_itself(fk) {
+                for row in (0..n).filter(|&r| !cols.iter().any(|a| a.is_null(r))) {
+                    let value = key_of(&cols, row).into_owned();
+                    self_references.push((fk, row0 + row as u64 + 1, value));
+                }
+                continue;
+            }
             let Some(target) = keys.get(&(fk.table, fk.references.join(","))) else {
                 continue;
             };
@@ -459,6 +557,17 @@ fn check_table(
         row0 += n as u64;
         Ok(())
     })?;
+    for (fk, row, value) in self_references {
+        if !own_keys.contains(&value) {
+            tally.fail(
+                "foreign_key",
+                &fk.columns.join(","),
+                row,
+                value,
+                format!("not found in {}", table.name()),
+            );
+        }
+    }
     let mut report = Report::default();
     tally.into_report(&mut report);
     let own = referenced

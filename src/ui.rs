@@ -45,6 +45,25 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// How to hand memory the allocator keeps for reuse back to the OS; set by the binary,
+/// which owns the allocator.
+static MEMORY_RELEASE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what [`release_free_memory`] calls (once; later calls are ignored).
+pub fn set_memory_release(release: fn()) {
+    let _ = MEMORY_RELEASE.set(release);
+}
+
+/// Returns memory freed so far to the OS, where the binary said how. mimalloc keeps
+/// freed memory for a second before it returns it: a stage (or a derived dataset) that
+/// starts right after a large one otherwise adds its own peak on top of what the
+/// previous one freed (at a million articles, derive peaked at 4.7 GB instead of 4.0).
+pub fn release_free_memory() {
+    if let Some(release) = MEMORY_RELEASE.get() {
+        release();
+    }
+}
+
 /// Starts [`peak_rss_bytes`] over from the current resident size (Linux: `5` written to
 /// `/proc/self/clear_refs`; elsewhere nothing happens). Without it a stage's peak was the
 /// largest of any stage before it, which hid what each later stage needs.
@@ -73,6 +92,15 @@ impl Ui {
             seconds,
             peak_rss_bytes: peak_rss_bytes(),
         };
+        release_free_memory();
+        eprintln!(
+            "RSS after release: {}",
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with("VmRSS"))
+                .unwrap()
+        );
         reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(

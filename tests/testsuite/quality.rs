@@ -19,7 +19,7 @@ fn with_column(batch: &RecordBatch, name: &str, values: ArrayRef) -> RecordBatch
 #[test]
 fn built_tables_pass_every_data_test() {
     let out = shipped_build();
-    let report = gazette::quality::run(|t| t.path(out)).unwrap();
+    let report = gazette::quality::run(|t| t.path(out), |_, _| {}).unwrap();
     assert!(report.is_ok(), "{}", report.failure_table());
     // Every table is checked, with its key, foreign keys and declared checks.
     for &table in Table::ALL {
@@ -133,7 +133,7 @@ fn every_failing_row_is_counted() {
     let (staged, _) =
         gazette::tables::write_batches(Table::SourceSummary, &path, &[broken]).unwrap();
     staged.commit().unwrap();
-    let report = gazette::quality::run(|t| t.path(out.path())).unwrap();
+    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
     assert_eq!(report.n_failures(), n as u64, "{}", report.failure_table());
     assert!(
         report
@@ -141,4 +141,40 @@ fn every_failing_row_is_counted() {
             .iter()
             .all(|f| f.check == "at_least" && f.column == "n_articles")
     );
+}
+
+/// `entities.parent` refers to the table itself: it is resolved against all of the
+/// table's keys (a parent listed after its child passes; the built tables test that),
+/// and a parent that is no entity fails.
+#[test]
+fn an_entity_whose_parent_is_no_entity_fails_its_foreign_key() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let path = Table::Entities.path(out.path());
+    let entities = read_table(&path);
+    let parents = entities
+        .column_by_name("parent")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap();
+    let row = (0..parents.len()).find(|&r| parents.is_valid(r)).unwrap();
+    let mut new_parents: Vec<Option<String>> =
+        parents.iter().map(|v| v.map(str::to_string)).collect();
+    new_parents[row] = Some("commodity/unobtainium".into());
+    let broken = with_column(
+        &entities,
+        "parent",
+        Arc::new(StringArray::from(new_parents)),
+    );
+    let (staged, _) = gazette::tables::write_batches(Table::Entities, &path, &[broken]).unwrap();
+    staged.commit().unwrap();
+    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
+    assert_eq!(report.n_failures(), 1, "{}", report.failure_table());
+    let f = &report.failures[0];
+    assert_eq!(
+        (f.check.as_str(), f.table.as_str(), f.row, f.column.as_str()),
+        ("foreign_key", "entities", row as u64 + 1, "parent")
+    );
+    assert_eq!(f.value, "commodity/unobtainium");
 }
