@@ -223,6 +223,33 @@ pub fn for_each_batch(
     for_each_batch_without(table, path, &[], f)
 }
 
+/// [`for_each_batch_without`], decoding the next batch on another thread while `f`
+/// handles this one. Decoding is about half of checking a table: the last table of the
+/// data tests, checked alone, otherwise kept one core of two idle.
+pub fn for_each_batch_prefetched(
+    table: Table,
+    path: &Path,
+    skip: &[&str],
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let (send, receive) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            for_each_batch_without(table, path, skip, |batch| {
+                // Only a failed `f` drops the receiver: its error is the one reported.
+                send.send(batch)
+                    .map_err(|_| anyhow::anyhow!("Stopped reading '{}'", path.display()))
+            })
+        });
+        let handled = receive.iter().try_for_each(&mut f);
+        drop(receive);
+        let read = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("The reader of '{}' panicked", path.display()))?;
+        handled.and(read)
+    })
+}
+
 /// [`for_each_batch`] without the columns `skip`: Parquet does not decode them.
 pub fn for_each_batch_without(
     table: Table,
