@@ -93,14 +93,6 @@ impl Ui {
             peak_rss_bytes: peak_rss_bytes(),
         };
         release_free_memory();
-        eprintln!(
-            "RSS after release: {}",
-            std::fs::read_to_string("/proc/self/status")
-                .unwrap()
-                .lines()
-                .find(|l| l.starts_with("VmRSS"))
-                .unwrap()
-        );
         reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(
