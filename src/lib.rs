@@ -13,6 +13,7 @@ pub mod extract;
 pub mod fsutil;
 pub mod ids;
 pub mod manifest;
+pub mod memory;
 pub mod normalize;
 pub mod package;
 pub mod pipeline;

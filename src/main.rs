@@ -16,6 +16,6 @@ fn release_free_memory() {
 }
 
 fn main() -> std::process::ExitCode {
-    gazette::ui::set_memory_release(release_free_memory);
+    gazette::memory::set_memory_release(release_free_memory);
     gazette::cli::main()
 }

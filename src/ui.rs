@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::memory;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
     /// Only diagnostics and errors.
@@ -36,41 +38,6 @@ pub struct Ui {
     timings: Arc<Mutex<Vec<StageTiming>>>,
 }
 
-/// Peak resident set size of this process (`VmHWM`) since it started or since the last
-/// [`reset_peak_rss`], where the OS tells.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// How to hand memory the allocator keeps for reuse back to the OS; set by the binary,
-/// which owns the allocator.
-static MEMORY_RELEASE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
-
-/// Sets what [`release_free_memory`] calls (once; later calls are ignored).
-pub fn set_memory_release(release: fn()) {
-    let _ = MEMORY_RELEASE.set(release);
-}
-
-/// Returns memory freed so far to the OS, where the binary said how. mimalloc keeps
-/// freed memory for a second before it returns it: a stage (or a derived dataset) that
-/// starts right after a large one otherwise adds its own peak on top of what the
-/// previous one freed (at a million articles, derive peaked at 4.7 GB instead of 4.0).
-pub fn release_free_memory() {
-    if let Some(release) = MEMORY_RELEASE.get() {
-        release();
-    }
-}
-
-/// Starts [`peak_rss_bytes`] over from the current resident size (Linux: `5` written to
-/// `/proc/self/clear_refs`; elsewhere nothing happens). Without it a stage's peak was the
-/// largest of any stage before it, which hid what each later stage needs.
-pub fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 impl Ui {
     pub fn new(verbosity: Verbosity) -> Self {
         Ui {
@@ -90,10 +57,10 @@ impl Ui {
         let timing = StageTiming {
             stage: stage.to_string(),
             seconds,
-            peak_rss_bytes: peak_rss_bytes(),
+            peak_rss_bytes: memory::peak_rss_bytes(),
         };
-        release_free_memory();
-        reset_peak_rss();
+        memory::release_free_memory();
+        memory::reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(
                 "{:>8.3}s  stage {stage}: {:.3}s, peak RSS {} MB",

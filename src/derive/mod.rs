@@ -268,7 +268,7 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                 let t = Instant::now();
                 if let (true, Some(batches)) = (streamed(table), batches.as_ref()) {
                     let rows = stream(table, &paths, batches, &send)?;
-                    crate::ui::release_free_memory();
+                    crate::memory::release_free_memory();
                     ui.step(
                         format!(
                             "Derived {} ({rows} rows, {} batches of articles)",
@@ -280,7 +280,7 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                     continue;
                 }
                 let df = compute(table, &ctx, &paths, batches.as_ref(), &derived)?;
-                crate::ui::release_free_memory();
+                crate::memory::release_free_memory();
                 ui.step(
                     format!(
                         "Derived {} ({} rows{})",
