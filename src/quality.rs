@@ -615,7 +615,7 @@ fn check_table(
     let repeated = own_keys.seal();
     if !repeated.is_empty() {
         // Rare: read the key again to name the rows that repeat an id (all but the first).
-        let key_only: Vec<&str> = spec
+        let not_key: Vec<&str> = spec
             .columns
             .iter()
             .map(|c| c.name)
@@ -623,7 +623,7 @@ fn check_table(
             .collect();
         let mut seen: HashSet<u64> = HashSet::new();
         let mut row0: u64 = 0;
-        crate::tables::partition::for_each_batch_without(table, path, &key_only, |batch| {
+        crate::tables::partition::for_each_batch_without(table, path, &not_key, |batch| {
             let key_cols: Vec<ArrayRef> = spec
                 .primary_key
                 .iter()

@@ -16,6 +16,25 @@ fn with_column(batch: &RecordBatch, name: &str, values: ArrayRef) -> RecordBatch
     RecordBatch::try_new(batch.schema(), cols).unwrap()
 }
 
+/// A string column's values.
+fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    batch
+        .column_by_name(name)
+        .unwrap()
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
+}
+
+/// Replaces a built table's file with `batch`.
+fn replace_table(table: Table, path: &std::path::Path, batch: RecordBatch) {
+    let (staged, _) = gazette::tables::write_batches(table, path, &[batch]).unwrap();
+    staged.commit().unwrap();
+}
+
 #[test]
 fn built_tables_pass_every_data_test() {
     let out = shipped_build();
@@ -54,22 +73,10 @@ fn check_reports_broken_tables_row_by_row() {
     let claims = read_table(&claims_path);
     // Row 2 gets row 1's id (duplicate key), row 3 points at no article, row 4 has a
     // span that ends before it starts.
-    let ids = claims
-        .column_by_name("claim_id")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap();
-    let mut new_ids: Vec<String> = ids.iter().map(|v| v.unwrap().to_string()).collect();
+    let mut new_ids = strings(&claims, "claim_id");
     new_ids[1] = new_ids[0].clone();
-    let articles = claims
-        .column_by_name("article_id")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap();
-    let mut new_articles: Vec<String> = articles.iter().map(|v| v.unwrap().to_string()).collect();
-    new_articles[2] = "0000000000000000".to_string();
+    let mut new_articles = strings(&claims, "article_id");
+    new_articles[2] = Some("0000000000000000".to_string());
     let starts = claims
         .column_by_name("char_start")
         .unwrap()
@@ -89,9 +96,7 @@ fn check_reports_broken_tables_row_by_row() {
         "char_start",
         Arc::new(Int32Array::from(new_starts)),
     );
-    let (staged, _) =
-        gazette::tables::write_batches(Table::Claims, &claims_path, &[broken]).unwrap();
-    staged.commit().unwrap();
+    replace_table(Table::Claims, &claims_path, broken);
 
     let o = gazette()
         .args(["check", "--out"])
@@ -130,9 +135,7 @@ fn every_failing_row_is_counted() {
         "n_articles",
         Arc::new(arrow::array::Int64Array::from(vec![0i64; n])),
     );
-    let (staged, _) =
-        gazette::tables::write_batches(Table::SourceSummary, &path, &[broken]).unwrap();
-    staged.commit().unwrap();
+    replace_table(Table::SourceSummary, &path, broken);
     let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
     assert_eq!(report.n_failures(), n as u64, "{}", report.failure_table());
     assert!(
@@ -152,23 +155,15 @@ fn an_entity_whose_parent_is_no_entity_fails_its_foreign_key() {
     build(&shipped_corpus(), out.path());
     let path = Table::Entities.path(out.path());
     let entities = read_table(&path);
-    let parents = entities
-        .column_by_name("parent")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap();
-    let row = (0..parents.len()).find(|&r| parents.is_valid(r)).unwrap();
-    let mut new_parents: Vec<Option<String>> =
-        parents.iter().map(|v| v.map(str::to_string)).collect();
+    let mut new_parents = strings(&entities, "parent");
+    let row = new_parents.iter().position(Option::is_some).unwrap();
     new_parents[row] = Some("commodity/unobtainium".into());
     let broken = with_column(
         &entities,
         "parent",
         Arc::new(StringArray::from(new_parents)),
     );
-    let (staged, _) = gazette::tables::write_batches(Table::Entities, &path, &[broken]).unwrap();
-    staged.commit().unwrap();
+    replace_table(Table::Entities, &path, broken);
     let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
     assert_eq!(report.n_failures(), 1, "{}", report.failure_table());
     let f = &report.failures[0];
