@@ -257,6 +257,10 @@ struct Word {
     e: usize,
     /// Starts a clause: first word, or after `,` `;` `:` or `that`.
     clause_start: bool,
+    /// The word's entry in the [`lexicon`] (flags, lemma), looked up once: the rules ask
+    /// about most words several times.
+    flags: u8,
+    lemma: &'static str,
 }
 
 const HEDGE: u8 = 1;
@@ -298,10 +302,6 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-fn flags(w: &str) -> u8 {
-    lexicon().get(w).map_or(0, |e| e.0)
-}
-
 /// The words of `lower` (the text in lower case) with their clause starts.
 fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
     let text = lower;
@@ -318,10 +318,13 @@ fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
                 i += 1;
             }
             let w = &text[s..i];
+            let (flags, lemma) = lexicon().get(w).copied().unwrap_or((0, ""));
             out.push(Word {
                 s,
                 e: i,
                 clause_start,
+                flags,
+                lemma,
             });
             clause_start = w == "that";
             lower.push(w);
@@ -346,7 +349,7 @@ pub fn attribute(text: &str) -> Attribution {
     let lowered = text.to_ascii_lowercase();
     let (ws, lower) = words(&lowered);
     let (cue, attributed_to) = find_cue(text, &ws, &lower);
-    let hedged = lower.iter().any(|w| flags(w) & HEDGE != 0);
+    let hedged = ws.iter().any(|w| w.flags & HEDGE != 0);
     let any = |list: &[&[&str]]| list.iter().any(|seq| has_seq(&lower, seq).is_some());
     let self_reference = attributed_to.as_deref().is_some_and(|a| {
         let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
@@ -362,7 +365,7 @@ pub fn attribute(text: &str) -> Attribution {
         (Modality::Opinion, "attributed-opinion")
     } else if evaluative(&lower) {
         (Modality::Opinion, "evaluative")
-    } else if lower.iter().any(|w| flags(w) & MODAL != 0)
+    } else if ws.iter().any(|w| w.flags & MODAL != 0)
         || any(&[
             &["expected", "to"],
             &["projected", "to"],
@@ -446,11 +449,11 @@ fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, O
         );
     }
     // 2. a clause subject and a reporting verb
-    for (v, w) in lower.iter().enumerate() {
-        let lemma = match lexicon().get(w) {
-            Some(&(f, lemma)) if f & REPORT != 0 => lemma,
-            _ => continue,
-        };
+    for (v, w) in ws.iter().enumerate() {
+        if w.flags & REPORT == 0 {
+            continue;
+        }
+        let lemma = w.lemma;
         if v == 0 {
             continue;
         }
@@ -461,11 +464,10 @@ fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, O
         if !ws[a].clause_start || a == v || v - a > 8 {
             continue;
         }
-        let subject = &lower[a..v];
-        if subject.iter().any(|w| flags(w) & NOT_SUBJECT != 0) {
+        if ws[a..v].iter().any(|w| w.flags & NOT_SUBJECT != 0) {
             continue;
         }
-        let head = subject[subject.len() - 1];
+        let head = lower[v - 1];
         if let Some(&(_, noun_cue)) = EVIDENCE_NOUNS.iter().find(|(n, _)| *n == head) {
             let cue = if noun_cue.is_empty() { lemma } else { noun_cue };
             return (Some(cue), None);
@@ -477,7 +479,7 @@ fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, O
         // just the capital of the clause's first word, unless it stands alone: `Trump said`).
         let is_cap = |k: usize| text[ws[k].s..].starts_with(|c: char| c.is_ascii_uppercase());
         let named = (a + 1..v).any(is_cap) || (v - a == 1 && is_cap(a));
-        if flags(head) & SOURCE != 0 || named {
+        if ws[v - 1].flags & SOURCE != 0 || named {
             let holder = text[ws[a].s..ws[v - 1].e].to_string();
             return (Some(lemma), Some(holder));
         }
