@@ -41,6 +41,13 @@ pub struct RangeRow {
 /// Escapes text for SVG (and HTML) content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
+    let _ = xml_escape_into(&mut out, s);
+    out
+}
+
+/// [`xml_escape`] written into `out`: the templates print most values this way, without
+/// a string per value.
+pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let rep = match b {
@@ -51,12 +58,11 @@ pub fn xml_escape(s: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&s[start..i]);
-        out.push_str(rep);
+        out.write_str(&s[start..i])?;
+        out.write_str(rep)?;
         start = i + 1;
     }
-    out.push_str(&s[start..]);
-    out
+    out.write_str(&s[start..])
 }
 
 /// A number as a label: integers without decimals, others with up to two.

@@ -210,11 +210,15 @@ fn format_value(
     if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() {
         // minijinja's own HTML escaping also escapes `/`, which makes every URL
         // unreadable; these five characters are what text and quoted attributes need.
-        let text = match value.as_str() {
-            Some(s) => escape_html(s),
-            None => escape_html(&value.to_string()),
-        };
-        return out.write_str(&text).map_err(Error::from);
+        return match value.as_str() {
+            Some(s) => crate::render::svg::xml_escape_into(out, s),
+            // Numbers and booleans need no escaping.
+            None if value.is_number() || value.kind() == minijinja::value::ValueKind::Bool => {
+                write!(out, "{value}")
+            }
+            None => crate::render::svg::xml_escape_into(out, &value.to_string()),
+        }
+        .map_err(Error::from);
     }
     minijinja::escape_formatter(out, state, value)
 }
