@@ -27,6 +27,36 @@ struct Run {
     report_bytes: u64,
     /// Built with `--no-reports` (see [`SITE_MAX_ARTICLES`]).
     datasets_only: bool,
+    /// Seconds to write as many files, as large, as the reports (see [`write_floor`]).
+    write_floor_seconds: Option<f64>,
+}
+
+/// The floor of the render's writing: as many files as the reports, of their average
+/// size, written by one thread per core into 256 folders (as the article pages are
+/// sharded), then removed. No template or page is involved: this is what creating the
+/// files costs the kernel on this disk.
+fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
+    let _ = std::fs::remove_dir_all(dir);
+    for shard in 0..256 {
+        std::fs::create_dir_all(dir.join(format!("{shard:02x}"))).unwrap();
+    }
+    let body = vec![b'x'; (bytes / files.max(1) as u64) as usize];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = Instant::now();
+    std::thread::scope(|scope| {
+        for k in 0..threads {
+            let body = &body;
+            scope.spawn(move || {
+                for i in (k..files).step_by(threads) {
+                    let path = dir.join(format!("{:02x}/{i}.html", i % 256));
+                    std::fs::write(path, body).unwrap();
+                }
+            });
+        }
+    });
+    let secs = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(dir);
+    secs
 }
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): the site
@@ -132,7 +162,15 @@ fn bench(articles: usize, work: &Path) -> Run {
         .collect();
     let noop_seconds = gazette(&[&["build", "-q"], only].concat(), &corpus, &out);
     let (report_files, report_bytes) = size_of_tree(&out.join("reports"));
+    let write_floor_seconds = (!datasets_only).then(|| {
+        write_floor(
+            report_files,
+            report_bytes,
+            &work.join(format!("floor-{articles}")),
+        )
+    });
     Run {
+        write_floor_seconds,
         report_files,
         report_bytes,
         datasets_only,
@@ -220,6 +258,14 @@ fn report(runs: &[Run]) -> String {
                 "Reports written: {} files, {:.0} MB.\n",
                 r.report_files,
                 r.report_bytes as f64 / 1e6
+            );
+        }
+        if let Some(secs) = r.write_floor_seconds {
+            let _ = writeln!(
+                md,
+                "Floor of the render's writing: {} files of their average size, written \
+                 with one thread per core into 256 folders, take {secs:.3} s.\n",
+                r.report_files
             );
         }
     }
