@@ -603,7 +603,14 @@ mod tests {
     use super::*;
 
     /// A batch of one row per column type the tables use, keyed like `articles`.
-    fn batch(text: Option<&str>, n: i32, big: i64, x: f64, flag: bool, list: &[i32]) -> RecordBatch {
+    fn batch(
+        text: Option<&str>,
+        n: i32,
+        big: i64,
+        x: f64,
+        flag: bool,
+        list: &[i32],
+    ) -> RecordBatch {
         let columns: Vec<(&str, ArrayRef)> = vec![
             ("article_id", Arc::new(StringArray::from(vec!["a1"]))),
             ("title", Arc::new(StringArray::from(vec![text]))),
@@ -617,9 +624,9 @@ mod tests {
             ),
             (
                 "list",
-                Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(
-                    list.iter().map(|&v| Some(v)).collect::<Vec<_>>(),
-                )])),
+                Arc::new(ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+                    Some(list.iter().map(|&v| Some(v)).collect::<Vec<_>>()),
+                ])),
             ),
         ];
         RecordBatch::try_from_iter(columns).unwrap()
@@ -680,9 +687,15 @@ mod tests {
         let both = arrow::compute::concat_batches(&one.schema(), [&other, &one]).unwrap();
         let mut scratch = Vec::new();
         let (a, b) = (rows(&one), rows(&both));
-        assert_eq!(a.fingerprint(0, &mut scratch), b.fingerprint(1, &mut scratch));
+        assert_eq!(
+            a.fingerprint(0, &mut scratch),
+            b.fingerprint(1, &mut scratch)
+        );
         assert_eq!(a.key_hash(0, &mut scratch), b.key_hash(1, &mut scratch));
-        assert_ne!(a.fingerprint(0, &mut scratch), b.fingerprint(0, &mut scratch));
+        assert_ne!(
+            a.fingerprint(0, &mut scratch),
+            b.fingerprint(0, &mut scratch)
+        );
     }
 
     #[test]
@@ -691,7 +704,10 @@ mod tests {
         let fewer = full.project(&[0, 2, 3, 4, 5, 6, 7]).unwrap();
         let mut scratch = Vec::new();
         let (a, b) = (rows(&full), rows(&fewer));
-        assert_ne!(a.fingerprint(0, &mut scratch), b.fingerprint(0, &mut scratch));
+        assert_ne!(
+            a.fingerprint(0, &mut scratch),
+            b.fingerprint(0, &mut scratch)
+        );
         assert_eq!(b.column_hashes(0, &mut scratch)[0], None);
     }
 }
