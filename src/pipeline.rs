@@ -445,12 +445,17 @@ impl Pipeline {
 
     /// Runs the data tests on the staged tables: a failure stops the build before anything
     /// is published. The report is staged as `data/quality.json`.
+    /// `-v`: a table's data tests are done (they finish in any order).
+    fn table_checked(&self, table: Table, since: Instant) {
+        self.ctx.ui.step(format!("Checked {}", table.name()), since);
+    }
+
     fn data_tests(&self, written: &Written) -> Result<Staged> {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
         let report = quality::run(
             |table| written.read_path(table, out),
-            |table, t| self.ctx.ui.step(format!("Checked {}", table.name()), t),
+            |table, t| self.table_checked(table, t),
         )?;
         self.ctx
             .ui
@@ -574,7 +579,7 @@ impl Pipeline {
         }
         let report = quality::run(
             |table| partition::published_path(table, out),
-            |table, t| self.ctx.ui.step(format!("Checked {}", table.name()), t),
+            |table, t| self.table_checked(table, t),
         )?;
         let checks = report.results.len();
         if !report.is_ok() {

@@ -378,8 +378,8 @@ pub fn run(
 #[derive(Default)]
 struct ScheduleState {
     started: HashSet<Table>,
-    done: HashSet<Table>,
     keys: HashMap<(Table, String), Arc<KeySet>>,
+    /// Each table's results, once it is checked (a table is done when it has them).
     reports: HashMap<Table, Report>,
     /// The first error; no table starts after it.
     error: Option<anyhow::Error>,
@@ -418,7 +418,7 @@ where
             .filter(|t| {
                 t.spec().foreign_keys.iter().all(|fk| {
                     fk.table == *t
-                        || state.done.contains(&fk.table)
+                        || state.reports.contains_key(&fk.table)
                         || !self.present.contains(&fk.table)
                 })
             })
@@ -445,6 +445,10 @@ where
                 .collect()
         };
         let result = check_table(table, &(self.path)(table), &keys, self.referenced);
+        if result.is_ok() {
+            // Heard outside the lock: it prints.
+            (self.checked)(table, t);
+        }
         let mut state = self.lock();
         match result {
             Ok((report, own)) => {
@@ -452,8 +456,6 @@ where
                     state.keys.insert((table, key), Arc::new(set));
                 }
                 state.reports.insert(table, report);
-                state.done.insert(table);
-                (self.checked)(table, t);
             }
             Err(e) => {
                 state.error.get_or_insert(e);
