@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::text::FnvBuildHasher;
 use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{BooleanArray, Int32Array, ListArray, StringArray, TimestampMicrosecondArray};
-use chrono::DateTime;
+use chrono::{DateTime, Datelike, Timelike};
 
 use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
@@ -537,14 +537,34 @@ pub fn when(micros: i64) -> Result<When> {
         .and_then(DateTime::from_timestamp_micros)
         .ok_or_else(|| anyhow!("publication time {micros} µs is out of range"))?
         .naive_utc();
+    // Years of four digits (all but the far past and future) without chrono's format
+    // strings, parsed anew on every call: an article page shows three times, a list
+    // page fifty. The rest as chrono writes them.
+    if !(0..=9999).contains(&local.year()) {
+        return Ok(When {
+            date: local.format("%Y-%m-%d").to_string(),
+            minute: local.format("%Y-%m-%d %H:%M").to_string(),
+            iso: format!(
+                "{}{PUBLISHER_OFFSET_LABEL}",
+                local.format("%Y-%m-%dT%H:%M:%S")
+            ),
+            month: local.format("%Y-%m").to_string(),
+        });
+    }
+    let iso = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{PUBLISHER_OFFSET_LABEL}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second()
+    );
     Ok(When {
-        date: local.format("%Y-%m-%d").to_string(),
-        minute: local.format("%Y-%m-%d %H:%M").to_string(),
-        iso: format!(
-            "{}{PUBLISHER_OFFSET_LABEL}",
-            local.format("%Y-%m-%dT%H:%M:%S")
-        ),
-        month: local.format("%Y-%m").to_string(),
+        date: iso[..10].to_string(),
+        minute: format!("{} {}", &iso[..10], &iso[11..16]),
+        month: iso[..7].to_string(),
+        iso,
     })
 }
 
@@ -589,6 +609,36 @@ mod tests {
         assert_eq!(w.iso, "2026-01-09T15:06:00+08:00");
         assert_eq!(w.month, "2026-01");
         assert!(when(i64::MAX).is_err());
+    }
+
+    #[test]
+    fn times_read_as_chrono_formats_them() {
+        // Across the four-digit years, leap days, the turn of a day in the publishers'
+        // zone, and past them (where chrono's own formatting is used).
+        let mut instants: Vec<i64> = (0..2000)
+            .map(|i| -62_167_219_200_000_000 + i * 127_219_507_000_000 + i * 61_000_000)
+            .collect();
+        instants.extend(
+            [
+                "2024-02-29T16:00:00Z",
+                "1970-01-01T00:00:00Z",
+                "9999-12-31T16:00:00Z",
+            ]
+            .map(|t| DateTime::parse_from_rfc3339(t).unwrap().timestamp_micros()),
+        );
+        for micros in instants {
+            let w = when(micros).unwrap();
+            let local = DateTime::from_timestamp_micros(micros + 8 * 3600 * 1_000_000)
+                .unwrap()
+                .naive_utc();
+            assert_eq!(w.date, local.format("%Y-%m-%d").to_string(), "{micros}");
+            assert_eq!(w.minute, local.format("%Y-%m-%d %H:%M").to_string());
+            assert_eq!(
+                w.iso,
+                format!("{}+08:00", local.format("%Y-%m-%dT%H:%M:%S"))
+            );
+            assert_eq!(w.month, local.format("%Y-%m").to_string());
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 use arrow::array::{Float64Array, Int32Array, StringArray};
 
 use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
-use super::model::{FigureView, Span, human_number};
+use super::model::{FigureView, Span, push_human_number};
 use super::tables::{Col, TableData};
 use crate::extract::figures::KINDS;
 use crate::text::FnvBuildHasher;
@@ -74,33 +74,63 @@ impl<'a> FigureCols<'a> {
 
     /// The value as written, in its unit, with its qualifier: `over 90%`, `1–2 month`.
     pub fn stated(&self, r: usize) -> String {
-        let unit = match self.per_unit.opt(r) {
-            Some(per) => format!("{}/{per}", self.unit.get(r)),
-            None => self.unit.get(r).to_string(),
-        };
-        format!(
-            "{}{}",
-            qualifier_words(self.qualifier.get(r)),
-            with_unit(&range(self.value.get(r), self.value_max.opt(r)), &unit)
-        )
+        let mut s = String::new();
+        self.push_stated(&mut s, r);
+        s
+    }
+
+    fn push_stated(&self, out: &mut String, r: usize) {
+        out.push_str(qualifier_words(self.qualifier.get(r)));
+        push_range(out, self.value.get(r), self.value_max.opt(r));
+        let per = self.per_unit.opt(r);
+        // `%` closes up to its number; `%/year` is a unit of its own and does not.
+        if per.is_some() {
+            out.push(' ');
+            out.push_str(self.unit.get(r));
+        } else {
+            push_unit(out, self.unit.get(r));
+        }
+        if let Some(per) = per {
+            out.push('/');
+            out.push_str(per);
+        }
     }
 
     /// The value in the common unit (`30.44–60.87 day`), when it converts.
     pub fn normalized(&self, r: usize) -> Option<String> {
-        let v = self.normalized_value.opt(r)?;
-        let unit = self.normalized_unit.opt(r)?;
-        Some(with_unit(&range(v, self.normalized_value_max.opt(r)), unit))
+        let mut s = String::new();
+        self.push_normalized(&mut s, r).then_some(s)
+    }
+
+    fn push_normalized(&self, out: &mut String, r: usize) -> bool {
+        let (Some(v), Some(unit)) = (self.normalized_value.opt(r), self.normalized_unit.opt(r))
+        else {
+            return false;
+        };
+        push_range(out, v, self.normalized_value_max.opt(r));
+        push_unit(out, unit);
+        true
     }
 
     /// What the figure means, in words (the tooltip of a highlighted figure):
-    /// `rate: over 3,000 USD/kg (= 3,000,000 USD/t)`.
+    /// `rate: over 3,000 USD/kg (= 3,000,000 USD/t)`. Built in one buffer: every
+    /// highlighted figure of every page has one.
     pub fn meaning(&self, r: usize) -> String {
-        let mut s = format!("{}: {}", self.kind.get(r), self.stated(r));
-        if let Some(n) = self.normalized(r)
-            && !s.ends_with(&n)
-        {
-            s.push_str(&format!(" (= {n})"));
+        let mut s = String::with_capacity(64);
+        s.push_str(self.kind.get(r));
+        s.push_str(": ");
+        self.push_stated(&mut s, r);
+        let stated = s.len();
+        s.push_str(" (= ");
+        let from = s.len();
+        if self.push_normalized(&mut s, r) {
+            let (head, n) = s.split_at(from);
+            if !head[..stated].ends_with(n) {
+                s.push(')');
+                return s;
+            }
         }
+        s.truncate(stated);
         s
     }
 
@@ -143,18 +173,31 @@ pub fn qualifier_words(q: &str) -> &'static str {
 
 /// A number with its unit: `90%`, `3,000 USD/kg`.
 pub fn with_unit(number: &str, unit: &str) -> String {
-    if unit == "%" {
-        format!("{number}%")
-    } else {
-        format!("{number} {unit}")
+    let mut s = number.to_string();
+    push_unit(&mut s, unit);
+    s
+}
+
+/// Appends a unit after a number: `%` close up, any other after a space.
+fn push_unit(out: &mut String, unit: &str) {
+    if unit != "%" {
+        out.push(' ');
     }
+    out.push_str(unit);
 }
 
 /// A value or a range, for people: `90`, `1–2`.
 pub fn range(v: f64, max: Option<f64>) -> String {
-    match max {
-        Some(m) => format!("{}–{}", human_number(v), human_number(m)),
-        None => human_number(v),
+    let mut s = String::new();
+    push_range(&mut s, v, max);
+    s
+}
+
+fn push_range(out: &mut String, v: f64, max: Option<f64>) {
+    push_human_number(out, v);
+    if let Some(m) = max {
+        out.push('–');
+        push_human_number(out, m);
     }
 }
 

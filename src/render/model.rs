@@ -265,35 +265,65 @@ pub struct Span {
 /// A number for people: thousands separated, at most two decimals (four significant
 /// digits below one): `19,400,000`, `30.44`, `0.0035`.
 pub fn human_number(v: f64) -> String {
+    let mut out = String::new();
+    push_human_number(&mut out, v);
+    out
+}
+
+/// Appends [`human_number`] of `v` to `out`: the figures' tooltips are built from several
+/// numbers, one allocation for the lot.
+pub fn push_human_number(out: &mut String, v: f64) {
     if !v.is_finite() {
-        return "–".to_string();
+        out.push('–');
+        return;
     }
     let a = v.abs();
-    let s = if a != 0.0 && a < 1.0 {
+    // Most figures are whole numbers; `{a:.2}` of one is its digits and `.00`, trimmed.
+    // Below 2^53 every whole f64 is exact as a u64, so this gives the same text without
+    // float formatting (the largest cost of a figure's tooltip).
+    if (1.0..9.0e15).contains(&a) && a.fract() == 0.0 {
+        if v < 0.0 {
+            out.push('-');
+        }
+        push_grouped(out, &(a as u64).to_string());
+        return;
+    }
+    push_formatted(out, v);
+}
+
+/// [`push_human_number`] through float formatting, for any finite `v`.
+fn push_formatted(out: &mut String, v: f64) {
+    let a = v.abs();
+    let start = out.len();
+    if v < 0.0 {
+        out.push('-');
+    }
+    let digits = if a != 0.0 && a < 1.0 {
         let decimals = (3 - a.log10().floor() as i32).clamp(2, 12) as usize;
-        let s = format!("{a:.decimals$}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{a:.decimals$}")
     } else {
-        let s = format!("{a:.2}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-        let mut out = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        if !frac.is_empty() {
-            out.push('.');
-            out.push_str(frac);
-        }
-        out
+        format!("{a:.2}")
     };
-    if v < 0.0 && s != "0" {
-        format!("-{s}")
-    } else {
-        s
+    let s = digits.trim_end_matches('0').trim_end_matches('.');
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    push_grouped(out, int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
+}
+
+/// Appends `digits` (ASCII digits) with a comma between thousands: `19,400,000`.
+pub fn push_grouped(out: &mut String, digits: &str) {
+    for (i, c) in digits.char_indices() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
 }
 
@@ -414,6 +444,25 @@ mod tests {
         assert_eq!(human_number(0.0), "0");
         assert_eq!(human_number(999.999), "1,000");
         assert_eq!(human_number(f64::NAN), "–");
+        assert_eq!(human_number(-0.001), "-0.001");
+        assert_eq!(human_number(-0.0000001), "-0.0000001");
+        assert_eq!(human_number(-1e-13), "0");
+        assert_eq!(human_number(-0.0), "0");
+        assert_eq!(human_number(-7.0), "-7");
+        assert_eq!(human_number(1e15), "1,000,000,000,000,000");
+        assert_eq!(human_number(1e20), "100,000,000,000,000,000,000");
+    }
+
+    #[test]
+    fn whole_numbers_read_as_float_formatting_has_them() {
+        let mut wholes = vec![1.0, 9.0, 10.0, 999.0, 1000.0, 6702.0, 338_300_000.0];
+        wholes.extend((0..53).map(|p| 2f64.powi(p)));
+        wholes.extend([2f64.powi(53) - 1.0, 8.999_999_999_999_998e15]);
+        for v in wholes.iter().flat_map(|&v| [v, -v]) {
+            let mut formatted = String::new();
+            push_formatted(&mut formatted, v);
+            assert_eq!(human_number(v), formatted, "{v}");
+        }
     }
 
     #[test]

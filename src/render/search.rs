@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use super::model::is_cjk;
 use super::site::OutputDir;
+use crate::text::FnvBuildHasher;
 
 /// Groups per docs file.
 pub const GROUPS_PER_CHUNK: usize = 16;
@@ -38,7 +39,8 @@ const SHARD_BYTES: usize = 48 * 1024;
 /// Term shard keys are at most this many characters.
 const MAX_KEY_CHARS: usize = 4;
 
-/// Words too common to be worth indexing (queries drop them too).
+/// Words too common to be worth indexing (queries drop them too). Sorted: every word of
+/// the corpus is looked up in it.
 pub const STOP_WORDS: &[&str] = &[
     "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
     "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "will",
@@ -92,7 +94,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let mut cjk: Vec<char> = Vec::new();
     let mut pair = String::new();
     let flush_word = |word: &mut String, word_chars: &mut usize, f: &mut dyn FnMut(&str)| {
-        if *word_chars >= 2 && !STOP_WORDS.contains(&word.as_str()) {
+        if *word_chars >= 2 && STOP_WORDS.binary_search(&word.as_str()).is_err() {
             f(word);
         }
         word.clear();
@@ -206,12 +208,14 @@ impl SearchIndex {
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1024);
-        let partials: Vec<HashMap<String, Vec<u64>>> = self
+        // FNV: the keys are short words, hashed ten million times at 100k articles.
+        type Terms = HashMap<String, Vec<u64>, FnvBuildHasher>;
+        let partials: Vec<Terms> = self
             .groups
             .par_chunks(range)
             .enumerate()
             .map(|(ci, groups)| {
-                let mut map: HashMap<String, Vec<u64>> = HashMap::new();
+                let mut map = Terms::default();
                 for (gi, docs) in groups.iter().enumerate() {
                     let g = (ci * range + gi) as u64;
                     for (k, d) in docs.iter().enumerate() {
@@ -411,6 +415,11 @@ mod tests {
         );
         assert_eq!(tokens("U.S. a I"), Vec::<String>::new());
         assert_eq!(tokens("ÉNERGIE"), ["énergie"]);
+        assert_eq!(tokens("the rate of which the Its"), ["rate"]);
+        assert!(
+            STOP_WORDS.is_sorted(),
+            "stop words are looked up by binary search"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use super::model::push_grouped;
 use anyhow::{Context, Result, anyhow};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -307,15 +308,12 @@ fn thousands(value: &Value) -> Result<String, Error> {
             format!("thousands: {value} is not an integer"),
         )
     })?;
-    let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    if n < 0 {
+        out.push('-');
     }
-    Ok(if n < 0 { format!("-{out}") } else { out })
+    push_grouped(&mut out, &n.unsigned_abs().to_string());
+    Ok(out)
 }
 
 /// `{{ bytes | filesize }}` → `15.1 kB`.
@@ -452,7 +450,7 @@ mod tests {
     fn claim_partial_links_entities_and_marks_figures() {
         let t = with(
             "t.html",
-            "{% from 'partials/claim.html' import claim %}{{ claim(c, '../../') }}",
+            "{% set root = '../../' %}{% include 'partials/claim.html' %}",
         );
         let html = t
             .render("t.html", context! { c => Value::from(Serde(claim())) })
@@ -554,11 +552,7 @@ mod tests {
     fn overrides_must_be_known_names() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("partials")).unwrap();
-        std::fs::write(
-            dir.path().join("partials/claim.html"),
-            "{% macro claim(c, root) %}X{% endmacro %}",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("partials/claim.html"), "<li>X</li>").unwrap();
         assert_eq!(override_names(dir.path()).unwrap(), ["partials/claim.html"]);
         let t = Templates::load(Some(dir.path())).unwrap();
         assert!(

@@ -843,7 +843,7 @@ fn templates_can_be_overridden_by_name() {
     std::fs::write(tpl.path().join("assets/style.css"), "/* my style */\n").unwrap();
     std::fs::write(
         tpl.path().join("partials/claim.html"),
-        "{% macro claim(c, root) %}<li class=\"my-claim\" id=\"{{ c.anchor }}\">{{ c.text }}</li>{% endmacro %}\n",
+        "<li class=\"my-claim\" id=\"{{ c.anchor }}\">{{ c.text }}</li>\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
