@@ -8,14 +8,52 @@ unsafe extern "C" {
     // mimalloc's API, linked with the allocator above: frees what its heaps keep for
     // reuse and, forced, returns it to the OS now instead of after its purge delay.
     fn mi_collect(force: bool);
+    // Reads and sets one of its options; they are read each time they are used.
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
+
+/// `mi_option_purge_delay` in `mi_option_e` (mimalloc.h): milliseconds before freed
+/// memory goes back to the OS (1 s unless `MIMALLOC_PURGE_DELAY` says otherwise).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+/// The purge delay while memory is held.
+const HELD_PURGE_DELAY_MS: std::ffi::c_long = 10_000;
+/// Holds alive, and the delay to go back to when the last one ends.
+static HOLDS: std::sync::Mutex<(usize, std::ffi::c_long)> = std::sync::Mutex::new((0, 0));
 
 fn release_free_memory() {
     // SAFETY: takes no pointers; mimalloc allows it from any thread at any time.
     unsafe { mi_collect(true) }
 }
 
+fn hold_freed_memory(hold: bool) {
+    let Ok(mut holds) = HOLDS.lock() else {
+        return;
+    };
+    let (alive, usual) = &mut *holds;
+    // SAFETY: take no pointers; options may be read and set at any time. A forced
+    // collect still purges whatever the delay (it must stay positive: a negative delay
+    // turns purging off, forced or not).
+    unsafe {
+        if hold {
+            if *alive == 0 {
+                *usual = mi_option_get(MI_OPTION_PURGE_DELAY);
+                if *usual > 0 {
+                    mi_option_set(MI_OPTION_PURGE_DELAY, (*usual).max(HELD_PURGE_DELAY_MS));
+                }
+            }
+            *alive += 1;
+        } else if *alive > 0 {
+            *alive -= 1;
+            if *alive == 0 {
+                mi_option_set(MI_OPTION_PURGE_DELAY, *usual);
+            }
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
     gazette::memory::set_memory_release(release_free_memory);
+    gazette::memory::set_memory_hold(hold_freed_memory);
     gazette::cli::main()
 }
