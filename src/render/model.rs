@@ -285,7 +285,7 @@ pub fn push_human_number(out: &mut String, v: f64) {
         if v < 0.0 {
             out.push('-');
         }
-        push_grouped(out, &(a as u64).to_string());
+        push_grouped(out, itoa::Buffer::new().format(a as u64));
         return;
     }
     push_formatted(out, v);
