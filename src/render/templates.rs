@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::model::push_grouped;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
@@ -82,6 +82,16 @@ impl Templates {
                 let path = dir.join(&name);
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("Failed to read the template '{}'", path.display()))?;
+                // Overrides written for the macro this partial used to define would render
+                // every claim as nothing: say so instead.
+                if name == "partials/claim.html" && text.contains("macro claim(") {
+                    bail!(
+                        "The template '{}' defines the macro 'claim', but the pages now \
+                         include partials/claim.html once per claim (with 'c' and 'root' \
+                         in scope): write the markup of one claim instead of the macro",
+                        path.display()
+                    );
+                }
                 if let Some(slot) = sources.iter_mut().find(|(n, _)| *n == name) {
                     slot.1 = text;
                 }
@@ -552,6 +562,13 @@ mod tests {
     fn overrides_must_be_known_names() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("partials")).unwrap();
+        std::fs::write(
+            dir.path().join("partials/claim.html"),
+            "{% macro claim(c, root) %}X{% endmacro %}",
+        )
+        .unwrap();
+        let e = Templates::load(Some(dir.path())).err().unwrap();
+        assert!(format!("{e:#}").contains("once per claim"), "{e:#}");
         std::fs::write(dir.path().join("partials/claim.html"), "<li>X</li>").unwrap();
         assert_eq!(override_names(dir.path()).unwrap(), ["partials/claim.html"]);
         let t = Templates::load(Some(dir.path())).unwrap();
