@@ -11,7 +11,13 @@ unsafe extern "C" {
     // Reads and sets one of its options; they are read each time they are used.
     fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    // Its version: major × 10000 + minor × 100 + patch.
+    fn mi_version() -> std::ffi::c_int;
 }
+
+/// The mimalloc major version whose `mi_option_e` was read for the index below; with any
+/// other, memory is not held rather than a wrong option set.
+const CHECKED_MAJOR_VERSION: std::ffi::c_int = 3;
 
 /// `mi_option_purge_delay` in `mi_option_e` (mimalloc.h): milliseconds before freed
 /// memory goes back to the OS (1 s unless `MIMALLOC_PURGE_DELAY` says otherwise).
@@ -27,6 +33,10 @@ fn release_free_memory() {
 }
 
 fn hold_freed_memory(hold: bool) {
+    // SAFETY: takes no arguments, reads a constant.
+    if unsafe { mi_version() } / 10_000 != CHECKED_MAJOR_VERSION {
+        return;
+    }
     let Ok(mut holds) = HOLDS.lock() else {
         return;
     };
