@@ -82,17 +82,16 @@ impl<'a> FigureCols<'a> {
     fn push_stated(&self, out: &mut String, r: usize) {
         out.push_str(qualifier_words(self.qualifier.get(r)));
         push_range(out, self.value.get(r), self.value_max.opt(r));
-        let per = self.per_unit.opt(r);
-        // `%` closes up to its number; `%/year` is a unit of its own and does not.
-        if per.is_some() {
-            out.push(' ');
-            out.push_str(self.unit.get(r));
-        } else {
-            push_unit(out, self.unit.get(r));
-        }
-        if let Some(per) = per {
-            out.push('/');
-            out.push_str(per);
+        let unit = self.unit.get(r);
+        match self.per_unit.opt(r) {
+            // `%/year` is a unit of its own: it does not close up to its number as `%` does.
+            Some(per) => {
+                out.push(' ');
+                out.push_str(unit);
+                out.push('/');
+                out.push_str(per);
+            }
+            None => push_unit(out, unit),
         }
     }
 
