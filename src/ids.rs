@@ -9,18 +9,16 @@ use sha2::{Digest, Sha256};
 
 /// 16 hex digits identifying `parts`.
 pub fn stable_id(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h.update([0u8]);
-        }
-        h.update(p.as_bytes());
-    }
-    hex(&h.finalize()[..8])
+    hex(&digest(parts)[..8])
 }
 
 /// Full SHA-256 of `parts`, hex.
 pub fn content_hash(parts: &[&str]) -> String {
+    hex(&digest(parts))
+}
+
+/// SHA-256 of `parts` joined by NUL bytes.
+fn digest(parts: &[&str]) -> sha2::digest::Output<Sha256> {
     let mut h = Sha256::new();
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
@@ -28,7 +26,7 @@ pub fn content_hash(parts: &[&str]) -> String {
         }
         h.update(p.as_bytes());
     }
-    hex(&h.finalize())
+    h.finalize()
 }
 
 /// SHA-256 of bytes, hex.
@@ -70,16 +68,18 @@ pub fn hex(bytes: &[u8]) -> String {
 /// parent (the same claim twice in a summary, the same figure twice in a claim).
 #[derive(Default)]
 pub struct Occurrences {
-    seen: std::collections::HashMap<String, u32>,
+    // Keyed by the key's whole SHA-256, which the first occurrence's id is cut from
+    // anyway: one hash per call, no joined copy of the parts.
+    seen: std::collections::HashMap<[u8; 32], u32>,
 }
 
 impl Occurrences {
     pub fn id(&mut self, parts: &[&str]) -> String {
-        let key = parts.join("\0");
-        let n = self.seen.entry(key).or_insert(0);
+        let digest: [u8; 32] = digest(parts).into();
+        let n = self.seen.entry(digest).or_insert(0);
         *n += 1;
         if *n == 1 {
-            stable_id(parts)
+            hex(&digest[..8])
         } else {
             let occurrence = n.to_string();
             let mut with = parts.to_vec();

@@ -86,11 +86,15 @@ impl RowBuilder {
     fn next<B: ArrayBuilder>(&mut self) -> &mut B {
         let col = self.col;
         self.col += 1;
-        let (table, column) = (self.table.name(), self.schema.field(col).name().clone());
+        // The names are looked up only on failure: this runs once per cell.
+        let (table, schema) = (self.table, &self.schema);
         self.builders[col]
             .as_any_mut()
             .downcast_mut::<B>()
-            .unwrap_or_else(|| panic!("{table}.{column}: value of the wrong type"))
+            .unwrap_or_else(|| {
+                let column = schema.field(col).name();
+                panic!("{}.{column}: value of the wrong type", table.name())
+            })
     }
 
     pub fn str(&mut self, v: &str) -> &mut Self {
