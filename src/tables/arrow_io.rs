@@ -321,7 +321,10 @@ impl TableWriter {
         };
         let mut leaves: Vec<ArrowLeafColumn> = Vec::with_capacity(writers.len());
         for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
-            leaves.extend(compute_leaves(field.as_ref(), column)?);
+            leaves.extend(compute_leaves(
+                field.as_ref(),
+                &without_empty_nulls(column),
+            )?);
         }
         ensure!(
             leaves.len() == writers.len(),
@@ -360,6 +363,23 @@ impl TableWriter {
         group.close()?;
         self.group_rows = 0;
         Ok(())
+    }
+}
+
+/// `column` without its validity buffer when that marks no value null. arrow-rs lays out
+/// a flat column's pages differently with and without one (it writes a column with no
+/// buffer in larger steps), and whether a column carries an all-valid buffer depends on
+/// how its rows were produced and sliced, not on the rows: without this, the same rows
+/// handed over whole or in slices gave different bytes.
+fn without_empty_nulls(column: &ArrayRef) -> ArrayRef {
+    match column.nulls() {
+        Some(nulls) if nulls.null_count() == 0 => {
+            let data = column.to_data().into_builder().nulls(None);
+            // SAFETY: only a buffer marking every value valid is dropped, which is what
+            // no buffer means; the values, offsets and children are unchanged.
+            arrow::array::make_array(unsafe { data.build_unchecked() })
+        }
+        _ => column.clone(),
     }
 }
 

@@ -108,3 +108,61 @@ fn committed_tables_reproduce() {
         );
     }
 }
+
+/// A table's bytes depend on its rows only, not on how they reached the writer: the same
+/// rows written as one batch (whose nullable column carries a validity buffer throughout)
+/// or as two (the second built without one, having no nulls) give the same file.
+#[test]
+fn table_bytes_do_not_depend_on_how_rows_are_batched() {
+    use arrow::array::{Array, ArrayRef, RecordBatch, StringArray, UInt32Array};
+    use gazette::tables::BATCH_ROWS;
+    use std::sync::Arc;
+
+    let claims = read_table(&root().join("data/tables/claims.parquet"));
+    let rows = 2 * BATCH_ROWS;
+    // The committed claims repeated to two full batches.
+    let indices = UInt32Array::from_iter_values((0..rows).map(|i| (i % claims.num_rows()) as u32));
+    let columns: Vec<ArrayRef> = claims
+        .columns()
+        .iter()
+        .map(|c| arrow::compute::take(c, &indices, None).unwrap())
+        .collect();
+    let schema = claims.schema();
+    let (k, _) = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.is_nullable() && f.data_type() == &arrow::datatypes::DataType::Utf8)
+        .expect("claims has a nullable text column");
+    // Nulls in the first batch only, and many rows past a page's row limit in the second.
+    let text = |i: usize| (i != 7).then(|| format!("value {}", i % 5));
+    let mut whole = columns.clone();
+    whole[k] = Arc::new(StringArray::from_iter((0..rows).map(text)));
+    let whole = RecordBatch::try_new(schema.clone(), whole).unwrap();
+    let first = whole.slice(0, BATCH_ROWS);
+    let mut second: Vec<ArrayRef> = whole.slice(BATCH_ROWS, BATCH_ROWS).columns().to_vec();
+    second[k] = Arc::new(StringArray::from_iter_values(
+        (BATCH_ROWS..rows).map(|i| text(i).unwrap()),
+    ));
+    assert!(
+        whole
+            .column(k)
+            .slice(BATCH_ROWS, BATCH_ROWS)
+            .nulls()
+            .is_some()
+    );
+    assert!(second[k].nulls().is_none());
+    let second = RecordBatch::try_new(schema, second).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, batches: &[RecordBatch]| {
+        let path = dir.path().join(name);
+        let (staged, n) = gazette::tables::write_batches(Table::Claims, &path, batches).unwrap();
+        assert_eq!(n, rows as u64);
+        staged.commit().unwrap();
+        std::fs::read(&path).unwrap()
+    };
+    let one = write("one.parquet", &[whole]);
+    let two = write("two.parquet", &[first, second]);
+    assert!(one == two, "the same rows gave different bytes");
+}
