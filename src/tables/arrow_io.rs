@@ -37,37 +37,89 @@ pub const BATCH_ROWS: usize = 64 * 1024;
 pub struct RowBuilder {
     table: Table,
     schema: SchemaRef,
-    builders: Vec<Box<dyn ArrayBuilder>>,
+    builders: Vec<ColumnBuilder>,
     col: usize,
     len: usize,
+}
+
+/// One column's builder, by type: an enum rather than `Box<dyn ArrayBuilder>`, because
+/// normalizing appends tens of millions of cells and a downcast per cell (a virtual call
+/// and a type-id comparison) was a twentieth of the parse.
+enum ColumnBuilder {
+    Utf8(StringBuilder),
+    Int32(Int32Builder),
+    Int64(Int64Builder),
+    Float64(Float64Builder),
+    Boolean(BooleanBuilder),
+    Timestamp(TimestampMicrosecondBuilder),
+    ListInt32(ListBuilder<Int32Builder>),
+    ListUtf8(ListBuilder<StringBuilder>),
+}
+
+impl ColumnBuilder {
+    fn new(ty: ColumnType) -> Self {
+        match ty {
+            ColumnType::Utf8 => Self::Utf8(StringBuilder::new()),
+            ColumnType::Int32 => Self::Int32(Int32Builder::new()),
+            ColumnType::Int64 => Self::Int64(Int64Builder::new()),
+            ColumnType::Float64 => Self::Float64(Float64Builder::new()),
+            ColumnType::Boolean => Self::Boolean(BooleanBuilder::new()),
+            ColumnType::Timestamp => Self::Timestamp(
+                TimestampMicrosecondBuilder::new()
+                    .with_timezone(crate::corpus::PUBLISHER_TIME_ZONE),
+            ),
+            ColumnType::ListInt32 => Self::ListInt32(ListBuilder::new(Int32Builder::new())),
+            ColumnType::ListUtf8 => Self::ListUtf8(ListBuilder::new(StringBuilder::new())),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Self::Utf8(b) => ArrayBuilder::finish(b),
+            Self::Int32(b) => ArrayBuilder::finish(b),
+            Self::Int64(b) => ArrayBuilder::finish(b),
+            Self::Float64(b) => ArrayBuilder::finish(b),
+            Self::Boolean(b) => ArrayBuilder::finish(b),
+            Self::Timestamp(b) => ArrayBuilder::finish(b),
+            Self::ListInt32(b) => ArrayBuilder::finish(b),
+            Self::ListUtf8(b) => ArrayBuilder::finish(b),
+        }
+    }
+}
+
+/// The builder of the next column, which must be of the variant given. A mismatch is a
+/// bug in a row's `append` (caught by the schema tests), not an input error.
+macro_rules! next_column {
+    ($row:ident, $variant:ident) => {{
+        let col = $row.col;
+        $row.col += 1;
+        match &mut $row.builders[col] {
+            ColumnBuilder::$variant(b) => b,
+            _ => wrong_type($row.table, &$row.schema, col),
+        }
+    }};
+}
+
+#[cold]
+fn wrong_type(table: Table, schema: &SchemaRef, col: usize) -> ! {
+    panic!(
+        "{}.{}: value of the wrong type",
+        table.name(),
+        schema.field(col).name()
+    )
 }
 
 impl RowBuilder {
     pub fn new(table: Table) -> Self {
         let spec = table.spec();
-        let builders = spec
-            .columns
-            .iter()
-            .map(|c| -> Box<dyn ArrayBuilder> {
-                match c.ty {
-                    ColumnType::Utf8 => Box::new(StringBuilder::new()),
-                    ColumnType::Int32 => Box::new(Int32Builder::new()),
-                    ColumnType::Int64 => Box::new(Int64Builder::new()),
-                    ColumnType::Float64 => Box::new(Float64Builder::new()),
-                    ColumnType::Boolean => Box::new(BooleanBuilder::new()),
-                    ColumnType::Timestamp => Box::new(
-                        TimestampMicrosecondBuilder::new()
-                            .with_timezone(crate::corpus::PUBLISHER_TIME_ZONE),
-                    ),
-                    ColumnType::ListInt32 => Box::new(ListBuilder::new(Int32Builder::new())),
-                    ColumnType::ListUtf8 => Box::new(ListBuilder::new(StringBuilder::new())),
-                }
-            })
-            .collect();
         RowBuilder {
             table,
             schema: spec.schema(),
-            builders,
+            builders: spec
+                .columns
+                .iter()
+                .map(|c| ColumnBuilder::new(c.ty))
+                .collect(),
             col: 0,
             len: 0,
         }
@@ -81,78 +133,60 @@ impl RowBuilder {
         self.len == 0
     }
 
-    /// The builder of the next column, which must be of type `B`. A mismatch is a bug in
-    /// a row's `append` (caught by the schema tests), not an input error.
-    fn next<B: ArrayBuilder>(&mut self) -> &mut B {
-        let col = self.col;
-        self.col += 1;
-        // The names are looked up only on failure: this runs once per cell.
-        let (table, schema) = (self.table, &self.schema);
-        self.builders[col]
-            .as_any_mut()
-            .downcast_mut::<B>()
-            .unwrap_or_else(|| {
-                let column = schema.field(col).name();
-                panic!("{}.{column}: value of the wrong type", table.name())
-            })
-    }
-
     pub fn str(&mut self, v: &str) -> &mut Self {
-        self.next::<StringBuilder>().append_value(v);
+        next_column!(self, Utf8).append_value(v);
         self
     }
     pub fn opt_str(&mut self, v: Option<&str>) -> &mut Self {
-        self.next::<StringBuilder>().append_option(v);
+        next_column!(self, Utf8).append_option(v);
         self
     }
     pub fn i32(&mut self, v: i32) -> &mut Self {
-        self.next::<Int32Builder>().append_value(v);
+        next_column!(self, Int32).append_value(v);
         self
     }
     pub fn opt_i32(&mut self, v: Option<i32>) -> &mut Self {
-        self.next::<Int32Builder>().append_option(v);
+        next_column!(self, Int32).append_option(v);
         self
     }
     pub fn i64(&mut self, v: i64) -> &mut Self {
-        self.next::<Int64Builder>().append_value(v);
+        next_column!(self, Int64).append_value(v);
         self
     }
     pub fn f64(&mut self, v: f64) -> &mut Self {
-        self.next::<Float64Builder>().append_value(v);
+        next_column!(self, Float64).append_value(v);
         self
     }
     pub fn opt_f64(&mut self, v: Option<f64>) -> &mut Self {
-        self.next::<Float64Builder>().append_option(v);
+        next_column!(self, Float64).append_option(v);
         self
     }
     pub fn bool(&mut self, v: bool) -> &mut Self {
-        self.next::<BooleanBuilder>().append_value(v);
+        next_column!(self, Boolean).append_value(v);
         self
     }
     pub fn opt_bool(&mut self, v: Option<bool>) -> &mut Self {
-        self.next::<BooleanBuilder>().append_option(v);
+        next_column!(self, Boolean).append_option(v);
         self
     }
     /// An instant in microseconds since the epoch (UTC).
     pub fn timestamp(&mut self, micros: i64) -> &mut Self {
-        self.next::<TimestampMicrosecondBuilder>()
-            .append_value(micros);
+        next_column!(self, Timestamp).append_value(micros);
         self
     }
     /// An optional instant in microseconds since the epoch (UTC).
     pub fn opt_timestamp(&mut self, micros: Option<i64>) -> &mut Self {
-        self.next::<TimestampMicrosecondBuilder>()
-            .append_option(micros);
+        next_column!(self, Timestamp).append_option(micros);
         self
     }
     pub fn list_i32(&mut self, v: impl IntoIterator<Item = i32>) -> &mut Self {
-        let b = self.next::<ListBuilder<Int32Builder>>();
+        let b = next_column!(self, ListInt32);
         b.values().extend(v.into_iter().map(Some));
         b.append(true);
         self
     }
     pub fn list_str<'s>(&mut self, v: impl IntoIterator<Item = &'s str>) -> &mut Self {
-        let b = self.next::<ListBuilder<StringBuilder>>();
+        let b = next_column!(self, ListUtf8);
         for s in v {
             b.values().append_value(s);
         }
@@ -175,7 +209,11 @@ impl RowBuilder {
 
     /// Takes the rows accumulated so far as a record batch.
     pub fn finish(&mut self) -> Result<RecordBatch> {
-        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
+        let columns: Vec<ArrayRef> = self
+            .builders
+            .iter_mut()
+            .map(ColumnBuilder::finish)
+            .collect();
         self.len = 0;
         RecordBatch::try_new(self.schema.clone(), columns)
             .with_context(|| format!("Rows do not fit the schema of '{}'", self.table.name()))
