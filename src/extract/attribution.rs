@@ -261,6 +261,10 @@ struct Word {
     /// about most words several times.
     flags: u8,
     lemma: &'static str,
+    /// The word's number in the lexicon (0 for a word it does not hold): the phrase
+    /// rules compare these instead of the words' text, a claim's words against some
+    /// twenty phrases.
+    code: u16,
 }
 
 const HEDGE: u8 = 1;
@@ -269,7 +273,44 @@ const REPORT: u8 = 4;
 const SOURCE: u8 = 8;
 const NOT_SUBJECT: u8 = 32;
 
-type Lexicon = HashMap<&'static str, (u8, &'static str), crate::text::FnvBuildHasher>;
+type Lexicon = HashMap<&'static str, (u8, &'static str, u16), crate::text::FnvBuildHasher>;
+
+/// `according to X` (the first cue looked for).
+const ACCORDING_TO: &[&str] = &["according", "to"];
+
+/// Phrases that make a claim evaluative (an opinion) in its main clause.
+const EVALUATIVE_PHRASES: &[&[&str]] = &[
+    &["is", "seen", "as"],
+    &["are", "seen", "as"],
+    &["is", "considered"],
+    &["are", "considered"],
+    &["is", "viewed", "as"],
+    &["is", "regarded", "as"],
+    &["appear", "to", "be"],
+    &["appears", "to", "be"],
+    &["seems", "to", "be"],
+];
+
+/// Phrases that hedge a claim into a forecast, besides the modal words.
+const MODAL_PHRASES: &[&[&str]] = &[
+    &["expected", "to"],
+    &["projected", "to"],
+    &["potential", "to"],
+];
+
+/// Reported speech without a holder, with its cue.
+const HOLDERLESS: &[(&[&str], &str)] = &[
+    (&["reports", "of"], "report"),
+    (&["reports", "that"], "report"),
+    (&["reportedly"], "report"),
+    (&["warnings", "that"], "warn"),
+    (&["warnings", "of"], "warn"),
+    (&["estimated", "to"], "estimate"),
+    (&["is", "estimated"], "estimate"),
+    (&["expected", "to"], "expect"),
+    (&["projected", "to"], "project"),
+    (&["forecast", "to"], "forecast"),
+];
 
 /// The word lists above in one table: word → (flags, lemma or cue).
 fn lexicon() -> &'static Lexicon {
@@ -277,7 +318,8 @@ fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut m = Lexicon::default();
         let mut add = |w: &'static str, flag: u8, lemma: &'static str| {
-            let e = m.entry(w).or_insert((0, ""));
+            let code = u16::try_from(m.len() + 1).expect("a small lexicon");
+            let e = m.entry(w).or_insert((0, "", code));
             e.0 |= flag;
             if !lemma.is_empty() {
                 e.1 = lemma;
@@ -297,6 +339,14 @@ fn lexicon() -> &'static Lexicon {
         }
         for &w in NOT_IN_SUBJECT {
             add(w, NOT_SUBJECT, "");
+        }
+        let phrases = EVALUATIVE_PHRASES
+            .iter()
+            .chain(MODAL_PHRASES)
+            .chain(HOLDERLESS.iter().map(|(seq, _)| seq))
+            .chain([&ACCORDING_TO]);
+        for &w in phrases.flat_map(|seq| seq.iter()) {
+            add(w, 0, "");
         }
         m
     })
@@ -318,13 +368,14 @@ fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
                 i += 1;
             }
             let w = &text[s..i];
-            let (flags, lemma) = lexicon().get(w).copied().unwrap_or((0, ""));
+            let (flags, lemma, code) = lexicon().get(w).copied().unwrap_or((0, "", 0));
             out.push(Word {
                 s,
                 e: i,
                 clause_start,
                 flags,
                 lemma,
+                code,
             });
             clause_start = w == "that";
             lower.push(w);
@@ -338,10 +389,34 @@ fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
     (out, lower)
 }
 
-fn has_seq(lower: &[&str], seq: &[&str]) -> Option<usize> {
-    lower
-        .windows(seq.len())
-        .position(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+/// Where the words of a phrase (their lexicon codes) first follow each other in the claim.
+fn has_seq(ws: &[Word], codes: &[u16]) -> Option<usize> {
+    ws.windows(codes.len())
+        .position(|w| w.iter().zip(codes).all(|(a, c)| a.code == *c))
+}
+
+/// The phrases above as lexicon codes, which every word of theirs has.
+struct Phrases {
+    according_to: Vec<u16>,
+    evaluative: Vec<Vec<u16>>,
+    modal: Vec<Vec<u16>>,
+    holderless: Vec<(Vec<u16>, &'static str)>,
+}
+
+fn phrases() -> &'static Phrases {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let codes = |seq: &[&str]| seq.iter().map(|w| lexicon()[w].2).collect::<Vec<u16>>();
+        Phrases {
+            according_to: codes(ACCORDING_TO),
+            evaluative: EVALUATIVE_PHRASES.iter().map(|seq| codes(seq)).collect(),
+            modal: MODAL_PHRASES.iter().map(|seq| codes(seq)).collect(),
+            holderless: HOLDERLESS
+                .iter()
+                .map(|(seq, cue)| (codes(seq), *cue))
+                .collect(),
+        }
+    })
 }
 
 /// The attribution of one claim text (citation markers already removed).
@@ -350,7 +425,6 @@ pub fn attribute(text: &str) -> Attribution {
     let (ws, lower) = words(&lowered);
     let (cue, attributed_to) = find_cue(text, &ws, &lower);
     let hedged = ws.iter().any(|w| w.flags & HEDGE != 0);
-    let any = |list: &[&[&str]]| list.iter().any(|seq| has_seq(&lower, seq).is_some());
     let self_reference = attributed_to.as_deref().is_some_and(|a| {
         let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
         SELF_REFERENCE.contains(&last.as_str())
@@ -363,14 +437,13 @@ pub fn attribute(text: &str) -> Attribution {
         (Modality::Forecast, "prediction-cue")
     } else if cue.is_some_and(|c| OPINION_CUES.contains(&c)) && !self_reference {
         (Modality::Opinion, "attributed-opinion")
-    } else if evaluative(&lower) {
+    } else if evaluative(&ws, &lower) {
         (Modality::Opinion, "evaluative")
     } else if ws.iter().any(|w| w.flags & MODAL != 0)
-        || any(&[
-            &["expected", "to"],
-            &["projected", "to"],
-            &["potential", "to"],
-        ])
+        || phrases()
+            .modal
+            .iter()
+            .any(|seq| has_seq(&ws, seq).is_some())
     {
         (Modality::Forecast, "modal-hedge")
     } else if lower
@@ -413,20 +486,9 @@ pub fn attribute(text: &str) -> Attribution {
 
 /// `is seen as`, `appears to be` … in the main clause (not after `which`/`who`: in
 /// `…, which is considered strategic` the evaluation is of something else).
-fn evaluative(lower: &[&str]) -> bool {
-    const PHRASES: &[&[&str]] = &[
-        &["is", "seen", "as"],
-        &["are", "seen", "as"],
-        &["is", "considered"],
-        &["are", "considered"],
-        &["is", "viewed", "as"],
-        &["is", "regarded", "as"],
-        &["appear", "to", "be"],
-        &["appears", "to", "be"],
-        &["seems", "to", "be"],
-    ];
-    PHRASES.iter().any(|seq| {
-        has_seq(lower, seq).is_some_and(|i| {
+fn evaluative(ws: &[Word], lower: &[&str]) -> bool {
+    phrases().evaluative.iter().any(|seq| {
+        has_seq(ws, seq).is_some_and(|i| {
             !lower[..i]
                 .iter()
                 .any(|w| matches!(*w, "which" | "who" | "whose"))
@@ -436,7 +498,7 @@ fn evaluative(lower: &[&str]) -> bool {
 
 fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, Option<String>) {
     // 1. according to X
-    if let Some(i) = has_seq(lower, &["according", "to"])
+    if let Some(i) = has_seq(ws, &phrases().according_to)
         && i + 2 < ws.len()
     {
         let from = ws[i + 2].s;
@@ -485,21 +547,10 @@ fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, O
         }
     }
     // 3. reported speech without a holder
-    const HOLDERLESS: &[(&[&str], &str)] = &[
-        (&["reports", "of"], "report"),
-        (&["reports", "that"], "report"),
-        (&["reportedly"], "report"),
-        (&["warnings", "that"], "warn"),
-        (&["warnings", "of"], "warn"),
-        (&["estimated", "to"], "estimate"),
-        (&["is", "estimated"], "estimate"),
-        (&["expected", "to"], "expect"),
-        (&["projected", "to"], "project"),
-        (&["forecast", "to"], "forecast"),
-    ];
-    let first = HOLDERLESS
+    let first = phrases()
+        .holderless
         .iter()
-        .filter_map(|(seq, cue)| has_seq(lower, seq).map(|i| (i, *cue)))
+        .filter_map(|(seq, cue)| has_seq(ws, seq).map(|i| (i, *cue)))
         .min_by_key(|&(i, _)| i);
     (first.map(|(_, cue)| cue), None)
 }
