@@ -14,6 +14,7 @@ use crate::derive;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fsutil::{self, Staged, StagedDir};
 use crate::manifest::{self, Cache, FileRecord, Manifest, Stat, State};
+use crate::memory::HeldFreedMemory;
 use crate::normalize::{self, Part, PartMeta};
 use crate::render::{self, RenderOptions, RenderSummary, TableFiles};
 use crate::tables::partition::{self, PartitionBy};
@@ -114,17 +115,24 @@ impl Pipeline {
             });
         }
         let t = Instant::now();
+        // Parsing chunk after chunk and encoding row group after row group allocate and
+        // free the same sizes again and again, without growing.
+        let held = HeldFreedMemory::new();
         let (parts, normalized_files) = self.normalize(&files, &inputs, &cache)?;
         let mut summary = self.report(&parts)?;
         summary.normalized_files = normalized_files;
         let mut written = self.assemble(&parts, &mut summary)?;
+        drop(held);
         self.ctx.ui.stage("normalize", t);
         let t = Instant::now();
         let derived = self.derive(&written)?;
         written.extend(derived);
         self.ctx.ui.stage("derive", t);
         let t = Instant::now();
+        // Table after table decoded batch by batch: the same sizes again and again.
+        let held = HeldFreedMemory::new();
         let quality = self.data_tests(&written)?;
+        drop(held);
         self.ctx.ui.stage("data tests", t);
         let t = Instant::now();
         let changelog = self.changelog(&written)?;
