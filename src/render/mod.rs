@@ -114,6 +114,8 @@ pub fn render_into(
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
+    // Decoding the tables fills and drops batch after batch of the same sizes.
+    let _held = crate::memory::HeldFreedMemory::new();
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;
     ui.step("Read the tables for the reports", t);
