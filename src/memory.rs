@@ -47,7 +47,7 @@ pub fn set_memory_hold(hold: fn(bool)) {
 /// dataset batch after batch): returned and asked for again, the memory is zeroed by the
 /// kernel each time, a tenth of the render's time at 100k articles. Not for work that
 /// builds and drops large tables of varying sizes: there it raises the peak (the
-/// `statistic_variants` query at 1M articles: 3.4 GB → 3.8 GB).
+/// `statistic_variants` query at 1M articles: about 3.5 GB → 3.8 GB).
 #[must_use = "memory is held only while the guard lives"]
 pub struct HeldFreedMemory(());
 
