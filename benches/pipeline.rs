@@ -33,8 +33,8 @@ struct Run {
 
 /// The floor of the render's writing: as many files as the reports, of their average
 /// size, written by one thread per core into 256 folders (as the article pages are
-/// sharded), then removed. No template or page is involved: this is what creating the
-/// files costs the kernel on this disk.
+/// sharded); `main` removes them after the last run. No template or page is involved:
+/// this is what creating the files costs the kernel on this disk.
 fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
     let _ = std::fs::remove_dir_all(dir);
     for shard in 0..256 {
@@ -54,9 +54,7 @@ fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
             });
         }
     });
-    let secs = t.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(dir);
-    secs
+    t.elapsed().as_secs_f64()
 }
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): the site
@@ -119,12 +117,13 @@ fn bench(articles: usize, work: &Path) -> Run {
     if !corpus.exists() {
         gazette::synth::write_corpus(articles, 1, &corpus).expect("synth");
     }
-    // The previous run's output is moved aside and removed only after this run. Removed
-    // right before it, its hundred thousand just-freed inodes slow the creation of the
-    // new pages: this disk's ext4 has no journal, and without one ext4 skips inodes freed
-    // in the last minutes one by one when it allocates (the article pages of 100k took
-    // 12 s into a fresh folder, 15-17 s right after such a removal). Building into a
-    // folder that never held files is what a first build does.
+    // The previous run's output is moved aside and removed after the last run (by
+    // `main`, with the write floors' files). Removed right before a build, just-freed
+    // inodes slow the creation of its pages: this disk's ext4 has no journal, and without
+    // one ext4 skips inodes freed in the last minutes one by one when it allocates (the
+    // article pages of 100k took 12 s into a fresh folder, 15-17 s right after such a
+    // removal; removing the 10k run's files before the 100k build cost it seconds too).
+    // Building into a folder that never held files is what a first build does.
     let old = work.join(format!("out-{articles}.old"));
     let _ = std::fs::remove_dir_all(&old);
     let _ = std::fs::rename(&out, &old);
@@ -177,7 +176,6 @@ fn bench(articles: usize, work: &Path) -> Run {
             &work.join(format!("floor-{articles}")),
         )
     });
-    let _ = std::fs::remove_dir_all(&old);
     Run {
         write_floor_seconds,
         report_files,
@@ -319,4 +317,12 @@ fn main() {
     let md = format!("{}{}", report(&runs), notes(&previous));
     std::fs::write(&path, &md).unwrap();
     print!("{md}");
+    for run in &runs {
+        for dir in [
+            format!("out-{}.old", run.articles),
+            format!("floor-{}", run.articles),
+        ] {
+            let _ = std::fs::remove_dir_all(work.join(dir));
+        }
+    }
 }
