@@ -312,7 +312,17 @@ const HOLDERLESS: &[(&[&str], &str)] = &[
     (&["forecast", "to"], "forecast"),
 ];
 
-/// The word lists above in one table: word → (flags, lemma or cue).
+/// Every phrase above, whose words the lexicon numbers.
+fn all_phrases() -> impl Iterator<Item = &'static [&'static str]> {
+    EVALUATIVE_PHRASES
+        .iter()
+        .chain(MODAL_PHRASES)
+        .chain(HOLDERLESS.iter().map(|(seq, _)| seq))
+        .chain([&ACCORDING_TO])
+        .copied()
+}
+
+/// The word lists above in one table: word → (flags, lemma or cue, code).
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
@@ -340,12 +350,7 @@ fn lexicon() -> &'static Lexicon {
         for &w in NOT_IN_SUBJECT {
             add(w, NOT_SUBJECT, "");
         }
-        let phrases = EVALUATIVE_PHRASES
-            .iter()
-            .chain(MODAL_PHRASES)
-            .chain(HOLDERLESS.iter().map(|(seq, _)| seq))
-            .chain([&ACCORDING_TO]);
-        for &w in phrases.flat_map(|seq| seq.iter()) {
+        for &w in all_phrases().flatten() {
             add(w, 0, "");
         }
         m
