@@ -129,10 +129,7 @@ impl Pipeline {
         written.extend(derived);
         self.ctx.ui.stage("derive", t);
         let t = Instant::now();
-        // Table after table decoded batch by batch: the same sizes again and again.
-        let held = HeldFreedMemory::new();
         let quality = self.data_tests(&written)?;
-        drop(held);
         self.ctx.ui.stage("data tests", t);
         let t = Instant::now();
         let changelog = self.changelog(&written)?;
@@ -192,6 +189,8 @@ impl Pipeline {
     pub fn check(&self) -> Result<BuildSummary> {
         let files = self.discover()?;
         let t = Instant::now();
+        // As in the build's normalize stage: chunk after chunk of the same sizes.
+        let held = HeldFreedMemory::new();
         let checked = files
             .par_iter()
             .map(|f| {
@@ -203,6 +202,7 @@ impl Pipeline {
                 Ok((meta, articles))
             })
             .collect::<Result<Vec<_>>>()?;
+        drop(held);
         self.ctx
             .ui
             .step(format!("Checked {} file(s)", checked.len()), t);

@@ -355,6 +355,8 @@ pub fn run(
         referenced: &referenced,
     };
     let scheduled = &schedule;
+    // Table after table decoded batch by batch: the same sizes again and again.
+    let _held = crate::memory::HeldFreedMemory::new();
     rayon::scope(|scope| {
         for table in scheduled.ready(&mut scheduled.lock()) {
             scope.spawn(move |scope| scheduled.check(scope, table));

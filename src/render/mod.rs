@@ -114,7 +114,8 @@ pub fn render_into(
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
-    // Decoding the tables fills and drops batch after batch of the same sizes.
+    // Decoding the tables fills and drops batch after batch of the same sizes, and each
+    // page's view and text are freed as the next page needs the same again.
     let _held = crate::memory::HeldFreedMemory::new();
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;

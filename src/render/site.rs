@@ -126,8 +126,6 @@ pub fn render_site(
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
-    // Each page's view and text are freed as the next page needs the same again.
-    let _held = crate::memory::HeldFreedMemory::new();
     let reports = OutputDir::new(reports_dir);
     let site = OutputDir::new(&reports_dir.join(SITE_DIR));
 
