@@ -149,7 +149,7 @@ struct EntityFigures<'a> {
 #[derive(Serialize)]
 struct MentionGroup<'a> {
     article: ArticleRef<'a>,
-    title: Option<Vec<Segment>>,
+    title: Option<Segments>,
     claims: Vec<ClaimView<'a>>,
 }
 
@@ -234,7 +234,7 @@ fn entity_page<'a>(
         match ents.mentions.claim_id.opt(m) {
             None => {
                 if group.title.is_none() {
-                    group.title = Some(segments(group.article.title, &spans(data, row, None)));
+                    group.title = Some(Segments::of(group.article.title, &spans(data, row, None)));
                 }
             }
             Some(cid) if last_claim != Some(cid) => {

@@ -404,7 +404,7 @@ fn claim_view_with<'a>(
         anchor,
         ordinal: cl.ordinal.get(c),
         text,
-        segments: segments(text, spans),
+        segments: Segments::of(text, spans),
         citations: cl.citations.i32s(c),
         attribution: AttributionView::of(
             cl.attribution_cue.opt(c),
@@ -500,7 +500,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     };
     let list_page = pos / ARTICLES_PER_PAGE + 1;
     let view = ArticlePage {
-        title_segments: segments(article.title, spans_of(None)),
+        title_segments: Segments::of(article.title, spans_of(None)),
         entities: data.entities.as_ref().map_or_else(Vec::new, |e| {
             e.entities_in(row).into_iter().map(|r| e.chip(r)).collect()
         }),

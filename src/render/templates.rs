@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::push_grouped;
+use super::model::{Segments, push_grouped};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -43,7 +43,6 @@ pub const EMBEDDED: &[(&str, &str)] = embedded![
     "partials/entity.html",
     "partials/figure.html",
     "partials/pager.html",
-    "partials/segments.html",
     "partials/table.html",
     "overview.md",
     "data.md",
@@ -123,6 +122,7 @@ impl Templates {
         env.add_filter("md_verbatim", md_verbatim);
         env.add_filter("thousands", thousands);
         env.add_filter("filesize", filesize);
+        env.add_filter("marked", marked);
         let mut assets = Vec::new();
         for (name, source) in sources {
             if is_asset(name) {
@@ -232,6 +232,30 @@ fn format_value(
         .map_err(Error::from);
     }
     minijinja::escape_formatter(out, state, value)
+}
+
+/// `{{ segments | marked(root) }}`: a text's [`Segments`] as HTML, figures highlighted
+/// and entity mentions linked to their pages ([`Segments::write_html`]).
+fn marked(state: &State, segments: &Value, root: &str) -> Result<Value, Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Html) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "the filter 'marked' writes HTML: use it in .html templates",
+        ));
+    }
+    let Some(segments) = Segments::of_value(segments) else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "the filter 'marked' takes the segments of a text (such as a claim's \
+                 'segments'), not {}",
+                segments.kind()
+            ),
+        ));
+    };
+    let mut html = String::with_capacity(segments.iter().map(|s| s.text.len() + 48).sum());
+    Segments::write_html(segments, root, &mut html);
+    Ok(Value::from_safe_string(html))
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attribute values.
@@ -419,7 +443,7 @@ mod tests {
             url: "articles/ab/ab.html#claim-c1".into(),
             ordinal: 1,
             text,
-            segments: segments(
+            segments: Segments::of(
                 text,
                 &[
                     Span {
@@ -485,6 +509,76 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"id="claim-c1""#), "{html}");
+    }
+
+    /// Templates that lay out a text's segments themselves see the same segments the
+    /// `marked` filter writes: the filter is the loop of the templates before it, in Rust.
+    #[test]
+    fn marked_filter_writes_what_a_loop_over_the_segments_writes() {
+        let t = with(
+            "t.html",
+            "{{ c.segments | marked(root) }}\n{% for s in c.segments %}{% if s.entity %}<a class=\"entity\" href=\"{{ root }}{{ s.entity.url }}\">{{ s.text }}</a>{% elif s.figure %}<mark class=\"figure figure-{{ s.figure.kind }}\" title=\"{{ s.figure.title }}\">{{ s.text }}</mark>{% else %}{{ s.text }}{% endif %}{% endfor %}",
+        );
+        let mut c = claim();
+        c.segments = Segments::of(
+            "\"Q\" & <i>Japan</i>'s $5",
+            &[
+                Span {
+                    start: 9,
+                    end: 14,
+                    figure: None,
+                    entity: Some(EntityChip::new(
+                        "country/JP",
+                        "country",
+                        "Japan",
+                        None,
+                        "entities/1a/a\"b<c>.html",
+                    )),
+                },
+                Span {
+                    start: 21,
+                    end: 23,
+                    figure: Some(FigureView {
+                        surface: "$5".into(),
+                        kind: "money".into(),
+                        title: "money: \"5\" USD & <more>".into(),
+                    }),
+                    entity: None,
+                },
+            ],
+        );
+        let html = t
+            .render(
+                "t.html",
+                context! { c => Value::from(Serde(c)), root => "../'x'/" },
+            )
+            .unwrap();
+        let (filtered, looped) = html.split_once('\n').unwrap();
+        assert_eq!(filtered, looped);
+        assert_eq!(
+            filtered,
+            "&quot;Q&quot; &amp; &lt;i&gt;<a class=\"entity\" href=\"../&#39;x&#39;/entities/1a/a&quot;b&lt;c&gt;.html\">Japan</a>&lt;/i&gt;&#39;s <mark class=\"figure figure-money\" title=\"money: &quot;5&quot; USD &amp; &lt;more&gt;\">$5</mark>"
+        );
+    }
+
+    #[test]
+    fn marked_filter_refuses_markdown_and_other_values() {
+        let md = with("t.md", "{{ c.segments | marked('') }}");
+        let e = md
+            .render("t.md", context! { c => Value::from(Serde(claim())) })
+            .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("use it in .html templates"),
+            "{e:#}"
+        );
+        let html = with("t.html", "{{ c.text | marked('') }}");
+        let e = html
+            .render("t.html", context! { c => Value::from(Serde(claim())) })
+            .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("takes the segments of a text"),
+            "{e:#}"
+        );
     }
 
     #[test]
