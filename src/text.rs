@@ -38,29 +38,12 @@ impl<'a> CharIndex<'a> {
     }
 }
 
-/// FNV-1a, for small tables of short words looked up once per word of a text (the
-/// default SipHash costs more than the lookup it serves). Deterministic.
-#[derive(Default)]
-pub struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub type FnvBuildHasher = std::hash::BuildHasherDefault<FnvHasher>;
+/// The hasher of gazette's own hash maps: foldhash with its fixed seed. The default
+/// SipHash costs more than the lookups it serves (words of a text, ids of a table,
+/// figures' values), and FNV-1a, used before, hashes a byte at a time: on the 16-character
+/// ids and the multi-part keys of the render it was most of a lookup. Deterministic,
+/// though no output depends on a map's order.
+pub type FastBuildHasher = foldhash::fast::FixedState;
 
 #[cfg(test)]
 mod tests {

@@ -73,7 +73,7 @@
 
 use crate::extract::figures::{Figure, Role};
 use crate::reference::measures::{self, Measure, Shape, SubjectMode, Target, Vocabulary};
-use crate::text::FnvBuildHasher;
+use crate::text::FastBuildHasher;
 
 /// What an entity mention is, as far as the classifier cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -446,7 +446,7 @@ struct Entry {
 
 /// Every word the rules or the cues name, looked up once per word of a text.
 struct Lexicon {
-    words: std::collections::HashMap<Box<[u8]>, Entry, FnvBuildHasher>,
+    words: std::collections::HashMap<Box<[u8]>, Entry, FastBuildHasher>,
     cues: Vec<usize>,
     /// The Chinese cues (matched as substrings) with their searchers.
     zh_cues: Vec<(usize, memchr::memmem::Finder<'static>)>,
@@ -458,7 +458,7 @@ const MAX_WORD: usize = 24;
 fn lexicon() -> &'static Lexicon {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut words: std::collections::HashMap<Box<[u8]>, Entry, FnvBuildHasher> =
+        let mut words: std::collections::HashMap<Box<[u8]>, Entry, FastBuildHasher> =
             Default::default();
         let lists: &[(&[&str], u16)] = &[
             (GOVERNING_WORDS, GOVERNING),

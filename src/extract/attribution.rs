@@ -273,7 +273,7 @@ const REPORT: u8 = 4;
 const SOURCE: u8 = 8;
 const NOT_SUBJECT: u8 = 32;
 
-type Lexicon = HashMap<&'static str, (u8, &'static str, u16), crate::text::FnvBuildHasher>;
+type Lexicon = HashMap<&'static str, (u8, &'static str, u16), crate::text::FastBuildHasher>;
 
 /// `according to X` (the first cue looked for).
 const ACCORDING_TO: &[&str] = &["according", "to"];

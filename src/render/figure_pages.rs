@@ -476,7 +476,7 @@ fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64
 
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
-type FnvSet<T> = std::collections::HashSet<T, crate::text::FnvBuildHasher>;
+type FnvSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
 
 fn statistic_view<'a>(
     data: &SiteData<'a>,

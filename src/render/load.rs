@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::text::FnvBuildHasher;
+use crate::text::FastBuildHasher;
 use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{BooleanArray, Int32Array, ListArray, StringArray, TimestampMicrosecondArray};
 use chrono::{DateTime, Datelike, Timelike};
@@ -278,7 +278,7 @@ impl Grouped {
 pub fn rows_of_ids<'a>(
     ids: &Col<'a, StringArray>,
     n: usize,
-    row_of: &HashMap<&str, u32, FnvBuildHasher>,
+    row_of: &HashMap<&str, u32, FastBuildHasher>,
     what: &str,
 ) -> Result<Vec<u32>> {
     let mut out = Vec::with_capacity(n);
@@ -312,7 +312,7 @@ pub struct SiteData<'a> {
     /// Position in `order` of each article row.
     pub position: Vec<u32>,
     /// Article row by id.
-    pub row_of: HashMap<&'a str, u32, FnvBuildHasher>,
+    pub row_of: HashMap<&'a str, u32, FastBuildHasher>,
     /// Each article row's claim rows, by ordinal.
     claims_by_article: Grouped,
     /// Figures (spans in titles and claims), when the table is built.
@@ -337,7 +337,7 @@ impl<'a> SiteData<'a> {
             bail!("Too many rows to render ({n} articles)");
         }
 
-        let mut row_of: HashMap<&str, u32, FnvBuildHasher> =
+        let mut row_of: HashMap<&str, u32, FastBuildHasher> =
             HashMap::with_capacity_and_hasher(n, Default::default());
         for i in 0..n {
             let id = articles.id.get(i);

@@ -73,7 +73,7 @@ pub struct KindGroup<'a> {
 pub struct EntityData<'a> {
     pub cols: EntityCols<'a>,
     pub mentions: MentionCols<'a>,
-    row_of: HashMap<&'a str, u32, crate::text::FnvBuildHasher>,
+    row_of: HashMap<&'a str, u32, crate::text::FastBuildHasher>,
     /// Each entity's first page (relative to the site root).
     urls: Vec<String>,
     /// Each entity's chip, shared by every page that shows it.
@@ -136,7 +136,7 @@ impl<'a> EntityData<'a> {
         if n > u32::MAX as usize / 2 || mentions.len() > u32::MAX as usize / 2 {
             bail!("Too many entities or mentions to render");
         }
-        let mut row_of: HashMap<&str, u32, crate::text::FnvBuildHasher> =
+        let mut row_of: HashMap<&str, u32, crate::text::FastBuildHasher> =
             HashMap::with_capacity_and_hasher(n, Default::default());
         let mut urls = Vec::with_capacity(n);
         for e in 0..n {

@@ -17,7 +17,7 @@ use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
 use super::model::{FigureView, Span, push_human_number};
 use super::tables::{Col, TableData};
 use crate::extract::figures::KINDS;
-use crate::text::FnvBuildHasher;
+use crate::text::FastBuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
@@ -339,19 +339,19 @@ impl<'a> Ledger<'a> {
         // Sort keys computed once, strings ranked as integers (comparing strings in every
         // comparison of a million-row sort is most of its time).
         let distinct = |f: &dyn Fn(usize) -> &'a str| -> Vec<&'a str> {
-            let set: std::collections::HashSet<&str, FnvBuildHasher> = (0..n).map(f).collect();
+            let set: std::collections::HashSet<&str, FastBuildHasher> = (0..n).map(f).collect();
             set.into_iter().collect()
         };
         let mut units = distinct(&|r| cols.comparable(r).0);
         units.sort_unstable();
-        let unit_rank: HashMap<&str, u32, FnvBuildHasher> = units
+        let unit_rank: HashMap<&str, u32, FastBuildHasher> = units
             .iter()
             .enumerate()
             .map(|(i, &u)| (u, i as u32))
             .collect();
         let mut kinds = distinct(&|r| cols.kind.get(r));
         kinds.sort_unstable_by_key(|k| kind_rank(k));
-        let kind_order: HashMap<&str, u32, FnvBuildHasher> = kinds
+        let kind_order: HashMap<&str, u32, FastBuildHasher> = kinds
             .iter()
             .enumerate()
             .map(|(i, &k)| (k, i as u32))
@@ -459,7 +459,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
     // Per value: rows, articles, the last article counted, the first row (newest), and
     // the value's number. Each row's value number is kept, so that the rows of the top
     // values are found without hashing every row's key a second time.
-    let mut counts: HashMap<Key, (usize, usize, u32, usize, u32), FnvBuildHasher> =
+    let mut counts: HashMap<Key, (usize, usize, u32, usize, u32), FastBuildHasher> =
         HashMap::default();
     let mut value_of = vec![NO_GROUP; article.len()];
     for (i, &r) in newest.iter().enumerate() {
@@ -489,7 +489,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
             .then_with(|| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal))
     });
     top.truncate(TOP_QUOTED);
-    let wanted: HashMap<u32, usize, FnvBuildHasher> =
+    let wanted: HashMap<u32, usize, FastBuildHasher> =
         top.iter().enumerate().map(|(i, t)| (t.4, i)).collect();
     let mut out: Vec<QuotedValue> = top
         .iter()
@@ -545,9 +545,9 @@ impl<'a> Variants<'a> {
             .then(|| t.list("claim_ids"))
             .transpose()?;
         let mut keys: Vec<StatisticKey<'a>> = Vec::new();
-        let mut index: HashMap<StatisticKey<'a>, usize, FnvBuildHasher> = HashMap::default();
+        let mut index: HashMap<StatisticKey<'a>, usize, FastBuildHasher> = HashMap::default();
         // The claims behind each statistic (by index), when the table says which.
-        let mut claims: HashSet<(usize, &'a str), FnvBuildHasher> = HashSet::default();
+        let mut claims: HashSet<(usize, &'a str), FastBuildHasher> = HashSet::default();
         for r in 0..t.len() {
             let key = StatisticKey {
                 subject: subject.opt(r),

@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use super::model::is_cjk;
 use super::site::OutputDir;
-use crate::text::FnvBuildHasher;
+use crate::text::FastBuildHasher;
 
 /// Groups per docs file.
 pub const GROUPS_PER_CHUNK: usize = 16;
@@ -215,7 +215,7 @@ impl SearchIndex {
             .div_ceil(4 * rayon::current_num_threads())
             .max(1024);
         // FNV: the keys are short words, hashed ten million times at 100k articles.
-        type Terms = HashMap<String, Vec<u64>, FnvBuildHasher>;
+        type Terms = HashMap<String, Vec<u64>, FastBuildHasher>;
         let partials: Vec<Terms> = self
             .groups
             .par_chunks(range)

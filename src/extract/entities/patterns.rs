@@ -368,7 +368,7 @@ const AUXILIARY: u16 = 64;
 const CONNECTOR: u16 = 128;
 const ORG_HEAD_FIRST: u16 = 256;
 
-type Lexicon = std::collections::HashMap<&'static str, u16, crate::text::FnvBuildHasher>;
+type Lexicon = std::collections::HashMap<&'static str, u16, crate::text::FastBuildHasher>;
 
 /// Every word list above in one table: word → flags (titles in lower case).
 fn lexicon() -> &'static Lexicon {

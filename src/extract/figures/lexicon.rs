@@ -282,7 +282,7 @@ pub(super) fn million_code(lower: &str) -> Option<UnitDef> {
 
 /// Lookup tables keyed by short, trusted words: only looked up, never iterated, so
 /// outputs do not depend on the hash.
-type FastMap<K, V> = HashMap<K, V, crate::text::FnvBuildHasher>;
+type FastMap<K, V> = HashMap<K, V, crate::text::FastBuildHasher>;
 
 /// Unit phrases sharing a first word: the remaining words and the unit.
 type Phrases = Vec<(Vec<&'static str>, UnitDef)>;
