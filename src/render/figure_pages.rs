@@ -123,7 +123,7 @@ pub struct FigureRow<'a> {
     pub subject: Option<EntityChip>,
     pub commodity: Option<EntityChip>,
     pub measure: Option<&'a str>,
-    pub context: Vec<Segment>,
+    pub context: Segments,
     pub context_lang: Option<&'static str>,
     /// The claim's anchor on its article page, or the article page for a title.
     pub context_url: String,
@@ -175,7 +175,7 @@ pub fn figure_row<'a>(
         subject: chip(&cols.subject),
         commodity: chip(&cols.commodity),
         measure: cols.measure.as_ref().and_then(|m| m.opt(r)),
-        context: segments(text, &spans),
+        context: Segments::of(text, &spans),
         context_lang: lang_of(text),
         context_url,
         in_title: claim.is_none(),
