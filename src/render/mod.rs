@@ -117,6 +117,7 @@ pub fn render_into(
     // Decoding the tables fills and drops batch after batch of the same sizes, and each
     // page's view and text are freed as the next page needs the same again.
     let _held = crate::memory::HeldFreedMemory::new();
+    crate::memory::use_small_pages();
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;
     ui.step("Read the tables for the reports", t);
