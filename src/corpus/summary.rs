@@ -182,7 +182,10 @@ impl<'a> Builder<'a> {
     fn push_bullet(&mut self, range: Range<usize>) {
         let raw = &self.summary[range.clone()];
         let lead = raw.len() - raw.trim_start().len();
-        let range = range.start + lead..range.start + raw.trim_end().len();
+        // A bullet of only spaces (two headings in a row) trims to nothing: its leading
+        // and trailing spaces are the same ones.
+        let end = range.start + raw.trim_end().len();
+        let range = (range.start + lead).min(end)..end;
         let (text, citations) = strip_citations(&self.summary[range.clone()]);
         if text.is_empty() && citations.is_empty() {
             return;
@@ -486,6 +489,27 @@ mod tests {
             s.sections.iter().map(|s| s.ordinal).collect::<Vec<_>>(),
             [0, 1, 2]
         );
+    }
+
+    /// Found by the integration suite's property test: a bullet of only spaces between
+    /// two headings sliced the summary backwards and panicked.
+    #[test]
+    fn a_bullet_of_only_spaces_is_no_bullet() {
+        for summary in [
+            "Group 12 -  Group 12 - Workflow",
+            "Core Viewpoint -  Group 12 -  - Workflow",
+        ] {
+            if let Ok(s) = parse(summary) {
+                assert!(
+                    s.sections.iter().flat_map(|sec| &sec.bullets).all(|b| !b
+                        .text
+                        .trim()
+                        .is_empty()
+                        || !b.citations.is_empty()),
+                    "{summary}"
+                );
+            }
+        }
     }
 
     #[test]
