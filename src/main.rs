@@ -64,14 +64,16 @@ fn hold_freed_memory(hold: bool) {
 
 /// Later page faults of this process get 4 KB pages, whatever mimalloc asked with
 /// `madvise` (Linux's `PR_SET_THP_DISABLE`, checked on every fault).
-#[cfg(target_os = "linux")]
 fn use_small_pages() {
+    #[cfg(target_os = "linux")]
     unsafe extern "C" {
         fn prctl(option: std::ffi::c_int, ...) -> std::ffi::c_int;
     }
+    #[cfg(target_os = "linux")]
     const PR_SET_THP_DISABLE: std::ffi::c_int = 41;
     // SAFETY: integer arguments only, as the call takes them (unsigned longs); it changes
     // only how the kernel backs this process's memory. A failure leaves huge pages on.
+    #[cfg(target_os = "linux")]
     unsafe {
         prctl(
             PR_SET_THP_DISABLE,
@@ -84,9 +86,10 @@ fn use_small_pages() {
 }
 
 fn main() -> std::process::ExitCode {
-    gazette::memory::set_memory_release(release_free_memory);
-    gazette::memory::set_memory_hold(hold_freed_memory);
-    #[cfg(target_os = "linux")]
-    gazette::memory::set_small_pages(use_small_pages);
+    gazette::memory::set_memory_hooks(gazette::memory::MemoryHooks {
+        release: release_free_memory,
+        hold: hold_freed_memory,
+        small_pages: use_small_pages,
+    });
     gazette::cli::main()
 }

@@ -12,13 +12,21 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// How to hand memory the allocator keeps for reuse back to the OS; set by the binary,
-/// which owns the allocator.
-static MEMORY_RELEASE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+/// What the binary, which owns the allocator and the process, says about memory: how to
+/// return freed memory to the OS now, how to hold it longer (`true`) or go back to the
+/// usual delay (`false`), and how to stop backing new memory with huge pages. Without
+/// them (tests, embedders) the calls below do nothing.
+pub struct MemoryHooks {
+    pub release: fn(),
+    pub hold: fn(bool),
+    pub small_pages: fn(),
+}
 
-/// Sets what [`release_free_memory`] calls (once; later calls are ignored).
-pub fn set_memory_release(release: fn()) {
-    let _ = MEMORY_RELEASE.set(release);
+static HOOKS: std::sync::OnceLock<MemoryHooks> = std::sync::OnceLock::new();
+
+/// Sets the hooks (once; later calls are ignored).
+pub fn set_memory_hooks(hooks: MemoryHooks) {
+    let _ = HOOKS.set(hooks);
 }
 
 /// Returns memory freed so far to the OS, where the binary said how. mimalloc keeps
@@ -27,18 +35,9 @@ pub fn set_memory_release(release: fn()) {
 /// previous one freed (at a million articles, derive inside the build peaked at 4.7–4.9 GB
 /// against 4.0 GB alone; with this, 4.1–4.3 GB).
 pub fn release_free_memory() {
-    if let Some(release) = MEMORY_RELEASE.get() {
-        release();
+    if let Some(hooks) = HOOKS.get() {
+        (hooks.release)();
     }
-}
-
-/// How to tell the allocator to keep freed memory for reuse a while longer (`true`) or
-/// to go back to its usual delay (`false`); set by the binary, like the release.
-static MEMORY_HOLD: std::sync::OnceLock<fn(bool)> = std::sync::OnceLock::new();
-
-/// Sets what [`HeldFreedMemory`] calls (once; later calls are ignored).
-pub fn set_memory_hold(hold: fn(bool)) {
-    let _ = MEMORY_HOLD.set(hold);
 }
 
 /// While alive, freed memory stays with the allocator for reuse instead of going back to
@@ -53,8 +52,8 @@ pub struct HeldFreedMemory(());
 
 impl HeldFreedMemory {
     pub fn new() -> Self {
-        if let Some(hold) = MEMORY_HOLD.get() {
-            hold(true);
+        if let Some(hooks) = HOOKS.get() {
+            (hooks.hold)(true);
         }
         HeldFreedMemory(())
     }
@@ -68,19 +67,10 @@ impl Default for HeldFreedMemory {
 
 impl Drop for HeldFreedMemory {
     fn drop(&mut self) {
-        if let Some(hold) = MEMORY_HOLD.get() {
-            hold(false);
+        if let Some(hooks) = HOOKS.get() {
+            (hooks.hold)(false);
         }
     }
-}
-
-/// How to stop backing memory with transparent huge pages; set by the binary, like the
-/// release.
-static SMALL_PAGES: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
-
-/// Sets what [`use_small_pages`] calls (once; later calls are ignored).
-pub fn set_small_pages(small_pages: fn()) {
-    let _ = SMALL_PAGES.set(small_pages);
 }
 
 /// From now on to the end of the process, memory touched for the first time comes in
@@ -93,8 +83,8 @@ pub fn set_small_pages(small_pages: fn()) {
 /// before: the derive's queries spent less system time without huge pages but no less
 /// wall time, and peaked higher at 1M articles in the one run measured.
 pub fn use_small_pages() {
-    if let Some(small_pages) = SMALL_PAGES.get() {
-        small_pages();
+    if let Some(hooks) = HOOKS.get() {
+        (hooks.small_pages)();
     }
 }
 

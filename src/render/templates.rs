@@ -563,22 +563,16 @@ mod tests {
 
     #[test]
     fn marked_filter_refuses_markdown_and_other_values() {
-        let md = with("t.md", "{{ c.segments | marked('') }}");
-        let e = md
-            .render("t.md", context! { c => Value::from(Serde(claim())) })
-            .unwrap_err();
-        assert!(
-            format!("{e:#}").contains("use it in .html templates"),
-            "{e:#}"
-        );
-        let html = with("t.html", "{{ c.text | marked('') }}");
-        let e = html
-            .render("t.html", context! { c => Value::from(Serde(claim())) })
-            .unwrap_err();
-        assert!(
-            format!("{e:#}").contains("takes the segments of a text"),
-            "{e:#}"
-        );
+        let error = |name: &'static str, source: &'static str| {
+            let e = with(name, source)
+                .render(name, context! { c => Value::from(Serde(claim())) })
+                .unwrap_err();
+            format!("{e:#}")
+        };
+        let e = error("t.md", "{{ c.segments | marked('') }}");
+        assert!(e.contains("use it in .html templates"), "{e}");
+        let e = error("t.html", "{{ c.text | marked('') }}");
+        assert!(e.contains("takes the segments of a text"), "{e}");
     }
 
     #[test]
