@@ -123,6 +123,44 @@ fn check_reports_broken_tables_row_by_row() {
     assert_eq!(&span[1..4], ["claims", "4", "char_start,char_end"]);
 }
 
+/// References are looked up once per run of equal values (a child table is in its
+/// parent's order), and a run's rows all fail when its value is missing: every row is
+/// reported, with its own value, in row order.
+#[test]
+fn every_row_of_a_run_of_missing_references_fails() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let claims_path = Table::Claims.path(out.path());
+    let claims = read_table(&claims_path);
+    let mut articles = strings(&claims, "article_id");
+    let missing = ["0000000000000000", "0000000000000000", "0000000000000001"];
+    for (row, id) in missing.iter().enumerate() {
+        articles[row] = Some(id.to_string());
+    }
+    // A value that is no id at all, between rows that keep theirs.
+    articles[5] = Some("not-an-article".to_string());
+    let broken = with_column(&claims, "article_id", Arc::new(StringArray::from(articles)));
+    replace_table(Table::Claims, &claims_path, broken);
+    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
+    let failed: Vec<(u64, &str)> = report
+        .failures
+        .iter()
+        .filter(|f| f.check == "foreign_key" && f.table == "claims")
+        .map(|f| (f.row, f.value.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (1, "0000000000000000"),
+            (2, "0000000000000000"),
+            (3, "0000000000000001"),
+            (6, "not-an-article"),
+        ],
+        "{}",
+        report.failure_table()
+    );
+}
+
 #[test]
 fn every_failing_row_is_counted() {
     let out = tempfile::tempdir().unwrap();
