@@ -221,6 +221,8 @@ struct BatchRows {
     label: Option<ArrayRef>,
     /// Per compared column, in the new side's order.
     compared: Vec<Cells>,
+    /// Per row, one hash of all compared columns ([`BatchRows::fingerprint`]).
+    fingerprints: Vec<u64>,
 }
 
 /// A compared column of one batch.
@@ -232,6 +234,89 @@ enum Cells {
     /// Any other type, in arrow's row format. Encoding every column this way took a
     /// fifth of a diff, most of it allocating and copying.
     Encoded(arrow::row::Rows),
+}
+
+/// A compared column of one batch with its type resolved, to hash a cell without
+/// asking the column for its type again (a diff hashes every cell of both releases).
+enum Typed<'a> {
+    Missing,
+    Utf8(&'a arrow::array::StringArray),
+    Int32(&'a arrow::array::Int32Array),
+    Int64(&'a arrow::array::Int64Array),
+    Float64(&'a arrow::array::Float64Array),
+    Boolean(&'a arrow::array::BooleanArray),
+    Micros(&'a arrow::array::TimestampMicrosecondArray),
+    /// Lists: their cells' bytes ([`push_cell`]), hashed.
+    Other(&'a dyn Array),
+    Encoded(&'a arrow::row::Rows),
+}
+
+/// Hashes of a null cell and of a column one side lacks.
+const NULL_HASH: u64 = 0x6e75_6c6c_6e75_6c6c;
+const MISSING_HASH: u64 = 0x6d69_7373_696e_6721;
+
+impl<'a> Typed<'a> {
+    fn of(cells: &'a Cells) -> Self {
+        let array = match cells {
+            Cells::Missing => return Typed::Missing,
+            Cells::Encoded(rows) => return Typed::Encoded(rows),
+            Cells::Direct(array) => array.as_ref(),
+        };
+        match array.data_type() {
+            DataType::Utf8 => Typed::Utf8(array.as_string::<i32>()),
+            DataType::Int32 => Typed::Int32(array.as_primitive::<Int32Type>()),
+            DataType::Int64 => Typed::Int64(array.as_primitive::<Int64Type>()),
+            DataType::Float64 => Typed::Float64(array.as_primitive::<Float64Type>()),
+            DataType::Boolean => Typed::Boolean(array.as_boolean()),
+            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                Typed::Micros(array.as_primitive::<TimestampMicrosecondType>())
+            }
+            _ => Typed::Other(array),
+        }
+    }
+
+    /// Cell `row`'s hash, seeded with its type so that equal bytes of different types
+    /// differ; `None` where this side lacks the column.
+    #[inline]
+    fn hash(&self, row: usize, scratch: &mut Vec<u8>) -> Option<u64> {
+        fn word<T: arrow::datatypes::ArrowPrimitiveType>(
+            a: &arrow::array::PrimitiveArray<T>,
+            row: usize,
+            tag: u64,
+            bits: impl Fn(T::Native) -> u64,
+        ) -> u64 {
+            if a.is_null(row) {
+                NULL_HASH
+            } else {
+                xxhash_rust::xxh3::xxh3_64_with_seed(&bits(a.value(row)).to_le_bytes(), tag)
+            }
+        }
+        Some(match self {
+            Typed::Missing => return None,
+            Typed::Utf8(a) if a.is_null(row) => NULL_HASH,
+            Typed::Utf8(a) => xxhash_rust::xxh3::xxh3_64_with_seed(a.value(row).as_bytes(), 1),
+            Typed::Int32(a) => word(a, row, 2, |v| v as u32 as u64),
+            Typed::Int64(a) => word(a, row, 3, |v| v as u64),
+            Typed::Float64(a) => word(a, row, 4, f64::to_bits),
+            Typed::Boolean(a) if a.is_null(row) => NULL_HASH,
+            Typed::Boolean(a) => xxhash_rust::xxh3::xxh3_64_with_seed(&[u8::from(a.value(row))], 5),
+            Typed::Micros(a) => word(a, row, 6, |v| v as u64),
+            Typed::Other(a) => {
+                scratch.clear();
+                push_cell(*a, row, scratch);
+                xxhash_rust::xxh3::xxh3_64_with_seed(scratch, 7)
+            }
+            Typed::Encoded(rows) => xxhash_rust::xxh3::xxh3_64_with_seed(rows.row(row).as_ref(), 8),
+        })
+    }
+}
+
+/// Folds the next column's hash into a row's fingerprint. For a fixed fingerprint so far
+/// it is one-to-one in the column's hash, and for a fixed hash in the fingerprint: rows
+/// that differ in one column never get the same fingerprint.
+#[inline]
+fn fold(fingerprint: u64, hash: u64) -> u64 {
+    (fingerprint.rotate_left(23) ^ hash).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Whether [`push_cell`] reads values of this type.
@@ -328,27 +413,25 @@ impl BatchRows {
                 let conv = RowConverter::new(vec![SortField::new(col.data_type().clone())])?;
                 Ok(Cells::Encoded(conv.convert_columns(&[col])?))
             })
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<Cells>>>()?;
+        // Column by column, each column's type resolved once: building each row's
+        // cells into one buffer (a type test, a copy and a length per cell) was half
+        // of a diff.
+        let mut fingerprints = vec![0x6761_7a65_7474_6521u64; batch.num_rows()];
+        let mut scratch = Vec::new();
+        for cells in &compared {
+            let typed = Typed::of(cells);
+            for (row, fingerprint) in fingerprints.iter_mut().enumerate() {
+                let hash = typed.hash(row, &mut scratch).unwrap_or(MISSING_HASH);
+                *fingerprint = fold(*fingerprint, hash);
+            }
+        }
         Ok(BatchRows {
             keys,
             label,
             compared,
+            fingerprints,
         })
-    }
-
-    /// Appends column `c`'s cell of `row` to `out`; false where this side lacks it.
-    fn push(&self, c: usize, row: usize, out: &mut Vec<u8>) -> bool {
-        match &self.compared[c] {
-            Cells::Missing => return false,
-            Cells::Direct(array) => push_cell(array.as_ref(), row, out),
-            Cells::Encoded(rows) => {
-                let bytes = rows.row(row);
-                out.push(8);
-                out.extend_from_slice(&(bytes.as_ref().len() as u64).to_le_bytes());
-                out.extend_from_slice(bytes.as_ref());
-            }
-        }
-        true
     }
 
     /// The row's primary key as it is listed (columns joined by commas).
@@ -390,27 +473,15 @@ impl BatchRows {
 
     /// A hash per compared column (`None`: this side lacks the column).
     fn column_hashes(&self, row: usize, scratch: &mut Vec<u8>) -> Vec<Option<u64>> {
-        (0..self.compared.len())
-            .map(|c| {
-                scratch.clear();
-                self.push(c, row, scratch).then(|| xxh3_64(scratch))
-            })
+        self.compared
+            .iter()
+            .map(|cells| Typed::of(cells).hash(row, scratch))
             .collect()
     }
 
     /// One hash of all compared columns: equal when every column is (and present).
-    /// The cells are gathered in `scratch` and hashed at once (xxh3): hashing them a
-    /// byte at a time (FNV) was 40 % of a diff.
-    fn fingerprint(&self, row: usize, scratch: &mut Vec<u8>) -> u64 {
-        scratch.clear();
-        for c in 0..self.compared.len() {
-            let at = scratch.len();
-            scratch.push(1);
-            if !self.push(c, row, scratch) {
-                scratch[at] = 0;
-            }
-        }
-        xxh3_64(scratch)
+    fn fingerprint(&self, row: usize) -> u64 {
+        self.fingerprints[row]
     }
 }
 
@@ -474,6 +545,8 @@ pub fn diff(
 ) -> Result<DataDiff> {
     use rayon::prelude::*;
     let cap = list.unwrap_or(usize::MAX);
+    // Batch after batch of both releases decoded and hashed: the same sizes again.
+    let _held = crate::memory::HeldFreedMemory::new();
     // The tables are compared in parallel, and listed in their order.
     let tables = diffed_tables()
         .par_iter()
@@ -525,10 +598,15 @@ fn diff_table(
         .filter(|n| !PROVENANCE.contains(&n.as_str()))
         .collect();
     let mut scratch = Vec::new();
-    let mut old_rows: HashMap<u128, (u64, bool), KeyHashed> = HashMap::default();
+    // Sized up front: grown by doubling, the map of a million articles' figures was
+    // copied and its new memory zeroed again and again.
+    let mut old_rows: HashMap<u128, (u64, bool), KeyHashed> = HashMap::with_capacity_and_hasher(
+        crate::tables::partition::stored_rows(old_path)?,
+        KeyHashed::default(),
+    );
     for_each_row(old_path, table, &compared, |b, r| {
         let h = b.key_hash(r, &mut scratch);
-        old_rows.insert(h, (b.fingerprint(r, &mut scratch), false));
+        old_rows.insert(h, (b.fingerprint(r), false));
         Ok(())
     })?;
     // Changed rows listed: key, id, label and the new side's column hashes.
@@ -547,7 +625,7 @@ fn diff_table(
             }
             Some((fingerprint, seen)) => {
                 *seen = true;
-                if *fingerprint != b.fingerprint(r, &mut scratch) {
+                if *fingerprint != b.fingerprint(r) {
                     d.n_changed += 1;
                     if changed.len() < cap {
                         changed.push((h, b.key(r), b.label(r), b.column_hashes(r, &mut scratch)));
@@ -654,12 +732,12 @@ mod tests {
         ];
         let mut scratch = Vec::new();
         let b = rows(&base);
-        let fp = b.fingerprint(0, &mut scratch);
+        let fp = b.fingerprint(0);
         let hashes = b.column_hashes(0, &mut scratch);
-        assert_eq!(fp, rows(&base.clone()).fingerprint(0, &mut scratch));
+        assert_eq!(fp, rows(&base.clone()).fingerprint(0));
         for (column, edited) in edits {
             let e = rows(&edited);
-            assert_ne!(fp, e.fingerprint(0, &mut scratch), "{column}");
+            assert_ne!(fp, e.fingerprint(0), "{column}");
             let differ: Vec<&str> = hashes
                 .iter()
                 .zip(e.column_hashes(0, &mut scratch))
@@ -681,21 +759,33 @@ mod tests {
     }
 
     #[test]
+    fn a_null_differs_from_an_empty_or_zero_value() {
+        let null_title = rows(&batch(None, 0, 0, 0.0, false, &[]));
+        let empty_title = rows(&batch(Some(""), 0, 0, 0.0, false, &[]));
+        assert_ne!(null_title.fingerprint(0), empty_title.fingerprint(0));
+        let mut scratch = Vec::new();
+        let hashes = null_title.column_hashes(0, &mut scratch);
+        // Equal bytes of different types (0 as an integer, a float's bits, an instant)
+        // hash differently, and none like a null.
+        assert_ne!(hashes[1], hashes[2]);
+        assert_ne!(hashes[2], hashes[5]);
+        assert_eq!(hashes[0], Some(NULL_HASH));
+        assert!(
+            hashes[1..].iter().all(|h| *h != Some(NULL_HASH)),
+            "{hashes:?}"
+        );
+    }
+
+    #[test]
     fn a_row_hashes_the_same_wherever_it_stands_in_its_batch() {
         let one = batch(Some("t"), 1, 2, 0.5, true, &[1, 2]);
         let other = batch(Some("v"), 7, 8, 1.5, false, &[9]);
         let both = arrow::compute::concat_batches(&one.schema(), [&other, &one]).unwrap();
         let mut scratch = Vec::new();
         let (a, b) = (rows(&one), rows(&both));
-        assert_eq!(
-            a.fingerprint(0, &mut scratch),
-            b.fingerprint(1, &mut scratch)
-        );
+        assert_eq!(a.fingerprint(0), b.fingerprint(1));
         assert_eq!(a.key_hash(0, &mut scratch), b.key_hash(1, &mut scratch));
-        assert_ne!(
-            a.fingerprint(0, &mut scratch),
-            b.fingerprint(0, &mut scratch)
-        );
+        assert_ne!(a.fingerprint(0), b.fingerprint(0));
     }
 
     #[test]
@@ -704,10 +794,7 @@ mod tests {
         let fewer = full.project(&[0, 2, 3, 4, 5, 6, 7]).unwrap();
         let mut scratch = Vec::new();
         let (a, b) = (rows(&full), rows(&fewer));
-        assert_ne!(
-            a.fingerprint(0, &mut scratch),
-            b.fingerprint(0, &mut scratch)
-        );
+        assert_ne!(a.fingerprint(0), b.fingerprint(0));
         assert_eq!(b.column_hashes(0, &mut scratch)[0], None);
     }
 }

@@ -172,6 +172,15 @@ pub fn for_each_stored_batch(
     Ok(())
 }
 
+/// The number of rows of a stored table (a file or a partitioned folder), from the
+/// files' footers.
+pub fn stored_rows(path: &Path) -> Result<usize> {
+    stored_files(path)?
+        .iter()
+        .map(|(_, file)| crate::tables::parquet_rows(file))
+        .sum()
+}
+
 /// The files a table is stored in: itself, or a dataset folder's partition files with
 /// their key values.
 fn stored_files(path: &Path) -> Result<Vec<(Option<String>, PathBuf)>> {
