@@ -990,6 +990,23 @@ mod tests {
                 }
             }
             assert!(!set.contains("not an id"));
+            // The batched lookup (prefetching ahead) finds what one lookup at a time
+            // finds, in order, over more queries than it prefetches ahead.
+            let queries: Vec<(u32, u64)> = ids
+                .iter()
+                .flat_map(|&id| [id, id.wrapping_add(1), id ^ 0x5555])
+                .enumerate()
+                .map(|(i, id)| (i as u32, id))
+                .collect();
+            let mut missing = Vec::new();
+            set.find_missing(&queries, |tag| missing.push(tag));
+            let truth: HashSet<u64> = ids.iter().copied().collect();
+            let expected: Vec<u32> = queries
+                .iter()
+                .filter(|&&(_, id)| !truth.contains(&id))
+                .map(|&(tag, _)| tag)
+                .collect();
+            assert_eq!(missing, expected, "n = {n}");
         }
     }
 }
