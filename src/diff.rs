@@ -312,8 +312,8 @@ impl<'a> Typed<'a> {
 }
 
 /// Folds the next column's hash into a row's fingerprint. For a fixed fingerprint so far
-/// it is one-to-one in the column's hash, and for a fixed hash in the fingerprint: rows
-/// that differ in one column never get the same fingerprint.
+/// it is one-to-one in the column's hash, and for a fixed hash in the fingerprint: two
+/// rows whose cells hash differently in one column only never get the same fingerprint.
 #[inline]
 fn fold(fingerprint: u64, hash: u64) -> u64 {
     (fingerprint.rotate_left(23) ^ hash).wrapping_mul(0x9e37_79b9_7f4a_7c15)
@@ -415,7 +415,7 @@ impl BatchRows {
             })
             .collect::<Result<Vec<Cells>>>()?;
         // Column by column, each column's type resolved once: building each row's
-        // cells into one buffer (a type test, a copy and a length per cell) was half
+        // cells into one buffer (a type test, a copy and a length per cell) was a third
         // of a diff.
         let mut fingerprints = vec![0x6761_7a65_7474_6521u64; batch.num_rows()];
         let mut scratch = Vec::new();
