@@ -474,10 +474,11 @@ fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64
     (v.to_bits(), max.map(f64::to_bits), q)
 }
 
+/// A set with gazette's fixed-seed hasher.
+type FastSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
+
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
-type FnvSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
-
 fn statistic_view<'a>(
     data: &SiteData<'a>,
     ledger: &Ledger<'a>,
@@ -510,8 +511,8 @@ fn statistic_view<'a>(
     // Who quotes the statistic at all: every source and article, whatever the value.
     let mut sources_all: Vec<&'a str> = Vec::new();
     let mut articles_all: Vec<usize> = Vec::new();
-    let mut sources_seen: FnvSet<&'a str> = Default::default();
-    let mut articles_seen: FnvSet<usize> = Default::default();
+    let mut sources_seen: FastSet<&'a str> = Default::default();
+    let mut articles_seen: FastSet<usize> = Default::default();
     for &r in &s.rows {
         let row = ledger.article[r as usize] as usize;
         let source = data.articles.source.get(row);
@@ -549,7 +550,7 @@ fn statistic_view<'a>(
             .sum::<usize>();
     let mut values = Vec::new();
     // A dot per source and value quoted (with its qualifier) is enough for the chart.
-    let mut points_seen: FnvSet<(&'a str, u64, &str)> = Default::default();
+    let mut points_seen: FastSet<(&'a str, u64, &str)> = Default::default();
     // Per source: the chart's points and the values' labels.
     type Points = (Vec<(f64, String)>, Vec<String>);
     let mut per_source: BTreeMap<&'a str, Points> = BTreeMap::new();

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Int32Array, RecordBatch, StringArray};
+use gazette::quality::Report;
 use gazette::tables::Table;
 
 use crate::support::*;
@@ -33,6 +34,20 @@ fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
 fn replace_table(table: Table, path: &std::path::Path, batch: RecordBatch) {
     let (staged, _) = gazette::tables::write_batches(table, path, &[batch]).unwrap();
     staged.commit().unwrap();
+}
+
+/// A build of the shipped corpus and one of its tables, to break.
+fn built_table(table: Table) -> (tempfile::TempDir, RecordBatch) {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let batch = read_table(&table.path(out.path()));
+    (out, batch)
+}
+
+/// The data tests' report once `table` of the build in `out` holds `batch`.
+fn report_with(out: &std::path::Path, table: Table, batch: RecordBatch) -> Report {
+    replace_table(table, &table.path(out), batch);
+    gazette::quality::run(|t| t.path(out), |_, _| {}).unwrap()
 }
 
 #[test]
@@ -67,10 +82,7 @@ fn built_tables_pass_every_data_test() {
 
 #[test]
 fn check_reports_broken_tables_row_by_row() {
-    let out = tempfile::tempdir().unwrap();
-    build(&shipped_corpus(), out.path());
-    let claims_path = Table::Claims.path(out.path());
-    let claims = read_table(&claims_path);
+    let (out, claims) = built_table(Table::Claims);
     // Row 2 gets row 1's id (duplicate key), row 3 points at no article, row 4 has a
     // span that ends before it starts.
     let mut new_ids = strings(&claims, "claim_id");
@@ -96,7 +108,7 @@ fn check_reports_broken_tables_row_by_row() {
         "char_start",
         Arc::new(Int32Array::from(new_starts)),
     );
-    replace_table(Table::Claims, &claims_path, broken);
+    replace_table(Table::Claims, &Table::Claims.path(out.path()), broken);
 
     let o = gazette()
         .args(["check", "--out"])
@@ -128,10 +140,7 @@ fn check_reports_broken_tables_row_by_row() {
 /// reported, with its own value, in row order.
 #[test]
 fn every_row_of_a_run_of_missing_references_fails() {
-    let out = tempfile::tempdir().unwrap();
-    build(&shipped_corpus(), out.path());
-    let claims_path = Table::Claims.path(out.path());
-    let claims = read_table(&claims_path);
+    let (out, claims) = built_table(Table::Claims);
     let mut articles = strings(&claims, "article_id");
     let missing = ["0000000000000000", "0000000000000000", "0000000000000001"];
     for (row, id) in missing.iter().enumerate() {
@@ -140,8 +149,7 @@ fn every_row_of_a_run_of_missing_references_fails() {
     // A value that is no id at all, between rows that keep theirs.
     articles[5] = Some("not-an-article".to_string());
     let broken = with_column(&claims, "article_id", Arc::new(StringArray::from(articles)));
-    replace_table(Table::Claims, &claims_path, broken);
-    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
+    let report = report_with(out.path(), Table::Claims, broken);
     let failed: Vec<(u64, &str)> = report
         .failures
         .iter()
@@ -163,18 +171,14 @@ fn every_row_of_a_run_of_missing_references_fails() {
 
 #[test]
 fn every_failing_row_is_counted() {
-    let out = tempfile::tempdir().unwrap();
-    build(&shipped_corpus(), out.path());
-    let path = Table::SourceSummary.path(out.path());
-    let summary = read_table(&path);
+    let (out, summary) = built_table(Table::SourceSummary);
     let n = summary.num_rows();
     let broken = with_column(
         &summary,
         "n_articles",
         Arc::new(arrow::array::Int64Array::from(vec![0i64; n])),
     );
-    replace_table(Table::SourceSummary, &path, broken);
-    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
+    let report = report_with(out.path(), Table::SourceSummary, broken);
     assert_eq!(report.n_failures(), n as u64, "{}", report.failure_table());
     assert!(
         report
@@ -189,10 +193,7 @@ fn every_failing_row_is_counted() {
 /// and a parent that is no entity fails.
 #[test]
 fn an_entity_whose_parent_is_no_entity_fails_its_foreign_key() {
-    let out = tempfile::tempdir().unwrap();
-    build(&shipped_corpus(), out.path());
-    let path = Table::Entities.path(out.path());
-    let entities = read_table(&path);
+    let (out, entities) = built_table(Table::Entities);
     let mut new_parents = strings(&entities, "parent");
     let row = new_parents.iter().position(Option::is_some).unwrap();
     new_parents[row] = Some("commodity/unobtainium".into());
@@ -201,8 +202,7 @@ fn an_entity_whose_parent_is_no_entity_fails_its_foreign_key() {
         "parent",
         Arc::new(StringArray::from(new_parents)),
     );
-    replace_table(Table::Entities, &path, broken);
-    let report = gazette::quality::run(|t| t.path(out.path()), |_, _| {}).unwrap();
+    let report = report_with(out.path(), Table::Entities, broken);
     assert_eq!(report.n_failures(), 1, "{}", report.failure_table());
     let f = &report.failures[0];
     assert_eq!(
