@@ -933,13 +933,13 @@ mod tests {
     }
 
     fn loaded(ledger: bool) -> Loaded {
-        let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims));
-        l.figures = Some(figures_about("figures"));
+        let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims))
+            .and_then(|l| l.with_figures(figures_about("figures")))
+            .and_then(|l| l.with_entities(committed(Table::Entities), committed(Table::Mentions)))
+            .unwrap();
         if ledger {
             l.ledger_table = Some(crate::render::load::FIGURE_LEDGER);
         }
-        l.entities = Some(committed(Table::Entities));
-        l.mentions = Some(committed(Table::Mentions));
         l.statistic_variants = Some(variants());
         l
     }
@@ -1057,8 +1057,9 @@ mod tests {
             .flat_map(|_| figures.batches().iter().cloned())
             .collect();
         let many = TableData::from_batches("figures", batches);
-        let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims));
-        l.figures = Some(many);
+        let mut l = Loaded::base(committed(Table::Articles), committed(Table::Claims))
+            .and_then(|l| l.with_figures(many))
+            .unwrap();
         l.ledger_table = Some(crate::render::load::FIGURE_LEDGER);
         let data = SiteData::new(&l).unwrap();
         let ledger = data.ledger.as_ref().unwrap();

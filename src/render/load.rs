@@ -16,7 +16,7 @@ use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
 use super::model::{ArticleRef, When, lang_of};
 use super::paging;
-use super::tables::{Col, TableData, TableFiles};
+use super::tables::{Col, ParentRows, TableData, TableFiles, check_resolved};
 use crate::diff::DataDiff;
 use crate::quality::Report;
 use crate::tables::Table;
@@ -36,13 +36,21 @@ pub const STATISTIC_VARIANTS: &str = "statistic_variants";
 pub struct Loaded {
     pub articles: TableData,
     pub claims: TableData,
+    /// The article row of each claim (resolved from `article_id` as it was read).
+    pub claim_article: Vec<u32>,
     pub figures: Option<TableData>,
+    /// The article row of each figure (empty without figures).
+    pub figure_article: Vec<u32>,
     /// The table the ledger pages point readers to: `figure_ledger` when it is built. The
     /// pages are built from `figures`, the same rows; `figure_ledger` adds their context,
     /// which the site has from the other tables, and it is the largest table.
     pub ledger_table: Option<&'static str>,
     pub entities: Option<TableData>,
+    /// Read only with `entities`.
     pub mentions: Option<TableData>,
+    /// The article and the entity row of each mention (empty without mentions).
+    pub mention_article: Vec<u32>,
+    pub mention_entity: Vec<u32>,
     pub entity_cooccurrence: Option<TableData>,
     pub entity_timeline: Option<TableData>,
     pub statistic_variants: Option<TableData>,
@@ -52,46 +60,81 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn read(files: &TableFiles) -> Result<Self> {
+        // The parents first (articles, entities: small), so that the child tables' ids
+        // become row numbers as they are read.
+        let (articles, entities) = rayon::join(
+            || files.require(Table::Articles),
+            || files.load(Table::Entities),
+        );
+        let (articles, entities) = (articles?, entities?);
+        let article_rows = article_rows(&articles)?;
+        let entity_rows = entities
+            .as_ref()
+            .map(|e| rows_by_id(&e.str("entity_id")?, e.len(), "entities"))
+            .transpose()?;
+        let by_article = || ParentRows::new("article_id", &article_rows);
+        let read_child = |table: Table| -> Result<Option<(TableData, Vec<u32>)>> {
+            let mut parents = [by_article()];
+            let Some(t) = files.load_resolving(table, &mut parents)? else {
+                return Ok(None);
+            };
+            let [article] = parents;
+            Ok(Some((t, article.into_rows())))
+        };
         // Decoding Parquet is most of the reading: the tables are read in parallel.
-        let ((articles, claims), ((figures, ledger_built), (mentions, rest))) = rayon::join(
+        let ((claims, (figures, ledger_built)), (mentions, rest)) = rayon::join(
             || {
                 rayon::join(
-                    || files.require(Table::Articles),
-                    || files.require(Table::Claims),
+                    || read_child(Table::Claims),
+                    || {
+                        rayon::join(
+                            || read_child(Table::Figures),
+                            || Table::by_name(FIGURE_LEDGER).is_some_and(|t| files.is_built(t)),
+                        )
+                    },
                 )
             },
             || {
                 rayon::join(
-                    || {
-                        rayon::join(
-                            || files.load(Table::Figures),
-                            || Table::by_name(FIGURE_LEDGER).is_some_and(|t| files.is_built(t)),
-                        )
+                    || -> Result<_> {
+                        let Some(entity_rows) = &entity_rows else {
+                            return Ok(None);
+                        };
+                        let mut parents = [by_article(), ParentRows::new("entity_id", entity_rows)];
+                        let Some(t) = files.load_resolving(Table::Mentions, &mut parents)? else {
+                            return Ok(None);
+                        };
+                        let [article, entity] = parents;
+                        Ok(Some((t, article.into_rows(), entity.into_rows())))
                     },
-                    || {
-                        rayon::join(
-                            || files.load(Table::Mentions),
-                            || -> Result<_> {
-                                Ok((
-                                    files.load(Table::Entities)?,
-                                    files.load(Table::EntityCooccurrence)?,
-                                    files.load(Table::EntityTimeline)?,
-                                    files.load_by_name(STATISTIC_VARIANTS)?,
-                                ))
-                            },
-                        )
+                    || -> Result<_> {
+                        Ok((
+                            files.load(Table::EntityCooccurrence)?,
+                            files.load(Table::EntityTimeline)?,
+                            files.load_by_name(STATISTIC_VARIANTS)?,
+                        ))
                     },
                 )
             },
         );
-        let (entities, entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
+        let (claims, claim_article) = claims?.ok_or_else(|| files.missing(Table::Claims))?;
+        let (figures, figure_article) = figures?.unzip();
+        let (mentions, mention_article, mention_entity) = match mentions? {
+            Some((t, a, e)) => (Some(t), a, e),
+            None => (None, Vec::new(), Vec::new()),
+        };
+        let (entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
         Ok(Loaded {
-            articles: articles?,
-            claims: claims?,
-            figures: figures?,
+            articles,
+            claims,
+            claim_article,
+            figures,
+            figure_article: figure_article.unwrap_or_default(),
             ledger_table: ledger_built.then_some(FIGURE_LEDGER),
             entities,
-            mentions: mentions?,
+            mentions,
+            mention_article,
+            mention_entity,
             entity_cooccurrence,
             entity_timeline,
             statistic_variants,
@@ -100,22 +143,76 @@ impl Loaded {
         })
     }
 
-    /// Just articles and claims (tests add the other tables they need).
-    pub fn base(articles: TableData, claims: TableData) -> Self {
-        Loaded {
+    /// Just articles and claims, read whole (tests add the other tables they need with
+    /// [`Loaded::with_figures`] and [`Loaded::with_entities`]).
+    pub fn base(articles: TableData, claims: TableData) -> Result<Self> {
+        let claim_article =
+            ParentRows::new("article_id", &article_rows(&articles)?).of_table(&claims)?;
+        Ok(Loaded {
             articles,
             claims,
+            claim_article,
             figures: None,
+            figure_article: Vec::new(),
             ledger_table: None,
             entities: None,
             mentions: None,
+            mention_article: Vec::new(),
+            mention_entity: Vec::new(),
             entity_cooccurrence: None,
             entity_timeline: None,
             statistic_variants: None,
             quality: None,
             changelog: None,
+        })
+    }
+
+    /// With the figures (a table read whole, with its `article_id`).
+    pub fn with_figures(mut self, figures: TableData) -> Result<Self> {
+        self.figure_article =
+            ParentRows::new("article_id", &article_rows(&self.articles)?).of_table(&figures)?;
+        self.figures = Some(figures);
+        Ok(self)
+    }
+
+    /// With the entities and their mentions (read whole, with their ids).
+    pub fn with_entities(mut self, entities: TableData, mentions: TableData) -> Result<Self> {
+        let articles = article_rows(&self.articles)?;
+        let by_id = rows_by_id(&entities.str("entity_id")?, entities.len(), "entities")?;
+        self.mention_article = ParentRows::new("article_id", &articles).of_table(&mentions)?;
+        self.mention_entity = ParentRows::new("entity_id", &by_id).of_table(&mentions)?;
+        self.entities = Some(entities);
+        self.mentions = Some(mentions);
+        Ok(self)
+    }
+}
+
+/// Article row by id, each id checked (ids become file names).
+pub fn article_rows(articles: &TableData) -> Result<HashMap<&str, u32, FastBuildHasher>> {
+    let ids = articles.str("article_id")?;
+    for i in 0..articles.len() {
+        paging::check_id(ids.get(i)).with_context(|| format!("articles row {}", i + 1))?;
+    }
+    rows_by_id(&ids, articles.len(), "articles")
+}
+
+/// Row by id of a table's `n` rows; an id twice is an error.
+pub fn rows_by_id<'a>(
+    ids: &Col<'a, StringArray>,
+    n: usize,
+    table: &str,
+) -> Result<HashMap<&'a str, u32, FastBuildHasher>> {
+    if n > u32::MAX as usize / 2 {
+        bail!("Too many rows to render ({n} {table})");
+    }
+    let mut row_of = HashMap::with_capacity_and_hasher(n, Default::default());
+    for i in 0..n {
+        let id = ids.get(i);
+        if row_of.insert(id, i as u32).is_some() {
+            bail!("The {table} table has the id '{id}' twice");
         }
     }
+    Ok(row_of)
 }
 
 /// The `articles` columns the pages use.
@@ -152,7 +249,6 @@ impl<'a> ArticleCols<'a> {
 /// The `claims` columns the pages use.
 pub struct ClaimCols<'a> {
     pub id: Col<'a, StringArray>,
-    pub article_id: Col<'a, StringArray>,
     pub ordinal: Col<'a, Int32Array>,
     pub section_ordinal: Col<'a, Int32Array>,
     pub section_label: Col<'a, StringArray>,
@@ -170,7 +266,6 @@ impl<'a> ClaimCols<'a> {
     fn new(t: &'a TableData) -> Result<Self> {
         Ok(ClaimCols {
             id: t.str("claim_id")?,
-            article_id: t.str("article_id")?,
             ordinal: t.i32("ordinal")?,
             section_ordinal: t.i32("section_ordinal")?,
             section_label: t.str("section_label")?,
@@ -273,36 +368,6 @@ impl Grouped {
     }
 }
 
-/// Looks up the row of each value of an id column in `row_of`; consecutive rows with
-/// the same id (a child table in its parent's order) cost one lookup.
-pub fn rows_of_ids<'a>(
-    ids: &Col<'a, StringArray>,
-    n: usize,
-    row_of: &HashMap<&str, u32, FastBuildHasher>,
-    what: &str,
-) -> Result<Vec<u32>> {
-    let mut out = Vec::with_capacity(n);
-    let mut last: Option<(&'a str, u32)> = None;
-    for i in 0..n {
-        let id = ids.get(i);
-        let row = match last {
-            Some((l, r)) if l == id => r,
-            _ => {
-                let r = *row_of.get(id).ok_or_else(|| {
-                    anyhow!(
-                        "{what} row {}: '{id}' is not in the table it refers to",
-                        i + 1
-                    )
-                })?;
-                last = Some((id, r));
-                r
-            }
-        };
-        out.push(row);
-    }
-    Ok(out)
-}
-
 /// Everything the pages are rendered from.
 pub struct SiteData<'a> {
     pub articles: ArticleCols<'a>,
@@ -337,15 +402,8 @@ impl<'a> SiteData<'a> {
             bail!("Too many rows to render ({n} articles)");
         }
 
-        let mut row_of: HashMap<&str, u32, FastBuildHasher> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        for i in 0..n {
-            let id = articles.id.get(i);
-            paging::check_id(id).with_context(|| format!("articles row {}", i + 1))?;
-            if row_of.insert(id, i as u32).is_some() {
-                bail!("The articles table has the id '{id}' twice");
-            }
-        }
+        // Built again (the reading's map is gone): a few milliseconds per 100k articles.
+        let row_of = article_rows(&loaded.articles)?;
 
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_by(|&a, &b| {
@@ -361,11 +419,9 @@ impl<'a> SiteData<'a> {
             position[row as usize] = pos as u32;
         }
 
-        let claim_article =
-            rows_of_ids(&claims.article_id, loaded.claims.len(), &row_of, "claims")?;
-        let mut claims_by_article = Grouped::new(n, &claim_article);
+        check_resolved(&loaded.claim_article, &loaded.claims)?;
+        let mut claims_by_article = Grouped::new(n, &loaded.claim_article);
         claims_by_article.sort_each_by_key(|c| claims.ordinal.get(c as usize));
-        drop(claim_article);
 
         let mut data = SiteData {
             articles,
@@ -392,7 +448,9 @@ impl<'a> SiteData<'a> {
                     loaded
                         .figures
                         .as_ref()
-                        .map(|f| FigureIndex::new(f, data).context("figures"))
+                        .map(|f| {
+                            FigureIndex::new(f, &loaded.figure_article, data).context("figures")
+                        })
                         .transpose()
                 },
                 || {
@@ -400,7 +458,8 @@ impl<'a> SiteData<'a> {
                         .figures
                         .as_ref()
                         .map(|t| {
-                            let mut ledger = Ledger::new(t, data).context("the figure ledger")?;
+                            let mut ledger = Ledger::new(t, &loaded.figure_article, data)
+                                .context("the figure ledger")?;
                             if let Some(name) = loaded.ledger_table {
                                 ledger.table = name.to_string();
                             }
@@ -420,6 +479,7 @@ impl<'a> SiteData<'a> {
                     (Some(e), Some(m)) => EntityData::new(
                         e,
                         m,
+                        (&loaded.mention_article, &loaded.mention_entity),
                         loaded.entity_timeline.as_ref(),
                         loaded.entity_cooccurrence.as_ref(),
                         data,

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Result, anyhow, bail};
 use arrow::array::{Int32Array, Int64Array, ListArray, StringArray, TimestampMicrosecondArray};
 
-use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
+use super::load::{Grouped, NO_GROUP, SiteData, rows_by_id};
 use super::model::{EntityChip, Span};
 use super::paging;
-use super::tables::{Col, TableData};
+use super::tables::{Col, ParentRows, TableData, check_resolved};
 use crate::extract::entities::Kind;
 
 /// Articles listed per page of an entity (its first page and the pages after it).
@@ -42,8 +42,6 @@ pub struct EntityCols<'a> {
 
 /// The `mentions` columns the pages use.
 pub struct MentionCols<'a> {
-    pub entity_id: Col<'a, StringArray>,
-    pub article_id: Col<'a, StringArray>,
     pub claim_id: Col<'a, StringArray>,
     pub char_start: Col<'a, Int32Array>,
     pub char_end: Col<'a, Int32Array>,
@@ -79,9 +77,9 @@ pub struct EntityData<'a> {
     /// Each entity's chip, shared by every page that shows it.
     chips: Vec<EntityChip>,
     /// The entity row of each mention.
-    mention_entity: Vec<u32>,
+    mention_entity: &'a [u32],
     /// The article row of each mention.
-    mention_article: Vec<u32>,
+    mention_article: &'a [u32],
     /// Each article row's mentions, in table order (title, then claims by ordinal).
     by_article: Grouped,
     /// Each entity's mentions, newest article first.
@@ -107,6 +105,8 @@ impl<'a> EntityData<'a> {
     pub fn new(
         entities: &'a TableData,
         mentions: &'a TableData,
+        // The article and the entity row of each mention.
+        parents: (&'a [u32], &'a [u32]),
         timeline: Option<&'a TableData>,
         cooccurrence: Option<&'a TableData>,
         data: &SiteData<'a>,
@@ -126,8 +126,6 @@ impl<'a> EntityData<'a> {
             last_seen: entities.timestamp("last_seen")?,
         };
         let m = MentionCols {
-            entity_id: mentions.str("entity_id")?,
-            article_id: mentions.str("article_id")?,
             claim_id: mentions.str("claim_id")?,
             char_start: mentions.i32("char_start")?,
             char_end: mentions.i32("char_end")?,
@@ -136,21 +134,16 @@ impl<'a> EntityData<'a> {
         if n > u32::MAX as usize / 2 || mentions.len() > u32::MAX as usize / 2 {
             bail!("Too many entities or mentions to render");
         }
-        let mut row_of: HashMap<&str, u32, crate::text::FastBuildHasher> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut urls = Vec::with_capacity(n);
-        for e in 0..n {
-            let id = cols.id.get(e);
-            if row_of.insert(id, e as u32).is_some() {
-                bail!("The entities table has the id '{id}' twice");
-            }
-            urls.push(paging::shard_path("entities", id));
-        }
+        let row_of = rows_by_id(&cols.id, n, "entities")?;
+        let urls: Vec<String> = (0..n)
+            .map(|e| paging::shard_path("entities", cols.id.get(e)))
+            .collect();
 
-        let mention_entity = rows_of_ids(&m.entity_id, mentions.len(), &row_of, "mentions")?;
-        let mention_article = rows_of_ids(&m.article_id, mentions.len(), &data.row_of, "mentions")?;
-        let by_article = Grouped::new(data.n_articles(), &mention_article);
-        let mut by_entity = Grouped::new(n, &mention_entity);
+        let (mention_article, mention_entity) = parents;
+        check_resolved(mention_article, mentions)?;
+        check_resolved(mention_entity, mentions)?;
+        let by_article = Grouped::new(data.n_articles(), mention_article);
+        let mut by_entity = Grouped::new(n, mention_entity);
         by_entity.sort_each_by_key(|r| (data.position[mention_article[r as usize] as usize], r));
         // Where each entity's articles start within its mentions.
         let mut run_entity = Vec::new();
@@ -224,8 +217,7 @@ impl<'a> EntityData<'a> {
 
         let timeline = match timeline {
             Some(t) => {
-                let ids = t.str("entity_id")?;
-                let rows = rows_of_ids(&ids, t.len(), &row_of, "entity_timeline")?;
+                let rows = ParentRows::new("entity_id", &row_of).of_table(t)?;
                 let cols = TimelineCols {
                     month: t.str("month")?,
                     n_mentions: t.i64("n_mentions")?,
@@ -242,8 +234,8 @@ impl<'a> EntityData<'a> {
                     n_claims: t.i64("n_claims")?,
                     n_articles: t.i64("n_articles")?,
                 };
-                let a = rows_of_ids(&c.entity_a, t.len(), &row_of, "entity_cooccurrence")?;
-                let b = rows_of_ids(&c.entity_b, t.len(), &row_of, "entity_cooccurrence")?;
+                let a = ParentRows::new("entity_a", &row_of).of_table(t)?;
+                let b = ParentRows::new("entity_b", &row_of).of_table(t)?;
                 // The table is ordered by shared articles, most first: the first rows
                 // of each entity are its most co-mentioned.
                 let mut top: Vec<Vec<u32>> = vec![Vec::new(); n];

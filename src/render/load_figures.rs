@@ -13,16 +13,15 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Result, bail};
 use arrow::array::{Float64Array, Int32Array, StringArray};
 
-use super::load::{Grouped, NO_GROUP, SiteData, rows_of_ids};
+use super::load::{Grouped, NO_GROUP, SiteData};
 use super::model::{FigureView, Span, push_human_number};
-use super::tables::{Col, TableData};
+use super::tables::{Col, TableData, check_resolved};
 use crate::extract::figures::KINDS;
 use crate::text::FastBuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
     pub id: Col<'a, StringArray>,
-    pub article_id: Col<'a, StringArray>,
     pub claim_id: Col<'a, StringArray>,
     pub surface: Col<'a, StringArray>,
     pub kind: Col<'a, StringArray>,
@@ -47,7 +46,6 @@ impl<'a> FigureCols<'a> {
     pub fn new(t: &'a TableData) -> Result<Self> {
         Ok(FigureCols {
             id: t.str("figure_id")?,
-            article_id: t.str("article_id")?,
             claim_id: t.str("claim_id")?,
             surface: t.str("surface")?,
             kind: t.str("kind")?,
@@ -220,14 +218,15 @@ pub struct FigureIndex<'a> {
 }
 
 impl<'a> FigureIndex<'a> {
-    pub fn new(t: &'a TableData, data: &SiteData<'a>) -> Result<Self> {
+    /// `article`: the article row of each figure.
+    pub fn new(t: &'a TableData, article: &[u32], data: &SiteData<'a>) -> Result<Self> {
         let cols = FigureCols::new(t)?;
-        let article = rows_of_ids(&cols.article_id, t.len(), &data.row_of, "figures")?;
+        check_resolved(article, t)?;
         Ok(FigureIndex {
             field: t.str("field")?,
             char_start: t.i32("char_start")?,
             char_end: t.i32("char_end")?,
-            by_article: Grouped::new(data.n_articles(), &article),
+            by_article: Grouped::new(data.n_articles(), article),
             cols,
         })
     }
@@ -306,7 +305,7 @@ pub struct Ledger<'a> {
     /// The table the pages point to (`figure_ledger` when built, else `figures`).
     pub table: String,
     /// The article row of each ledger row.
-    pub article: Vec<u32>,
+    pub article: &'a [u32],
     /// Newest article first, then table order.
     pub newest: Vec<u32>,
     /// By kind, then unit, then value, largest first.
@@ -319,13 +318,14 @@ pub struct Ledger<'a> {
 }
 
 impl<'a> Ledger<'a> {
-    pub fn new(t: &'a TableData, data: &SiteData<'a>) -> Result<Self> {
+    /// `article`: the article row of each figure.
+    pub fn new(t: &'a TableData, article: &'a [u32], data: &SiteData<'a>) -> Result<Self> {
         let cols = FigureCols::new(t)?;
         let n = t.len();
         if n > u32::MAX as usize / 2 {
             bail!("Too many figures to render ({n})");
         }
-        let article = rows_of_ids(&cols.article_id, n, &data.row_of, &t.name)?;
+        check_resolved(article, t)?;
         let pos = |r: u32| data.position[article[r as usize] as usize];
 
         let mut newest: Vec<u32> = (0..n as u32).collect();
@@ -393,7 +393,7 @@ impl<'a> Ledger<'a> {
         };
         let ((by_value, by_value_asc), quoted) = rayon::join(
             || rayon::join(|| by(false), || by(true)),
-            || most_quoted(&cols, &newest, &article),
+            || most_quoted(&cols, &newest, article),
         );
 
         let mut kinds: Vec<LedgerKind> = Vec::new();

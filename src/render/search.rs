@@ -21,6 +21,7 @@
 //! word matches every term it is a prefix of, and a document must match every word.
 //! `assets/search.js` tokenizes queries the same way.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
@@ -64,19 +65,19 @@ impl DocKind {
     }
 }
 
-/// One searchable document.
+/// One searchable document; its texts borrowed from the tables where they can be.
 #[derive(Debug, Clone)]
-pub struct Doc {
+pub struct Doc<'a> {
     pub kind: DocKind,
     /// Relative to the site root; for a group's member, `#anchor` is relative to the
     /// head's URL.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// What the result shows (a title, a claim's text).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// A second line (source and date).
-    pub meta: String,
+    pub meta: Cow<'a, str>,
     /// Searched too, but not shown (an article's source).
-    pub extra: String,
+    pub extra: Cow<'a, str>,
 }
 
 /// Whether `word` is a stop word. Every word of the corpus is looked up: most are longer
@@ -163,10 +164,15 @@ pub fn key_file_name(key: &str) -> String {
     out
 }
 
-/// Collects documents and writes the index.
-#[derive(Default)]
-pub struct SearchIndex {
-    groups: Vec<Vec<Doc>>,
+/// The index of a sequence of document groups, which it builds when it needs them (once
+/// for the postings, once for the docs files) instead of holding them: at a million
+/// articles the documents alone would be gigabytes.
+pub struct SearchIndex<'s> {
+    groups: usize,
+    /// The number of documents of group `g` (without building them).
+    size: Box<dyn Fn(usize) -> usize + Sync + 's>,
+    /// The documents of group `g`: its head, then its members.
+    docs: Box<dyn Fn(usize) -> Result<Vec<Doc<'s>>> + Sync + 's>,
 }
 
 #[derive(Serialize)]
@@ -178,98 +184,113 @@ struct Manifest<'a> {
     shards: Vec<&'a str>,
 }
 
-impl SearchIndex {
-    pub fn new() -> Self {
-        Self::default()
+impl<'s> SearchIndex<'s> {
+    /// An index of `groups` groups; `size(g)` must be the length of `docs(g)`.
+    pub fn new(
+        groups: usize,
+        size: impl Fn(usize) -> usize + Sync + 's,
+        docs: impl Fn(usize) -> Result<Vec<Doc<'s>>> + Sync + 's,
+    ) -> Self {
+        SearchIndex {
+            groups,
+            size: Box::new(size),
+            docs: Box::new(docs),
+        }
     }
 
-    /// Adds a group: its head (an article) and its members (the article's claims).
-    pub fn add_group(&mut self, docs: Vec<Doc>) {
-        self.groups.push(docs);
+    /// Group `g`'s documents, checked against its announced size (document numbers and
+    /// the stride depend on it).
+    fn group(&self, g: usize) -> Result<Vec<Doc<'s>>> {
+        let docs = (self.docs)(g)?;
+        if docs.len() != (self.size)(g) {
+            bail!(
+                "Search group {g} has {} documents, not the {} announced",
+                docs.len(),
+                (self.size)(g)
+            );
+        }
+        Ok(docs)
     }
 
     /// Number of documents.
     pub fn len(&self) -> usize {
-        self.groups.iter().map(Vec::len).sum()
+        (0..self.groups).map(|g| (self.size)(g)).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.groups == 0
     }
 
     /// The multiplier of document numbers: a power of two above the largest group.
     fn stride(&self) -> u64 {
-        let largest = self.groups.iter().map(Vec::len).max().unwrap_or(0) as u64;
+        let largest = (0..self.groups).map(|g| (self.size)(g)).max().unwrap_or(0) as u64;
         (largest + 1).next_power_of_two().max(16)
     }
 
     /// The inverted index: term → ascending document numbers.
-    fn postings(&self, stride: u64) -> BTreeMap<String, Vec<u64>> {
+    fn postings(&self, stride: u64) -> Result<BTreeMap<String, Postings>> {
         // Each thread indexes a contiguous range of groups; merging the ranges in order
         // keeps every posting list ascending whatever the ranges. A few ranges per thread:
         // the merge is serial, and merging a hundred ranges took a second at 100k
         // articles.
         let range = self
             .groups
-            .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1024);
         // FNV: the keys are short words, hashed ten million times at 100k articles.
-        type Terms = HashMap<String, Vec<u64>, FastBuildHasher>;
-        let partials: Vec<Terms> = self
-            .groups
-            .par_chunks(range)
-            .enumerate()
-            .map(|(ci, groups)| {
+        type Terms = HashMap<String, Postings, FastBuildHasher>;
+        let partials: Vec<Terms> = (0..self.groups.div_ceil(range))
+            .into_par_iter()
+            .map(|ci| {
                 let mut map = Terms::default();
-                for (gi, docs) in groups.iter().enumerate() {
-                    let g = (ci * range + gi) as u64;
-                    for (k, d) in docs.iter().enumerate() {
-                        let n = g * stride + k as u64;
+                for g in ci * range..((ci + 1) * range).min(self.groups) {
+                    for (k, d) in self.group(g)?.iter().enumerate() {
+                        let n = g as u64 * stride + k as u64;
                         // A term repeated within a document is added once: its list
                         // already ends with this document.
                         let mut add = |t: &str| match map.get_mut(t) {
-                            Some(list) => {
-                                if list.last() != Some(&n) {
-                                    list.push(n);
-                                }
-                            }
+                            Some(list) => list.push(n),
                             None => {
-                                map.insert(t.to_string(), vec![n]);
+                                let mut list = Postings::default();
+                                list.push(n);
+                                map.insert(t.to_string(), list);
                             }
                         };
                         for_each_token(&d.text, &mut add);
                         for_each_token(&d.extra, &mut add);
                     }
                 }
-                map
+                Ok(map)
             })
-            .collect();
-        let mut all: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+            .collect::<Result<_>>()?;
+        let mut all: BTreeMap<String, Postings> = BTreeMap::new();
         for part in partials {
-            let mut part: Vec<(String, Vec<u64>)> = part.into_iter().collect();
+            let mut part: Vec<(String, Postings)> = part.into_iter().collect();
             part.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             for (term, list) in part {
-                all.entry(term).or_default().extend(list);
+                all.entry(term).or_default().append(list);
             }
         }
-        all
+        Ok(all)
     }
 
     /// Writes `search/…` into the site; returns the number of files.
     pub fn write(&self, site: &OutputDir) -> Result<usize> {
         let stride = self.stride();
-        if (self.groups.len() as u64)
+        if (self.groups as u64)
             .checked_mul(stride)
             .is_none_or(|n| n > (1u64 << 53))
         {
             bail!("The search index is too large for JavaScript numbers");
         }
-        let postings = self.postings(stride);
-        let postings: Vec<(&String, &Vec<u64>)> = postings.iter().collect();
-        let terms: Vec<(&str, String)> = postings
-            .par_iter()
-            .map(|(t, docs)| (t.as_str(), delta_json(docs)))
+        // Each list becomes its text as the lists are consumed, so the two are not held
+        // whole side by side.
+        let terms: Vec<(String, String)> = self
+            .postings(stride)?
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(t, docs)| (t, docs.json()))
             .collect();
         let mut shards: Vec<(String, Vec<usize>)> = Vec::new();
         split_shards(
@@ -298,21 +319,18 @@ impl SearchIndex {
             )
         })?;
 
-        let chunks: Vec<&[Vec<Doc>]> = self.groups.chunks(GROUPS_PER_CHUNK).collect();
-        chunks.par_iter().enumerate().try_for_each(|(n, groups)| {
+        let n_chunks = self.groups.div_ceil(GROUPS_PER_CHUNK);
+        (0..n_chunks).into_par_iter().try_for_each(|n| {
+            let first = n * GROUPS_PER_CHUNK;
+            let groups = (first..(first + GROUPS_PER_CHUNK).min(self.groups))
+                .map(|g| self.group(g))
+                .collect::<Result<Vec<_>>>()?;
             // Tuples serialize as JSON arrays: `[kind, url, text, meta]`.
             let rows: Vec<Vec<(&str, &str, &str, &str)>> = groups
                 .iter()
                 .map(|docs| {
                     docs.iter()
-                        .map(|d| {
-                            (
-                                d.kind.code(),
-                                d.url.as_str(),
-                                d.text.as_str(),
-                                d.meta.as_str(),
-                            )
-                        })
+                        .map(|d| (d.kind.code(), &*d.url, &*d.text, &*d.meta))
                         .collect()
                 })
                 .collect();
@@ -324,7 +342,7 @@ impl SearchIndex {
         })?;
 
         let manifest = Manifest {
-            groups: self.groups.len(),
+            groups: self.groups,
             stride,
             chunk: GROUPS_PER_CHUNK,
             stop: STOP_WORDS,
@@ -335,7 +353,7 @@ impl SearchIndex {
             serde_json::to_string(&manifest)?
         );
         site.write("search/manifest.js", body.as_bytes())?;
-        Ok(shards.len() + chunks.len() + 1)
+        Ok(shards.len() + n_chunks + 1)
     }
 }
 
@@ -349,20 +367,100 @@ fn json(s: &str) -> String {
 }
 
 /// `[first, gap, gap, …]`
-fn delta_json(docs: &[u64]) -> String {
-    let mut s = String::with_capacity(docs.len() * 4 + 2);
-    s.push('[');
-    let mut prev = 0;
-    let mut digits = itoa::Buffer::new();
-    for (i, &d) in docs.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
+/// A term's documents, ascending, kept as the gaps between them (the first from 0) in
+/// LEB128 varints: a byte or two a posting instead of eight. At a million articles the
+/// postings held as numbers were 2.4 GB, the largest allocation of the render. The
+/// index files store the same gaps.
+#[derive(Debug, Default)]
+struct Postings {
+    last: Option<u64>,
+    gaps: Vec<u8>,
+}
+
+impl Postings {
+    /// Adds document `n` (at or after the last one; a repeat is ignored).
+    fn push(&mut self, n: u64) {
+        let gap = match self.last {
+            Some(last) if last == n => return,
+            Some(last) => n - last,
+            None => n,
+        };
+        let mut v = gap;
+        while v >= 0x80 {
+            self.gaps.push((v as u8) | 0x80);
+            v >>= 7;
         }
-        s.push_str(digits.format(d - prev));
-        prev = d;
+        self.gaps.push(v as u8);
+        self.last = Some(n);
     }
-    s.push(']');
-    s
+
+    /// Appends `later`, whose documents all come after these.
+    fn append(&mut self, later: Postings) {
+        let mut gaps = later.gaps_iter();
+        let Some(first) = gaps.next() else {
+            return;
+        };
+        self.push(first);
+        self.gaps.extend_from_slice(&later.gaps[gaps.at..]);
+        self.last = later.last;
+    }
+
+    fn gaps_iter(&self) -> Gaps<'_> {
+        Gaps {
+            bytes: &self.gaps,
+            at: 0,
+        }
+    }
+
+    /// The documents themselves.
+    #[cfg(test)]
+    fn docs(&self) -> Vec<u64> {
+        self.gaps_iter()
+            .scan(0, |n, gap| {
+                *n += gap;
+                Some(*n)
+            })
+            .collect()
+    }
+
+    /// The gaps as a JSON array.
+    fn json(&self) -> String {
+        let mut s = String::with_capacity(self.gaps.len() * 2 + 2);
+        s.push('[');
+        let mut digits = itoa::Buffer::new();
+        for (i, gap) in self.gaps_iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(digits.format(gap));
+        }
+        s.push(']');
+        s
+    }
+}
+
+/// Decodes [`Postings`]' varints.
+struct Gaps<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for Gaps<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+        }
+    }
 }
 
 fn prefix(term: &str, chars: usize) -> &str {
@@ -378,20 +476,23 @@ fn prefix(term: &str, chars: usize) -> &str {
 /// in the key's own shard). A term lands in the shard with the longest key that is a
 /// prefix of it; a query word needs the shards whose key is a prefix of it or starts
 /// with it.
-fn split_shards(
-    terms: &[(&str, String)],
+fn split_shards<T: AsRef<str>>(
+    terms: &[(T, String)],
     members: &[usize],
     len: usize,
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &m in members {
-        groups.entry(prefix(terms[m].0, len)).or_default().push(m);
+        groups
+            .entry(prefix(terms[m].0.as_ref(), len))
+            .or_default()
+            .push(m);
     }
     for (key, group) in groups {
         let size: usize = group
             .iter()
-            .map(|&m| terms[m].0.len() + terms[m].1.len() + 4)
+            .map(|&m| terms[m].0.as_ref().len() + terms[m].1.len() + 4)
             .sum();
         if size <= SHARD_BYTES || len >= MAX_KEY_CHARS || group.len() == 1 {
             out.push((key.to_string(), group));
@@ -399,7 +500,7 @@ fn split_shards(
         }
         let (own, longer): (Vec<usize>, Vec<usize>) = group
             .into_iter()
-            .partition(|&m| terms[m].0.chars().count() <= len);
+            .partition(|&m| terms[m].0.as_ref().chars().count() <= len);
         if !own.is_empty() {
             out.push((key.to_string(), own));
         }
@@ -458,33 +559,74 @@ mod tests {
         assert_eq!(all, [0, 1, 2, 3, 4]);
     }
 
-    fn doc(text: &str) -> Doc {
+    fn doc(text: &str) -> Doc<'_> {
         Doc {
             kind: DocKind::Claim,
             url: "a.html".into(),
             text: text.into(),
-            meta: String::new(),
-            extra: String::new(),
+            meta: "".into(),
+            extra: "".into(),
         }
     }
 
     #[test]
     fn postings_are_ascending_and_numbered_by_group() {
-        let mut idx = SearchIndex::new();
-        for g in 0..5_000 {
-            let mut docs = vec![doc("article")];
-            for k in 0..(g % 20) {
-                docs.push(doc(if k % 3 == 0 { "gallium" } else { "germanium" }));
-            }
-            idx.add_group(docs);
-        }
+        let idx = SearchIndex::new(
+            5_000,
+            |g| 1 + g % 20,
+            |g| {
+                let mut docs = vec![doc("article")];
+                for k in 0..(g % 20) {
+                    docs.push(doc(if k % 3 == 0 { "gallium" } else { "germanium" }));
+                }
+                Ok(docs)
+            },
+        );
+        assert_eq!(idx.len(), (0..5_000).map(|g| 1 + g % 20).sum::<usize>());
         let stride = idx.stride();
         assert_eq!(stride, 32, "20 documents per group at most");
-        let p = idx.postings(stride);
-        assert_eq!(p["article"].len(), 5_000);
-        assert_eq!(p["article"][1], stride, "group 1's head");
-        assert_eq!(p["gallium"][0], stride + 1, "group 1, first member");
-        assert!(p["germanium"].windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(delta_json(&[3, 5, 9]), "[3,2,4]");
+        let p = idx.postings(stride).unwrap();
+        let docs = |t: &str| p[t].docs();
+        assert_eq!(docs("article").len(), 5_000);
+        assert_eq!(docs("article")[1], stride, "group 1's head");
+        assert_eq!(docs("gallium")[0], stride + 1, "group 1, first member");
+        assert!(docs("germanium").windows(2).all(|w| w[0] < w[1]));
+        // Group by group, the merge of the threads' ranges included.
+        let germanium: Vec<u64> = (0..5_000u64)
+            .flat_map(|g| {
+                (0..g % 20)
+                    .filter(|k| k % 3 != 0)
+                    .map(move |k| g * 32 + k + 1)
+            })
+            .collect();
+        assert_eq!(docs("germanium"), germanium);
+    }
+
+    #[test]
+    fn postings_keep_gaps_of_any_size() {
+        let docs = [0, 3, 5, 9, 127, 128, 300, 16_384, 1 << 40, (1 << 53) - 1];
+        let mut p = Postings::default();
+        for d in docs {
+            p.push(d);
+            p.push(d);
+        }
+        assert_eq!(p.docs(), docs, "each once, whatever the gap");
+        let mut first = Postings::default();
+        let mut later = Postings::default();
+        docs[..4].iter().for_each(|&d| first.push(d));
+        docs[4..].iter().for_each(|&d| later.push(d));
+        first.append(later);
+        first.append(Postings::default());
+        assert_eq!(first.docs(), docs);
+        let mut small = Postings::default();
+        [3, 5, 9].into_iter().for_each(|d| small.push(d));
+        assert_eq!(small.json(), "[3,2,4]");
+    }
+
+    #[test]
+    fn a_group_unlike_its_announced_size_is_an_error() {
+        let idx = SearchIndex::new(3, |_| 2, |g| Ok(vec![doc("a"); 1 + g]));
+        let err = idx.postings(idx.stride()).unwrap_err().to_string();
+        assert_eq!(err, "Search group 0 has 1 documents, not the 2 announced");
     }
 }

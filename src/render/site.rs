@@ -17,6 +17,7 @@ use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 
 use super::load::SiteData;
+use super::load_entities::EntityData;
 use super::pages::{self, Page};
 use super::search::{Doc, DocKind, SearchIndex};
 use super::tables::TableFiles;
@@ -178,7 +179,7 @@ pub fn render_site(
     }
 
     let t = Instant::now();
-    let index = search_index(data)?;
+    let index = search_index(data);
     let n = index.write(&site)?;
     ui.step(
         format!(
@@ -221,66 +222,67 @@ pub fn page_text(templates: &Templates, page: &Page) -> Result<String> {
 }
 
 /// The search documents: each entity (its names and aliases), most mentioned first,
-/// then each article (title and source) with its claims, in the site's order.
-pub fn search_index(data: &SiteData) -> Result<SearchIndex> {
-    let mut index = SearchIndex::new();
-    if let Some(ents) = &data.entities {
-        let c = &ents.cols;
-        for &e in &ents.ranked {
-            let e = e as usize;
-            let n = c.n_mentions.get(e);
-            let mut meta = c.kind.get(e).to_string();
-            if let Some(zh) = c.name_zh.opt(e) {
-                meta.push_str(" · ");
-                meta.push_str(zh);
-            }
-            meta.push_str(&format!(" · {n} mention{}", if n == 1 { "" } else { "s" }));
-            let mut extra = c.aliases.strs(e).join(" ");
-            if let Some(zh) = c.name_zh.opt(e) {
-                extra.push(' ');
-                extra.push_str(zh);
-            }
-            index.add_group(vec![Doc {
-                kind: DocKind::Entity,
-                url: ents.url(e, 1),
-                text: c.name_en.get(e).to_string(),
-                meta,
-                extra,
-            }]);
-        }
-    }
-    // Built in parallel (a million documents at 100k articles), added in order.
-    let groups = data
-        .order
-        .par_iter()
-        .map(|&row| {
-            let row = row as usize;
-            let a = data.article_ref(row)?;
-            let claims = data.claims_of(row);
-            let mut docs = Vec::with_capacity(claims.len() + 1);
+/// then each article (title and source) with its claims, in the site's order. Each
+/// group is built when the index needs it, from the loaded tables.
+pub fn search_index<'d>(data: &'d SiteData<'d>) -> SearchIndex<'d> {
+    let n_entities = data.entities.as_ref().map_or(0, |e| e.ranked.len());
+    let size = move |g: usize| match g.checked_sub(n_entities) {
+        None => 1,
+        Some(a) => 1 + data.claims_of(data.order[a] as usize).len(),
+    };
+    let docs = move |g: usize| -> Result<Vec<Doc<'d>>> {
+        let Some(a) = g.checked_sub(n_entities) else {
+            let ents = data.entities.as_ref().context("entities")?;
+            return Ok(vec![entity_doc(ents, ents.ranked[g] as usize)]);
+        };
+        let row = data.order[a] as usize;
+        let a = data.article_ref(row)?;
+        let claims = data.claims_of(row);
+        let mut docs = Vec::with_capacity(claims.len() + 1);
+        docs.push(Doc {
+            kind: DocKind::Article,
+            url: a.url.into(),
+            text: a.title.into(),
+            meta: format!("{} · {}", a.source, a.when.date).into(),
+            extra: a.source.into(),
+        });
+        for &c in claims {
+            let c = c as usize;
             docs.push(Doc {
-                kind: DocKind::Article,
-                url: a.url.clone(),
-                text: a.title.to_string(),
-                meta: format!("{} · {}", a.source, a.when.date),
-                extra: a.source.to_string(),
+                kind: DocKind::Claim,
+                // Relative to the group's head (the article page): `#claim-…`.
+                url: format!("#claim-{}", data.claims.id.get(c)).into(),
+                text: data.claims.text.get(c).into(),
+                meta: "".into(),
+                extra: "".into(),
             });
-            for &c in claims {
-                let c = c as usize;
-                docs.push(Doc {
-                    kind: DocKind::Claim,
-                    // Relative to the group's head (the article page): `#claim-…`.
-                    url: format!("#claim-{}", data.claims.id.get(c)),
-                    text: data.claims.text.get(c).to_string(),
-                    meta: String::new(),
-                    extra: String::new(),
-                });
-            }
-            Ok(docs)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    for docs in groups {
-        index.add_group(docs);
+        }
+        Ok(docs)
+    };
+    SearchIndex::new(n_entities + data.n_articles(), size, docs)
+}
+
+/// An entity's search document: its English name, shown with its kind, Chinese name and
+/// mention count, and found by its aliases too.
+fn entity_doc<'d>(ents: &EntityData<'d>, e: usize) -> Doc<'d> {
+    let c = &ents.cols;
+    let n = c.n_mentions.get(e);
+    let mut meta = c.kind.get(e).to_string();
+    if let Some(zh) = c.name_zh.opt(e) {
+        meta.push_str(" · ");
+        meta.push_str(zh);
     }
-    Ok(index)
+    meta.push_str(&format!(" · {n} mention{}", if n == 1 { "" } else { "s" }));
+    let mut extra = c.aliases.strs(e).join(" ");
+    if let Some(zh) = c.name_zh.opt(e) {
+        extra.push(' ');
+        extra.push_str(zh);
+    }
+    Doc {
+        kind: DocKind::Entity,
+        url: ents.url(e, 1).into(),
+        text: c.name_en.get(e).into(),
+        meta: meta.into(),
+        extra: extra.into(),
+    }
 }

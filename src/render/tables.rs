@@ -5,7 +5,7 @@
 //! front. Every column is checked against the registry's type when it is opened, so a
 //! stale or foreign file is an error message, never a panic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -15,6 +15,7 @@ use arrow::array::{
 };
 
 use crate::tables::{Table, Written, partition};
+use crate::text::FastBuildHasher;
 
 /// Where each table's Parquet file is read from: the published location under the
 /// output root, or, during a build, the staged file that will replace it; and where the
@@ -96,41 +97,182 @@ impl TableFiles {
     /// The table, or `None` when it has not been built (a stage that is not part of this
     /// build, or a table added to the registry after the last build).
     pub fn load(&self, table: Table) -> Result<Option<TableData>> {
+        self.load_resolving(table, &mut [])
+    }
+
+    /// [`TableFiles::load`], resolving the parent ids of each batch into row numbers
+    /// (`parents`) as it is read; the id columns themselves are not kept.
+    pub fn load_resolving(
+        &self,
+        table: Table,
+        parents: &mut [ParentRows<'_>],
+    ) -> Result<Option<TableData>> {
         if !self.is_built(table) {
             return Ok(None);
         }
-        TableData::read_without(table, self.path(table), unshown(table)).map(Some)
+        let skip: Vec<&str> = match shown(table) {
+            Some(shown) => table
+                .spec()
+                .columns
+                .iter()
+                .map(|c| c.name)
+                .filter(|n| !shown.contains(n) && !parents.iter().any(|p| p.column == *n))
+                .collect(),
+            None => Vec::new(),
+        };
+        TableData::read_resolving(table, self.path(table), &skip, parents).map(Some)
     }
 
     /// The table, which must have been built.
     pub fn require(&self, table: Table) -> Result<TableData> {
-        self.load(table)?.ok_or_else(|| {
-            anyhow!(
-                "The table '{}' is missing ('{}'): run `gazette build` first",
-                table.name(),
-                self.path(table).display()
-            )
-        })
+        self.load(table)?.ok_or_else(|| self.missing(table))
+    }
+
+    /// The error for a table that must have been built and is not.
+    pub fn missing(&self, table: Table) -> anyhow::Error {
+        anyhow!(
+            "The table '{}' is missing ('{}'): run `gazette build` first",
+            table.name(),
+            self.path(table).display()
+        )
     }
 }
 
-/// Columns the site never shows, which loading a table for it leaves undecoded: at a
-/// million articles the summaries alone are gigabytes of memory. (The downloads copy
-/// the published files whole.)
-fn unshown(table: Table) -> &'static [&'static str] {
-    match table {
-        Table::Articles => &["summary", "content_hash", "n_sections", "published_month"],
-        Table::Claims => &["modality_rule"],
-        Table::Figures => &[
-            "fx_rate",
-            "fx_year",
-            "change_id",
-            "as_of_year",
-            "measure_rule",
+/// The columns the site shows of a table (`None`: all of them); loading a table for it
+/// leaves the others undecoded: at a million articles the summaries alone are gigabytes
+/// of memory. (The downloads copy the published files whole.) A child table's reference
+/// to its article or entity is not listed: it is read as row numbers ([`ParentRows`]).
+fn shown(table: Table) -> Option<&'static [&'static str]> {
+    Some(match table {
+        Table::Articles => &[
+            "article_id",
+            "collection",
+            "title",
+            "source",
+            "published_at",
+            "core_label",
+            "n_claims",
+            "source_file",
+            "source_line",
+            "summary_line",
         ],
-        Table::Mentions => &["mention_id", "claim_ordinal", "is_demonym", "rule"],
-        Table::StatisticVariants => &["article_ids", "sources"],
-        _ => &[],
+        Table::Claims => &[
+            "claim_id",
+            "ordinal",
+            "section_ordinal",
+            "section_label",
+            "section_heading",
+            "is_core",
+            "text",
+            "citations",
+            "attribution_cue",
+            "attributed_to",
+            "hedged",
+            "modality",
+        ],
+        Table::Figures => &[
+            "figure_id",
+            "claim_id",
+            "field",
+            "surface",
+            "char_start",
+            "char_end",
+            "kind",
+            "value",
+            "value_max",
+            "unit",
+            "per_unit",
+            "qualifier",
+            "normalized_value",
+            "normalized_value_max",
+            "normalized_unit",
+            "role",
+            "subject_entity_id",
+            "commodity_id",
+            "measure",
+        ],
+        Table::Mentions => &["claim_id", "char_start", "char_end"],
+        Table::StatisticVariants => &[
+            "subject_entity_id",
+            "commodity_id",
+            "measure",
+            "unit",
+            "claim_ids",
+        ],
+        _ => return None,
+    })
+}
+
+/// Checks that parent rows (see [`ParentRows`]) were resolved for every row of `t`.
+pub fn check_resolved(rows: &[u32], t: &TableData) -> Result<()> {
+    if rows.len() != t.len() {
+        bail!(
+            "'{}': {} rows, but {} resolved to their parent rows",
+            t.name,
+            t.len(),
+            rows.len()
+        );
+    }
+    Ok(())
+}
+
+/// The parent row of each row of a child table, from its id column `column`: a claim's,
+/// figure's or mention's article, a mention's entity. Resolved batch by batch as the
+/// table is read, so the ids (a third of the mentions' memory) are never held.
+pub struct ParentRows<'m> {
+    pub column: &'static str,
+    row_of: &'m HashMap<&'m str, u32, FastBuildHasher>,
+    rows: Vec<u32>,
+}
+
+impl<'m> ParentRows<'m> {
+    pub fn new(column: &'static str, row_of: &'m HashMap<&'m str, u32, FastBuildHasher>) -> Self {
+        ParentRows {
+            column,
+            row_of,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Resolves the next rows' ids; `what` names the table in errors.
+    pub fn push(&mut self, ids: &StringArray, what: &str) -> Result<()> {
+        self.rows.reserve(ids.len());
+        // A child table is in its parent's order: ids come in runs.
+        let mut last: Option<(&str, u32)> = None;
+        for i in 0..ids.len() {
+            let id = ids.value(i);
+            let row = match last {
+                Some((l, r)) if l == id => r,
+                _ => {
+                    let r = *self.row_of.get(id).ok_or_else(|| {
+                        anyhow!(
+                            "{what} row {}: '{id}' is not in the table it refers to",
+                            self.rows.len() + 1
+                        )
+                    })?;
+                    last = Some((id, r));
+                    r
+                }
+            };
+            self.rows.push(row);
+        }
+        Ok(())
+    }
+
+    /// Resolves every row of a table in memory (tests build their fixtures this way).
+    pub fn of_table(mut self, t: &TableData) -> Result<Vec<u32>> {
+        for b in t.batches() {
+            let ids = b
+                .column_by_name(self.column)
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>())
+                .ok_or_else(|| anyhow!("'{}' has no column '{}'", t.path.display(), self.column))?;
+            self.push(ids, &t.name)?;
+        }
+        Ok(self.rows)
+    }
+
+    pub fn into_rows(self) -> Vec<u32> {
+        self.rows
     }
 }
 
@@ -167,7 +309,17 @@ impl TableData {
 
     /// [`TableData::read`] without the columns `skip`.
     pub fn read_without(table: Table, path: &Path, skip: &[&str]) -> Result<Self> {
-        let batches = partition::read_batches_without(table, path, skip)?;
+        Self::read_resolving(table, path, skip, &mut [])
+    }
+
+    /// [`TableData::read_without`], resolving each batch's parent ids into `parents`
+    /// and dropping their columns.
+    pub fn read_resolving(
+        table: Table,
+        path: &Path,
+        skip: &[&str],
+        parents: &mut [ParentRows<'_>],
+    ) -> Result<Self> {
         let schema = table.schema();
         for column in table
             .spec()
@@ -193,6 +345,19 @@ impl TableData {
                 );
             }
         }
+        let mut batches = Vec::new();
+        partition::for_each_batch_without(table, path, skip, |mut batch| {
+            for p in parents.iter_mut() {
+                let i = batch.schema().index_of(p.column)?;
+                let ids = batch.column(i).as_any().downcast_ref::<StringArray>();
+                let ids = ids
+                    .ok_or_else(|| anyhow!("'{}' has no column '{}'", path.display(), p.column))?;
+                p.push(ids, table.name())?;
+                batch.remove_column(i);
+            }
+            batches.push(batch);
+            Ok(())
+        })?;
         let mut data = TableData::from_batches(table.name(), batches);
         data.path = path.to_path_buf();
         Ok(data)
@@ -379,5 +544,88 @@ impl<'a> Col<'a, ListArray> {
             Some(v) => v.iter().flatten().map(str::to_string).collect(),
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::load::{Loaded, article_rows, rows_by_id};
+
+    #[test]
+    fn parent_rows_count_rows_across_batches_and_name_an_unknown_id() {
+        let row_of: HashMap<&str, u32, FastBuildHasher> =
+            [("a", 0), ("b", 1)].into_iter().collect();
+        let mut p = ParentRows::new("article_id", &row_of);
+        p.push(&StringArray::from(vec!["a", "a", "b"]), "claims")
+            .unwrap();
+        p.push(&StringArray::from(vec!["b", "a"]), "claims")
+            .unwrap();
+        let err = p
+            .push(&StringArray::from(vec!["b", "zz"]), "claims")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "claims row 7: 'zz' is not in the table it refers to");
+        let mut p = ParentRows::new("article_id", &row_of);
+        p.push(&StringArray::from(vec!["a", "a", "b"]), "claims")
+            .unwrap();
+        p.push(&StringArray::from(vec!["b", "a"]), "claims")
+            .unwrap();
+        assert_eq!(p.into_rows(), vec![0, 0, 1, 1, 0]);
+    }
+
+    /// The site reads the committed tables without the columns it never shows and with
+    /// the child tables' ids as row numbers: the same rows as resolving the whole tables.
+    #[test]
+    fn the_site_reads_parents_as_row_numbers_and_leaves_unshown_columns() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = TableFiles::published(root);
+        let read = Loaded::read(&files).unwrap();
+        let whole = |t: Table| TableData::read(t, files.path(t)).unwrap();
+        let articles = whole(Table::Articles);
+        let entities = whole(Table::Entities);
+        let by_article = article_rows(&articles).unwrap();
+        let ids = entities.str("entity_id").unwrap();
+        let by_entity = rows_by_id(&ids, entities.len(), "entities").unwrap();
+        let resolve =
+            |column, row_of, t: Table| ParentRows::new(column, row_of).of_table(&whole(t)).unwrap();
+        let cases = [
+            (
+                &read.claim_article,
+                "article_id",
+                &by_article,
+                Table::Claims,
+            ),
+            (
+                &read.figure_article,
+                "article_id",
+                &by_article,
+                Table::Figures,
+            ),
+            (
+                &read.mention_article,
+                "article_id",
+                &by_article,
+                Table::Mentions,
+            ),
+            (
+                &read.mention_entity,
+                "entity_id",
+                &by_entity,
+                Table::Mentions,
+            ),
+        ];
+        for (got, column, row_of, table) in cases {
+            assert_eq!(*got, resolve(column, row_of, table), "{table:?}.{column}");
+        }
+        assert!(!read.claim_article.is_empty() && !read.mention_entity.is_empty());
+        let mentions = read.mentions.as_ref().unwrap();
+        assert_eq!(mentions.len(), read.mention_article.len());
+        for gone in ["article_id", "entity_id", "surface", "source_file"] {
+            assert!(!mentions.has_column(gone), "mentions.{gone} was read");
+        }
+        assert!(mentions.has_column("claim_id"));
+        assert!(!read.claims.has_column("article_id"));
+        assert!(!read.articles.has_column("summary"));
     }
 }
