@@ -58,9 +58,9 @@ fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
 }
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): the site
-/// is rendered from the columns it shows, held in memory (10.5 GB at a million articles),
-/// and a million articles' site (18.5 GB) and its write floor would not fit on this
-/// machine's disk beside the datasets.
+/// is rendered from the columns it shows, held in memory (10.0 GB at a million articles),
+/// and a million articles' site (18.5 GB) and its write floor would take about 40 GB more
+/// of disk.
 const SITE_MAX_ARTICLES: usize = 100_000;
 
 fn size_of_tree(dir: &Path) -> (usize, u64) {
@@ -222,8 +222,8 @@ fn report(runs: &[Run]) -> String {
             let _ = writeln!(
                 md,
                 "Datasets only (`gazette build --no-reports`): the site's render holds the \
-                 columns it shows in memory (10.5 GB at a million articles), and its files \
-                 and their write floor would not fit on this machine's disk.\n"
+                 columns it shows in memory (10.0 GB at a million articles), and its files \
+                 and their write floor would take about 40 GB more of disk.\n"
             );
         }
         let _ = writeln!(
