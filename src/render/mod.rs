@@ -24,7 +24,9 @@
 //!
 //! 1. Load it: add a column struct in [`load`] (see `ArticleCols`) and a field
 //!    `Option<…>` to [`load::SiteData`], filled by `TableFiles::load`, which gives `None`
-//!    while the table is not built.
+//!    while the table is not built. Where the table has a list of the columns the site
+//!    shows (`shown` in [`tables`]), add the columns the pages read to it; a reference
+//!    to an article or an entity is read as row numbers ([`tables::ParentRows`]).
 //! 2. Write the template (`templates/entity.html`, extending `base.html` and using the
 //!    partials: `claim.html`, `figure.html`, `entity.html`, `table.html`) and add its name
 //!    to [`templates::EMBEDDED`].
