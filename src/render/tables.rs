@@ -234,8 +234,20 @@ impl<'m> ParentRows<'m> {
         }
     }
 
+    /// Resolves the ids of a batch of the table `what` (read from `path`); returns the
+    /// index of their column.
+    fn push_batch(&mut self, batch: &RecordBatch, what: &str, path: &Path) -> Result<usize> {
+        let i = batch.schema().index_of(self.column).ok();
+        let ids = i.and_then(|i| batch.column(i).as_any().downcast_ref::<StringArray>());
+        let (Some(i), Some(ids)) = (i, ids) else {
+            bail!("'{}' has no column '{}'", path.display(), self.column);
+        };
+        self.push(ids, what)?;
+        Ok(i)
+    }
+
     /// Resolves the next rows' ids; `what` names the table in errors.
-    pub fn push(&mut self, ids: &StringArray, what: &str) -> Result<()> {
+    fn push(&mut self, ids: &StringArray, what: &str) -> Result<()> {
         self.rows.reserve(ids.len());
         // A child table is in its parent's order: ids come in runs.
         let mut last: Option<(&str, u32)> = None;
@@ -262,11 +274,7 @@ impl<'m> ParentRows<'m> {
     /// Resolves every row of a table in memory (tests build their fixtures this way).
     pub fn of_table(mut self, t: &TableData) -> Result<Vec<u32>> {
         for b in t.batches() {
-            let ids = b
-                .column_by_name(self.column)
-                .and_then(|c| c.as_any().downcast_ref::<StringArray>())
-                .ok_or_else(|| anyhow!("'{}' has no column '{}'", t.path.display(), self.column))?;
-            self.push(ids, &t.name)?;
+            self.push_batch(b, &t.name, &t.path)?;
         }
         Ok(self.rows)
     }
@@ -304,16 +312,11 @@ pub struct TableData {
 impl TableData {
     /// Reads a table and checks that every registry column is there with its type.
     pub fn read(table: Table, path: &Path) -> Result<Self> {
-        Self::read_without(table, path, &[])
+        Self::read_resolving(table, path, &[], &mut [])
     }
 
-    /// [`TableData::read`] without the columns `skip`.
-    pub fn read_without(table: Table, path: &Path, skip: &[&str]) -> Result<Self> {
-        Self::read_resolving(table, path, skip, &mut [])
-    }
-
-    /// [`TableData::read_without`], resolving each batch's parent ids into `parents`
-    /// and dropping their columns.
+    /// [`TableData::read`] without the columns `skip`, resolving each batch's parent
+    /// ids into `parents` and dropping their columns.
     pub fn read_resolving(
         table: Table,
         path: &Path,
@@ -348,11 +351,7 @@ impl TableData {
         let mut batches = Vec::new();
         partition::for_each_batch_without(table, path, skip, |mut batch| {
             for p in parents.iter_mut() {
-                let i = batch.schema().index_of(p.column)?;
-                let ids = batch.column(i).as_any().downcast_ref::<StringArray>();
-                let ids = ids
-                    .ok_or_else(|| anyhow!("'{}' has no column '{}'", path.display(), p.column))?;
-                p.push(ids, table.name())?;
+                let i = p.push_batch(&batch, table.name(), path)?;
                 batch.remove_column(i);
             }
             batches.push(batch);

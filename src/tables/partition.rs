@@ -94,13 +94,8 @@ pub fn partition_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// Reads one batch stream of a table from a file or a dataset folder, with the
 /// registry's columns in the registry's order (the key restored from folder names).
 pub fn read_batches(table: Table, path: &Path) -> Result<Vec<RecordBatch>> {
-    read_batches_without(table, path, &[])
-}
-
-/// [`read_batches`] without the columns `skip` (not decoded at all).
-pub fn read_batches_without(table: Table, path: &Path, skip: &[&str]) -> Result<Vec<RecordBatch>> {
     let mut out = Vec::new();
-    for_each_batch_without(table, path, skip, |b| {
+    for_each_batch(table, path, |b| {
         out.push(b);
         Ok(())
     })?;
