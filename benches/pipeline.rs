@@ -58,7 +58,7 @@ fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
 }
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): the site
-/// is rendered from the columns it shows, held in memory (10.0 GB at a million articles),
+/// is rendered from the columns it shows, held in memory (6.8 GB at a million articles),
 /// and a million articles' site (18.5 GB) and its write floor would take about 40 GB more
 /// of disk.
 const SITE_MAX_ARTICLES: usize = 100_000;
@@ -222,7 +222,7 @@ fn report(runs: &[Run]) -> String {
             let _ = writeln!(
                 md,
                 "Datasets only (`gazette build --no-reports`): the site's render holds the \
-                 columns it shows in memory (10.0 GB at a million articles), and its files \
+                 columns it shows in memory (6.8 GB at a million articles), and its files \
                  and their write floor would take about 40 GB more of disk.\n"
             );
         }

@@ -213,7 +213,7 @@ fn entity_page<'a>(
         .collect();
 
     let mut articles: Vec<MentionGroup> = Vec::new();
-    let mut last_claim: Option<&str> = None;
+    let mut last_claim: Option<usize> = None;
     for &m in ents.mentions_on_page(e, page) {
         let m = m as usize;
         let row = ents.mention_article(m);
@@ -231,18 +231,16 @@ fn entity_page<'a>(
         let Some(group) = articles.last_mut() else {
             continue;
         };
-        match ents.mentions.claim_id.opt(m) {
+        match ents.mentions.claim_of(m) {
             None => {
                 if group.title.is_none() {
                     group.title = Some(Segments::of(group.article.title, &spans(data, row, None)));
                 }
             }
-            Some(cid) if last_claim != Some(cid) => {
-                last_claim = Some(cid);
-                if let Some(cr) = data.claim_in(row, cid) {
-                    let view = claim_view(data, cr, row, &group.article.url);
-                    group.claims.push(view);
-                }
+            Some(cr) if last_claim != Some(cr) => {
+                last_claim = Some(cr);
+                let view = claim_view(data, cr, row, &group.article.url);
+                group.claims.push(view);
             }
             Some(_) => {}
         }
@@ -425,18 +423,18 @@ fn entity_figures<'a>(
     };
     let mut total = 0;
     let mut shown = Vec::new();
-    let mut last: Option<(usize, &str)> = None;
+    let mut last: Option<usize> = None;
     for &m in ents.mentions_of(e) {
         let m = m as usize;
-        let Some(cid) = ents.mentions.claim_id.opt(m) else {
+        let Some(cr) = ents.mentions.claim_of(m) else {
             continue;
         };
         let row = ents.mention_article(m);
-        if last == Some((row, cid)) {
+        if last == Some(cr) {
             continue;
         }
-        last = Some((row, cid));
-        for f in figs.rows_in(row, Some(cid)) {
+        last = Some(cr);
+        for f in figs.rows_in(row, Some(cr)) {
             total += 1;
             if shown.len() < ENTITY_FIGURES {
                 shown.push(figure_row(data, &figs.cols, f, row)?);

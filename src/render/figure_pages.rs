@@ -140,7 +140,7 @@ pub fn figure_row<'a>(
 ) -> Result<FigureRow<'a>> {
     let article = data.article_ref(row)?;
     let id = cols.id.get(r);
-    let claim = cols.claim_id.opt(r).and_then(|cid| data.claim_in(row, cid));
+    let claim = cols.claim_of(r);
     let (text, context_url) = match claim {
         Some(c) => (
             data.claims.text.get(c),
@@ -154,7 +154,7 @@ pub fn figure_row<'a>(
         .and_then(|f| f.find(row, id).map(|fr| f.span(fr)))
         .into_iter()
         .collect();
-    let chip = |col: &Option<super::tables::Col<'a, arrow::array::StringArray>>| {
+    let chip = |col: &Option<super::tables::StrCol<'a>>| {
         let id = col.as_ref()?.opt(r)?;
         let ents = data.entities.as_ref()?;
         ents.row(id).map(|e| ents.chip(e))

@@ -9,14 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::text::FastBuildHasher;
 use anyhow::{Context, Result, anyhow, bail};
-use arrow::array::{BooleanArray, Int32Array, ListArray, StringArray, TimestampMicrosecondArray};
+use arrow::array::{BooleanArray, Int32Array, ListArray, TimestampMicrosecondArray};
 use chrono::{DateTime, Datelike, Timelike};
 
 use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
 use super::model::{ArticleRef, When, lang_of};
 use super::paging;
-use super::tables::{Col, ParentRows, TableData, TableFiles, check_resolved};
+use super::tables::{Col, ParentRows, StrCol, TableData, TableFiles, check_resolved};
 use crate::diff::DataDiff;
 use crate::quality::Report;
 use crate::tables::Table;
@@ -41,6 +41,9 @@ pub struct Loaded {
     pub figures: Option<TableData>,
     /// The article row of each figure (empty without figures).
     pub figure_article: Vec<u32>,
+    /// The claim row of each figure, [`NO_CLAIM`] in a title (resolved from `claim_id`,
+    /// which is then dropped).
+    pub figure_claim: Vec<u32>,
     /// The table the ledger pages point readers to: `figure_ledger` when it is built. The
     /// pages are built from `figures`, the same rows; `figure_ledger` adds their context,
     /// which the site has from the other tables, and it is the largest table.
@@ -48,9 +51,10 @@ pub struct Loaded {
     pub entities: Option<TableData>,
     /// Read only with `entities`.
     pub mentions: Option<TableData>,
-    /// The article and the entity row of each mention (empty without mentions).
+    /// The article, entity and claim row of each mention (empty without mentions).
     pub mention_article: Vec<u32>,
     pub mention_entity: Vec<u32>,
+    pub mention_claim: Vec<u32>,
     pub entity_cooccurrence: Option<TableData>,
     pub entity_timeline: Option<TableData>,
     pub statistic_variants: Option<TableData>,
@@ -118,18 +122,30 @@ impl Loaded {
             },
         );
         let (claims, claim_article) = claims?.ok_or_else(|| files.missing(Table::Claims))?;
-        let (figures, figure_article) = figures?.unzip();
-        let (mentions, mention_article, mention_entity) = match mentions? {
+        let (mut figures, figure_article) = figures?.unzip();
+        let figure_article = figure_article.unwrap_or_default();
+        let (mut mentions, mention_article, mention_entity) = match mentions? {
             Some((t, a, e)) => (Some(t), a, e),
             None => (None, Vec::new(), Vec::new()),
         };
         let (entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
+        let claims_by_article = Grouped::new(articles.len(), &claim_article);
+        let resolve = |t: &mut Option<TableData>, article: &[u32]| match t {
+            Some(t) => claim_rows(t, article, &claims, &claims_by_article),
+            None => Ok(Vec::new()),
+        };
+        let (figure_claim, mention_claim) = rayon::join(
+            || resolve(&mut figures, &figure_article),
+            || resolve(&mut mentions, &mention_article),
+        );
         Ok(Loaded {
+            figure_claim: figure_claim?,
+            mention_claim: mention_claim?,
             articles,
             claims,
             claim_article,
             figures,
-            figure_article: figure_article.unwrap_or_default(),
+            figure_article,
             ledger_table: ledger_built.then_some(FIGURE_LEDGER),
             entities,
             mentions,
@@ -154,11 +170,13 @@ impl Loaded {
             claim_article,
             figures: None,
             figure_article: Vec::new(),
+            figure_claim: Vec::new(),
             ledger_table: None,
             entities: None,
             mentions: None,
             mention_article: Vec::new(),
             mention_entity: Vec::new(),
+            mention_claim: Vec::new(),
             entity_cooccurrence: None,
             entity_timeline: None,
             statistic_variants: None,
@@ -167,24 +185,91 @@ impl Loaded {
         })
     }
 
-    /// With the figures (a table read whole, with its `article_id`).
-    pub fn with_figures(mut self, figures: TableData) -> Result<Self> {
+    /// With the figures (a table read whole, with its `article_id` and `claim_id`).
+    pub fn with_figures(mut self, mut figures: TableData) -> Result<Self> {
         self.figure_article =
             ParentRows::new("article_id", &article_rows(&self.articles)?).of_table(&figures)?;
+        self.figure_claim = self.claim_rows_of(&mut figures, &self.figure_article)?;
         self.figures = Some(figures);
         Ok(self)
     }
 
+    /// [`claim_rows`] of a child table whose article rows are `article`.
+    fn claim_rows_of(&self, child: &mut TableData, article: &[u32]) -> Result<Vec<u32>> {
+        let by_article = Grouped::new(self.articles.len(), &self.claim_article);
+        claim_rows(child, article, &self.claims, &by_article)
+    }
+
     /// With the entities and their mentions (read whole, with their ids).
-    pub fn with_entities(mut self, entities: TableData, mentions: TableData) -> Result<Self> {
+    pub fn with_entities(mut self, entities: TableData, mut mentions: TableData) -> Result<Self> {
         let articles = article_rows(&self.articles)?;
         let by_id = rows_by_id(&entities.str("entity_id")?, entities.len(), "entities")?;
         self.mention_article = ParentRows::new("article_id", &articles).of_table(&mentions)?;
         self.mention_entity = ParentRows::new("entity_id", &by_id).of_table(&mentions)?;
+        self.mention_claim = self.claim_rows_of(&mut mentions, &self.mention_article)?;
         self.entities = Some(entities);
         self.mentions = Some(mentions);
         Ok(self)
     }
+}
+
+/// A figure or mention in its article's title, not in a claim.
+pub const NO_CLAIM: u32 = u32::MAX;
+
+/// The claim row `claims[r]` (`None`: [`NO_CLAIM`], a title).
+pub fn claim_row(claims: &[u32], r: usize) -> Option<usize> {
+    Some(claims[r])
+        .filter(|&c| c != NO_CLAIM)
+        .map(|c| c as usize)
+}
+
+/// The claim row of each row of `child` (figures, mentions) from its `claim_id`, looked
+/// up among the claims of the row's article (`article`, from `claims_by_article`);
+/// [`NO_CLAIM`] where it has none. The `claim_id` column is dropped then: at a million
+/// articles the figures' and mentions' claim ids were 0.8 GB of the render's memory, and
+/// their row numbers take a fifth of that.
+pub fn claim_rows(
+    child: &mut TableData,
+    article: &[u32],
+    claims: &TableData,
+    claims_by_article: &Grouped,
+) -> Result<Vec<u32>> {
+    check_resolved(article, child)?;
+    let ids = claims.str("claim_id")?;
+    let mut rows = Vec::with_capacity(child.len());
+    {
+        let of = child.str("claim_id")?;
+        // A child table is in its articles' order, a claim's rows together.
+        let mut last: Option<(&str, u32)> = None;
+        for (i, &a) in article.iter().enumerate() {
+            let Some(id) = of.opt(i) else {
+                rows.push(NO_CLAIM);
+                continue;
+            };
+            let row = match last {
+                Some((l, r)) if l == id => r,
+                _ => {
+                    let r = claims_by_article
+                        .of(a as usize)
+                        .iter()
+                        .copied()
+                        .find(|&c| ids.get(c as usize) == id)
+                        .ok_or_else(|| {
+                            anyhow!(
+                                "{} row {}: claim '{id}' is not a claim of its article",
+                                child.name,
+                                i + 1
+                            )
+                        })?;
+                    last = Some((id, r));
+                    r
+                }
+            };
+            rows.push(row);
+        }
+    }
+    child.drop_column("claim_id");
+    Ok(rows)
 }
 
 /// Article row by id, each id checked (ids become file names).
@@ -198,7 +283,7 @@ pub fn article_rows(articles: &TableData) -> Result<HashMap<&str, u32, FastBuild
 
 /// Row by id of a table's `n` rows; an id twice is an error.
 pub fn rows_by_id<'a>(
-    ids: &Col<'a, StringArray>,
+    ids: &StrCol<'a>,
     n: usize,
     table: &str,
 ) -> Result<HashMap<&'a str, u32, FastBuildHasher>> {
@@ -217,14 +302,14 @@ pub fn rows_by_id<'a>(
 
 /// The `articles` columns the pages use.
 pub struct ArticleCols<'a> {
-    pub id: Col<'a, StringArray>,
-    pub collection: Col<'a, StringArray>,
-    pub title: Col<'a, StringArray>,
-    pub source: Col<'a, StringArray>,
+    pub id: StrCol<'a>,
+    pub collection: StrCol<'a>,
+    pub title: StrCol<'a>,
+    pub source: StrCol<'a>,
     pub published_at: Col<'a, TimestampMicrosecondArray>,
-    pub core_label: Col<'a, StringArray>,
+    pub core_label: StrCol<'a>,
     pub n_claims: Col<'a, Int32Array>,
-    pub source_file: Col<'a, StringArray>,
+    pub source_file: StrCol<'a>,
     pub source_line: Col<'a, Int32Array>,
     pub summary_line: Col<'a, Int32Array>,
 }
@@ -248,18 +333,18 @@ impl<'a> ArticleCols<'a> {
 
 /// The `claims` columns the pages use.
 pub struct ClaimCols<'a> {
-    pub id: Col<'a, StringArray>,
+    pub id: StrCol<'a>,
     pub ordinal: Col<'a, Int32Array>,
     pub section_ordinal: Col<'a, Int32Array>,
-    pub section_label: Col<'a, StringArray>,
-    pub section_heading: Col<'a, StringArray>,
+    pub section_label: StrCol<'a>,
+    pub section_heading: StrCol<'a>,
     pub is_core: Col<'a, BooleanArray>,
-    pub text: Col<'a, StringArray>,
+    pub text: StrCol<'a>,
     pub citations: Col<'a, ListArray>,
-    pub attribution_cue: Col<'a, StringArray>,
-    pub attributed_to: Col<'a, StringArray>,
+    pub attribution_cue: StrCol<'a>,
+    pub attributed_to: StrCol<'a>,
     pub hedged: Col<'a, BooleanArray>,
-    pub modality: Col<'a, StringArray>,
+    pub modality: StrCol<'a>,
 }
 
 impl<'a> ClaimCols<'a> {
@@ -449,7 +534,8 @@ impl<'a> SiteData<'a> {
                         .figures
                         .as_ref()
                         .map(|f| {
-                            FigureIndex::new(f, &loaded.figure_article, data).context("figures")
+                            FigureIndex::new(f, &loaded.figure_article, &loaded.figure_claim, data)
+                                .context("figures")
                         })
                         .transpose()
                 },
@@ -458,7 +544,8 @@ impl<'a> SiteData<'a> {
                         .figures
                         .as_ref()
                         .map(|t| {
-                            let mut ledger = Ledger::new(t, &loaded.figure_article, data)
+                            let claim = &loaded.figure_claim;
+                            let mut ledger = Ledger::new(t, &loaded.figure_article, claim, data)
                                 .context("the figure ledger")?;
                             if let Some(name) = loaded.ledger_table {
                                 ledger.table = name.to_string();
@@ -479,7 +566,11 @@ impl<'a> SiteData<'a> {
                     (Some(e), Some(m)) => EntityData::new(
                         e,
                         m,
-                        (&loaded.mention_article, &loaded.mention_entity),
+                        (
+                            &loaded.mention_article,
+                            &loaded.mention_entity,
+                            &loaded.mention_claim,
+                        ),
                         loaded.entity_timeline.as_ref(),
                         loaded.entity_cooccurrence.as_ref(),
                         data,
@@ -509,14 +600,6 @@ impl<'a> SiteData<'a> {
     /// The claim rows of article row `row`, by ordinal.
     pub fn claims_of(&self, row: usize) -> &[u32] {
         self.claims_by_article.of(row)
-    }
-
-    /// The claim row of `claim_id` in article row `row`.
-    pub fn claim_in(&self, row: usize, claim_id: &str) -> Option<usize> {
-        self.claims_of(row)
-            .iter()
-            .map(|&c| c as usize)
-            .find(|&c| self.claims.id.get(c) == claim_id)
     }
 
     /// The article row of an article id.

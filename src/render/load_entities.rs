@@ -6,12 +6,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, anyhow, bail};
-use arrow::array::{Int32Array, Int64Array, ListArray, StringArray, TimestampMicrosecondArray};
+use arrow::array::{Int32Array, Int64Array, ListArray, TimestampMicrosecondArray};
 
-use super::load::{Grouped, NO_GROUP, SiteData, rows_by_id};
+use super::load::{Grouped, NO_GROUP, SiteData, claim_row, rows_by_id};
 use super::model::{EntityChip, Span};
 use super::paging;
-use super::tables::{Col, ParentRows, TableData, check_resolved};
+use super::tables::{Col, ParentRows, StrCol, TableData, check_resolved};
 use crate::extract::entities::Kind;
 
 /// Articles listed per page of an entity (its first page and the pages after it).
@@ -26,14 +26,14 @@ pub const TOP_COMENTIONED: usize = 20;
 
 /// The `entities` columns the pages use.
 pub struct EntityCols<'a> {
-    pub id: Col<'a, StringArray>,
-    pub kind: Col<'a, StringArray>,
-    pub name_en: Col<'a, StringArray>,
-    pub name_zh: Col<'a, StringArray>,
+    pub id: StrCol<'a>,
+    pub kind: StrCol<'a>,
+    pub name_en: StrCol<'a>,
+    pub name_zh: StrCol<'a>,
     pub aliases: Col<'a, ListArray>,
-    pub wikidata: Col<'a, StringArray>,
-    pub parent: Col<'a, StringArray>,
-    pub source: Col<'a, StringArray>,
+    pub wikidata: StrCol<'a>,
+    pub parent: StrCol<'a>,
+    pub source: StrCol<'a>,
     pub n_mentions: Col<'a, Int64Array>,
     pub n_articles: Col<'a, Int64Array>,
     pub first_seen: Col<'a, TimestampMicrosecondArray>,
@@ -42,21 +42,29 @@ pub struct EntityCols<'a> {
 
 /// The `mentions` columns the pages use.
 pub struct MentionCols<'a> {
-    pub claim_id: Col<'a, StringArray>,
+    /// The claim row of each mention ([`NO_CLAIM`](super::load::NO_CLAIM) in a title).
+    pub claim: &'a [u32],
     pub char_start: Col<'a, Int32Array>,
     pub char_end: Col<'a, Int32Array>,
 }
 
+impl MentionCols<'_> {
+    /// The claim row mention `m` stands in (`None`: a title's).
+    pub fn claim_of(&self, m: usize) -> Option<usize> {
+        claim_row(self.claim, m)
+    }
+}
+
 /// The `entity_timeline` columns.
 pub struct TimelineCols<'a> {
-    pub month: Col<'a, StringArray>,
+    pub month: StrCol<'a>,
     pub n_mentions: Col<'a, Int64Array>,
 }
 
 /// The `entity_cooccurrence` columns.
 pub struct CooccurrenceCols<'a> {
-    pub entity_a: Col<'a, StringArray>,
-    pub entity_b: Col<'a, StringArray>,
+    pub entity_a: StrCol<'a>,
+    pub entity_b: StrCol<'a>,
     pub n_claims: Col<'a, Int64Array>,
     pub n_articles: Col<'a, Int64Array>,
 }
@@ -105,8 +113,8 @@ impl<'a> EntityData<'a> {
     pub fn new(
         entities: &'a TableData,
         mentions: &'a TableData,
-        // The article and the entity row of each mention.
-        parents: (&'a [u32], &'a [u32]),
+        // The article, entity and claim row of each mention.
+        parents: (&'a [u32], &'a [u32], &'a [u32]),
         timeline: Option<&'a TableData>,
         cooccurrence: Option<&'a TableData>,
         data: &SiteData<'a>,
@@ -126,7 +134,7 @@ impl<'a> EntityData<'a> {
             last_seen: entities.timestamp("last_seen")?,
         };
         let m = MentionCols {
-            claim_id: mentions.str("claim_id")?,
+            claim: parents.2,
             char_start: mentions.i32("char_start")?,
             char_end: mentions.i32("char_end")?,
         };
@@ -139,9 +147,10 @@ impl<'a> EntityData<'a> {
             .map(|e| paging::shard_path("entities", cols.id.get(e)))
             .collect();
 
-        let (mention_article, mention_entity) = parents;
+        let (mention_article, mention_entity, mention_claim) = parents;
         check_resolved(mention_article, mentions)?;
         check_resolved(mention_entity, mentions)?;
+        check_resolved(mention_claim, mentions)?;
         let by_article = Grouped::new(data.n_articles(), mention_article);
         let mut by_entity = Grouped::new(n, mention_entity);
         by_entity.sort_each_by_key(|r| (data.position[mention_article[r as usize] as usize], r));
@@ -333,23 +342,20 @@ impl<'a> EntityData<'a> {
     }
 
     /// The spans of the mentions in a claim (or the title, for `None`) of article `row`.
-    pub fn spans(&self, row: usize, claim_id: Option<&str>) -> Vec<Span> {
+    pub fn spans(&self, row: usize, claim: Option<usize>) -> Vec<Span> {
         self.spans_of_article(row)
-            .filter(|(c, _)| *c == claim_id)
+            .filter(|(c, _)| *c == claim)
             .map(|(_, span)| span)
             .collect()
     }
 
-    /// The spans of every mention of article `row`, with the claim each is in (`None`:
-    /// the title).
-    pub fn spans_of_article(
-        &self,
-        row: usize,
-    ) -> impl Iterator<Item = (Option<&'a str>, Span)> + '_ {
+    /// The spans of every mention of article `row`, with the claim row each is in
+    /// (`None`: the title).
+    pub fn spans_of_article(&self, row: usize) -> impl Iterator<Item = (Option<usize>, Span)> + '_ {
         self.by_article.of(row).iter().map(|&m| {
             let m = m as usize;
             (
-                self.mentions.claim_id.opt(m),
+                self.mentions.claim_of(m),
                 Span {
                     start: self.mentions.char_start.get(m).max(0) as usize,
                     end: self.mentions.char_end.get(m).max(0) as usize,

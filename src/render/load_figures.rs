@@ -11,42 +11,47 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Result, bail};
-use arrow::array::{Float64Array, Int32Array, StringArray};
+use arrow::array::{Float64Array, Int32Array};
 
-use super::load::{Grouped, NO_GROUP, SiteData};
+use super::load::{Grouped, NO_GROUP, SiteData, claim_row};
 use super::model::{FigureView, Span, push_human_number};
-use super::tables::{Col, TableData, check_resolved};
+use super::tables::{Col, StrCol, TableData, check_resolved};
 use crate::extract::figures::KINDS;
 use crate::text::FastBuildHasher;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
-    pub id: Col<'a, StringArray>,
-    pub claim_id: Col<'a, StringArray>,
-    pub surface: Col<'a, StringArray>,
-    pub kind: Col<'a, StringArray>,
+    pub id: StrCol<'a>,
+    /// The claim row of each figure ([`NO_CLAIM`](super::load::NO_CLAIM) in a title).
+    pub claim: &'a [u32],
+    pub surface: StrCol<'a>,
+    pub kind: StrCol<'a>,
     pub value: Col<'a, Float64Array>,
     pub value_max: Col<'a, Float64Array>,
-    pub unit: Col<'a, StringArray>,
-    pub per_unit: Col<'a, StringArray>,
-    pub qualifier: Col<'a, StringArray>,
+    pub unit: StrCol<'a>,
+    pub per_unit: StrCol<'a>,
+    pub qualifier: StrCol<'a>,
     pub normalized_value: Col<'a, Float64Array>,
     pub normalized_value_max: Col<'a, Float64Array>,
-    pub normalized_unit: Col<'a, StringArray>,
+    pub normalized_unit: StrCol<'a>,
     /// What the figure is about, once the table has these columns.
-    pub subject: Option<Col<'a, StringArray>>,
-    pub commodity: Option<Col<'a, StringArray>>,
-    pub measure: Option<Col<'a, StringArray>>,
+    pub subject: Option<StrCol<'a>>,
+    pub commodity: Option<StrCol<'a>>,
+    pub measure: Option<StrCol<'a>>,
     /// A figure's part in a change ('from', 'to', 'delta').
-    pub role: Option<Col<'a, StringArray>>,
+    pub role: Option<StrCol<'a>>,
     pub len: usize,
 }
 
 impl<'a> FigureCols<'a> {
-    pub fn new(t: &'a TableData) -> Result<Self> {
+    /// `claim`: the claim row of each figure.
+    pub fn new(t: &'a TableData, claim: &'a [u32]) -> Result<Self> {
+        check_resolved(claim, t)?;
         Ok(FigureCols {
             id: t.str("figure_id")?,
-            claim_id: t.str("claim_id")?,
+            claim,
             surface: t.str("surface")?,
             kind: t.str("kind")?,
             value: t.f64("value")?,
@@ -63,6 +68,11 @@ impl<'a> FigureCols<'a> {
             role: t.str_if_present("role")?,
             len: t.len(),
         })
+    }
+
+    /// The claim row figure `r` stands in (`None`: a title's).
+    pub fn claim_of(&self, r: usize) -> Option<usize> {
+        claim_row(self.claim, r)
     }
 
     /// Whether figures say what they are about (subject, commodity, measure).
@@ -210,7 +220,7 @@ pub fn kind_rank(kind: &str) -> (usize, &str) {
 /// The `figures` table's spans, by article: what the pages highlight.
 pub struct FigureIndex<'a> {
     pub cols: FigureCols<'a>,
-    pub field: Col<'a, StringArray>,
+    pub field: StrCol<'a>,
     pub char_start: Col<'a, Int32Array>,
     pub char_end: Col<'a, Int32Array>,
     /// Each article row's figure rows, in table order (title, then claims by ordinal).
@@ -218,9 +228,14 @@ pub struct FigureIndex<'a> {
 }
 
 impl<'a> FigureIndex<'a> {
-    /// `article`: the article row of each figure.
-    pub fn new(t: &'a TableData, article: &[u32], data: &SiteData<'a>) -> Result<Self> {
-        let cols = FigureCols::new(t)?;
+    /// `article` and `claim`: the article and claim row of each figure.
+    pub fn new(
+        t: &'a TableData,
+        article: &[u32],
+        claim: &'a [u32],
+        data: &SiteData<'a>,
+    ) -> Result<Self> {
+        let cols = FigureCols::new(t, claim)?;
         check_resolved(article, t)?;
         Ok(FigureIndex {
             field: t.str("field")?,
@@ -231,17 +246,13 @@ impl<'a> FigureIndex<'a> {
         })
     }
 
-    /// The figure rows of claim `claim_id` of article row `row` (`None`: the title's).
-    pub fn rows_in<'s>(
-        &'s self,
-        row: usize,
-        claim_id: Option<&'s str>,
-    ) -> impl Iterator<Item = usize> + 's {
+    /// The figure rows of claim row `claim` of article row `row` (`None`: the title's).
+    pub fn rows_in(&self, row: usize, claim: Option<usize>) -> impl Iterator<Item = usize> + '_ {
         self.by_article
             .of(row)
             .iter()
             .map(|&f| f as usize)
-            .filter(move |&f| self.cols.claim_id.opt(f) == claim_id)
+            .filter(move |&f| self.cols.claim_of(f) == claim)
     }
 
     pub fn span(&self, f: usize) -> Span {
@@ -254,8 +265,8 @@ impl<'a> FigureIndex<'a> {
     }
 
     /// The spans of the figures of a claim (or the title, for `None`).
-    pub fn spans(&self, row: usize, claim_id: Option<&str>) -> Vec<Span> {
-        self.rows_in(row, claim_id).map(|f| self.span(f)).collect()
+    pub fn spans(&self, row: usize, claim: Option<usize>) -> Vec<Span> {
+        self.rows_in(row, claim).map(|f| self.span(f)).collect()
     }
 
     /// The figure row with id `figure_id` in article row `row`.
@@ -318,9 +329,14 @@ pub struct Ledger<'a> {
 }
 
 impl<'a> Ledger<'a> {
-    /// `article`: the article row of each figure.
-    pub fn new(t: &'a TableData, article: &'a [u32], data: &SiteData<'a>) -> Result<Self> {
-        let cols = FigureCols::new(t)?;
+    /// `article` and `claim`: the article and claim row of each figure.
+    pub fn new(
+        t: &'a TableData,
+        article: &'a [u32],
+        claim: &'a [u32],
+        data: &SiteData<'a>,
+    ) -> Result<Self> {
+        let cols = FigureCols::new(t, claim)?;
         let n = t.len();
         if n > u32::MAX as usize / 2 {
             bail!("Too many figures to render ({n})");
@@ -443,7 +459,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
     type Key<'k> = (&'k str, &'k str, u64, Option<u64>, [Option<&'k str>; 3]);
     let key = |r: usize| -> Key<'a> {
         let (unit, v, max) = cols.comparable_range(r);
-        let about = |c: &Option<Col<'a, StringArray>>| c.as_ref().and_then(|c| c.opt(r));
+        let about = |c: &Option<StrCol<'a>>| c.as_ref().and_then(|c| c.opt(r));
         (
             cols.kind.get(r),
             unit,
@@ -456,31 +472,60 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
             ],
         )
     };
-    // Per value: rows, articles, the last article counted, the first row (newest), and
-    // the value's number. Each row's value number is kept, so that the rows of the top
-    // values are found without hashing every row's key a second time.
-    let mut counts: HashMap<Key, (usize, usize, u32, usize, u32), FastBuildHasher> =
-        HashMap::default();
+    // Per value: its first row (the newest) and that row's place in `newest`, rows,
+    // articles and the last article counted. The table holds each value's number, found
+    // by its first row's key and hashed once: a key is a hundred bytes, and a million
+    // articles quote millions of values. Each row's value number is kept, so that the
+    // rows of the top values are found without hashing every row's key a second time.
+    struct Quoted {
+        first: u32,
+        place: u32,
+        rows: u32,
+        articles: u32,
+        last: u32,
+    }
+    let hasher = FastBuildHasher::default();
+    let mut table: HashTable<(u64, u32)> = HashTable::new();
+    let mut values: Vec<Quoted> = Vec::new();
     let mut value_of = vec![NO_GROUP; article.len()];
     for (i, &r) in newest.iter().enumerate() {
-        let r = r as usize;
-        if NOT_QUOTED_KINDS.contains(&cols.kind.get(r)) {
+        let ru = r as usize;
+        if NOT_QUOTED_KINDS.contains(&cols.kind.get(ru)) {
             continue;
         }
-        let a = article[r];
-        let next = counts.len() as u32;
-        let e = counts.entry(key(r)).or_insert((0, 0, u32::MAX, i, next));
-        e.0 += 1;
-        if e.2 != a {
-            e.1 += 1;
-            e.2 = a;
+        let k = key(ru);
+        let h = hasher.hash_one(k);
+        let same = |&(hv, v): &(u64, u32)| hv == h && key(values[v as usize].first as usize) == k;
+        let v = match table.find(h, same) {
+            Some(&(_, v)) => v,
+            None => {
+                let v = values.len() as u32;
+                values.push(Quoted {
+                    first: r,
+                    place: i as u32,
+                    rows: 0,
+                    articles: 0,
+                    last: u32::MAX,
+                });
+                table.insert_unique(h, (h, v), |&(hv, _)| hv);
+                v
+            }
+        };
+        let q = &mut values[v as usize];
+        q.rows += 1;
+        if q.last != article[ru] {
+            q.articles += 1;
+            q.last = article[ru];
         }
-        value_of[r] = e.4;
+        value_of[ru] = v;
     }
-    let mut top: Vec<(Key, usize, usize, usize, u32)> = counts
-        .into_iter()
-        .filter(|(_, (_, articles, _, _, _))| *articles >= 2)
-        .map(|(k, (rows, articles, _, first, v))| (k, rows, articles, first, v))
+    drop(table);
+    // (key, rows, articles, first row's place, value number)
+    let mut top: Vec<(Key, u32, u32, u32, u32)> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.articles >= 2)
+        .map(|(v, q)| (key(q.first as usize), q.rows, q.articles, q.place, v as u32))
         .collect();
     top.sort_by(|a, b| {
         b.2.cmp(&a.2)
@@ -495,7 +540,7 @@ fn most_quoted<'a>(cols: &FigureCols<'a>, newest: &[u32], article: &[u32]) -> Ve
         .iter()
         .map(|t| QuotedValue {
             rows: Vec::new(),
-            n_articles: t.2,
+            n_articles: t.2 as usize,
         })
         .collect();
     for &r in newest {
@@ -578,8 +623,7 @@ impl<'a> Variants<'a> {
             bail!("statistic_variants needs the figures' 'measure' column");
         };
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
-        let about =
-            |col: &Option<Col<'a, StringArray>>, r: usize| col.as_ref().and_then(|c| c.opt(r));
+        let about = |col: &Option<StrCol<'a>>, r: usize| col.as_ref().and_then(|c| c.opt(r));
         for &r in &ledger.newest {
             let ru = r as usize;
             let Some(m) = measures.opt(ru) else { continue };
@@ -600,9 +644,8 @@ impl<'a> Variants<'a> {
                     let counted = claim_ids.is_none()
                         || (c.value_max.opt(ru).is_none()
                             && matches!(about(&c.role, ru), None | Some("to"))
-                            && c.claim_id
-                                .opt(ru)
-                                .is_some_and(|id| claims.contains(&(i, id))));
+                            && c.claim_of(ru)
+                                .is_some_and(|cr| claims.contains(&(i, data.claims.id.get(cr)))));
                     if counted {
                         rows[i].push(r);
                     }

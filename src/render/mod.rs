@@ -25,8 +25,11 @@
 //! 1. Load it: add a column struct in [`load`] (see `ArticleCols`) and a field
 //!    `Option<…>` to [`load::SiteData`], filled by `TableFiles::load`, which gives `None`
 //!    while the table is not built. Where the table has a list of the columns the site
-//!    shows (`shown` in [`tables`]), add the columns the pages read to it; a reference
-//!    to an article or an entity is read as row numbers ([`tables::ParentRows`]).
+//!    shows (`shown` in [`tables`]), add the columns the pages read to it; a string
+//!    column of few distinct values goes in `dictionary` too (read through
+//!    [`tables::StrCol`] either way). A reference to an article or an entity is read as
+//!    row numbers ([`tables::ParentRows`]), and one to a claim as its claim row
+//!    ([`load::claim_rows`]).
 //! 2. Write the template (`templates/entity.html`, extending `base.html` and using the
 //!    partials: `claim.html`, `figure.html`, `entity.html`, `table.html`) and add its name
 //!    to [`templates::EMBEDDED`].

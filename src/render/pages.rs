@@ -383,7 +383,7 @@ pub fn claim_view<'a>(
     row: usize,
     article_url: &str,
 ) -> ClaimView<'a> {
-    let spans = spans(data, row, Some(data.claims.id.get(c)));
+    let spans = spans(data, row, Some(c));
     claim_view_with(data, c, article_url, &spans)
 }
 
@@ -416,38 +416,38 @@ fn claim_view_with<'a>(
 }
 
 /// The figures and entity mentions of a claim (`None`: of the title) of article `row`.
-pub fn spans(data: &SiteData, row: usize, claim_id: Option<&str>) -> Vec<Span> {
+pub fn spans(data: &SiteData, row: usize, claim: Option<usize>) -> Vec<Span> {
     let mut spans = Vec::new();
     if let Some(f) = &data.figures {
-        spans.extend(f.spans(row, claim_id));
+        spans.extend(f.spans(row, claim));
     }
     if let Some(e) = &data.entities {
-        spans.extend(e.spans(row, claim_id));
+        spans.extend(e.spans(row, claim));
     }
     spans
 }
 
-/// The figures and entity mentions of every text of article `row`, by claim id (`None`:
+/// The figures and entity mentions of every text of article `row`, by claim row (`None`:
 /// the title). One pass over the article's rows: an article page looking up each claim's
 /// spans among all of the article's rows was a tenth of the site's render.
-fn spans_by_text<'a>(data: &SiteData<'a>, row: usize) -> Vec<(Option<&'a str>, Vec<Span>)> {
-    let mut out: Vec<(Option<&'a str>, Vec<Span>)> = Vec::new();
-    let mut add = |claim_id: Option<&'a str>, span: Span| {
+fn spans_by_text(data: &SiteData, row: usize) -> Vec<(Option<usize>, Vec<Span>)> {
+    let mut out: Vec<(Option<usize>, Vec<Span>)> = Vec::new();
+    let mut add = |claim: Option<usize>, span: Span| {
         // Rows come grouped by text, so the last bucket is nearly always the one.
-        match out.iter().rposition(|(id, _)| *id == claim_id) {
+        match out.iter().rposition(|(c, _)| *c == claim) {
             Some(i) => out[i].1.push(span),
-            None => out.push((claim_id, vec![span])),
+            None => out.push((claim, vec![span])),
         }
     };
     if let Some(f) = &data.figures {
         for &r in f.by_article.of(row) {
             let r = r as usize;
-            add(f.cols.claim_id.opt(r), f.span(r));
+            add(f.cols.claim_of(r), f.span(r));
         }
     }
     if let Some(e) = &data.entities {
-        for (claim_id, span) in e.spans_of_article(row) {
-            add(claim_id, span);
+        for (claim, span) in e.spans_of_article(row) {
+            add(claim, span);
         }
     }
     out
@@ -465,10 +465,10 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     let article = data.article_ref(row)?;
     let cl = &data.claims;
     let by_text = spans_by_text(data, row);
-    let spans_of = |id: Option<&str>| -> &[Span] {
+    let spans_of = |claim: Option<usize>| -> &[Span] {
         by_text
             .iter()
-            .find(|(t, _)| *t == id)
+            .find(|(t, _)| *t == claim)
             .map_or(&[], |(_, s)| s.as_slice())
     };
     let mut sections: Vec<SectionView> = Vec::new();
@@ -486,7 +486,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
                 claims: Vec::new(),
             });
         }
-        let view = claim_view_with(data, c, &article.url, spans_of(Some(cl.id.get(c))));
+        let view = claim_view_with(data, c, &article.url, spans_of(Some(c)));
         n_cited += usize::from(!view.citations.is_empty());
         if let Some(s) = sections.last_mut() {
             s.claims.push(view);

@@ -301,8 +301,8 @@ fn locate(data: &SiteData, t: &TableDiff) -> HashMap<String, String> {
                     for &r in f.by_article.of(row) {
                         let id = f.cols.id.get(r as usize);
                         if wanted.contains(id) {
-                            let url = match f.cols.claim_id.opt(r as usize) {
-                                Some(c) => format!("{article}#claim-{c}"),
+                            let url = match f.cols.claim_of(r as usize) {
+                                Some(c) => format!("{article}#claim-{}", data.claims.id.get(c)),
                                 None => article.clone(),
                             };
                             out.insert(id.to_string(), url);

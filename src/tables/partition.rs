@@ -15,11 +15,13 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Array};
-use arrow::datatypes::{Schema, SchemaRef};
+use arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
 use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 
 use super::{BATCH_ROWS, Table, TableWriter};
 use crate::fsutil::Staged;
@@ -259,27 +261,57 @@ pub fn for_each_batch_without(
     table: Table,
     path: &Path,
     skip: &[&str],
+    f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    for_each_batch_decoding(table, path, skip, &[], f)
+}
+
+/// [`for_each_batch_without`], decoding the string columns `dictionary` as dictionaries
+/// (`Dictionary(Int32, Utf8)`: a batch's distinct values once, and a key per row), which
+/// is how Parquet stores such a column: a column of few distinct values (a unit, a kind,
+/// a section's label) then takes four bytes a row in memory instead of its text.
+pub fn for_each_batch_decoding(
+    table: Table,
+    path: &Path,
+    skip: &[&str],
+    dictionary: &[&str],
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
     let files = stored_files(path)?;
     let kept = |name: &str| !skip.contains(&name);
-    let full = table.schema();
-    let schema: SchemaRef = if skip.is_empty() {
-        full
-    } else {
-        let fields: Vec<_> = full
-            .fields()
-            .iter()
-            .filter(|f| kept(f.name()))
-            .cloned()
-            .collect();
-        Arc::new(Schema::new_with_metadata(fields, full.metadata().clone()))
+    let as_read = |field: &FieldRef| -> FieldRef {
+        if field.data_type() == &DataType::Utf8 && dictionary.contains(&field.name().as_str()) {
+            let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+            Arc::new(field.as_ref().clone().with_data_type(dict))
+        } else {
+            field.clone()
+        }
     };
+    let full = table.schema();
+    let fields: Vec<FieldRef> = full
+        .fields()
+        .iter()
+        .filter(|f| kept(f.name()))
+        .map(as_read)
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(fields, full.metadata().clone()));
     for (key, file) in files {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(
-            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?,
-        )
-        .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?;
+        let input =
+            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?;
+        let not_parquet = || format!("Failed to read '{}' as Parquet", file.display());
+        let mut metadata = ArrowReaderMetadata::load(&input, ArrowReaderOptions::new())
+            .with_context(not_parquet)?;
+        if !dictionary.is_empty() {
+            let stored = metadata.schema();
+            let fields: Vec<FieldRef> = stored.fields().iter().map(as_read).collect();
+            let wanted = Arc::new(Schema::new_with_metadata(fields, stored.metadata().clone()));
+            metadata = ArrowReaderMetadata::try_new(
+                metadata.metadata().clone(),
+                ArrowReaderOptions::new().with_schema(wanted),
+            )
+            .with_context(not_parquet)?;
+        }
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input, metadata);
         let roots: Vec<usize> = builder
             .schema()
             .fields()
