@@ -9,17 +9,17 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use anyhow::{Result, bail};
 use arrow::array::{Float64Array, Int32Array};
+use hashbrown::HashTable;
 
 use super::load::{Grouped, NO_GROUP, SiteData, claim_row};
 use super::model::{FigureView, Span, push_human_number};
 use super::tables::{Col, StrCol, TableData, check_resolved};
 use crate::extract::figures::KINDS;
 use crate::text::FastBuildHasher;
-use hashbrown::HashTable;
-use std::hash::BuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
