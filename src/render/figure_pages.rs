@@ -431,6 +431,8 @@ struct StatisticView<'a> {
     commodity: Option<EntityChip>,
     measure: String,
     unit: &'a str,
+    /// The year the values are for, when the figures say.
+    year: Option<i32>,
     n_values: usize,
     /// Values not shown (past [`VALUES_SHOWN`]) and the quotes of them.
     hidden_values: usize,
@@ -465,7 +467,11 @@ fn statistic_label(data: &SiteData, s: &Statistic) -> String {
     if let Some(c) = s.key.commodity {
         parts.push(name(c));
     }
-    parts.push(measure_label(s.key.measure));
+    let mut measure = measure_label(s.key.measure);
+    if let Some(y) = s.key.year {
+        measure.push_str(&format!(" in {y}"));
+    }
+    parts.push(measure);
     format!("{} ({})", parts.join(" · "), s.key.unit)
 }
 
@@ -657,6 +663,7 @@ fn statistic_view<'a>(
         commodity: chip(s.key.commodity),
         measure: measure_label(s.key.measure),
         unit,
+        year: s.key.year,
         n_values: order.len(),
         hidden_values,
         hidden_quotes,

@@ -42,6 +42,8 @@ pub struct FigureCols<'a> {
     pub measure: Option<StrCol<'a>>,
     /// A figure's part in a change ('from', 'to', 'delta').
     pub role: Option<StrCol<'a>>,
+    /// The year a figure is for (`in 2024`).
+    pub as_of_year: Option<Col<'a, Int32Array>>,
     pub len: usize,
 }
 
@@ -66,6 +68,10 @@ impl<'a> FigureCols<'a> {
             commodity: t.str_if_present("commodity_id")?,
             measure: t.str_if_present("measure")?,
             role: t.str_if_present("role")?,
+            as_of_year: t
+                .has_column("as_of_year")
+                .then(|| t.i32("as_of_year"))
+                .transpose()?,
             len: t.len(),
         })
     }
@@ -558,6 +564,8 @@ pub struct StatisticKey<'a> {
     pub commodity: Option<&'a str>,
     pub measure: &'a str,
     pub unit: &'a str,
+    /// The year its values are for, when the figures say.
+    pub year: Option<i32>,
 }
 
 /// One statistic that sources quote differently, with the ledger rows that quote it.
@@ -569,8 +577,9 @@ pub struct Statistic<'a> {
 }
 
 /// `statistic_variants`: which statistics sources disagree on. The page reads the table's
-/// key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit`, one row or more
-/// per statistic, in the table's order) and, where present, `claim_ids`; the values, their
+/// key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit` and, where present,
+/// `as_of_year`, one row or more per statistic, in the table's order) and, where present,
+/// `claim_ids`; the values, their
 /// claims, articles and sources are the ledger's rows with that key, whose value is stated
 /// in that unit (`unit`) or converts to it (`normalized_unit`) — and, when the table lists
 /// its claims, that stand in one of them with a single value: the dataset leaves ranges and
@@ -585,6 +594,10 @@ impl<'a> Variants<'a> {
         let commodity = t.str("commodity_id")?;
         let measure = t.str("measure")?;
         let unit = t.str("unit")?;
+        let year = t
+            .has_column("as_of_year")
+            .then(|| t.i32("as_of_year"))
+            .transpose()?;
         let claim_ids = t
             .has_column("claim_ids")
             .then(|| t.list("claim_ids"))
@@ -599,6 +612,7 @@ impl<'a> Variants<'a> {
                 commodity: commodity.opt(r),
                 measure: measure.get(r),
                 unit: unit.get(r),
+                year: year.as_ref().and_then(|y| y.opt(r)),
             };
             let i = *index.entry(key.clone()).or_insert_with(|| {
                 keys.push(key);
@@ -639,6 +653,11 @@ impl<'a> Variants<'a> {
                     commodity: co,
                     measure: m,
                     unit: u,
+                    // A table without years keys statistics without them.
+                    year: year
+                        .as_ref()
+                        .and(c.as_of_year.as_ref())
+                        .and_then(|y| y.opt(ru)),
                 };
                 if let Some(&i) = index.get(&k) {
                     let counted = claim_ids.is_none()

@@ -191,6 +191,7 @@ fn shown(table: Table) -> Option<&'static [&'static str]> {
             "subject_entity_id",
             "commodity_id",
             "measure",
+            "as_of_year",
         ],
         Table::Mentions => &["claim_id", "char_start", "char_end"],
         Table::StatisticVariants => &[
@@ -198,6 +199,7 @@ fn shown(table: Table) -> Option<&'static [&'static str]> {
             "commodity_id",
             "measure",
             "unit",
+            "as_of_year",
             "claim_ids",
         ],
         _ => return None,

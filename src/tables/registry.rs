@@ -1124,7 +1124,8 @@ static STATISTIC_VARIANTS: TableSpec = TableSpec {
     name: "statistic_variants",
     stage: Stage::Derive,
     description: "Sources disagree: every statistic (one measure of one subject and commodity, \
-                  in one unit) quoted by two or more claims, one row per value quoted, with the \
+                  in one unit, for one year when the figures say which) quoted by two or more \
+                  claims, one row per value quoted, with the \
                   claims, articles and sources behind it and the statistic's spread. Ranges, and \
                   the start and delta of a change, are left out.",
     order: "n_claims descending, statistic_key, value descending, then qualifier",
@@ -1132,8 +1133,8 @@ static STATISTIC_VARIANTS: TableSpec = TableSpec {
         req(
             "statistic_key",
             Utf8,
-            "subject_entity_id|commodity_id|measure|unit (commodity_id empty when none): one \
-             statistic.",
+            "subject_entity_id|commodity_id|measure|unit (commodity_id empty when none), then \
+             |as_of_year when the figures say which year: one statistic.",
         ),
         req(
             "subject_entity_id",
@@ -1150,6 +1151,12 @@ static STATISTIC_VARIANTS: TableSpec = TableSpec {
             "unit",
             Utf8,
             "The unit its values are compared in (figures.normalized_unit).",
+        ),
+        opt(
+            "as_of_year",
+            Int32,
+            "The year its values are for, when the figures say (figures.as_of_year); null when \
+             they do not. Values for different years are different statistics.",
         ),
         req("value", Float64, "One value quoted, in unit."),
         req(

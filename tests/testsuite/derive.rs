@@ -337,6 +337,48 @@ fn statistic_variants_put_chinas_refining_share_side_by_side() {
     assert_eq!(quoted, [98.0, 90.0]);
 }
 
+/// A value for one year and a value for another (or for none) are two statistics, not a
+/// disagreement: one article puts Australia's critical minerals at $53 billion and at AUD
+/// 86.21 billion in 2024, and neither is quoted twice.
+#[test]
+fn statistic_variants_keep_a_years_value_apart() {
+    let out = shipped_build();
+    let v = read_table(&Table::StatisticVariants.path(out));
+    let figures = read_table(&Table::Figures.path(out));
+    let (measures, years) = (
+        strings(&figures, "measure"),
+        figures
+            .column_by_name("as_of_year")
+            .unwrap()
+            .as_primitive::<arrow::datatypes::Int32Type>()
+            .clone(),
+    );
+    let market = |year: Option<i32>| {
+        (0..figures.num_rows()).any(|i| {
+            measures[i].as_deref() == Some("market_value")
+                && years.is_valid(i).then(|| years.value(i)) == year
+        })
+    };
+    assert!(market(None) && market(Some(2024)), "the corpus quotes both");
+    let keys = strings(&v, "statistic_key");
+    assert!(
+        keys.iter()
+            .all(|k| !k.as_deref().unwrap().contains("|market_value|")),
+        "{keys:?}"
+    );
+    // The year column says what a key's last part does.
+    let year = v
+        .column_by_name("as_of_year")
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int32Type>();
+    for (i, k) in keys.iter().enumerate() {
+        let k = k.as_deref().unwrap();
+        let from_key = (k.split('|').count() == 5).then(|| k.rsplit('|').next().unwrap());
+        let stated = year.is_valid(i).then(|| year.value(i).to_string());
+        assert_eq!(from_key, stated.as_deref(), "{k}");
+    }
+}
+
 #[test]
 fn figure_ledger_has_every_figure_with_its_claim_and_article() {
     let out = shipped_build();
