@@ -68,10 +68,7 @@ impl<'a> FigureCols<'a> {
             commodity: t.str_if_present("commodity_id")?,
             measure: t.str_if_present("measure")?,
             role: t.str_if_present("role")?,
-            as_of_year: t
-                .has_column("as_of_year")
-                .then(|| t.i32("as_of_year"))
-                .transpose()?,
+            as_of_year: t.i32_if_present("as_of_year")?,
             len: t.len(),
         })
     }
@@ -578,12 +575,12 @@ pub struct Statistic<'a> {
 
 /// `statistic_variants`: which statistics sources disagree on. The page reads the table's
 /// key columns (`subject_entity_id`, `commodity_id`, `measure`, `unit` and, where present,
-/// `as_of_year`, one row or more per statistic, in the table's order) and, where present,
-/// `claim_ids`; the values, their
-/// claims, articles and sources are the ledger's rows with that key, whose value is stated
-/// in that unit (`unit`) or converts to it (`normalized_unit`) — and, when the table lists
-/// its claims, that stand in one of them with a single value: the dataset leaves ranges and
-/// a change's start and delta out, and so does the page.
+/// `as_of_year`; one row or more per statistic, in the table's order) and, where present,
+/// `claim_ids`; the values, their claims, articles and sources are the ledger's rows with
+/// that key, whose value is stated in that unit (`unit`) or converts to it
+/// (`normalized_unit`) — and, when the table lists its claims, that stand in one of them
+/// with a single value: the dataset leaves ranges and a change's start and delta out, and
+/// so does the page.
 pub struct Variants<'a> {
     pub statistics: Vec<Statistic<'a>>,
 }
@@ -594,10 +591,7 @@ impl<'a> Variants<'a> {
         let commodity = t.str("commodity_id")?;
         let measure = t.str("measure")?;
         let unit = t.str("unit")?;
-        let year = t
-            .has_column("as_of_year")
-            .then(|| t.i32("as_of_year"))
-            .transpose()?;
+        let year = t.i32_if_present("as_of_year")?;
         let claim_ids = t
             .has_column("claim_ids")
             .then(|| t.list("claim_ids"))

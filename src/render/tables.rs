@@ -509,6 +509,11 @@ impl TableData {
             Ok(None)
         }
     }
+
+    /// An `int32` column that may not exist yet (see [`TableData::str_if_present`]).
+    pub fn i32_if_present(&self, name: &str) -> Result<Option<Col<'_, Int32Array>>> {
+        self.has_column(name).then(|| self.i32(name)).transpose()
+    }
 }
 
 /// One column of a table, across its batches; row `i` counts from the table's start.
