@@ -38,6 +38,8 @@ pub struct Loaded {
     pub claims: TableData,
     /// The article row of each claim (resolved from `article_id` as it was read).
     pub claim_article: Vec<u32>,
+    /// Each article row's claim rows, by ordinal.
+    pub claims_by_article: Grouped,
     pub figures: Option<TableData>,
     /// The article row of each figure (empty without figures).
     pub figure_article: Vec<u32>,
@@ -129,7 +131,7 @@ impl Loaded {
             None => (None, Vec::new(), Vec::new()),
         };
         let (entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
-        let claims_by_article = Grouped::new(articles.len(), &claim_article);
+        let claims_by_article = claims_by_article(articles.len(), &claims, &claim_article)?;
         let resolve = |t: &mut Option<TableData>, article: &[u32]| match t {
             Some(t) => claim_rows(t, article, &claims, &claims_by_article),
             None => Ok(Vec::new()),
@@ -144,6 +146,7 @@ impl Loaded {
             articles,
             claims,
             claim_article,
+            claims_by_article,
             figures,
             figure_article,
             ledger_table: ledger_built.then_some(FIGURE_LEDGER),
@@ -165,6 +168,7 @@ impl Loaded {
         let claim_article =
             ParentRows::new("article_id", &article_rows(&articles)?).of_table(&claims)?;
         Ok(Loaded {
+            claims_by_article: claims_by_article(articles.len(), &claims, &claim_article)?,
             articles,
             claims,
             claim_article,
@@ -196,8 +200,7 @@ impl Loaded {
 
     /// [`claim_rows`] of a child table whose article rows are `article`.
     fn claim_rows_of(&self, child: &mut TableData, article: &[u32]) -> Result<Vec<u32>> {
-        let by_article = Grouped::new(self.articles.len(), &self.claim_article);
-        claim_rows(child, article, &self.claims, &by_article)
+        claim_rows(child, article, &self.claims, &self.claims_by_article)
     }
 
     /// With the entities and their mentions (read whole, with their ids).
@@ -213,6 +216,20 @@ impl Loaded {
     }
 }
 
+/// Each of `n_articles` article rows' claim rows (`claim_article`: each claim's article
+/// row), by ordinal.
+fn claims_by_article(
+    n_articles: usize,
+    claims: &TableData,
+    claim_article: &[u32],
+) -> Result<Grouped> {
+    check_resolved(claim_article, claims)?;
+    let ordinal = claims.i32("ordinal")?;
+    let mut by_article = Grouped::new(n_articles, claim_article);
+    by_article.sort_each_by_key(|c| ordinal.get(c as usize));
+    Ok(by_article)
+}
+
 /// A figure or mention in its article's title, not in a claim.
 pub const NO_CLAIM: u32 = u32::MAX;
 
@@ -224,7 +241,7 @@ pub fn claim_row(claims: &[u32], r: usize) -> Option<usize> {
 }
 
 /// The claim row of each row of `child` (figures, mentions) from its `claim_id`, looked
-/// up among the claims of the row's article (`article`, from `claims_by_article`);
+/// up among the claims of the row's article (`article`, in `claims_by_article`);
 /// [`NO_CLAIM`] where it has none. The `claim_id` column is dropped then: at a million
 /// articles the figures' and mentions' claim ids were 0.8 GB of the render's memory, and
 /// their row numbers take a fifth of that.
@@ -464,7 +481,7 @@ pub struct SiteData<'a> {
     /// Article row by id.
     pub row_of: HashMap<&'a str, u32, FastBuildHasher>,
     /// Each article row's claim rows, by ordinal.
-    claims_by_article: Grouped,
+    claims_by_article: &'a Grouped,
     /// Figures (spans in titles and claims), when the table is built.
     pub figures: Option<FigureIndex<'a>>,
     /// Entities with their mentions, pages and derived tables, when built.
@@ -504,17 +521,13 @@ impl<'a> SiteData<'a> {
             position[row as usize] = pos as u32;
         }
 
-        check_resolved(&loaded.claim_article, &loaded.claims)?;
-        let mut claims_by_article = Grouped::new(n, &loaded.claim_article);
-        claims_by_article.sort_each_by_key(|c| claims.ordinal.get(c as usize));
-
         let mut data = SiteData {
             articles,
             claims,
             order,
             position,
             row_of,
-            claims_by_article,
+            claims_by_article: &loaded.claims_by_article,
             figures: None,
             entities: None,
             ledger: None,

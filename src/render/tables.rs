@@ -356,7 +356,9 @@ impl TableData {
         skip: &[&str],
         parents: &mut [ParentRows<'_>],
     ) -> Result<Self> {
-        let schema = table.schema();
+        // The file's own schema: a table written before the registry gained a column is
+        // named here with what to do, before any batch is read.
+        let schema = partition::stored_schema(path)?;
         for column in table
             .spec()
             .columns
@@ -820,6 +822,23 @@ mod tests {
         assert!(
             nulls > 0,
             "the committed tables have null dictionary values"
+        );
+    }
+
+    /// A file without a column the registry has (written by an older gazette) is an
+    /// error saying what to do, not a failure while decoding.
+    #[test]
+    fn a_file_missing_a_registry_column_asks_for_a_rebuild() {
+        let articles = TableFiles::published(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .path(Table::Articles)
+            .to_path_buf();
+        let err = TableData::read(Table::Claims, &articles).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "'{}' has no column 'claim_id' (table 'claims'): rebuild the tables",
+                articles.display()
+            )
         );
     }
 

@@ -249,6 +249,16 @@ fn floats(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<f64>> {
         .collect()
 }
 
+fn ints(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<i32>> {
+    let c = batch
+        .column_by_name(name)
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int32Type>();
+    (0..c.len())
+        .map(|i| c.is_valid(i).then(|| c.value(i)))
+        .collect()
+}
+
 fn string_lists(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Vec<String>> {
     let c = batch.column_by_name(name).unwrap().as_list::<i32>();
     (0..c.len())
@@ -345,19 +355,10 @@ fn statistic_variants_keep_a_years_value_apart() {
     let out = shipped_build();
     let v = read_table(&Table::StatisticVariants.path(out));
     let figures = read_table(&Table::Figures.path(out));
-    let (measures, years) = (
-        strings(&figures, "measure"),
-        figures
-            .column_by_name("as_of_year")
-            .unwrap()
-            .as_primitive::<arrow::datatypes::Int32Type>()
-            .clone(),
-    );
+    let (measures, years) = (strings(&figures, "measure"), ints(&figures, "as_of_year"));
     let market = |year: Option<i32>| {
-        (0..figures.num_rows()).any(|i| {
-            measures[i].as_deref() == Some("market_value")
-                && years.is_valid(i).then(|| years.value(i)) == year
-        })
+        (0..figures.num_rows())
+            .any(|i| measures[i].as_deref() == Some("market_value") && years[i] == year)
     };
     assert!(market(None) && market(Some(2024)), "the corpus quotes both");
     let keys = strings(&v, "statistic_key");
@@ -367,15 +368,10 @@ fn statistic_variants_keep_a_years_value_apart() {
         "{keys:?}"
     );
     // The year column says what a key's last part does.
-    let year = v
-        .column_by_name("as_of_year")
-        .unwrap()
-        .as_primitive::<arrow::datatypes::Int32Type>();
-    for (i, k) in keys.iter().enumerate() {
+    for (k, year) in keys.iter().zip(ints(&v, "as_of_year")) {
         let k = k.as_deref().unwrap();
         let from_key = (k.split('|').count() == 5).then(|| k.rsplit('|').next().unwrap());
-        let stated = year.is_valid(i).then(|| year.value(i).to_string());
-        assert_eq!(from_key, stated.as_deref(), "{k}");
+        assert_eq!(from_key, year.map(|y| y.to_string()).as_deref(), "{k}");
     }
 }
 
