@@ -554,10 +554,7 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
 /// column, batch by batch.
 fn for_each_id(path: &Path, mut f: impl FnMut(&str)) -> Result<()> {
     use parquet::arrow::ProjectionMask;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    let builder = crate::tables::open_parquet(path)?;
     let index = builder.schema().index_of("article_id")?;
     let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
     for batch in builder.with_projection(mask).build()? {

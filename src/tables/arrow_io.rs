@@ -430,12 +430,17 @@ pub fn write_batches(table: Table, path: &Path, batches: &[RecordBatch]) -> Resu
     w.finish()
 }
 
+/// Opens a Parquet file and parses its footer: the one place that says which file is
+/// missing or is not Parquet.
+pub fn open_parquet(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
+    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))
+}
+
 /// Reads a Parquet file into record batches.
 pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?
-        .with_batch_size(BATCH_ROWS);
+    let builder = open_parquet(path)?.with_batch_size(BATCH_ROWS);
     let schema = Arc::clone(builder.schema());
     let reader = builder.build()?;
     let batches = reader
@@ -452,17 +457,11 @@ pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
 
 /// The schema of a Parquet file without reading its data.
 pub fn read_schema(path: &Path) -> Result<SchemaRef> {
-    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?;
-    Ok(Arc::clone(builder.schema()))
+    Ok(Arc::clone(open_parquet(path)?.schema()))
 }
 
 /// The number of rows of a Parquet file, from its footer.
 pub fn parquet_rows(path: &Path) -> Result<usize> {
-    let file = File::open(path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("Failed to read '{}' as Parquet", path.display()))?;
-    let rows = builder.metadata().file_metadata().num_rows();
+    let rows = open_parquet(path)?.metadata().file_metadata().num_rows();
     usize::try_from(rows).with_context(|| format!("'{}' has {rows} rows", path.display()))
 }

@@ -141,10 +141,7 @@ pub fn for_each_stored_batch(
     }
     let mut schema: Option<SchemaRef> = None;
     for (key, file) in files {
-        let open =
-            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(open)
-            .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?
+        let reader = super::open_parquet(&file)?
             .with_batch_size(super::BATCH_ROWS)
             .build()?;
         for b in reader {
@@ -197,10 +194,7 @@ fn stored_files(path: &Path) -> Result<Vec<(Option<String>, PathBuf)>> {
 pub fn columns_without_nulls(path: &Path) -> Result<std::collections::HashSet<String>> {
     let mut out: Option<std::collections::HashSet<String>> = None;
     for (_, file) in stored_files(path)? {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(
-            File::open(&file).with_context(|| format!("Failed to open '{}'", file.display()))?,
-        )
-        .with_context(|| format!("Failed to read '{}' as Parquet", file.display()))?;
+        let builder = super::open_parquet(&file)?;
         let meta = builder.metadata();
         let descr = meta.file_metadata().schema_descr();
         let proven: std::collections::HashSet<String> = (0..descr.num_columns())
