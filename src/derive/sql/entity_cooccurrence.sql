@@ -6,6 +6,8 @@
 -- integer keys (an article's rank, a claim's position in it, an entity's rank) rather
 -- than on the id strings, and the second side of each self-join gets its own column
 -- names (polars cannot group on two columns that were both called `ek` before a join).
+-- An article's date rides along with its entities into the pairs: joining the articles
+-- back to the pairs instead joined k² rows per article, not k.
 WITH entity_keys AS (
     SELECT entity_id, ROW_NUMBER() OVER (ORDER BY entity_id) AS ek
     FROM entities
@@ -15,13 +17,13 @@ article_keys AS (
     FROM articles
 ),
 keyed_mentions AS (
-    SELECT a.ak, m.claim_ordinal, e.ek
+    SELECT a.ak, a.published_at, m.claim_ordinal, e.ek
     FROM mentions AS m
     JOIN article_keys AS a ON a.article_id = m.article_id
     JOIN entity_keys AS e ON e.entity_id = m.entity_id
 ),
 article_entities AS (
-    SELECT DISTINCT ak, ek
+    SELECT DISTINCT ak, published_at, ek
     FROM keyed_mentions
 ),
 article_entities_b AS (
@@ -44,22 +46,17 @@ claim_pairs AS (
     WHERE c.ek < b.ek_b
     GROUP BY c.ek, b.ek_b
 ),
-article_pair_rows AS (
-    SELECT p.ek AS ek_a, b.ek_b, p.ak
+article_pairs AS (
+    SELECT
+        p.ek AS ek_a,
+        b.ek_b,
+        COUNT(*) AS n_articles,
+        MIN(p.published_at) AS first_published,
+        MAX(p.published_at) AS last_published
     FROM article_entities AS p
     JOIN article_entities_b AS b ON p.ak = b.ak_b
     WHERE p.ek < b.ek_b
-),
-article_pairs AS (
-    SELECT
-        r.ek_a,
-        r.ek_b,
-        COUNT(*) AS n_articles,
-        MIN(a.published_at) AS first_published,
-        MAX(a.published_at) AS last_published
-    FROM article_pair_rows AS r
-    JOIN article_keys AS a ON a.ak = r.ak
-    GROUP BY r.ek_a, r.ek_b
+    GROUP BY p.ek, b.ek_b
 ),
 entity_a AS (
     SELECT entity_id AS entity_a, ek AS ek_a_key
