@@ -2,9 +2,13 @@
 //! and scale tests.
 //!
 //! The text is assembled from sentence templates whose slots draw on the kinds of things
-//! the real corpus holds — countries, companies, agencies, commodities, money, shares,
-//! tonnages, durations, ranges, attributed and hedged statements — in about the real
-//! density (some 1.6 kB per article, 8–13 claims, several figures and entities each).
+//! the real corpus holds — countries, companies, agencies, people, laws, places,
+//! commodities, money, shares, tonnages, durations, ranges, attributed and hedged
+//! statements — in about the real density: some 1.7 kB per article, 8–13 claims, and per
+//! claim about as many figures (more than half of the claims have none) and entity
+//! mentions as the shipped corpus (a test compares them). Frequent names come from short
+//! lists; a long tail comes from the whole embedded gazetteer, so that a large corpus
+//! names thousands of entities, as years of digests across topics do.
 //! Every section form appears (core labels, `Group N: Heading`, `Group N`, bare
 //! headings), and a few articles per thousand are malformed the ways real exports are.
 //! The same arguments always give the same bytes.
@@ -14,6 +18,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::extract::entities::Kind;
+use crate::extract::entities::gazetteer::Gazetteer;
 use crate::fsutil;
 
 /// splitmix64: tiny, fast, and fully determined by its seed.
@@ -35,6 +41,62 @@ impl Rng {
     }
     fn chance(&mut self, per_thousand: u64) -> bool {
         self.next() % 1000 < per_thousand
+    }
+    /// An index below `n`, index `i` about as often as `1 / (i + 1)`: a few names are
+    /// in most digests, most names in a few, as word frequencies go. (Log-uniform over
+    /// powers of two, in integers: no float function whose last bit may vary by machine.)
+    fn skewed(&mut self, n: usize) -> usize {
+        let bits = (usize::BITS - n.leading_zeros()) as usize;
+        let span = 1usize << self.below(bits.max(1));
+        self.below(span.min(n).max(1))
+    }
+}
+
+/// The gazetteer's names by kind, in its order: the long tail the slots draw on.
+struct Names {
+    countries: Vec<String>,
+    organizations: Vec<String>,
+    people: Vec<String>,
+    laws: Vec<String>,
+    places: Vec<String>,
+}
+
+impl Names {
+    fn embedded() -> Result<Self> {
+        let gazetteer = Gazetteer::embedded()?;
+        let of = |kind: Kind| -> Vec<String> {
+            gazetteer
+                .entries
+                .iter()
+                .filter(|e| e.kind == kind)
+                // The first English alias is a string the recognizer matches.
+                .map(|e| e.match_en.first().unwrap_or(&e.name_en))
+                // Nothing that the export format reads as structure.
+                .filter(|n| !n.contains(" - ") && !n.contains(['[', ']', '·', '\n']))
+                .cloned()
+                .collect()
+        };
+        Ok(Names {
+            countries: of(Kind::Country),
+            organizations: of(Kind::Organization),
+            people: of(Kind::Person),
+            laws: of(Kind::Law),
+            places: of(Kind::Place),
+        })
+    }
+}
+
+/// `list`'s name most of the time, else one of the long `tail` (per thousand).
+fn head_or_tail<'a>(
+    rng: &mut Rng,
+    list: &[&'a str],
+    tail: &'a [String],
+    per_thousand: u64,
+) -> &'a str {
+    if !tail.is_empty() && rng.chance(per_thousand) {
+        &tail[rng.skewed(tail.len())]
+    } else {
+        rng.pick(list)
     }
 }
 
@@ -162,9 +224,9 @@ const BARE_HEADINGS: &[&str] = &[
     "Market Reaction",
 ];
 
-/// Claim templates. Slots: {c} country, {co} company, {ag} agency, {m} commodity,
-/// {money} an amount of money, {pct} a percentage, {mass} a tonnage, {dur} a duration,
-/// {range} a range of months, {n} a count.
+/// Claim templates with figures. Slots: {c} country, {co} company, {ag} agency, {m}
+/// commodity, {money} an amount of money, {pct} a percentage, {mass} a tonnage, {dur} a
+/// duration, {range} a range of months, {n} a count; a `2` (`{c2}`) is another draw.
 const CLAIMS: &[&str] = &[
     "{c} has tightened export controls on {m}, affecting both military and civilian sectors, with reports of increased difficulty in obtaining export licenses",
     "{co} announced an investment of {money} in a {m} processing plant in {c}, aiming to supply its planned magnet factory",
@@ -183,6 +245,24 @@ const CLAIMS: &[&str] = &[
     "Reports of {co} receiving approval from {ag} suggest that the project could start within {dur}",
 ];
 
+/// Claim templates without figures (most claims of the real corpus have none), naming
+/// other kinds of entities: {p} a person, {law} a law or agreement, {pl} a place, beside
+/// the slots of [`CLAIMS`].
+const PLAIN_CLAIMS: &[&str] = &[
+    "{p} said {c} would coordinate with {c2} on strategic {m} stockpiles and on joint purchases from third countries",
+    "{co} agreed to share its {m} processing technology with a local partner at a new plant near {pl}",
+    "Officials in {c} argue that the {law} gives {co} a lasting edge in the {m} market over foreign competitors",
+    "{ag} opened a review of {co}'s {m} supply contracts, citing concerns about concentration and pricing",
+    "Shipments of {m} from {pl} were rerouted through {c} after {p} announced new restrictions on exports",
+    "{p} met {p2} to discuss {m} supply chains, and industry associations are expected to join the next round of talks",
+    "The {law} requires companies such as {co} to trace their {m} back to the mines that produced it",
+    "Industry groups in {c} warn that local refiners still depend on imported {m}, despite the {law}",
+];
+
+/// Per thousand claims drawn from [`PLAIN_CLAIMS`]: with the few claims of [`CLAIMS`]
+/// that have no figure, about the shipped corpus' share of claims without one (57 %).
+const PLAIN_PER_THOUSAND: u64 = 540;
+
 struct Article {
     title: String,
     source: &'static str,
@@ -190,7 +270,7 @@ struct Article {
     summary: String,
 }
 
-fn fill(template: &str, rng: &mut Rng) -> String {
+fn fill(template: &str, rng: &mut Rng, names: &Names) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -198,14 +278,19 @@ fn fill(template: &str, rng: &mut Rng) -> String {
         let close = open + rest[open..].find('}').expect("closed slot");
         let slot = &rest[open + 1..close];
         match slot {
-            "c" | "c2" => out.push_str(rng.pick(COUNTRIES)),
+            "c" | "c2" => out.push_str(head_or_tail(rng, COUNTRIES, &names.countries, 150)),
             "zc" | "zc2" => out.push_str(rng.pick(COUNTRIES_ZH)),
             "zn" => {
                 let _ = write!(out, "{}", 10 + rng.below(990));
             }
-            "co" => out.push_str(rng.pick(COMPANIES)),
+            "co" | "co2" => {
+                out.push_str(head_or_tail(rng, COMPANIES, &names.organizations, 250));
+            }
             "ag" => out.push_str(rng.pick(AGENCIES)),
-            "m" => out.push_str(rng.pick(COMMODITIES)),
+            "m" | "m2" => out.push_str(rng.pick(COMMODITIES)),
+            "p" | "p2" => out.push_str(&names.people[rng.skewed(names.people.len())]),
+            "law" => out.push_str(&names.laws[rng.skewed(names.laws.len())]),
+            "pl" => out.push_str(&names.places[rng.skewed(names.places.len())]),
             "money" => {
                 let amount = 1 + rng.below(999);
                 let decimals = rng.below(10);
@@ -272,8 +357,13 @@ fn citations(rng: &mut Rng) -> String {
     s
 }
 
-fn claim(rng: &mut Rng) -> String {
-    let mut text = fill(rng.pick(CLAIMS), rng);
+fn claim(rng: &mut Rng, names: &Names) -> String {
+    let templates = if rng.chance(PLAIN_PER_THOUSAND) {
+        PLAIN_CLAIMS
+    } else {
+        CLAIMS
+    };
+    let mut text = fill(rng.pick(templates), rng, names);
     // A bullet starts with a capital (`the U.S.` → `The U.S.`).
     if let Some(first) = text
         .get(..1)
@@ -292,7 +382,7 @@ fn claim(rng: &mut Rng) -> String {
     }
 }
 
-fn article(rng: &mut Rng, time: String) -> Article {
+fn article(rng: &mut Rng, time: String, names: &Names) -> Article {
     let mut summary = String::with_capacity(1800);
     let with_core = !rng.chance(120);
     if with_core {
@@ -302,7 +392,7 @@ fn article(rng: &mut Rng, time: String) -> Article {
             if i > 0 {
                 summary.push_str(" - ");
             }
-            summary.push_str(&claim(rng));
+            summary.push_str(&claim(rng, names));
         }
     }
     let n_sections = 2 + rng.below(4);
@@ -328,11 +418,11 @@ fn article(rng: &mut Rng, time: String) -> Article {
             if i > 0 {
                 summary.push_str(" - ");
             }
-            summary.push_str(&claim(rng));
+            summary.push_str(&claim(rng, names));
         }
     }
     Article {
-        title: fill(rng.pick(TITLES), rng),
+        title: fill(rng.pick(TITLES), rng, names),
         source: SOURCES[rng.below(SOURCES.len())],
         time,
         summary,
@@ -375,6 +465,7 @@ fn render(out: &mut String, a: &Article, rng: &mut Rng) {
 pub fn write_corpus(n_articles: usize, seed: u64, out_dir: &Path) -> Result<u64> {
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("Failed to create '{}'", out_dir.display()))?;
+    let names = Names::embedded()?;
     let n_files = TOPICS.len().min(n_articles.div_ceil(1000)).max(1);
     let mut total = 0u64;
     for (f, topic) in TOPICS.iter().enumerate().take(n_files) {
@@ -388,7 +479,7 @@ pub fn write_corpus(n_articles: usize, seed: u64, out_dir: &Path) -> Result<u64>
         for _ in 0..count {
             minute -= (span / count.max(1) as i64).max(1) * (1 + rng.below(2) as i64) / 2 + 1;
             let time = synthetic_time(minute);
-            let a = article(&mut rng, time);
+            let a = article(&mut rng, time, &names);
             render(&mut text, &a, &mut rng);
         }
         if text.ends_with('\n') && rng.chance(500) {

@@ -151,6 +151,25 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
     assert!((1..=40).contains(&reported), "{reported} errors:\n{err}");
     assert!(err.contains(&format!("{reported} skipped")), "{err}");
 
+    // The density of the shipped corpus, so that benchmarks measure the work real digests
+    // make: about as many figures per claim (most claims have none) and entity mentions,
+    // and, as a corpus of years of digests does, hundreds of distinct entities.
+    let (synthetic, shipped) = (Density::of(&out), Density::of(shipped_build()));
+    let near = |a: f64, b: f64| a >= 0.75 * b && a <= 1.33 * b;
+    assert!(
+        near(synthetic.figures_per_claim, shipped.figures_per_claim),
+        "{synthetic:?} against {shipped:?}"
+    );
+    assert!(
+        (synthetic.without_figures - shipped.without_figures).abs() <= 0.1,
+        "{synthetic:?} against {shipped:?}"
+    );
+    assert!(
+        near(synthetic.mentions_per_claim, shipped.mentions_per_claim),
+        "{synthetic:?} against {shipped:?}"
+    );
+    assert!(synthetic.entities >= 300, "{synthetic:?}");
+
     // Without a directory to write to, synth refuses rather than write into the project.
     let o = gazette()
         .args(["synth", "--articles", "10"])
@@ -158,6 +177,66 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--out DIR"), "{}", stderr(&o));
+}
+
+/// Per claim of a build's tables: figures, the share of claims without one, and entity
+/// mentions; and the entities mentioned.
+#[derive(Debug)]
+struct Density {
+    figures_per_claim: f64,
+    without_figures: f64,
+    mentions_per_claim: f64,
+    entities: usize,
+}
+
+impl Density {
+    fn of(out: &Path) -> Density {
+        use arrow::array::AsArray;
+        use gazette::tables::Table;
+        use std::collections::{BTreeSet, HashMap};
+        let table = |t: Table| read_table(&t.path(out));
+        let per_claim = |t: Table| {
+            let batch = table(t);
+            let mut n: HashMap<String, usize> = HashMap::new();
+            for id in batch
+                .column_by_name("claim_id")
+                .unwrap()
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+            {
+                *n.entry(id.to_string()).or_default() += 1;
+            }
+            n
+        };
+        let claims = table(Table::Claims);
+        let ids: Vec<&str> = claims
+            .column_by_name("claim_id")
+            .unwrap()
+            .as_string::<i32>()
+            .iter()
+            .flatten()
+            .collect();
+        let (figures, mentions) = (per_claim(Table::Figures), per_claim(Table::Mentions));
+        let count = |n: &HashMap<String, usize>| -> usize {
+            ids.iter().map(|id| n.get(*id).copied().unwrap_or(0)).sum()
+        };
+        let entities: BTreeSet<String> = table(Table::Mentions)
+            .column_by_name("entity_id")
+            .unwrap()
+            .as_string::<i32>()
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        let n = ids.len() as f64;
+        Density {
+            figures_per_claim: count(&figures) as f64 / n,
+            without_figures: ids.iter().filter(|id| !figures.contains_key(**id)).count() as f64 / n,
+            mentions_per_claim: count(&mentions) as f64 / n,
+            entities: entities.len(),
+        }
+    }
 }
 
 /// Normalization is parallel over files and over chunks of a file; the tables are the
