@@ -29,6 +29,8 @@ struct Run {
     datasets_only: bool,
     /// Seconds to write as many files, as large, as the reports (see [`write_floor`]).
     write_floor_seconds: Option<f64>,
+    /// Seconds of `build --force` over the run's own output (see [`rebuild`]).
+    rebuild_seconds: Option<f64>,
 }
 
 /// The floor of the render's writing: as many files as the reports, of their average
@@ -58,8 +60,8 @@ fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
 }
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): the site
-/// is rendered from the columns it shows, held in memory (6.8 GB at a million articles),
-/// and a million articles' site (18.5 GB) and its write floor would take about 40 GB more
+/// is rendered from the columns it shows, held in memory (5.9 GB at a million articles),
+/// and a million articles' site (19.9 GB) and its write floor would take about 40 GB more
 /// of disk.
 const SITE_MAX_ARTICLES: usize = 100_000;
 
@@ -179,6 +181,7 @@ fn bench(articles: usize, work: &Path) -> Run {
     });
     Run {
         write_floor_seconds,
+        rebuild_seconds: None,
         report_files,
         report_bytes,
         datasets_only,
@@ -222,7 +225,7 @@ fn report(runs: &[Run]) -> String {
             let _ = writeln!(
                 md,
                 "Datasets only (`gazette build --no-reports`): the site's render holds the \
-                 columns it shows in memory (6.8 GB at a million articles), and its files \
+                 columns it shows in memory (5.9 GB at a million articles), and its files \
                  and their write floor would take about 40 GB more of disk.\n"
             );
         }
@@ -258,9 +261,18 @@ fn report(runs: &[Run]) -> String {
         );
         let _ = writeln!(
             md,
-            "| no-op rebuild (process) | {:.3} | | | |\n",
+            "| no-op rebuild (process) | {:.3} | | | |",
             r.noop_seconds
         );
+        if let Some(secs) = r.rebuild_seconds {
+            let _ = writeln!(
+                md,
+                "| rebuild over the previous release (process) | {secs:.3} | {:.0} | {:.0} | |",
+                mb / secs,
+                r.articles as f64 / secs
+            );
+        }
+        let _ = writeln!(md);
         if !r.datasets_only {
             let _ = writeln!(
                 md,
@@ -279,6 +291,20 @@ fn report(runs: &[Run]) -> String {
         }
     }
     md
+}
+
+/// What every build after the first does: `build --force` over the run's own output, so
+/// the build replaces a whole release (its site included) and removes the previous one.
+/// Timed after every size's first build: a removal of many files slows the creation of
+/// files right after it on this disk (see [`bench`]), and the first builds should not
+/// pay for it. Skipped for datasets-only runs, where it would repeat the full build.
+fn rebuild(run: &mut Run, work: &Path) {
+    if run.datasets_only {
+        return;
+    }
+    let corpus = work.join(format!("corpus-{}", run.articles));
+    let out = work.join(format!("out-{}", run.articles));
+    run.rebuild_seconds = Some(gazette(&["build", "-q", "--force"], &corpus, &out));
 }
 
 /// The hand-written part of BENCHMARKS.md (from its `## Notes` heading on), which a
@@ -313,6 +339,12 @@ fn main() {
             run.build_seconds, run.noop_seconds, run.wc_seconds
         );
         runs.push(run);
+    }
+    for run in &mut runs {
+        rebuild(run, &work);
+        if let Some(secs) = run.rebuild_seconds {
+            eprintln!("bench: {} articles: rebuild {secs:.2}s", run.articles);
+        }
     }
     let path = root.join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&path).unwrap_or_default();
