@@ -194,46 +194,39 @@ impl Density {
         use arrow::array::AsArray;
         use gazette::tables::Table;
         use std::collections::{BTreeSet, HashMap};
-        let table = |t: Table| read_table(&t.path(out));
-        let per_claim = |t: Table| {
-            let batch = table(t);
-            let mut n: HashMap<String, usize> = HashMap::new();
-            for id in batch
-                .column_by_name("claim_id")
+        let column = |t: Table, name: &str| -> Vec<String> {
+            read_table(&t.path(out))
+                .column_by_name(name)
                 .unwrap()
                 .as_string::<i32>()
                 .iter()
                 .flatten()
-            {
-                *n.entry(id.to_string()).or_default() += 1;
+                .map(str::to_string)
+                .collect()
+        };
+        let per_claim = |ids: Vec<String>| {
+            let mut n: HashMap<String, usize> = HashMap::new();
+            for id in ids {
+                *n.entry(id).or_default() += 1;
             }
             n
         };
-        let claims = table(Table::Claims);
-        let ids: Vec<&str> = claims
-            .column_by_name("claim_id")
-            .unwrap()
-            .as_string::<i32>()
-            .iter()
-            .flatten()
-            .collect();
-        let (figures, mentions) = (per_claim(Table::Figures), per_claim(Table::Mentions));
-        let count = |n: &HashMap<String, usize>| -> usize {
-            ids.iter().map(|id| n.get(*id).copied().unwrap_or(0)).sum()
+        let claims = column(Table::Claims, "claim_id");
+        let figures = per_claim(column(Table::Figures, "claim_id"));
+        let mentions = per_claim(column(Table::Mentions, "claim_id"));
+        let entities: BTreeSet<String> = column(Table::Mentions, "entity_id").into_iter().collect();
+        let n = claims.len() as f64;
+        let in_claims = |of: &HashMap<String, usize>| -> f64 {
+            claims.iter().filter_map(|id| of.get(id)).sum::<usize>() as f64
         };
-        let entities: BTreeSet<String> = table(Table::Mentions)
-            .column_by_name("entity_id")
-            .unwrap()
-            .as_string::<i32>()
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect();
-        let n = ids.len() as f64;
         Density {
-            figures_per_claim: count(&figures) as f64 / n,
-            without_figures: ids.iter().filter(|id| !figures.contains_key(**id)).count() as f64 / n,
-            mentions_per_claim: count(&mentions) as f64 / n,
+            figures_per_claim: in_claims(&figures) / n,
+            without_figures: claims
+                .iter()
+                .filter(|id| !figures.contains_key(*id))
+                .count() as f64
+                / n,
+            mentions_per_claim: in_claims(&mentions) / n,
             entities: entities.len(),
         }
     }
