@@ -17,6 +17,9 @@ use std::time::Instant;
 
 struct Run {
     articles: usize,
+    /// The run's corpus and output folders (the rebuild reuses them).
+    corpus: PathBuf,
+    out: PathBuf,
     bytes: u64,
     wc_seconds: f64,
     build_seconds: f64,
@@ -180,6 +183,8 @@ fn bench(articles: usize, work: &Path) -> Run {
         )
     });
     Run {
+        corpus,
+        out,
         write_floor_seconds,
         rebuild_seconds: None,
         report_files,
@@ -298,13 +303,11 @@ fn report(runs: &[Run]) -> String {
 /// Timed after every size's first build: a removal of many files slows the creation of
 /// files right after it on this disk (see [`bench`]), and the first builds should not
 /// pay for it. Skipped for datasets-only runs, where it would repeat the full build.
-fn rebuild(run: &mut Run, work: &Path) {
+fn rebuild(run: &mut Run) {
     if run.datasets_only {
         return;
     }
-    let corpus = work.join(format!("corpus-{}", run.articles));
-    let out = work.join(format!("out-{}", run.articles));
-    run.rebuild_seconds = Some(gazette(&["build", "-q", "--force"], &corpus, &out));
+    run.rebuild_seconds = Some(gazette(&["build", "-q", "--force"], &run.corpus, &run.out));
 }
 
 /// The hand-written part of BENCHMARKS.md (from its `## Notes` heading on), which a
@@ -341,7 +344,7 @@ fn main() {
         runs.push(run);
     }
     for run in &mut runs {
-        rebuild(run, &work);
+        rebuild(run);
         if let Some(secs) = run.rebuild_seconds {
             eprintln!("bench: {} articles: rebuild {secs:.2}s", run.articles);
         }

@@ -47,13 +47,6 @@ fn derive_alone_reproduces_the_build() {
 }
 
 /// String column values of a batch.
-fn strings(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<String>> {
-    let c = batch.column_by_name(name).unwrap().as_string::<i32>();
-    (0..c.len())
-        .map(|i| c.is_valid(i).then(|| c.value(i).to_string()))
-        .collect()
-}
-
 /// (article, claim, entity) of every mention, read from the mentions table.
 fn mention_rows(out: &std::path::Path) -> Vec<(String, Option<String>, String)> {
     let m = read_table(&Table::Mentions.path(out));
@@ -240,23 +233,11 @@ fn batched_derivation_equals_the_whole() {
 }
 
 fn floats(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<f64>> {
-    let c = batch
-        .column_by_name(name)
-        .unwrap()
-        .as_primitive::<arrow::datatypes::Float64Type>();
-    (0..c.len())
-        .map(|i| c.is_valid(i).then(|| c.value(i)))
-        .collect()
+    primitives::<arrow::datatypes::Float64Type>(batch, name)
 }
 
 fn ints(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Option<i32>> {
-    let c = batch
-        .column_by_name(name)
-        .unwrap()
-        .as_primitive::<arrow::datatypes::Int32Type>();
-    (0..c.len())
-        .map(|i| c.is_valid(i).then(|| c.value(i)))
-        .collect()
+    primitives::<arrow::datatypes::Int32Type>(batch, name)
 }
 
 fn string_lists(batch: &arrow::array::RecordBatch, name: &str) -> Vec<Vec<String>> {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::Int32Type;
 use gazette::extract::attribution::{self, Modality};
 use gazette::extract::entities::{EntityRef, Kind, Recognizer};
@@ -17,13 +17,6 @@ fn tsv(rel: &str) -> Vec<Vec<String>> {
         .filter(|l| !l.starts_with('#'))
         .skip(1)
         .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
-fn strings(batch: &RecordBatch, col: &str) -> Vec<Option<String>> {
-    let a = batch.column_by_name(col).unwrap().as_string::<i32>();
-    (0..a.len())
-        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
         .collect()
 }
 

@@ -17,19 +17,6 @@ fn with_column(batch: &RecordBatch, name: &str, values: ArrayRef) -> RecordBatch
     RecordBatch::try_new(batch.schema(), cols).unwrap()
 }
 
-/// A string column's values.
-fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
-    batch
-        .column_by_name(name)
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap()
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect()
-}
-
 /// Replaces a built table's file with `batch`.
 fn replace_table(table: Table, path: &std::path::Path, batch: RecordBatch) {
     let (staged, _) = gazette::tables::write_batches(table, path, &[batch]).unwrap();

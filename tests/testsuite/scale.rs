@@ -191,17 +191,12 @@ struct Density {
 
 impl Density {
     fn of(out: &Path) -> Density {
-        use arrow::array::AsArray;
         use gazette::tables::Table;
         use std::collections::{BTreeSet, HashMap};
         let column = |t: Table, name: &str| -> Vec<String> {
-            read_table(&t.path(out))
-                .column_by_name(name)
-                .unwrap()
-                .as_string::<i32>()
-                .iter()
+            strings(&read_table(&t.path(out)), name)
+                .into_iter()
                 .flatten()
-                .map(str::to_string)
                 .collect()
         };
         let per_claim = |ids: Vec<String>| {

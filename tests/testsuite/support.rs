@@ -63,6 +63,27 @@ pub fn shipped_build() -> &'static Path {
     .path()
 }
 
+/// A string column's values (`None` where null).
+pub fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    use arrow::array::{Array, AsArray};
+    let a = batch.column_by_name(name).unwrap().as_string::<i32>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
+        .collect()
+}
+
+/// A primitive column's values (`None` where null): `primitives::<Int32Type>(…)`.
+pub fn primitives<T: arrow::datatypes::ArrowPrimitiveType>(
+    batch: &RecordBatch,
+    name: &str,
+) -> Vec<Option<T::Native>> {
+    use arrow::array::{Array, AsArray};
+    let a = batch.column_by_name(name).unwrap().as_primitive::<T>();
+    (0..a.len())
+        .map(|i| a.is_valid(i).then(|| a.value(i)))
+        .collect()
+}
+
 pub fn read_table(path: &Path) -> RecordBatch {
     let (schema, batches) = gazette::tables::read_table(path).unwrap();
     arrow::compute::concat_batches(&schema, &batches).unwrap()
