@@ -500,7 +500,7 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
         return Ok(None);
     };
     // Article id → batch number, in table order.
-    let mut batch_of: HashMap<String, usize> = HashMap::new();
+    let mut batch_of: HashMap<String, usize, crate::text::FastBuildHasher> = HashMap::default();
     let mut n_articles = 0usize;
     for_each_id(articles, |id| {
         batch_of.insert(id.to_string(), n_articles / size);
@@ -526,8 +526,16 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
         let mut row = 0usize;
         let mut last = 0usize;
         let mut ordered = true;
+        // Rows of one article follow each other: its id is looked up once, not once per
+        // row (at a million articles, thirty million mentions).
+        let (mut last_id, mut last_b) = (String::new(), usize::MAX);
         for_each_id(path, |id| {
-            let b = batch_of.get(id).copied().unwrap_or(usize::MAX);
+            if id != last_id || row == 0 {
+                last_b = batch_of.get(id).copied().unwrap_or(usize::MAX);
+                last_id.clear();
+                last_id.push_str(id);
+            }
+            let b = last_b;
             if b < last || b == usize::MAX {
                 ordered = false;
             } else {
