@@ -58,7 +58,8 @@ pub struct GlobalArgs {
 
     /// build: write the datasets only, not the reports and the site (OUT/reports is left
     /// as it was; `gazette render` brings it up to date). For corpora whose site is not
-    /// needed, or does not fit in memory yet (about a million articles on 24 GB).
+    /// needed, or does not fit the memory at hand (a million articles' site needs about
+    /// 6 GB).
     #[arg(long, global = true)]
     pub no_reports: bool,
 
