@@ -8,10 +8,11 @@
 -- names (polars cannot group on two columns that were both called `ek` before a join).
 -- An article's date rides along with its entities into the pairs: joining the articles
 -- back to the pairs instead joined k² rows per article, not k.
--- A claim and a pair are each keyed by one integer (rank * 2^32 + the other rank, both
--- below 2^31), not by two columns: polars joins and groups two columns by encoding every
--- row; on one column it hashes the integer (at 100k articles 4.1 s became 3.4 s, the
--- means of seven and eight runs; a pair's two ranks ride along for its names).
+-- A claim is keyed by one integer (its article's rank * 2^32 + its ordinal) and so is a
+-- pair (its first entity's rank * 2^32 + the second's; ranks and ordinals stay below
+-- 2^31), not by two columns: polars joins and groups on two columns by encoding every
+-- row, on one it hashes the integer (at 100k articles 4.1 s became 3.4 s, the means of
+-- seven and eight runs). A pair's two ranks ride along (MIN of one value) for its names.
 WITH entity_keys AS (
     SELECT entity_id, ROW_NUMBER() OVER (ORDER BY entity_id) AS ek
     FROM entities
