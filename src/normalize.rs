@@ -357,11 +357,11 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
 
 /// How parts are written: zstd at level -1, one of its fast levels. Uncompressed, the
 /// parts were seven times the corpus (1.1 GB at 100k articles, 11 GB at a million),
-/// written by every full build and kept in the cache; now 373 MB and 3.7 GB. Side by
-/// side with uncompressed parts, normalize took 77.0 and 78.8 s against 80.4 and 75.8 s
-/// at a million articles, and about half a second more (of 7–8 s) at 100k; level 1 made
-/// the parts 261 MB at 100k but took 7.6 s more at a million in the pair measured
-/// (compressing, and decompressing at assembly).
+/// written by every full build and kept in the cache; now 373 MB and 3.7 GB. Normalize
+/// of a million took 78.8 and 77.0 s with them, 75.8 and 80.4 s with uncompressed parts
+/// (runs interleaved), and about half a second more (of 7–8 s) at 100k; level 1 made the
+/// parts 261 MB at 100k but took 7.6 s more at a million (compressing, and decompressing
+/// at assembly; BENCHMARKS.md has the runs).
 fn part_write_options() -> Result<arrow::ipc::writer::IpcWriteOptions> {
     Ok(arrow::ipc::writer::IpcWriteOptions::default()
         .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))?
