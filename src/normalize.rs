@@ -325,6 +325,7 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
     let _ = std::fs::remove_dir_all(&tmp_dir);
     std::fs::create_dir_all(&tmp_dir)
         .with_context(|| format!("Failed to create '{}'", tmp_dir.display()))?;
+    let options = part_write_options()?;
     let mut writers = PER_FILE_TABLES
         .iter()
         .map(|&t| -> Result<FileWriter<File>> {
@@ -334,7 +335,7 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
             Ok(FileWriter::try_new_with_options(
                 f,
                 &t.schema(),
-                part_write_options()?,
+                options.clone(),
             )?)
         })
         .collect::<Result<Vec<_>>>()?;
@@ -356,12 +357,11 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
 }
 
 /// How parts are written: zstd at level -1, one of its fast levels. Uncompressed, the
-/// parts were seven times the corpus (1.1 GB at 100k articles, 11 GB at a million),
-/// written by every full build and kept in the cache; now 373 MB and 3.7 GB. Normalize
-/// of a million took 78.8 and 77.0 s with them, 75.8 and 80.4 s with uncompressed parts
-/// (runs interleaved), and about half a second more (of 7–8 s) at 100k; level 1 made the
-/// parts 261 MB at 100k but took 7.6 s more at a million (compressing, and decompressing
-/// at assembly; BENCHMARKS.md has the runs).
+/// parts were seven times the corpus (11 GB at a million articles), written by every full
+/// build and kept in the cache; at -1 they are a third of that, for about half a second
+/// of normalize at 100k and nothing beyond the noise at a million. Level 1 compressed
+/// further but cost seconds at a million, compressing and then decompressing at assembly
+/// (BENCHMARKS.md has the runs).
 fn part_write_options() -> Result<arrow::ipc::writer::IpcWriteOptions> {
     Ok(arrow::ipc::writer::IpcWriteOptions::default()
         .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))?

@@ -528,14 +528,16 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
         let mut ordered = true;
         // Rows of one article follow each other: its id is looked up once, not once per
         // row (at a million articles, thirty million mentions).
-        let (mut last_id, mut last_b) = (String::new(), usize::MAX);
+        let mut current: Option<(String, usize)> = None;
         for_each_id(path, |id| {
-            if id != last_id || row == 0 {
-                last_b = batch_of.get(id).copied().unwrap_or(usize::MAX);
-                last_id.clear();
-                last_id.push_str(id);
-            }
-            let b = last_b;
+            let b = match &current {
+                Some((last, b)) if last == id => *b,
+                _ => {
+                    let b = batch_of.get(id).copied().unwrap_or(usize::MAX);
+                    current = Some((id.to_string(), b));
+                    b
+                }
+            };
             if b < last || b == usize::MAX {
                 ordered = false;
             } else {
