@@ -3,6 +3,7 @@
 //! (the statistics that sources quote differently, with their values side by side), the
 //! most-quoted values on the overview, and the `figures.md` and `disagree.md` reports.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -146,7 +147,7 @@ pub fn figure_row<'a>(
             data.claims.text.get(c),
             format!("{}#claim-{}", article.url, data.claims.id.get(c)),
         ),
-        None => (article.title, article.url.clone()),
+        None => (Cow::Borrowed(article.title), article.url.clone()),
     };
     let spans: Vec<Span> = data
         .figures
@@ -175,8 +176,8 @@ pub fn figure_row<'a>(
         subject: chip(&cols.subject),
         commodity: chip(&cols.commodity),
         measure: cols.measure.as_ref().and_then(|m| m.opt(r)),
-        context: Segments::of(text, &spans),
-        context_lang: lang_of(text),
+        context: Segments::of(&text, &spans),
+        context_lang: lang_of(&text),
         context_url,
         in_title: claim.is_none(),
         article,

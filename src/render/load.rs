@@ -6,17 +6,20 @@
 //! every rendering thread; a page copies only the values it shows.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use crate::text::FastBuildHasher;
 use anyhow::{Context, Result, anyhow, bail};
-use arrow::array::{BooleanArray, Int32Array, ListArray, TimestampMicrosecondArray};
+use arrow::array::{
+    Array, BooleanArray, Int32Array, ListArray, RecordBatch, StringArray, TimestampMicrosecondArray,
+};
 use chrono::{DateTime, Datelike, Timelike};
 
 use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
 use super::model::{ArticleRef, When, lang_of};
 use super::paging;
-use super::tables::{Col, ParentRows, StrCol, TableData, TableFiles, check_resolved};
+use super::tables::{Col, ParentRows, StrCol, TableData, TableFiles, TextCol, check_resolved};
 use crate::diff::DataDiff;
 use crate::quality::Report;
 use crate::tables::Table;
@@ -79,70 +82,63 @@ impl Loaded {
             .map(|e| rows_by_id(&e.str("entity_id")?, e.len(), "entities"))
             .transpose()?;
         let by_article = || ParentRows::new("article_id", &article_rows);
-        let read_child = |table: Table| -> Result<Option<(TableData, Vec<u32>)>> {
-            let mut parents = [by_article()];
-            let Some(t) = files.load_resolving(table, &mut parents)? else {
-                return Ok(None);
-            };
-            let [article] = parents;
-            Ok(Some((t, article.into_rows())))
-        };
-        // Decoding Parquet is most of the reading: the tables are read in parallel.
-        let ((claims, (figures, ledger_built)), (mentions, rest)) = rayon::join(
-            || {
-                rayon::join(
-                    || read_child(Table::Claims),
-                    || {
-                        rayon::join(
-                            || read_child(Table::Figures),
-                            || Table::by_name(FIGURE_LEDGER).is_some_and(|t| files.is_built(t)),
-                        )
-                    },
-                )
+        // The claims first (with the small derived tables beside them): figures and
+        // mentions then resolve their claim ids to claim rows batch by batch as they are
+        // read. Read beside the claims, their ids were 0.8 GB more of the peak at a
+        // million articles.
+        let (claims, rest) = rayon::join(
+            || -> Result<_> {
+                let mut parents = [by_article()];
+                let claims = files
+                    .load_resolving(Table::Claims, &mut parents, None)?
+                    .ok_or_else(|| files.missing(Table::Claims))?;
+                let [article] = parents;
+                let claim_article = article.into_rows();
+                let by_article = claims_by_article(articles.len(), &claims, &claim_article)?;
+                Ok((claims, claim_article, by_article))
             },
-            || {
-                rayon::join(
-                    || -> Result<_> {
-                        let Some(entity_rows) = &entity_rows else {
-                            return Ok(None);
-                        };
-                        let mut parents = [by_article(), ParentRows::new("entity_id", entity_rows)];
-                        let Some(t) = files.load_resolving(Table::Mentions, &mut parents)? else {
-                            return Ok(None);
-                        };
-                        let [article, entity] = parents;
-                        Ok(Some((t, article.into_rows(), entity.into_rows())))
-                    },
-                    || -> Result<_> {
-                        Ok((
-                            files.load(Table::EntityCooccurrence)?,
-                            files.load(Table::EntityTimeline)?,
-                            files.load_by_name(STATISTIC_VARIANTS)?,
-                        ))
-                    },
-                )
+            || -> Result<_> {
+                Ok((
+                    files.load(Table::EntityCooccurrence)?,
+                    files.load(Table::EntityTimeline)?,
+                    files.load_by_name(STATISTIC_VARIANTS)?,
+                    Table::by_name(FIGURE_LEDGER).is_some_and(|t| files.is_built(t)),
+                ))
             },
         );
-        let (claims, claim_article) = claims?.ok_or_else(|| files.missing(Table::Claims))?;
-        let (mut figures, figure_article) = figures?.unzip();
-        let figure_article = figure_article.unwrap_or_default();
-        let (mut mentions, mention_article, mention_entity) = match mentions? {
-            Some((t, a, e)) => (Some(t), a, e),
+        let (claims, claim_article, claims_by_article) = claims?;
+        let (entity_cooccurrence, entity_timeline, statistic_variants, ledger_built) = rest?;
+        // A child table with its parents' rows and its claim rows.
+        let read_child = |table: Table, mut parents: Vec<ParentRows>| -> Result<_> {
+            let mut claim = ClaimRows::new(&claims, &claims_by_article)?;
+            let t = files.load_resolving(table, &mut parents, Some(&mut claim))?;
+            let parents: Vec<Vec<u32>> = parents.into_iter().map(ParentRows::into_rows).collect();
+            Ok(t.map(|t| (t, parents, claim.into_rows())))
+        };
+        let (figures, mentions) = rayon::join(
+            || read_child(Table::Figures, vec![by_article()]),
+            || match &entity_rows {
+                Some(rows) => read_child(
+                    Table::Mentions,
+                    vec![by_article(), ParentRows::new("entity_id", rows)],
+                ),
+                None => Ok(None),
+            },
+        );
+        let (figures, figure_article, figure_claim) = match figures? {
+            Some((t, mut parents, c)) => (Some(t), parents.remove(0), c),
             None => (None, Vec::new(), Vec::new()),
         };
-        let (entity_cooccurrence, entity_timeline, statistic_variants) = rest?;
-        let claims_by_article = claims_by_article(articles.len(), &claims, &claim_article)?;
-        let resolve = |t: &mut Option<TableData>, article: &[u32]| match t {
-            Some(t) => claim_rows(t, article, &claims, &claims_by_article),
-            None => Ok(Vec::new()),
+        let (mentions, mention_article, mention_entity, mention_claim) = match mentions? {
+            Some((t, mut parents, c)) => {
+                let entity = parents.pop().unwrap_or_default();
+                (Some(t), parents.pop().unwrap_or_default(), entity, c)
+            }
+            None => (None, Vec::new(), Vec::new(), Vec::new()),
         };
-        let (figure_claim, mention_claim) = rayon::join(
-            || resolve(&mut figures, &figure_article),
-            || resolve(&mut mentions, &mention_article),
-        );
         Ok(Loaded {
-            figure_claim: figure_claim?,
-            mention_claim: mention_claim?,
+            figure_claim,
+            mention_claim,
             articles,
             claims,
             claim_article,
@@ -198,9 +194,9 @@ impl Loaded {
         Ok(self)
     }
 
-    /// [`claim_rows`] of a child table whose article rows are `article`.
+    /// [`ClaimRows`] of a child table whose article rows are `article`.
     fn claim_rows_of(&self, child: &mut TableData, article: &[u32]) -> Result<Vec<u32>> {
-        claim_rows(child, article, &self.claims, &self.claims_by_article)
+        ClaimRows::new(&self.claims, &self.claims_by_article)?.of_table(child, article)
     }
 
     /// With the entities and their mentions (read whole, with their ids).
@@ -240,53 +236,90 @@ pub fn claim_row(claims: &[u32], r: usize) -> Option<usize> {
         .map(|c| c as usize)
 }
 
-/// The claim row of each row of `child` (figures, mentions) from its `claim_id`, looked
-/// up among the claims of the row's article (`article`, in `claims_by_article`);
-/// [`NO_CLAIM`] where it has none. The `claim_id` column is dropped then: at a million
-/// articles the figures' and mentions' claim ids were 0.8 GB of the render's memory, and
-/// their row numbers take a fifth of that.
-pub fn claim_rows(
-    child: &mut TableData,
-    article: &[u32],
-    claims: &TableData,
-    claims_by_article: &Grouped,
-) -> Result<Vec<u32>> {
-    check_resolved(article, child)?;
-    let ids = claims.str("claim_id")?;
-    let mut rows = Vec::with_capacity(child.len());
-    {
-        let of = child.str("claim_id")?;
+/// The claim row of each row of a child table (figures, mentions) from its `claim_id`,
+/// looked up among the claims of the row's article; [`NO_CLAIM`] where it has none.
+/// Resolved batch by batch as the table is read, so the ids are never held: at a
+/// million articles the figures' and mentions' claim ids were 0.8 GB of the render's
+/// memory, and their row numbers take a fifth of that.
+pub struct ClaimRows<'c> {
+    ids: StrCol<'c>,
+    by_article: &'c Grouped,
+    rows: Vec<u32>,
+}
+
+impl<'c> ClaimRows<'c> {
+    pub fn new(claims: &'c TableData, by_article: &'c Grouped) -> Result<Self> {
+        Ok(ClaimRows {
+            ids: claims.str("claim_id")?,
+            by_article,
+            rows: Vec::new(),
+        })
+    }
+
+    /// Resolves a batch of the table `what` (read from `path`) whose rows' article rows
+    /// are `article`; returns the index of its `claim_id` column.
+    pub fn push_batch(
+        &mut self,
+        batch: &RecordBatch,
+        article: &[u32],
+        what: &str,
+        path: &Path,
+    ) -> Result<usize> {
+        let i = batch.schema().index_of("claim_id").ok();
+        let ids = i.and_then(|i| batch.column(i).as_any().downcast_ref::<StringArray>());
+        let (Some(i), Some(ids)) = (i, ids) else {
+            bail!("'{}' has no column 'claim_id'", path.display());
+        };
+        self.rows.reserve(ids.len());
         // A child table is in its articles' order, a claim's rows together.
         let mut last: Option<(&str, u32)> = None;
-        for (i, &a) in article.iter().enumerate() {
-            let Some(id) = of.opt(i) else {
-                rows.push(NO_CLAIM);
+        for (r, &a) in article.iter().enumerate().take(ids.len()) {
+            if !ids.is_valid(r) {
+                self.rows.push(NO_CLAIM);
                 continue;
-            };
+            }
+            let id = ids.value(r);
             let row = match last {
-                Some((l, r)) if l == id => r,
+                Some((l, c)) if l == id => c,
                 _ => {
-                    let r = claims_by_article
+                    let c = self
+                        .by_article
                         .of(a as usize)
                         .iter()
                         .copied()
-                        .find(|&c| ids.get(c as usize) == id)
+                        .find(|&c| self.ids.get(c as usize) == id)
                         .ok_or_else(|| {
                             anyhow!(
-                                "{} row {}: claim '{id}' is not a claim of its article",
-                                child.name,
-                                i + 1
+                                "{what} row {}: claim '{id}' is not a claim of its article",
+                                self.rows.len() + 1
                             )
                         })?;
-                    last = Some((id, r));
-                    r
+                    last = Some((id, c));
+                    c
                 }
             };
-            rows.push(row);
+            self.rows.push(row);
         }
+        Ok(i)
     }
-    child.drop_column("claim_id");
-    Ok(rows)
+
+    /// Resolves every row of a table in memory whose article rows are `article`, and
+    /// drops its `claim_id` column (tests build their fixtures this way).
+    pub fn of_table(mut self, child: &mut TableData, article: &[u32]) -> Result<Vec<u32>> {
+        check_resolved(article, child)?;
+        let mut start = 0;
+        for b in child.batches() {
+            let end = start + b.num_rows();
+            self.push_batch(b, &article[start..end], &child.name, &child.path)?;
+            start = end;
+        }
+        child.drop_column("claim_id");
+        Ok(self.rows)
+    }
+
+    pub fn into_rows(self) -> Vec<u32> {
+        self.rows
+    }
 }
 
 /// Article row by id, each id checked (ids become file names).
@@ -356,7 +389,7 @@ pub struct ClaimCols<'a> {
     pub section_label: StrCol<'a>,
     pub section_heading: StrCol<'a>,
     pub is_core: Col<'a, BooleanArray>,
-    pub text: StrCol<'a>,
+    pub text: TextCol<'a>,
     pub citations: Col<'a, ListArray>,
     pub attribution_cue: StrCol<'a>,
     pub attributed_to: StrCol<'a>,
@@ -373,7 +406,7 @@ impl<'a> ClaimCols<'a> {
             section_label: t.str("section_label")?,
             section_heading: t.str("section_heading")?,
             is_core: t.bool("is_core")?,
-            text: t.str("text")?,
+            text: t.text("text")?,
             citations: t.list("citations")?,
             attribution_cue: t.str("attribution_cue")?,
             attributed_to: t.str("attributed_to")?,
@@ -415,6 +448,14 @@ pub struct Grouped {
 impl Grouped {
     /// `keys[r]` is the group of row `r`, or [`NO_GROUP`].
     pub fn new(n_groups: usize, keys: &[u32]) -> Self {
+        Self::new_visiting(n_groups, keys, 0..keys.len() as u32)
+    }
+
+    /// [`Grouped::new`] with each group's rows in the order `visit` gives them (every
+    /// row that has a group, once): rows grouped by article, visited in the site's
+    /// order of articles ([`Grouped::rows_in_order`]), come out sorted by their
+    /// article's position without a sort.
+    pub fn new_visiting(n_groups: usize, keys: &[u32], visit: impl Iterator<Item = u32>) -> Self {
         let mut counts = vec![0u32; n_groups + 1];
         for &k in keys {
             if k != NO_GROUP {
@@ -427,13 +468,21 @@ impl Grouped {
         let offsets = counts.clone();
         let mut next = counts;
         let mut rows = vec![0u32; offsets[n_groups] as usize];
-        for (r, &k) in keys.iter().enumerate() {
+        for r in visit {
+            let k = keys[r as usize];
             if k != NO_GROUP {
-                rows[next[k as usize] as usize] = r as u32;
+                rows[next[k as usize] as usize] = r;
                 next[k as usize] += 1;
             }
         }
         Grouped { offsets, rows }
+    }
+
+    /// Every group's rows, the groups taken in `order`.
+    pub fn rows_in_order<'s>(&'s self, order: &'s [u32]) -> impl Iterator<Item = u32> + 's {
+        order
+            .iter()
+            .flat_map(|&g| self.of(g as usize).iter().copied())
     }
 
     /// The same groups holding `values[r]` in place of each row `r` (to group values

@@ -152,8 +152,9 @@ impl<'a> EntityData<'a> {
         check_resolved(mention_entity, mentions)?;
         check_resolved(mention_claim, mentions)?;
         let by_article = Grouped::new(data.n_articles(), mention_article);
-        let mut by_entity = Grouped::new(n, mention_entity);
-        by_entity.sort_each_by_key(|r| (data.position[mention_article[r as usize] as usize], r));
+        // Each entity's mentions by their article's position in the site, then row.
+        let by_entity =
+            Grouped::new_visiting(n, mention_entity, by_article.rows_in_order(&data.order));
         // Where each entity's articles start within its mentions.
         let mut run_entity = Vec::new();
         let mut run_start = Vec::new();

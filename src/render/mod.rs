@@ -29,7 +29,7 @@
 //!    column of few distinct values goes in `dictionary` too (read through
 //!    [`tables::StrCol`] either way). A reference to an article or an entity is read as
 //!    row numbers ([`tables::ParentRows`]), and one to a claim as its claim row
-//!    ([`load::claim_rows`]).
+//!    ([`load::ClaimRows`]).
 //! 2. Write the template (`templates/entity.html`, extending `base.html` and using the
 //!    partials: `claim.html`, `figure.html`, `entity.html`, `table.html`) and add its name
 //!    to [`templates::EMBEDDED`].
@@ -49,6 +49,7 @@ pub mod load;
 pub mod load_entities;
 pub mod load_figures;
 pub mod model;
+pub mod packed;
 pub mod pages;
 pub mod paging;
 pub mod publish_pages;
@@ -134,4 +135,57 @@ pub fn render_into(
     // Reading and indexing the tables serves both formats: its own line in the timings.
     ui.stage_seconds("render load", t.elapsed().as_secs_f64());
     site::render_site(&data, files, reports_dir, opts, ui)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::Verbosity;
+    use std::collections::BTreeMap;
+
+    fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+                    out.insert(rel, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    /// The reports and site rendered with the claims' text packed are the same bytes as
+    /// with it in its batches. The committed corpus is far below the size that packs
+    /// it, so it is packed here from the first byte.
+    #[test]
+    fn packed_texts_render_the_same_reports() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ui = Ui::new(Verbosity::Quiet);
+        let opts = RenderOptions::default();
+        let plain_files = TableFiles::published(root);
+        let packed_files = TableFiles::published(root).with_text_packed_above(0);
+        let loaded = load::Loaded::read(&packed_files).unwrap();
+        assert!(loaded.claims.text("text").unwrap().is_packed());
+        let loaded = load::Loaded::read(&plain_files).unwrap();
+        assert!(!loaded.claims.text("text").unwrap().is_packed());
+
+        let (plain, packed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        render_into(&plain_files, plain.path(), &opts, &ui).unwrap();
+        render_into(&packed_files, packed.path(), &opts, &ui).unwrap();
+        let (plain, packed) = (files_under(plain.path()), files_under(packed.path()));
+        assert!(plain.len() > 50, "the site has its pages");
+        assert_eq!(
+            plain.keys().collect::<Vec<_>>(),
+            packed.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &plain {
+            assert!(bytes == &packed[path], "{} differs", path.display());
+        }
+    }
 }

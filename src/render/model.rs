@@ -4,6 +4,7 @@
 //! One piece of markup is written here instead: a text with its figures highlighted
 //! and its entities linked ([`Segments::write_html`], the `marked` filter).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use minijinja::Value;
@@ -82,7 +83,7 @@ pub struct ClaimView<'a> {
     /// Relative to the site root, with the anchor.
     pub url: String,
     pub ordinal: i32,
-    pub text: &'a str,
+    pub text: Cow<'a, str>,
     pub segments: Segments,
     pub citations: Vec<i32>,
     /// Who says so and how surely; `None` for a plain statement of fact.

@@ -403,8 +403,8 @@ fn claim_view_with<'a>(
         url: format!("{article_url}#{anchor}"),
         anchor,
         ordinal: cl.ordinal.get(c),
+        segments: Segments::of(&text, spans),
         text,
-        segments: Segments::of(text, spans),
         citations: cl.citations.i32s(c),
         attribution: AttributionView::of(
             cl.attribution_cue.opt(c),

@@ -252,7 +252,7 @@ pub fn search_index<'d>(data: &'d SiteData<'d>) -> SearchIndex<'d> {
                 kind: DocKind::Claim,
                 // Relative to the group's head (the article page): `#claim-…`.
                 url: format!("#claim-{}", data.claims.id.get(c)).into(),
-                text: data.claims.text.get(c).into(),
+                text: data.claims.text.get(c),
                 meta: "".into(),
                 extra: "".into(),
             });

@@ -5,6 +5,7 @@
 //! front. Every column is checked against the registry's type when it is opened, so a
 //! stale or foreign file is an error message, never a panic.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -13,8 +14,13 @@ use arrow::array::{
     Array, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array, ListArray,
     RecordBatch, StringArray, TimestampMicrosecondArray,
 };
-use arrow::datatypes::Int32Type;
+use std::sync::Arc;
 
+use arrow::array::{ArrayRef, Int8Array, Int16Array, PrimitiveArray};
+use arrow::datatypes::{ArrowDictionaryKeyType, DataType, Int8Type, Int16Type, Int32Type, Schema};
+
+use super::load::ClaimRows;
+use super::packed::{PackedBuilder, PackedStrs};
 use crate::tables::{Table, Written, partition};
 use crate::text::FastBuildHasher;
 
@@ -26,7 +32,15 @@ pub struct TableFiles {
     paths: BTreeMap<Table, PathBuf>,
     quality: PathBuf,
     changelog: PathBuf,
+    /// Long texts past this many bytes are held packed ([`PACK_TEXT_ABOVE`]).
+    pack_text_above: usize,
 }
+
+/// A table's long texts (the claims') are held packed ([`PackedStrs`]) once they pass
+/// this many bytes: at a million articles the claims' text is 1.5 GB, packed about 0.6
+/// GB; at 100k articles (140 MB) unpacking each page's text would cost a tenth more of
+/// the render's CPU for memory nobody misses.
+pub const PACK_TEXT_ABOVE: usize = 256 << 20;
 
 impl TableFiles {
     /// The tables as published under `out_root` (what `gazette render` reads): single
@@ -39,7 +53,14 @@ impl TableFiles {
                 .collect(),
             quality: out_root.join(crate::quality::REPORT_PATH),
             changelog: out_root.join(crate::diff::CHANGELOG_PATH),
+            pack_text_above: PACK_TEXT_ABOVE,
         }
+    }
+
+    /// The same tables, their long texts packed past `bytes` (tests pack small ones).
+    pub fn with_text_packed_above(mut self, bytes: usize) -> Self {
+        self.pack_text_above = bytes;
+        self
     }
 
     /// The tables of this build, read from their staged files before they are committed
@@ -98,15 +119,17 @@ impl TableFiles {
     /// The table, or `None` when it has not been built (a stage that is not part of this
     /// build, or a table added to the registry after the last build).
     pub fn load(&self, table: Table) -> Result<Option<TableData>> {
-        self.load_resolving(table, &mut [])
+        self.load_resolving(table, &mut [], None)
     }
 
     /// [`TableFiles::load`], resolving the parent ids of each batch into row numbers
-    /// (`parents`) as it is read; the id columns themselves are not kept.
+    /// (`parents`) as it is read, and its claim ids into claim rows (`claims`, after the
+    /// article among `parents`); the id columns themselves are not kept.
     pub fn load_resolving(
         &self,
         table: Table,
         parents: &mut [ParentRows<'_>],
+        claims: Option<&mut ClaimRows<'_>>,
     ) -> Result<Option<TableData>> {
         if !self.is_built(table) {
             return Ok(None);
@@ -121,7 +144,9 @@ impl TableFiles {
                 .collect(),
             None => Vec::new(),
         };
-        TableData::read_resolving(table, self.path(table), &skip, parents).map(Some)
+        let path = self.path(table);
+        TableData::read_resolving(table, path, &skip, parents, claims, self.pack_text_above)
+            .map(Some)
     }
 
     /// The table, which must have been built.
@@ -236,6 +261,16 @@ fn dictionary(table: Table) -> &'static [&'static str] {
     }
 }
 
+/// The long-text columns held packed in memory ([`PackedStrs`]) instead of in the
+/// batches once they are large ([`PACK_TEXT_ABOVE`]): the claims' text is the largest
+/// thing the site holds.
+fn packed(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Claims => &["text"],
+        _ => &[],
+    }
+}
+
 /// Checks that parent rows (see [`ParentRows`]) were resolved for every row of `t`.
 pub fn check_resolved(rows: &[u32], t: &TableData) -> Result<()> {
     if rows.len() != t.len() {
@@ -315,6 +350,11 @@ impl<'m> ParentRows<'m> {
     pub fn into_rows(self) -> Vec<u32> {
         self.rows
     }
+
+    /// The parent rows of the last `n` rows resolved.
+    fn last(&self, n: usize) -> &[u32] {
+        &self.rows[self.rows.len().saturating_sub(n)..]
+    }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
@@ -337,6 +377,8 @@ pub struct TableData {
     pub name: String,
     pub path: PathBuf,
     batches: Vec<RecordBatch>,
+    /// The columns held packed instead of in the batches (see [`packed`]).
+    packed: Vec<(&'static str, PackedStrs)>,
     /// Index of each batch's first row (one entry per batch).
     starts: Vec<usize>,
     len: usize,
@@ -345,16 +387,19 @@ pub struct TableData {
 impl TableData {
     /// Reads a table and checks that every registry column is there with its type.
     pub fn read(table: Table, path: &Path) -> Result<Self> {
-        Self::read_resolving(table, path, &[], &mut [])
+        Self::read_resolving(table, path, &[], &mut [], None, PACK_TEXT_ABOVE)
     }
 
     /// [`TableData::read`] without the columns `skip`, resolving each batch's parent
-    /// ids into `parents` and dropping their columns.
+    /// ids into `parents` (and claim ids into `claims`) and dropping their columns, and
+    /// packing its long texts once they pass `pack_text_above` bytes.
     pub fn read_resolving(
         table: Table,
         path: &Path,
         skip: &[&str],
         parents: &mut [ParentRows<'_>],
+        mut claims: Option<&mut ClaimRows<'_>>,
+        pack_text_above: usize,
     ) -> Result<Self> {
         // The file's own schema: a table written before the registry gained a column is
         // named here with what to do, before any batch is read.
@@ -385,16 +430,76 @@ impl TableData {
         }
         let mut batches = Vec::new();
         let dictionary = dictionary(table);
+        let texts: Vec<&'static str> = packed(table)
+            .iter()
+            .copied()
+            .filter(|c| !skip.contains(c))
+            .collect();
+        let mut text_bytes = 0;
+        // `None` until the texts pass `pack_text_above`.
+        let mut packing: Option<Vec<(&'static str, PackedBuilder)>> = None;
+        let pack = |batch: &mut RecordBatch, builders: &mut [(&str, PackedBuilder)]| {
+            for (name, builder) in builders {
+                let i = batch.schema().index_of(name)?;
+                let column = batch.remove_column(i);
+                let strings = column
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "Column '{name}' of '{}' is not a string column",
+                            path.display()
+                        )
+                    })?;
+                builder.push_array(strings)?;
+            }
+            anyhow::Ok(())
+        };
         partition::for_each_batch_decoding(table, path, skip, dictionary, |mut batch| {
             for p in parents.iter_mut() {
                 let i = p.push_batch(&batch, table.name(), path)?;
                 batch.remove_column(i);
+            }
+            if let Some(claims) = claims.as_deref_mut() {
+                let article = parents
+                    .iter()
+                    .find(|p| p.column == "article_id")
+                    .ok_or_else(|| anyhow!("{}: claims are resolved after articles", table.name()))?
+                    .last(batch.num_rows());
+                let i = claims.push_batch(&batch, article, table.name(), path)?;
+                batch.remove_column(i);
+            }
+            let mut batch = narrow_keys(batch)?;
+            if packing.is_none() && !texts.is_empty() {
+                text_bytes += texts
+                    .iter()
+                    .filter_map(|c| batch.column_by_name(c))
+                    .map(|c| c.get_buffer_memory_size())
+                    .sum::<usize>();
+                if text_bytes > pack_text_above {
+                    let mut builders: Vec<_> = texts
+                        .iter()
+                        .map(|&c| (c, PackedBuilder::default()))
+                        .collect();
+                    for earlier in &mut batches {
+                        pack(earlier, &mut builders)?;
+                    }
+                    packing = Some(builders);
+                }
+            }
+            // Packed batch by batch from then on, so that the texts are never whole
+            // in memory.
+            if let Some(builders) = &mut packing {
+                pack(&mut batch, builders)?;
             }
             batches.push(batch);
             Ok(())
         })?;
         let mut data = TableData::from_batches(table.name(), batches);
         data.path = path.to_path_buf();
+        for (name, builder) in packing.into_iter().flatten() {
+            data.packed.push((name, builder.finish()?));
+        }
         Ok(data)
     }
 
@@ -411,8 +516,17 @@ impl TableData {
             name: name.to_string(),
             path: PathBuf::from(name),
             batches,
+            packed: Vec::new(),
             starts,
             len,
+        }
+    }
+
+    /// A long-text column (one [`packed`] lists), held packed or in the batches.
+    pub fn text(&self, name: &str) -> Result<TextCol<'_>> {
+        match self.packed.iter().find(|(n, _)| *n == name) {
+            Some((_, p)) => Ok(TextCol::Packed(p)),
+            None => self.str(name).map(TextCol::Plain),
         }
     }
 
@@ -559,37 +673,108 @@ primitive_col!(Float64Array, f64);
 primitive_col!(BooleanArray, bool);
 primitive_col!(TimestampMicrosecondArray, i64);
 
-/// One batch of a string column: its strings, or keys into a dictionary of them.
+/// One batch of a string column: its strings, or keys into a dictionary of them (of
+/// the narrowest width its values fit, see [`narrow_keys`]).
 #[derive(Clone, Copy)]
 enum StrChunk<'a> {
     Plain(&'a StringArray),
-    Dictionary {
-        keys: &'a Int32Array,
-        values: &'a StringArray,
-    },
+    Keys8(&'a Int8Array, &'a StringArray),
+    Keys16(&'a Int16Array, &'a StringArray),
+    Keys32(&'a Int32Array, &'a StringArray),
 }
 
 impl<'a> StrChunk<'a> {
     fn of(array: &'a dyn Array) -> Option<Self> {
-        if let Some(a) = array.as_any().downcast_ref::<StringArray>() {
+        let any = array.as_any();
+        if let Some(a) = any.downcast_ref::<StringArray>() {
             return Some(StrChunk::Plain(a));
         }
-        let d = array
-            .as_any()
-            .downcast_ref::<DictionaryArray<Int32Type>>()?;
-        Some(StrChunk::Dictionary {
-            keys: d.keys(),
-            values: d.values().as_any().downcast_ref::<StringArray>()?,
-        })
+        let values = |v: &'a ArrayRef| v.as_any().downcast_ref::<StringArray>();
+        if let Some(d) = any.downcast_ref::<DictionaryArray<Int8Type>>() {
+            return Some(StrChunk::Keys8(d.keys(), values(d.values())?));
+        }
+        if let Some(d) = any.downcast_ref::<DictionaryArray<Int16Type>>() {
+            return Some(StrChunk::Keys16(d.keys(), values(d.values())?));
+        }
+        let d = any.downcast_ref::<DictionaryArray<Int32Type>>()?;
+        Some(StrChunk::Keys32(d.keys(), values(d.values())?))
     }
 
     fn opt(self, r: usize) -> Option<&'a str> {
         match self {
             StrChunk::Plain(a) => a.is_valid(r).then(|| a.value(r)),
-            StrChunk::Dictionary { keys, values } => keys
-                .is_valid(r)
-                .then(|| values.value(keys.value(r) as usize)),
+            StrChunk::Keys8(k, v) => k.is_valid(r).then(|| v.value(k.value(r) as usize)),
+            StrChunk::Keys16(k, v) => k.is_valid(r).then(|| v.value(k.value(r) as usize)),
+            StrChunk::Keys32(k, v) => k.is_valid(r).then(|| v.value(k.value(r) as usize)),
         }
+    }
+}
+
+/// `batch` with each dictionary column's keys as narrow as its values allow: one byte
+/// a row for up to 128 distinct values instead of the four the reader gives. At a
+/// million articles the claims' and figures' labels, units and kinds were 0.5 GB of
+/// keys.
+fn narrow_keys(batch: RecordBatch) -> Result<RecordBatch> {
+    fn narrowed<K: ArrowDictionaryKeyType>(keys: &Int32Array, values: &ArrayRef) -> Result<ArrayRef>
+    where
+        K::Native: TryFrom<i32>,
+    {
+        // Every valid key is below the number of values; a null slot's key is any number.
+        let max = values.len().saturating_sub(1) as i32;
+        let keys: PrimitiveArray<K> = keys.unary(|k| {
+            K::Native::try_from(k.clamp(0, max)).unwrap_or_else(|_| K::Native::default())
+        });
+        Ok(Arc::new(DictionaryArray::<K>::try_new(
+            keys,
+            values.clone(),
+        )?))
+    }
+    let schema = batch.schema();
+    if !schema
+        .fields()
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Dictionary(k, _) if **k == DataType::Int32))
+    {
+        return Ok(batch);
+    }
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns = Vec::with_capacity(schema.fields().len());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        let dict = column.as_any().downcast_ref::<DictionaryArray<Int32Type>>();
+        let column = match dict {
+            Some(d) if d.values().len() <= i8::MAX as usize + 1 => {
+                narrowed::<Int8Type>(d.keys(), d.values())?
+            }
+            Some(d) if d.values().len() <= i16::MAX as usize + 1 => {
+                narrowed::<Int16Type>(d.keys(), d.values())?
+            }
+            _ => column.clone(),
+        };
+        let ty = column.data_type().clone();
+        fields.push(field.as_ref().clone().with_data_type(ty));
+        columns.push(column);
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+/// A long-text column of a table ([`TableData::text`]).
+pub enum TextCol<'a> {
+    Plain(StrCol<'a>),
+    Packed(&'a PackedStrs),
+}
+
+impl<'a> TextCol<'a> {
+    /// Row `i`'s text (borrowed from the table unless it is packed).
+    pub fn get(&self, i: usize) -> Cow<'a, str> {
+        match self {
+            TextCol::Plain(c) => Cow::Borrowed(c.get(i)),
+            TextCol::Packed(p) => Cow::Owned(p.get(i)),
+        }
+    }
+
+    pub fn is_packed(&self) -> bool {
+        matches!(self, TextCol::Packed(_))
     }
 }
 
@@ -783,11 +968,12 @@ mod tests {
             TableData::from_batches("figures", vec![batch(vec![("claim_id", ids)])])
         };
         let mut ok = figures(vec![None, Some("c1"), Some("c1"), Some("c2")]);
-        let rows = crate::render::load::claim_rows(&mut ok, &[0, 0, 0, 1], &claims, &by_article);
+        let resolve = || crate::render::load::ClaimRows::new(&claims, &by_article).unwrap();
+        let rows = resolve().of_table(&mut ok, &[0, 0, 0, 1]);
         assert_eq!(rows.unwrap(), [crate::render::load::NO_CLAIM, 0, 0, 1]);
         assert!(!ok.has_column("claim_id"));
         let mut bad = figures(vec![Some("c1"), Some("c2")]);
-        let err = crate::render::load::claim_rows(&mut bad, &[0, 0], &claims, &by_article);
+        let err = resolve().of_table(&mut bad, &[0, 0]);
         assert_eq!(
             err.unwrap_err().to_string(),
             "figures row 2: claim 'c2' is not a claim of its article"
@@ -868,5 +1054,43 @@ mod tests {
             format!("{err:#}").contains("unexpected type Int32"),
             "{err:#}"
         );
+    }
+
+    /// Dictionary keys are narrowed to the width their values need (one byte up to 128
+    /// values, two up to 32768) and read the same values, nulls included.
+    #[test]
+    fn narrowed_dictionary_keys_read_the_same_values() {
+        let names: Vec<String> = (0..40_000).map(|i| format!("v{i}")).collect();
+        // Every value once, then nulls among repeats.
+        let column = |distinct: usize| -> Vec<Option<&str>> {
+            (0..distinct + 20)
+                .map(|i| (i < distinct || i % 3 != 0).then(|| names[i % distinct].as_str()))
+                .collect()
+        };
+        for (distinct, width) in [
+            (3, DataType::Int8),
+            (128, DataType::Int8),
+            (129, DataType::Int16),
+            (40_000, DataType::Int32),
+        ] {
+            let values = column(distinct);
+            let dict: ArrayRef = Arc::new(
+                values
+                    .iter()
+                    .copied()
+                    .collect::<DictionaryArray<Int32Type>>(),
+            );
+            let batch = RecordBatch::try_from_iter([("unit", dict)]).unwrap();
+            let narrowed = narrow_keys(batch).unwrap();
+            assert_eq!(
+                narrowed.column(0).data_type(),
+                &DataType::Dictionary(Box::new(width), Box::new(DataType::Utf8)),
+                "{distinct} values"
+            );
+            let t = TableData::from_batches("figures", vec![narrowed]);
+            let unit = t.str("unit").unwrap();
+            let got: Vec<Option<&str>> = (0..t.len()).map(|i| unit.opt(i)).collect();
+            assert_eq!(got, values, "{distinct} values");
+        }
     }
 }

@@ -442,7 +442,7 @@ mod tests {
             anchor: "claim-c1".into(),
             url: "articles/ab/ab.html#claim-c1".into(),
             ordinal: 1,
-            text,
+            text: text.into(),
             segments: Segments::of(
                 text,
                 &[
