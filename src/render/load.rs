@@ -270,10 +270,17 @@ impl<'c> ClaimRows<'c> {
         let (Some(i), Some(ids)) = (i, ids) else {
             bail!("'{}' has no column 'claim_id'", path.display());
         };
+        if article.len() != ids.len() {
+            bail!(
+                "{what}: {} rows and {} article rows to resolve their claims",
+                ids.len(),
+                article.len()
+            );
+        }
         self.rows.reserve(ids.len());
         // A child table is in its articles' order, a claim's rows together.
         let mut last: Option<(&str, u32)> = None;
-        for (r, &a) in article.iter().enumerate().take(ids.len()) {
+        for (r, &a) in article.iter().enumerate() {
             if !ids.is_valid(r) {
                 self.rows.push(NO_CLAIM);
                 continue;

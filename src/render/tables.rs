@@ -8,15 +8,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{
-    Array, BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array, ListArray,
-    RecordBatch, StringArray, TimestampMicrosecondArray,
+    Array, ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, Int16Array,
+    Int32Array, Int64Array, ListArray, PrimitiveArray, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
 };
-use std::sync::Arc;
-
-use arrow::array::{ArrayRef, Int8Array, Int16Array, PrimitiveArray};
 use arrow::datatypes::{ArrowDictionaryKeyType, DataType, Int8Type, Int16Type, Int32Type, Schema};
 
 use super::load::ClaimRows;
