@@ -397,14 +397,7 @@ fn entity_figures<'a>(
         let shown = rows
             .iter()
             .take(ENTITY_FIGURES)
-            .map(|&r| {
-                figure_row(
-                    data,
-                    &ledger.cols,
-                    r as usize,
-                    ledger.article[r as usize] as usize,
-                )
-            })
+            .map(|&r| figure_row(data, &ledger.cols, r as usize, ledger.article(r as usize)))
             .collect::<Result<Vec<_>>>()?;
         return Ok(Some(EntityFigures {
             caption: format!("Figures about {name}"),

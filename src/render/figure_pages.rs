@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::id_col::Id;
 use super::load::{SiteData, when};
 use super::load_figures::{
     FigureCols, Ledger, SORTED_PER_UNIT, Statistic, Variants, qualifier_words, range, with_unit,
@@ -112,7 +113,7 @@ pub fn page_sets<'d>(data: &'d SiteData<'d>) -> Vec<PageSet<'d>> {
 /// highlighted, and the article.
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureRow<'a> {
-    pub id: &'a str,
+    pub id: Id<'a>,
     pub kind: &'a str,
     pub figure: FigureView,
     /// The surface with its qualifier (`over 90%`, `about $20 million`).
@@ -271,7 +272,7 @@ fn ledger_page<'a>(
                     .any(|k| k.kind == kind && k.start == start + i);
             Ok(LedgerRow {
                 anchor: starts_kind.then(|| kind_anchor(kind)),
-                row: figure_row(data, &ledger.cols, r, ledger.article[r] as usize)?,
+                row: figure_row(data, &ledger.cols, r, ledger.article(r))?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -350,7 +351,7 @@ pub fn quoted_list<'a>(data: &SiteData<'a>) -> Result<Option<QuotedList<'a>>> {
                     .rows
                     .iter()
                     .take(QUOTES_SHOWN)
-                    .map(|&r| figure_row(data, c, r as usize, ledger.article[r as usize] as usize))
+                    .map(|&r| figure_row(data, c, r as usize, ledger.article(r as usize)))
                     .collect::<Result<Vec<_>>>()?,
             })
         })
@@ -378,14 +379,7 @@ fn figures_report<'a>(data: &SiteData<'a>, ledger: &Ledger<'a>) -> Result<Page> 
         .newest
         .iter()
         .take(REPORT_FIGURES)
-        .map(|&r| {
-            figure_row(
-                data,
-                &ledger.cols,
-                r as usize,
-                ledger.article[r as usize] as usize,
-            )
-        })
+        .map(|&r| figure_row(data, &ledger.cols, r as usize, ledger.article(r as usize)))
         .collect::<Result<Vec<_>>>()?;
     let view = FiguresReport {
         total: ledger.len(),
@@ -521,7 +515,7 @@ fn statistic_view<'a>(
     let mut sources_seen: FastSet<&'a str> = Default::default();
     let mut articles_seen: FastSet<usize> = Default::default();
     for &r in &s.rows {
-        let row = ledger.article[r as usize] as usize;
+        let row = ledger.article(r as usize);
         let source = data.articles.source.get(row);
         if sources_seen.insert(source) {
             sources_all.push(source);
@@ -567,7 +561,7 @@ fn statistic_view<'a>(
         let mut sources: Vec<&'a str> = Vec::new();
         let mut quotes = Vec::new();
         for &r in rows {
-            let row = ledger.article[r] as usize;
+            let row = ledger.article(r);
             let source = data.articles.source.get(row);
             let new_source = !sources.contains(&source);
             if new_source {
@@ -829,6 +823,7 @@ mod tests {
     use minijinja::value::Serde;
 
     use super::*;
+    use crate::render::id_col::IdChunk;
     use crate::render::load::Loaded;
     use crate::render::pages::{self, site_globals};
     use crate::render::site::page_text;
@@ -870,17 +865,12 @@ mod tests {
             .batches()
             .iter()
             .map(|b| {
-                let ids = b
-                    .column_by_name("figure_id")
-                    .unwrap()
-                    .as_any()
-                    .downcast_ref::<StringArray>()
-                    .unwrap();
+                let ids = IdChunk::of(b.column_by_name("figure_id").unwrap().as_ref()).unwrap();
                 let measure: Vec<Option<&str>> = (0..b.num_rows())
                     .map(|i| {
                         SHARES
                             .iter()
-                            .find(|(id, _)| *id == ids.value(i))
+                            .find(|(id, _)| Id::of(id) == ids.get(i))
                             .map(|(_, m)| *m)
                     })
                     .collect();

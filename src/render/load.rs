@@ -2,8 +2,8 @@
 //! need (the site's article order, each article's claims, figures and mentions). A table
 //! that is not built yet is `None` here and its pages are left out.
 //!
-//! Indexes are flat arrays of row numbers ([`Grouped`]), built once, shared read-only by
-//! every rendering thread; a page copies only the values it shows.
+//! Indexes are flat arrays of row numbers ([`super::groups`]), built once, shared
+//! read-only by every rendering thread; a page copies only the values it shows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -15,11 +15,15 @@ use arrow::array::{
 };
 use chrono::{DateTime, Datelike, Timelike};
 
+use super::groups::{ByParent, GroupRows};
+use super::id_col::Id;
 use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
 use super::model::{ArticleRef, When, lang_of};
 use super::paging;
-use super::tables::{Col, ParentRows, StrCol, TableData, TableFiles, TextCol, check_resolved};
+use super::tables::{
+    Col, IdCol, ParentRows, StrCol, TableData, TableFiles, TextCol, check_resolved,
+};
 use crate::diff::DataDiff;
 use crate::quality::Report;
 use crate::tables::Table;
@@ -39,13 +43,12 @@ pub const STATISTIC_VARIANTS: &str = "statistic_variants";
 pub struct Loaded {
     pub articles: TableData,
     pub claims: TableData,
-    /// The article row of each claim (resolved from `article_id` as it was read).
-    pub claim_article: Vec<u32>,
-    /// Each article row's claim rows, by ordinal.
-    pub claims_by_article: Grouped,
+    /// Each article row's claim rows, by ordinal (resolved from `article_id` as it was
+    /// read).
+    pub claims_by_article: ByParent,
     pub figures: Option<TableData>,
-    /// The article row of each figure (empty without figures).
-    pub figure_article: Vec<u32>,
+    /// Each article row's figure rows (none without figures).
+    pub figures_by_article: ByParent,
     /// The claim row of each figure, [`NO_CLAIM`] in a title (resolved from `claim_id`,
     /// which is then dropped).
     pub figure_claim: Vec<u32>,
@@ -56,8 +59,9 @@ pub struct Loaded {
     pub entities: Option<TableData>,
     /// Read only with `entities`.
     pub mentions: Option<TableData>,
-    /// The article, entity and claim row of each mention (empty without mentions).
-    pub mention_article: Vec<u32>,
+    /// Each article row's mentions (none without mentions).
+    pub mentions_by_article: ByParent,
+    /// The entity and claim row of each mention (empty without mentions).
     pub mention_entity: Vec<u32>,
     pub mention_claim: Vec<u32>,
     pub entity_cooccurrence: Option<TableData>,
@@ -93,9 +97,8 @@ impl Loaded {
                     .load_resolving(Table::Claims, &mut parents, None)?
                     .ok_or_else(|| files.missing(Table::Claims))?;
                 let [article] = parents;
-                let claim_article = article.into_rows();
-                let by_article = claims_by_article(articles.len(), &claims, &claim_article)?;
-                Ok((claims, claim_article, by_article))
+                let by_article = claims_by_article(articles.len(), &claims, article.into_rows())?;
+                Ok((claims, by_article))
             },
             || -> Result<_> {
                 Ok((
@@ -106,7 +109,7 @@ impl Loaded {
                 ))
             },
         );
-        let (claims, claim_article, claims_by_article) = claims?;
+        let (claims, claims_by_article) = claims?;
         let (entity_cooccurrence, entity_timeline, statistic_variants, ledger_built) = rest?;
         // A child table with its parents' rows and its claim rows.
         let read_child = |table: Table, mut parents: Vec<ParentRows>| -> Result<_> {
@@ -125,30 +128,36 @@ impl Loaded {
                 None => Ok(None),
             },
         );
-        let (figures, figure_article, figure_claim) = match figures? {
-            Some((t, mut parents, c)) => (Some(t), parents.remove(0), c),
-            None => (None, Vec::new(), Vec::new()),
+        let by_article =
+            |parents: &mut Vec<Vec<u32>>| ByParent::new(articles.len(), parents.remove(0));
+        let (figures, figures_by_article, figure_claim) = match figures? {
+            Some((t, mut parents, c)) => (Some(t), by_article(&mut parents), c),
+            None => (None, ByParent::new(articles.len(), Vec::new()), Vec::new()),
         };
-        let (mentions, mention_article, mention_entity, mention_claim) = match mentions? {
+        let (mentions, mentions_by_article, mention_entity, mention_claim) = match mentions? {
             Some((t, mut parents, c)) => {
                 let entity = parents.pop().unwrap_or_default();
-                (Some(t), parents.pop().unwrap_or_default(), entity, c)
+                (Some(t), by_article(&mut parents), entity, c)
             }
-            None => (None, Vec::new(), Vec::new(), Vec::new()),
+            None => (
+                None,
+                ByParent::new(articles.len(), Vec::new()),
+                Vec::new(),
+                Vec::new(),
+            ),
         };
         Ok(Loaded {
             figure_claim,
             mention_claim,
             articles,
             claims,
-            claim_article,
             claims_by_article,
             figures,
-            figure_article,
+            figures_by_article,
             ledger_table: ledger_built.then_some(FIGURE_LEDGER),
             entities,
             mentions,
-            mention_article,
+            mentions_by_article,
             mention_entity,
             entity_cooccurrence,
             entity_timeline,
@@ -163,18 +172,18 @@ impl Loaded {
     pub fn base(articles: TableData, claims: TableData) -> Result<Self> {
         let claim_article =
             ParentRows::new("article_id", &article_rows(&articles)?).of_table(&claims)?;
+        let none = || ByParent::new(articles.len(), Vec::new());
         Ok(Loaded {
-            claims_by_article: claims_by_article(articles.len(), &claims, &claim_article)?,
+            claims_by_article: claims_by_article(articles.len(), &claims, claim_article)?,
+            figures_by_article: none(),
+            mentions_by_article: none(),
             articles,
             claims,
-            claim_article,
             figures: None,
-            figure_article: Vec::new(),
             figure_claim: Vec::new(),
             ledger_table: None,
             entities: None,
             mentions: None,
-            mention_article: Vec::new(),
             mention_entity: Vec::new(),
             mention_claim: Vec::new(),
             entity_cooccurrence: None,
@@ -187,9 +196,11 @@ impl Loaded {
 
     /// With the figures (a table read whole, with its `article_id` and `claim_id`).
     pub fn with_figures(mut self, mut figures: TableData) -> Result<Self> {
-        self.figure_article =
+        let article =
             ParentRows::new("article_id", &article_rows(&self.articles)?).of_table(&figures)?;
-        self.figure_claim = self.claim_rows_of(&mut figures, &self.figure_article)?;
+        self.figure_claim = self.claim_rows_of(&mut figures, &article)?;
+        check_resolved(&article, &figures)?;
+        self.figures_by_article = ByParent::new(self.articles.len(), article);
         self.figures = Some(figures);
         Ok(self)
     }
@@ -203,9 +214,11 @@ impl Loaded {
     pub fn with_entities(mut self, entities: TableData, mut mentions: TableData) -> Result<Self> {
         let articles = article_rows(&self.articles)?;
         let by_id = rows_by_id(&entities.str("entity_id")?, entities.len(), "entities")?;
-        self.mention_article = ParentRows::new("article_id", &articles).of_table(&mentions)?;
+        let article = ParentRows::new("article_id", &articles).of_table(&mentions)?;
         self.mention_entity = ParentRows::new("entity_id", &by_id).of_table(&mentions)?;
-        self.mention_claim = self.claim_rows_of(&mut mentions, &self.mention_article)?;
+        self.mention_claim = self.claim_rows_of(&mut mentions, &article)?;
+        check_resolved(&article, &mentions)?;
+        self.mentions_by_article = ByParent::new(self.articles.len(), article);
         self.entities = Some(entities);
         self.mentions = Some(mentions);
         Ok(self)
@@ -217,11 +230,11 @@ impl Loaded {
 fn claims_by_article(
     n_articles: usize,
     claims: &TableData,
-    claim_article: &[u32],
-) -> Result<Grouped> {
-    check_resolved(claim_article, claims)?;
+    claim_article: Vec<u32>,
+) -> Result<ByParent> {
+    check_resolved(&claim_article, claims)?;
     let ordinal = claims.i32("ordinal")?;
-    let mut by_article = Grouped::new(n_articles, claim_article);
+    let mut by_article = ByParent::new(n_articles, claim_article);
     by_article.sort_each_by_key(|c| ordinal.get(c as usize));
     Ok(by_article)
 }
@@ -242,15 +255,15 @@ pub fn claim_row(claims: &[u32], r: usize) -> Option<usize> {
 /// million articles the figures' and mentions' claim ids were 0.8 GB of the render's
 /// memory, and their row numbers take a fifth of that.
 pub struct ClaimRows<'c> {
-    ids: StrCol<'c>,
-    by_article: &'c Grouped,
+    ids: IdCol<'c>,
+    by_article: &'c ByParent,
     rows: Vec<u32>,
 }
 
 impl<'c> ClaimRows<'c> {
-    pub fn new(claims: &'c TableData, by_article: &'c Grouped) -> Result<Self> {
+    pub fn new(claims: &'c TableData, by_article: &'c ByParent) -> Result<Self> {
         Ok(ClaimRows {
-            ids: claims.str("claim_id")?,
+            ids: claims.id("claim_id")?,
             by_article,
             rows: Vec::new(),
         })
@@ -279,21 +292,19 @@ impl<'c> ClaimRows<'c> {
         }
         self.rows.reserve(ids.len());
         // A child table is in its articles' order, a claim's rows together.
-        let mut last: Option<(&str, u32)> = None;
+        let mut last: Option<(Id, u32)> = None;
         for (r, &a) in article.iter().enumerate() {
             if !ids.is_valid(r) {
                 self.rows.push(NO_CLAIM);
                 continue;
             }
-            let id = ids.value(r);
+            let id = Id::of(ids.value(r));
             let row = match last {
                 Some((l, c)) if l == id => c,
                 _ => {
                     let c = self
                         .by_article
                         .of(a as usize)
-                        .iter()
-                        .copied()
                         .find(|&c| self.ids.get(c as usize) == id)
                         .ok_or_else(|| {
                             anyhow!(
@@ -390,7 +401,7 @@ impl<'a> ArticleCols<'a> {
 
 /// The `claims` columns the pages use.
 pub struct ClaimCols<'a> {
-    pub id: StrCol<'a>,
+    pub id: IdCol<'a>,
     pub ordinal: Col<'a, Int32Array>,
     pub section_ordinal: Col<'a, Int32Array>,
     pub section_label: StrCol<'a>,
@@ -407,7 +418,7 @@ pub struct ClaimCols<'a> {
 impl<'a> ClaimCols<'a> {
     fn new(t: &'a TableData) -> Result<Self> {
         Ok(ClaimCols {
-            id: t.str("claim_id")?,
+            id: t.id("claim_id")?,
             ordinal: t.i32("ordinal")?,
             section_ordinal: t.i32("section_ordinal")?,
             section_label: t.str("section_label")?,
@@ -440,92 +451,6 @@ pub struct Stats {
     pub last: Option<When>,
 }
 
-/// A row number that belongs to no group.
-pub const NO_GROUP: u32 = u32::MAX;
-
-/// The rows of a table grouped by another table's rows (claims by article, mentions by
-/// entity): `rows[offsets[g]..offsets[g + 1]]` are group `g`'s rows. Built by counting
-/// sort, so each group keeps table order until it is re-sorted.
-#[derive(Debug, Clone, Default)]
-pub struct Grouped {
-    offsets: Vec<u32>,
-    rows: Vec<u32>,
-}
-
-impl Grouped {
-    /// `keys[r]` is the group of row `r`, or [`NO_GROUP`].
-    pub fn new(n_groups: usize, keys: &[u32]) -> Self {
-        Self::new_visiting(n_groups, keys, 0..keys.len() as u32)
-    }
-
-    /// [`Grouped::new`] with each group's rows in the order `visit` gives them (every
-    /// row that has a group, once): rows grouped by article, visited in the site's
-    /// order of articles ([`Grouped::rows_in_order`]), come out sorted by their
-    /// article's position without a sort.
-    pub fn new_visiting(n_groups: usize, keys: &[u32], visit: impl Iterator<Item = u32>) -> Self {
-        let mut counts = vec![0u32; n_groups + 1];
-        for &k in keys {
-            if k != NO_GROUP {
-                counts[k as usize + 1] += 1;
-            }
-        }
-        for i in 0..n_groups {
-            counts[i + 1] += counts[i];
-        }
-        let offsets = counts.clone();
-        let mut next = counts;
-        let mut rows = vec![0u32; offsets[n_groups] as usize];
-        for r in visit {
-            let k = keys[r as usize];
-            if k != NO_GROUP {
-                rows[next[k as usize] as usize] = r;
-                next[k as usize] += 1;
-            }
-        }
-        Grouped { offsets, rows }
-    }
-
-    /// Every group's rows, the groups taken in `order`.
-    pub fn rows_in_order<'s>(&'s self, order: &'s [u32]) -> impl Iterator<Item = u32> + 's {
-        order
-            .iter()
-            .flat_map(|&g| self.of(g as usize).iter().copied())
-    }
-
-    /// The same groups holding `values[r]` in place of each row `r` (to group values
-    /// listed with their group keys).
-    pub fn with_values(mut self, values: &[u32]) -> Self {
-        for r in &mut self.rows {
-            *r = values[*r as usize];
-        }
-        self
-    }
-
-    /// Group `g`'s rows.
-    pub fn of(&self, g: usize) -> &[u32] {
-        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
-    }
-
-    /// Sorts every group's rows with `key`.
-    pub fn sort_each_by_key<K: Ord + Send>(&mut self, key: impl Fn(u32) -> K + Sync) {
-        use rayon::prelude::*;
-        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(self.offsets.len());
-        let mut rest: &mut [u32] = &mut self.rows;
-        for w in self.offsets.windows(2) {
-            let (head, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
-            slices.push(head);
-            rest = tail;
-        }
-        slices
-            .par_iter_mut()
-            .for_each(|s| s.sort_by_cached_key(|&r| key(r)));
-    }
-
-    pub fn n_groups(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
-    }
-}
-
 /// Everything the pages are rendered from.
 pub struct SiteData<'a> {
     pub articles: ArticleCols<'a>,
@@ -537,7 +462,7 @@ pub struct SiteData<'a> {
     /// Article row by id.
     pub row_of: HashMap<&'a str, u32, FastBuildHasher>,
     /// Each article row's claim rows, by ordinal.
-    claims_by_article: &'a Grouped,
+    claims_by_article: &'a ByParent,
     /// Figures (spans in titles and claims), when the table is built.
     pub figures: Option<FigureIndex<'a>>,
     /// Entities with their mentions, pages and derived tables, when built.
@@ -603,8 +528,13 @@ impl<'a> SiteData<'a> {
                         .figures
                         .as_ref()
                         .map(|f| {
-                            FigureIndex::new(f, &loaded.figure_article, &loaded.figure_claim, data)
-                                .context("figures")
+                            FigureIndex::new(
+                                f,
+                                &loaded.figures_by_article,
+                                &loaded.figure_claim,
+                                data,
+                            )
+                            .context("figures")
                         })
                         .transpose()
                 },
@@ -614,8 +544,9 @@ impl<'a> SiteData<'a> {
                         .as_ref()
                         .map(|t| {
                             let claim = &loaded.figure_claim;
-                            let mut ledger = Ledger::new(t, &loaded.figure_article, claim, data)
-                                .context("the figure ledger")?;
+                            let mut ledger =
+                                Ledger::new(t, &loaded.figures_by_article, claim, data)
+                                    .context("the figure ledger")?;
                             if let Some(name) = loaded.ledger_table {
                                 ledger.table = name.to_string();
                             }
@@ -636,7 +567,7 @@ impl<'a> SiteData<'a> {
                         e,
                         m,
                         (
-                            &loaded.mention_article,
+                            &loaded.mentions_by_article,
                             &loaded.mention_entity,
                             &loaded.mention_claim,
                         ),
@@ -667,7 +598,7 @@ impl<'a> SiteData<'a> {
     }
 
     /// The claim rows of article row `row`, by ordinal.
-    pub fn claims_of(&self, row: usize) -> &[u32] {
+    pub fn claims_of(&self, row: usize) -> GroupRows<'a> {
         self.claims_by_article.of(row)
     }
 
@@ -718,7 +649,7 @@ impl<'a> SiteData<'a> {
             .map(|(s, c)| (s.to_string(), c))
             .collect();
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let n_claims = self.claims_by_article.rows.len();
+        let n_claims = self.claims_by_article.n_rows();
         let n_cited = (0..n_claims)
             .filter(|&c| !self.claims.citations.i32s(c).is_empty())
             .count();
@@ -862,18 +793,5 @@ mod tests {
         let keys: Vec<&str> = months.iter().map(|(m, _)| m.as_str()).collect();
         assert_eq!(keys, ["2025-11", "2025-12", "2026-01", "2026-02"]);
         assert_eq!(months[1].1, 0);
-    }
-
-    #[test]
-    fn grouping_keeps_table_order_and_sorts_on_request() {
-        let keys = [2, 0, NO_GROUP, 2, 0, 1];
-        let mut g = Grouped::new(3, &keys);
-        assert_eq!(g.of(0), [1, 4]);
-        assert_eq!(g.of(1), [5]);
-        assert_eq!(g.of(2), [0, 3]);
-        assert_eq!(g.n_groups(), 3);
-        g.sort_each_by_key(std::cmp::Reverse);
-        assert_eq!(g.of(0), [4, 1]);
-        assert_eq!(g.of(2), [3, 0]);
     }
 }

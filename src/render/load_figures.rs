@@ -15,15 +15,17 @@ use anyhow::{Result, bail};
 use arrow::array::{Float64Array, Int32Array};
 use hashbrown::HashTable;
 
-use super::load::{Grouped, NO_GROUP, SiteData, claim_row};
+use super::groups::{ByParent, Grouped, NO_GROUP};
+use super::id_col::Id;
+use super::load::{SiteData, claim_row};
 use super::model::{FigureView, Span, push_human_number};
-use super::tables::{Col, StrCol, TableData, check_resolved};
+use super::tables::{Col, IdCol, StrCol, TableData, check_resolved};
 use crate::extract::figures::KINDS;
 use crate::text::FastBuildHasher;
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
-    pub id: StrCol<'a>,
+    pub id: IdCol<'a>,
     /// The claim row of each figure ([`NO_CLAIM`](super::load::NO_CLAIM) in a title).
     pub claim: &'a [u32],
     pub surface: StrCol<'a>,
@@ -52,7 +54,7 @@ impl<'a> FigureCols<'a> {
     pub fn new(t: &'a TableData, claim: &'a [u32]) -> Result<Self> {
         check_resolved(claim, t)?;
         Ok(FigureCols {
-            id: t.str("figure_id")?,
+            id: t.id("figure_id")?,
             claim,
             surface: t.str("surface")?,
             kind: t.str("kind")?,
@@ -227,24 +229,24 @@ pub struct FigureIndex<'a> {
     pub char_start: Col<'a, Int32Array>,
     pub char_end: Col<'a, Int32Array>,
     /// Each article row's figure rows, in table order (title, then claims by ordinal).
-    pub by_article: Grouped,
+    pub by_article: &'a ByParent,
 }
 
 impl<'a> FigureIndex<'a> {
-    /// `article` and `claim`: the article and claim row of each figure.
+    /// `by_article`: each article row's figure rows; `claim`: the claim row of each figure.
     pub fn new(
         t: &'a TableData,
-        article: &[u32],
+        by_article: &'a ByParent,
         claim: &'a [u32],
         data: &SiteData<'a>,
     ) -> Result<Self> {
         let cols = FigureCols::new(t, claim)?;
-        check_resolved(article, t)?;
+        check_children(by_article, t, data)?;
         Ok(FigureIndex {
             field: t.str("field")?,
             char_start: t.i32("char_start")?,
             char_end: t.i32("char_end")?,
-            by_article: Grouped::new(data.n_articles(), article),
+            by_article,
             cols,
         })
     }
@@ -253,8 +255,7 @@ impl<'a> FigureIndex<'a> {
     pub fn rows_in(&self, row: usize, claim: Option<usize>) -> impl Iterator<Item = usize> + '_ {
         self.by_article
             .of(row)
-            .iter()
-            .map(|&f| f as usize)
+            .map(|f| f as usize)
             .filter(move |&f| self.cols.claim_of(f) == claim)
     }
 
@@ -273,11 +274,10 @@ impl<'a> FigureIndex<'a> {
     }
 
     /// The figure row with id `figure_id` in article row `row`.
-    pub fn find(&self, row: usize, figure_id: &str) -> Option<usize> {
+    pub fn find(&self, row: usize, figure_id: Id) -> Option<usize> {
         self.by_article
             .of(row)
-            .iter()
-            .map(|&f| f as usize)
+            .map(|f| f as usize)
             .find(|&f| self.cols.id.get(f) == figure_id)
     }
 }
@@ -312,14 +312,29 @@ pub const TOP_QUOTED: usize = 10;
 /// Figures of one kind and unit listed in each ordering by value.
 pub const SORTED_PER_UNIT: usize = 1000;
 
+/// Checks that `by_article` groups every row of the child table `t` by the site's articles.
+fn check_children(by_article: &ByParent, t: &TableData, data: &SiteData) -> Result<()> {
+    if by_article.n_rows() != t.len() || by_article.n_groups() != data.n_articles() {
+        bail!(
+            "'{}': {} rows in {} articles, but {} rows resolved to {} article rows",
+            t.name,
+            t.len(),
+            data.n_articles(),
+            by_article.n_rows(),
+            by_article.n_groups()
+        );
+    }
+    Ok(())
+}
+
 /// The figure ledger: every figure with its article, in three orderings (the two by
 /// value list the [`SORTED_PER_UNIT`] largest and smallest of each kind and unit).
 pub struct Ledger<'a> {
     pub cols: FigureCols<'a>,
     /// The table the pages point to (`figure_ledger` when built, else `figures`).
     pub table: String,
-    /// The article row of each ledger row.
-    pub article: &'a [u32],
+    /// Each article row's ledger rows.
+    pub by_article: &'a ByParent,
     /// Newest article first, then table order.
     pub newest: Vec<u32>,
     /// By kind, then unit, then value, largest first.
@@ -332,10 +347,10 @@ pub struct Ledger<'a> {
 }
 
 impl<'a> Ledger<'a> {
-    /// `article` and `claim`: the article and claim row of each figure.
+    /// `by_article`: each article row's figure rows; `claim`: the claim row of each figure.
     pub fn new(
         t: &'a TableData,
-        article: &'a [u32],
+        by_article: &'a ByParent,
         claim: &'a [u32],
         data: &SiteData<'a>,
     ) -> Result<Self> {
@@ -344,8 +359,7 @@ impl<'a> Ledger<'a> {
         if n > u32::MAX as usize / 2 {
             bail!("Too many figures to render ({n})");
         }
-        check_resolved(article, t)?;
-        let by_article = Grouped::new(data.n_articles(), article);
+        check_children(by_article, t, data)?;
         // By their article's position in the site, then row.
         let newest: Vec<u32> = by_article.rows_in_order(&data.order).collect();
         // Rank in `newest` breaks ties in the other orderings.
@@ -411,7 +425,7 @@ impl<'a> Ledger<'a> {
         };
         let ((by_value, by_value_asc), quoted) = rayon::join(
             || rayon::join(|| by(false), || by(true)),
-            || most_quoted(&cols, &newest, &rank, article, &by_article),
+            || most_quoted(&cols, &newest, &rank, by_article),
         );
 
         let mut kinds: Vec<LedgerKind> = Vec::new();
@@ -436,7 +450,7 @@ impl<'a> Ledger<'a> {
 
         Ok(Ledger {
             table: t.name.clone(),
-            article,
+            by_article,
             newest,
             by_value,
             by_value_asc,
@@ -450,6 +464,11 @@ impl<'a> Ledger<'a> {
         self.newest.len()
     }
 
+    /// The article row of ledger row `r`.
+    pub fn article(&self, r: usize) -> usize {
+        self.by_article.parent(r) as usize
+    }
+
     pub fn is_empty(&self) -> bool {
         self.newest.is_empty()
     }
@@ -461,8 +480,7 @@ fn most_quoted<'a>(
     cols: &FigureCols<'a>,
     newest: &[u32],
     rank: &[u32],
-    article: &[u32],
-    by_article: &Grouped,
+    by_article: &ByParent,
 ) -> Vec<QuotedValue> {
     type Key<'k> = (&'k str, &'k str, u64, Option<u64>, [Option<&'k str>; 3]);
     let key = |r: usize| -> Key<'a> {
@@ -495,12 +513,12 @@ fn most_quoted<'a>(
     let hasher = FastBuildHasher::default();
     let mut table: HashTable<(u64, u32)> = HashTable::new();
     let mut values: Vec<Quoted> = Vec::new();
-    let mut value_of = vec![NO_GROUP; article.len()];
+    let mut value_of = vec![NO_GROUP; rank.len()];
     // Article by article in table order, where the columns are read in sequence (in
     // `newest` order every read was a cache miss: a fifth of loading a million articles'
     // site). Counting a value's articles needs each article's rows together.
-    let rows = (0..by_article.n_groups()).flat_map(|a| by_article.of(a).iter());
-    for ru in rows.map(|&r| r as usize) {
+    let rows = (0..by_article.n_groups()).flat_map(|a| by_article.of(a).map(move |r| (a, r)));
+    for (a, ru) in rows.map(|(a, r)| (a as u32, r as usize)) {
         if NOT_QUOTED_KINDS.contains(&cols.kind.get(ru)) {
             continue;
         }
@@ -528,9 +546,9 @@ fn most_quoted<'a>(
             (q.first, q.place) = (r, place);
         }
         q.rows += 1;
-        if q.last != article[ru] {
+        if q.last != a {
             q.articles += 1;
-            q.last = article[ru];
+            q.last = a;
         }
         value_of[ru] = v;
     }
@@ -611,7 +629,7 @@ impl<'a> Variants<'a> {
         let mut keys: Vec<StatisticKey<'a>> = Vec::new();
         let mut index: HashMap<StatisticKey<'a>, usize, FastBuildHasher> = HashMap::default();
         // The claims behind each statistic (by index), when the table says which.
-        let mut claims: HashSet<(usize, &'a str), FastBuildHasher> = HashSet::default();
+        let mut claims: HashSet<(usize, Id<'a>), FastBuildHasher> = HashSet::default();
         for r in 0..t.len() {
             let key = StatisticKey {
                 subject: subject.opt(r),
@@ -625,7 +643,7 @@ impl<'a> Variants<'a> {
                 keys.len() - 1
             });
             if let Some(ids) = &claim_ids {
-                claims.extend(ids.str_items(r).into_iter().map(|id| (i, id)));
+                claims.extend(ids.str_items(r).into_iter().map(|id| (i, Id::of(id))));
             }
         }
         if keys.is_empty() {
@@ -680,7 +698,7 @@ impl<'a> Variants<'a> {
                 }
             }
         }
-        let newest = |&r: &u32| (data.position[ledger.article[r as usize] as usize], r);
+        let newest = |&r: &u32| (data.position[ledger.article(r as usize)], r);
         for rows in &mut rows {
             rows.sort_unstable_by_key(newest);
         }

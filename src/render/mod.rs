@@ -45,6 +45,8 @@
 pub mod entity_pages;
 pub mod export;
 pub mod figure_pages;
+pub mod groups;
+pub mod id_col;
 pub mod load;
 pub mod load_entities;
 pub mod load_figures;

@@ -11,6 +11,8 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
+use super::id_col::Id;
+
 /// A publication time in the publisher's zone, formatted the ways the pages need.
 #[derive(Debug, Clone, Serialize)]
 pub struct When {
@@ -77,7 +79,7 @@ pub struct SectionView<'a> {
 /// mentions can be highlighted and linked inside the text.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimView<'a> {
-    pub id: &'a str,
+    pub id: Id<'a>,
     /// The element id on the article page (`claim-<claim_id>`).
     pub anchor: String,
     /// Relative to the site root, with the anchor.

@@ -316,9 +316,8 @@ fn overview(data: &SiteData, path: &str, template: &'static str) -> Result<Page>
             let article = data.article_ref(row)?;
             let core: Vec<ClaimView> = data
                 .claims_of(row)
-                .iter()
-                .filter(|&&c| data.claims.is_core.get(c as usize))
-                .map(|&c| claim_view(data, c as usize, row, &article.url))
+                .filter(|&c| data.claims.is_core.get(c as usize))
+                .map(|c| claim_view(data, c as usize, row, &article.url))
                 .collect();
             Ok(Latest {
                 core_label: data.articles.core_label.opt(row),
@@ -440,7 +439,7 @@ fn spans_by_text(data: &SiteData, row: usize) -> Vec<(Option<usize>, Vec<Span>)>
         }
     };
     if let Some(f) = &data.figures {
-        for &r in f.by_article.of(row) {
+        for r in f.by_article.of(row) {
             let r = r as usize;
             add(f.cols.claim_of(r), f.span(r));
         }
@@ -473,7 +472,7 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
     };
     let mut sections: Vec<SectionView> = Vec::new();
     let mut n_cited = 0;
-    for &c in data.claims_of(row) {
+    for c in data.claims_of(row) {
         let c = c as usize;
         let ordinal = cl.section_ordinal.get(c);
         if sections.last().is_none_or(|s| s.ordinal != ordinal) {

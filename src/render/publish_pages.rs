@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Result;
 use serde::Serialize;
 
+use super::id_col::Id;
 use super::load::SiteData;
 use super::model::*;
 use super::pages::{Page, PageSet};
@@ -269,6 +270,8 @@ fn locate(data: &SiteData, t: &TableDiff) -> HashMap<String, String> {
     if wanted.is_empty() {
         return out;
     }
+    // Claims' and figures' ids as the site holds them.
+    let wanted_ids = || -> HashSet<Id> { wanted.iter().map(|id| Id::of(id)).collect() };
     match t.table.as_str() {
         "articles" => {
             for id in wanted {
@@ -279,10 +282,11 @@ fn locate(data: &SiteData, t: &TableDiff) -> HashMap<String, String> {
         }
         "claims" => {
             let cl = &data.claims;
+            let wanted = wanted_ids();
             for row in 0..data.n_articles() {
-                for &c in data.claims_of(row) {
+                for c in data.claims_of(row) {
                     let id = cl.id.get(c as usize);
-                    if wanted.contains(id) {
+                    if wanted.contains(&id) {
                         out.insert(
                             id.to_string(),
                             format!(
@@ -296,11 +300,12 @@ fn locate(data: &SiteData, t: &TableDiff) -> HashMap<String, String> {
         }
         "figures" => {
             if let Some(f) = &data.figures {
+                let wanted = wanted_ids();
                 for row in 0..data.n_articles() {
                     let article = paging::article_path(data.articles.id.get(row));
-                    for &r in f.by_article.of(row) {
+                    for r in f.by_article.of(row) {
                         let id = f.cols.id.get(r as usize);
-                        if wanted.contains(id) {
+                        if wanted.contains(&id) {
                             let url = match f.cols.claim_of(r as usize) {
                                 Some(c) => format!("{article}#claim-{}", data.claims.id.get(c)),
                                 None => article.clone(),

@@ -246,7 +246,7 @@ pub fn search_index<'d>(data: &'d SiteData<'d>) -> SearchIndex<'d> {
             meta: format!("{} · {}", a.source, a.when.date).into(),
             extra: a.source.into(),
         });
-        for &c in claims {
+        for c in claims {
             let c = c as usize;
             docs.push(Doc {
                 kind: DocKind::Claim,

@@ -18,6 +18,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{ArrowDictionaryKeyType, DataType, Int8Type, Int16Type, Int32Type, Schema};
 
+use super::id_col::{Id, IdChunk, ids_as_numbers};
 use super::load::ClaimRows;
 use super::packed::{PackedBuilder, PackedStrs};
 use crate::tables::{Table, Written, partition};
@@ -144,8 +145,15 @@ impl TableFiles {
             None => Vec::new(),
         };
         let path = self.path(table);
-        TableData::read_resolving(table, path, &skip, parents, claims, self.pack_text_above)
-            .map(Some)
+        TableData::read_resolving(
+            table,
+            path,
+            &skip,
+            parents,
+            claims,
+            Some(self.pack_text_above),
+        )
+        .map(Some)
     }
 
     /// The table, which must have been built.
@@ -270,6 +278,16 @@ fn packed(table: Table) -> &'static [&'static str] {
     }
 }
 
+/// The id columns held as numbers where they are gazette's 16 hex digits
+/// ([`ids_as_numbers`]): the two tables with millions of ids the pages show.
+fn numbered_ids(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Claims => &["claim_id"],
+        Table::Figures => &["figure_id"],
+        _ => &[],
+    }
+}
+
 /// Checks that parent rows (see [`ParentRows`]) were resolved for every row of `t`.
 pub fn check_resolved(rows: &[u32], t: &TableData) -> Result<()> {
     if rows.len() != t.len() {
@@ -384,21 +402,23 @@ pub struct TableData {
 }
 
 impl TableData {
-    /// Reads a table and checks that every registry column is there with its type.
+    /// Reads a table and checks that every registry column is there with its type; its
+    /// values as the file stores them (the downloads' CSV writes them out).
     pub fn read(table: Table, path: &Path) -> Result<Self> {
-        Self::read_resolving(table, path, &[], &mut [], None, PACK_TEXT_ABOVE)
+        Self::read_resolving(table, path, &[], &mut [], None, None)
     }
 
     /// [`TableData::read`] without the columns `skip`, resolving each batch's parent
-    /// ids into `parents` (and claim ids into `claims`) and dropping their columns, and
-    /// packing its long texts once they pass `pack_text_above` bytes.
+    /// ids into `parents` (and claim ids into `claims`) and dropping their columns.
+    /// With `compact`, held as the site holds them: ids as numbers ([`numbered_ids`])
+    /// and the long texts packed once they pass `compact` bytes.
     pub fn read_resolving(
         table: Table,
         path: &Path,
         skip: &[&str],
         parents: &mut [ParentRows<'_>],
         mut claims: Option<&mut ClaimRows<'_>>,
-        pack_text_above: usize,
+        compact: Option<usize>,
     ) -> Result<Self> {
         // The file's own schema: a table written before the registry gained a column is
         // named here with what to do, before any batch is read.
@@ -469,6 +489,11 @@ impl TableData {
                 batch.remove_column(i);
             }
             let mut batch = narrow_keys(batch)?;
+            let Some(pack_text_above) = compact else {
+                batches.push(batch);
+                return Ok(());
+            };
+            batch = ids_as_numbers(batch, numbered_ids(table))?;
             if packing.is_none() && !texts.is_empty() {
                 text_bytes += texts
                     .iter()
@@ -570,6 +595,14 @@ impl TableData {
     pub fn str(&self, name: &str) -> Result<StrCol<'_>> {
         Ok(StrCol {
             chunks: self.chunks(name, StrChunk::of)?,
+            starts: &self.starts,
+        })
+    }
+
+    /// An id column, held as numbers or strings ([`numbered_ids`]).
+    pub fn id(&self, name: &str) -> Result<IdCol<'_>> {
+        Ok(IdCol {
+            chunks: self.chunks(name, IdChunk::of)?,
             starts: &self.starts,
         })
     }
@@ -794,6 +827,19 @@ impl<'a> StrCol<'a> {
     }
 }
 
+/// An id column of a table ([`TableData::id`]).
+pub struct IdCol<'a> {
+    chunks: Vec<IdChunk<'a>>,
+    starts: &'a [usize],
+}
+
+impl<'a> IdCol<'a> {
+    pub fn get(&self, i: usize) -> Id<'a> {
+        let (b, r) = chunk_of(self.starts, i);
+        self.chunks[b].get(r)
+    }
+}
+
 impl<'a> Col<'a, ListArray> {
     /// The strings of a `list<string>` value, borrowed from the table (none when null).
     pub fn str_items(&self, i: usize) -> Vec<&'a str> {
@@ -841,6 +887,7 @@ impl<'a> Col<'a, ListArray> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::groups::ByParent;
     use crate::render::load::{Loaded, article_rows, rows_by_id};
     use arrow::array::ArrayRef;
     use std::sync::Arc;
@@ -882,38 +929,48 @@ mod tests {
         let by_entity = rows_by_id(&ids, entities.len(), "entities").unwrap();
         let resolve =
             |column, row_of, t: Table| ParentRows::new(column, row_of).of_table(&whole(t)).unwrap();
+        let parents = |by: &ByParent| (0..by.n_rows()).map(|r| by.parent(r)).collect::<Vec<_>>();
         let cases = [
             (
-                &read.claim_article,
+                parents(&read.claims_by_article),
                 "article_id",
                 &by_article,
                 Table::Claims,
             ),
             (
-                &read.figure_article,
+                parents(&read.figures_by_article),
                 "article_id",
                 &by_article,
                 Table::Figures,
             ),
             (
-                &read.mention_article,
+                parents(&read.mentions_by_article),
                 "article_id",
                 &by_article,
                 Table::Mentions,
             ),
             (
-                &read.mention_entity,
+                read.mention_entity.clone(),
                 "entity_id",
                 &by_entity,
                 Table::Mentions,
             ),
         ];
         for (got, column, row_of, table) in cases {
-            assert_eq!(*got, resolve(column, row_of, table), "{table:?}.{column}");
+            assert_eq!(got, resolve(column, row_of, table), "{table:?}.{column}");
         }
-        assert!(!read.claim_article.is_empty() && !read.mention_entity.is_empty());
+        // The build writes every child table in its articles' order: each article's
+        // rows are held as one run, not listed.
+        for by in [
+            &read.claims_by_article,
+            &read.figures_by_article,
+            &read.mentions_by_article,
+        ] {
+            assert!(matches!(by, ByParent::Runs { .. }));
+        }
+        assert!(read.claims_by_article.n_rows() > 0 && !read.mention_entity.is_empty());
         let mentions = read.mentions.as_ref().unwrap();
-        assert_eq!(mentions.len(), read.mention_article.len());
+        assert_eq!(mentions.len(), read.mentions_by_article.n_rows());
         for gone in [
             "article_id",
             "entity_id",
@@ -926,8 +983,14 @@ mod tests {
         assert!(!read.figures.as_ref().unwrap().has_column("claim_id"));
         assert!(!read.claims.has_column("article_id"));
         assert!(!read.articles.has_column("summary"));
-        // Figures' and mentions' claim ids became the rows of those claims.
-        let claim_ids = read.claims.str("claim_id").unwrap();
+        // Figures' and mentions' claim ids became the rows of those claims (whose own
+        // ids are held as numbers).
+        let claim_ids = read.claims.id("claim_id").unwrap();
+        assert!(
+            read.claims.batches()[0]
+                .column_by_name("claim_id")
+                .is_some_and(|c| c.data_type() == &DataType::UInt64)
+        );
         let mut in_titles = 0;
         for (rows, table) in [
             (&read.figure_claim, Table::Figures),
@@ -938,7 +1001,7 @@ mod tests {
             assert_eq!(rows.len(), t.len(), "{table:?}");
             for (i, &c) in rows.iter().enumerate() {
                 let got = (c != crate::render::load::NO_CLAIM).then(|| claim_ids.get(c as usize));
-                assert_eq!(got, ids.opt(i), "{table:?} row {i}");
+                assert_eq!(got, ids.opt(i).map(Id::of), "{table:?} row {i}");
                 in_titles += usize::from(got.is_none());
             }
         }
@@ -961,8 +1024,7 @@ mod tests {
             "claims",
             vec![batch(vec![("claim_id", vec![Some("c1"), Some("c2")])])],
         );
-        let claim_article = [0, 1];
-        let by_article = crate::render::load::Grouped::new(2, &claim_article);
+        let by_article = ByParent::new(2, vec![0, 1]);
         let figures = |ids: Vec<Option<&str>>| {
             TableData::from_batches("figures", vec![batch(vec![("claim_id", ids)])])
         };

@@ -438,7 +438,7 @@ mod tests {
     fn claim() -> ClaimView<'static> {
         let text = "Japan pays $5 for <b>gallium</b>";
         ClaimView {
-            id: "c1",
+            id: crate::render::id_col::Id::of("c1"),
             anchor: "claim-c1".into(),
             url: "articles/ab/ab.html#claim-c1".into(),
             ordinal: 1,
