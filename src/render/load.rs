@@ -199,7 +199,6 @@ impl Loaded {
         let article =
             ParentRows::new("article_id", &article_rows(&self.articles)?).of_table(&figures)?;
         self.figure_claim = self.claim_rows_of(&mut figures, &article)?;
-        check_resolved(&article, &figures)?;
         self.figures_by_article = ByParent::new(self.articles.len(), article);
         self.figures = Some(figures);
         Ok(self)
@@ -217,7 +216,6 @@ impl Loaded {
         let article = ParentRows::new("article_id", &articles).of_table(&mentions)?;
         self.mention_entity = ParentRows::new("entity_id", &by_id).of_table(&mentions)?;
         self.mention_claim = self.claim_rows_of(&mut mentions, &article)?;
-        check_resolved(&article, &mentions)?;
         self.mentions_by_article = ByParent::new(self.articles.len(), article);
         self.entities = Some(entities);
         self.mentions = Some(mentions);

@@ -12,7 +12,7 @@ use super::groups::{ByParent, Grouped, NO_GROUP};
 use super::load::{SiteData, claim_row, rows_by_id};
 use super::model::{EntityChip, Span};
 use super::paging;
-use super::tables::{Col, ParentRows, StrCol, TableData, check_resolved};
+use super::tables::{Col, ParentRows, StrCol, TableData, check_by_article, check_resolved};
 use crate::extract::entities::Kind;
 
 /// Articles listed per page of an entity (its first page and the pages after it).
@@ -147,16 +147,7 @@ impl<'a> EntityData<'a> {
             .collect();
 
         let (by_article, mention_entity, mention_claim) = parents;
-        if by_article.n_rows() != mentions.len() || by_article.n_groups() != data.n_articles() {
-            bail!(
-                "'{}': {} mentions in {} articles, but {} resolved to {} article rows",
-                mentions.name,
-                mentions.len(),
-                data.n_articles(),
-                by_article.n_rows(),
-                by_article.n_groups()
-            );
-        }
+        check_by_article(by_article, mentions, data.n_articles())?;
         check_resolved(mention_entity, mentions)?;
         check_resolved(mention_claim, mentions)?;
         // Each entity's mentions by their article's position in the site, then row.

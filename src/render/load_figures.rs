@@ -19,7 +19,7 @@ use super::groups::{ByParent, Grouped, NO_GROUP};
 use super::id_col::Id;
 use super::load::{SiteData, claim_row};
 use super::model::{FigureView, Span, push_human_number};
-use super::tables::{Col, IdCol, StrCol, TableData, check_resolved};
+use super::tables::{Col, IdCol, StrCol, TableData, check_by_article, check_resolved};
 use crate::extract::figures::KINDS;
 use crate::text::FastBuildHasher;
 
@@ -241,7 +241,7 @@ impl<'a> FigureIndex<'a> {
         data: &SiteData<'a>,
     ) -> Result<Self> {
         let cols = FigureCols::new(t, claim)?;
-        check_children(by_article, t, data)?;
+        check_by_article(by_article, t, data.n_articles())?;
         Ok(FigureIndex {
             field: t.str("field")?,
             char_start: t.i32("char_start")?,
@@ -312,21 +312,6 @@ pub const TOP_QUOTED: usize = 10;
 /// Figures of one kind and unit listed in each ordering by value.
 pub const SORTED_PER_UNIT: usize = 1000;
 
-/// Checks that `by_article` groups every row of the child table `t` by the site's articles.
-fn check_children(by_article: &ByParent, t: &TableData, data: &SiteData) -> Result<()> {
-    if by_article.n_rows() != t.len() || by_article.n_groups() != data.n_articles() {
-        bail!(
-            "'{}': {} rows in {} articles, but {} rows resolved to {} article rows",
-            t.name,
-            t.len(),
-            data.n_articles(),
-            by_article.n_rows(),
-            by_article.n_groups()
-        );
-    }
-    Ok(())
-}
-
 /// The figure ledger: every figure with its article, in three orderings (the two by
 /// value list the [`SORTED_PER_UNIT`] largest and smallest of each kind and unit).
 pub struct Ledger<'a> {
@@ -359,7 +344,7 @@ impl<'a> Ledger<'a> {
         if n > u32::MAX as usize / 2 {
             bail!("Too many figures to render ({n})");
         }
-        check_children(by_article, t, data)?;
+        check_by_article(by_article, t, data.n_articles())?;
         // By their article's position in the site, then row.
         let newest: Vec<u32> = by_article.rows_in_order(&data.order).collect();
         // Rank in `newest` breaks ties in the other orderings.

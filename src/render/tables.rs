@@ -18,6 +18,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{ArrowDictionaryKeyType, DataType, Int8Type, Int16Type, Int32Type, Schema};
 
+use super::groups::ByParent;
 use super::id_col::{Id, IdChunk, ids_as_numbers};
 use super::load::ClaimRows;
 use super::packed::{PackedBuilder, PackedStrs};
@@ -296,6 +297,21 @@ pub fn check_resolved(rows: &[u32], t: &TableData) -> Result<()> {
             t.name,
             t.len(),
             rows.len()
+        );
+    }
+    Ok(())
+}
+
+/// Checks that `by_article` groups every row of the child table `t` by `n_articles`
+/// article rows.
+pub fn check_by_article(by_article: &ByParent, t: &TableData, n_articles: usize) -> Result<()> {
+    if by_article.n_rows() != t.len() || by_article.n_groups() != n_articles {
+        bail!(
+            "'{}': {} rows in {n_articles} articles, but {} resolved to {} article rows",
+            t.name,
+            t.len(),
+            by_article.n_rows(),
+            by_article.n_groups()
         );
     }
     Ok(())
@@ -887,7 +903,6 @@ impl<'a> Col<'a, ListArray> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::groups::ByParent;
     use crate::render::load::{Loaded, article_rows, rows_by_id};
     use arrow::array::ArrayRef;
     use std::sync::Arc;
