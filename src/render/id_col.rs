@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 
 /// One id: the number 16 hex digits spell, or the id as read when it is anything else
 /// (so that two ids are equal exactly when they print the same).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Id<'a> {
     Hex(u64),
     Str(&'a str),
