@@ -136,6 +136,11 @@ impl ByParent {
         }
     }
 
+    /// `n_parents` parents without rows (a child table not built).
+    pub fn empty(n_parents: usize) -> Self {
+        ByParent::new(n_parents, Vec::new())
+    }
+
     /// Group `g`'s rows.
     pub fn of(&self, g: usize) -> GroupRows<'_> {
         match self {
@@ -295,7 +300,12 @@ mod tests {
             ByParent::new(1, vec![0, NO_GROUP]),
             ByParent::Listed { .. }
         ));
-        assert!(matches!(ByParent::new(1, vec![]), ByParent::Runs { .. }));
+        let empty = ByParent::empty(2);
+        assert!(matches!(empty, ByParent::Runs { .. }));
+        assert_eq!(
+            (empty.n_groups(), empty.n_rows(), empty.of(1).len()),
+            (2, 0, 0)
+        );
     }
 
     #[test]

@@ -132,7 +132,7 @@ impl Loaded {
             |parents: &mut Vec<Vec<u32>>| ByParent::new(articles.len(), parents.remove(0));
         let (figures, figures_by_article, figure_claim) = match figures? {
             Some((t, mut parents, c)) => (Some(t), by_article(&mut parents), c),
-            None => (None, ByParent::new(articles.len(), Vec::new()), Vec::new()),
+            None => (None, ByParent::empty(articles.len()), Vec::new()),
         };
         let (mentions, mentions_by_article, mention_entity, mention_claim) = match mentions? {
             Some((t, mut parents, c)) => {
@@ -141,7 +141,7 @@ impl Loaded {
             }
             None => (
                 None,
-                ByParent::new(articles.len(), Vec::new()),
+                ByParent::empty(articles.len()),
                 Vec::new(),
                 Vec::new(),
             ),
@@ -172,7 +172,7 @@ impl Loaded {
     pub fn base(articles: TableData, claims: TableData) -> Result<Self> {
         let claim_article =
             ParentRows::new("article_id", &article_rows(&articles)?).of_table(&claims)?;
-        let none = || ByParent::new(articles.len(), Vec::new());
+        let none = || ByParent::empty(articles.len());
         Ok(Loaded {
             claims_by_article: claims_by_article(articles.len(), &claims, claim_article)?,
             figures_by_article: none(),
