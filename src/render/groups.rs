@@ -9,11 +9,12 @@ pub const NO_GROUP: u32 = u32::MAX;
 
 /// The rows of a table grouped by another table's rows (claims by article, mentions by
 /// entity): `rows[offsets[g]..offsets[g + 1]]` are group `g`'s rows. Built by counting
-/// sort, so each group keeps table order until it is re-sorted.
+/// sort, so each group keeps table order until it is re-sorted. The items may be other
+/// values than rows (a statistic's claim ids), grouped the same way.
 #[derive(Debug, Clone, Default)]
-pub struct Grouped {
+pub struct Grouped<T = u32> {
     offsets: Vec<u32>,
-    rows: Vec<u32>,
+    rows: Vec<T>,
 }
 
 impl Grouped {
@@ -40,16 +41,6 @@ impl Grouped {
         Grouped { offsets, rows }
     }
 
-    /// Groups whose rows are `rows[offsets[g]..offsets[g + 1]]`.
-    pub fn from_parts(offsets: Vec<u32>, rows: Vec<u32>) -> Self {
-        assert!(
-            offsets
-                .last()
-                .is_some_and(|&end| end as usize == rows.len())
-        );
-        Grouped { offsets, rows }
-    }
-
     /// The same groups holding `values[r]` in place of each row `r` (to group values
     /// listed with their group keys).
     pub fn with_values(mut self, values: &[u32]) -> Self {
@@ -59,28 +50,55 @@ impl Grouped {
         self
     }
 
-    /// Group `g`'s rows.
-    pub fn of(&self, g: usize) -> &[u32] {
-        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
-    }
-
     /// Sorts every group's rows with `key`.
     pub fn sort_each_by_key<K: Ord + Send>(&mut self, key: impl Fn(u32) -> K + Sync) {
         use rayon::prelude::*;
-        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(self.offsets.len());
-        let mut rest: &mut [u32] = &mut self.rows;
+        self.groups_mut()
+            .par_iter_mut()
+            .for_each(|s| s.sort_by_cached_key(|&r| key(r)));
+    }
+}
+
+impl<T> Grouped<T> {
+    /// Groups whose items are `rows[offsets[g]..offsets[g + 1]]`.
+    pub fn from_parts(offsets: Vec<u32>, rows: Vec<T>) -> Self {
+        assert!(
+            offsets
+                .last()
+                .is_some_and(|&end| end as usize == rows.len())
+        );
+        Grouped { offsets, rows }
+    }
+
+    /// Group `g`'s rows.
+    pub fn of(&self, g: usize) -> &[T] {
+        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
+    }
+
+    pub fn n_groups(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Every group's items, to change in place (in parallel).
+    fn groups_mut(&mut self) -> Vec<&mut [T]> {
+        let mut slices: Vec<&mut [T]> = Vec::with_capacity(self.offsets.len());
+        let mut rest: &mut [T] = &mut self.rows;
         for w in self.offsets.windows(2) {
             let (head, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
             slices.push(head);
             rest = tail;
         }
         slices
-            .par_iter_mut()
-            .for_each(|s| s.sort_by_cached_key(|&r| key(r)));
     }
+}
 
-    pub fn n_groups(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+impl<T: Ord + Send> Grouped<T> {
+    /// Sorts every group's items.
+    pub fn sort_each(&mut self) {
+        use rayon::prelude::*;
+        self.groups_mut()
+            .par_iter_mut()
+            .for_each(|s| s.sort_unstable());
     }
 }
 
@@ -93,8 +111,14 @@ fn offsets(n_groups: usize, keys: &[u32]) -> Vec<u32> {
             counts[k as usize + 1] += 1;
         }
     }
-    for i in 0..n_groups {
-        counts[i + 1] += counts[i];
+    starts_of_counts(counts)
+}
+
+/// `counts[g + 1]`, the size of group `g` (`counts[0]` is 0), turned into where each
+/// group starts when they follow each other, and where the last ends.
+pub fn starts_of_counts(mut counts: Vec<u32>) -> Vec<u32> {
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
     }
     counts
 }
@@ -257,6 +281,15 @@ mod tests {
         g.sort_each_by_key(std::cmp::Reverse);
         assert_eq!(g.of(0), [4, 1]);
         assert_eq!(g.of(2), [3, 0]);
+        // Items of any kind, grouped by where each group starts.
+        let starts = starts_of_counts(vec![0, 2, 0, 3]);
+        assert_eq!(starts, [0, 2, 2, 5]);
+        let mut g = Grouped::from_parts(starts, vec!["b", "a", "z", "x", "y"]);
+        g.sort_each();
+        assert_eq!(
+            (g.of(0), g.of(1), g.of(2)),
+            (&["a", "b"][..], &[][..], &["x", "y", "z"][..])
+        );
     }
 
     fn groups(b: &ByParent) -> Vec<Vec<u32>> {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Result, anyhow, bail};
 use arrow::array::{Int32Array, Int64Array, ListArray, TimestampMicrosecondArray};
 
-use super::groups::{ByParent, Grouped, NO_GROUP};
+use super::groups::{ByParent, Grouped, NO_GROUP, starts_of_counts};
 use super::load::{SiteData, claim_row, rows_by_id};
 use super::model::{EntityChip, Span};
 use super::paging;
@@ -168,11 +168,9 @@ impl<'a> EntityData<'a> {
                 }
             }
         };
-        let mut offsets = vec![0u32; n + 1];
-        visit(&mut |e, first| offsets[e + 1] += u32::from(first));
-        for e in 0..n {
-            offsets[e + 1] += offsets[e];
-        }
+        let mut counts = vec![0u32; n + 1];
+        visit(&mut |e, first| counts[e + 1] += u32::from(first));
+        let offsets = starts_of_counts(counts);
         let mut starts = vec![0u32; offsets[n] as usize];
         let (mut next, mut seen) = (offsets.clone(), vec![0u32; n]);
         visit(&mut |e, first| {
