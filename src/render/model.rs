@@ -159,8 +159,7 @@ impl Segments {
             if let Some(e) = &s.entity {
                 out.push_str(r#"<a class="entity" href=""#);
                 esc(out, root);
-                let url = e.url();
-                esc(out, url.as_str().unwrap_or_default());
+                esc(out, &e.chip().url);
                 out.push_str(r#"">"#);
                 esc(out, &s.text);
                 out.push_str("</a>");
@@ -194,34 +193,95 @@ pub struct FigureView {
 /// A chip is built once per entity and shared: it holds the template value itself, so a
 /// page that mentions an entity many times neither copies its strings nor converts them
 /// again when the page's view becomes a template value (at 100k articles, building
-/// chips per mention was a large share of the render).
+/// chips per mention was a large share of the render). The value is a [`Chip`], which
+/// the `chips` filter and [`Segments::write_html`] read directly, without looking its
+/// fields up by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct EntityChip(Value);
 
-#[derive(Serialize)]
-struct ChipFields<'a> {
-    id: &'a str,
-    kind: &'a str,
-    name: &'a str,
-    name_zh: Option<&'a str>,
-    url: &'a str,
+/// The fields of an [`EntityChip`], as a template map.
+#[derive(Debug)]
+pub struct Chip {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub name_zh: Option<String>,
+    /// The entity's page, relative to the site root.
+    pub url: String,
+}
+
+impl Chip {
+    const FIELDS: [&'static str; 5] = ["id", "kind", "name", "name_zh", "url"];
+
+    /// Appends the chip's markup, as `partials/entity.html`'s `entity_chip` writes it
+    /// (`root` is the prefix from the page back to the site's root).
+    pub fn write_html(&self, root: &str, out: &mut String) {
+        use crate::render::svg::xml_escape_into;
+        // Writing into a String cannot fail.
+        let esc = |out: &mut String, s: &str| {
+            let _ = xml_escape_into(out, s);
+        };
+        out.push_str(r#"<a class="chip chip-"#);
+        esc(out, &self.kind);
+        out.push_str(r#"" href=""#);
+        esc(out, root);
+        esc(out, &self.url);
+        out.push_str(r#"">"#);
+        esc(out, &self.name);
+        if let Some(zh) = self.name_zh.as_deref().filter(|zh| !zh.is_empty()) {
+            out.push_str(r#" <span lang="zh">"#);
+            esc(out, zh);
+            out.push_str("</span>");
+        }
+        out.push_str("</a>");
+    }
+}
+
+impl Object for Chip {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        Some(match key {
+            "id" => Value::from(self.id.as_str()),
+            "kind" => Value::from(self.kind.as_str()),
+            "name" => Value::from(self.name.as_str()),
+            "name_zh" => Value::from(self.name_zh.as_deref()),
+            "url" => Value::from(self.url.as_str()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&Self::FIELDS)
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(Self::FIELDS.len())
+    }
 }
 
 impl EntityChip {
-    /// The chip's page, relative to the site root.
-    pub fn url(&self) -> Value {
-        self.0.get_attr("url").unwrap_or_default()
+    pub fn new(id: &str, kind: &str, name: &str, name_zh: Option<&str>, url: &str) -> Self {
+        EntityChip(Value::from_object(Chip {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            name: name.to_string(),
+            name_zh: name_zh.map(str::to_string),
+            url: url.to_string(),
+        }))
     }
 
-    pub fn new(id: &str, kind: &str, name: &str, name_zh: Option<&str>, url: &str) -> Self {
-        EntityChip(Value::from(minijinja::value::Serde(ChipFields {
-            id,
-            kind,
-            name,
-            name_zh,
-            url,
-        })))
+    pub fn chip(&self) -> &Chip {
+        self.0
+            .downcast_object_ref::<Chip>()
+            .expect("an EntityChip holds a Chip")
     }
 }
 

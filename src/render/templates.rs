@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::{Segments, push_grouped};
+use super::model::{Chip, Segments, push_grouped};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -123,6 +123,7 @@ impl Templates {
         env.add_filter("thousands", thousands);
         env.add_filter("filesize", filesize);
         env.add_filter("marked", marked);
+        env.add_filter("chips", chips);
         let mut assets = Vec::new();
         for (name, source) in sources {
             if is_asset(name) {
@@ -258,6 +259,39 @@ fn marked(state: &State, segments: &Value, root: &str) -> Result<Value, Error> {
     Ok(Value::from_safe_string(html))
 }
 
+/// `{{ entities | chips(root) }}`: entity chips as HTML, separated by spaces, each as
+/// `partials/entity.html`'s `entity_chip` macro writes it ([`Chip::write_html`]).
+///
+/// The article pages list their entities with it. The same markup in a template loop
+/// cost a sixth of the time to render the article pages at 100k articles (two and a half
+/// million chips, five lookups and six outputs each); this writes it for a fraction.
+fn chips(state: &State, entities: &Value, root: &str) -> Result<Value, Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Html) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "the filter 'chips' writes HTML: use it in .html templates",
+        ));
+    }
+    let mut html = String::new();
+    for (i, e) in entities.try_iter()?.enumerate() {
+        let Some(chip) = e.downcast_object_ref::<Chip>() else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "the filter 'chips' takes a list of entity chips (such as an article's \
+                     'entities'), not a list holding {}",
+                    e.kind()
+                ),
+            ));
+        };
+        if i > 0 {
+            html.push(' ');
+        }
+        chip.write_html(root, &mut html);
+    }
+    Ok(Value::from_safe_string(html))
+}
+
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attribute values.
 pub fn escape_html(s: &str) -> String {
     crate::render::svg::xml_escape(s)
@@ -378,6 +412,12 @@ mod tests {
         let mut t = Templates::load(None).unwrap();
         t.env.add_template(name, source).unwrap();
         t
+    }
+
+    /// The error chain of rendering `source` (which must fail) as template `name`.
+    fn render_error(name: &'static str, source: &'static str, ctx: Value) -> String {
+        let e = with(name, source).render(name, ctx).unwrap_err();
+        format!("{e:#}")
     }
 
     #[test]
@@ -561,14 +601,90 @@ mod tests {
         );
     }
 
+    /// The `chips` filter writes what the `entity_chip` macro writes for each chip,
+    /// escaped the same way, separated by spaces.
+    #[test]
+    fn chips_filter_writes_what_the_entity_chip_macro_writes() {
+        let t = with(
+            "t.html",
+            "{% from 'partials/entity.html' import entity_chip %}{{ es | chips(root) }}\n\
+             {% for e in es %}{{ entity_chip(e, root) }}{% if not loop.last %} {% endif %}{% endfor %}{{ '' }}\n\
+             {{ es[0].name }}|{{ es[1].name_zh }}|{{ es[2].name_zh is none }}|{{ es[0] | length }}",
+        );
+        let es = vec![
+            EntityChip::new(
+                "commodity/gallium",
+                "commodity",
+                "Gallium <Ga> & \"co\"",
+                Some("镓"),
+                "entities/ab/commodity-gallium-00000000.html",
+            ),
+            // An empty Chinese name is no name, as `{% if e.name_zh %}` reads it.
+            EntityChip::new(
+                "org/x",
+                "organization",
+                "X'",
+                Some(""),
+                "entities/cd/x.html",
+            ),
+            EntityChip::new(
+                "country/JP",
+                "country",
+                "Japan",
+                None,
+                "entities/1a/jp.html",
+            ),
+        ];
+        let html = t
+            .render(
+                "t.html",
+                context! { es => Value::from(Serde(&es)), root => "../'r'/" },
+            )
+            .unwrap();
+        let mut lines = html.lines();
+        let (filtered, looped) = (lines.next().unwrap(), lines.next().unwrap());
+        assert_eq!(filtered, looped);
+        assert_eq!(
+            filtered,
+            "<a class=\"chip chip-commodity\" href=\"../&#39;r&#39;/entities/ab/commodity-gallium-00000000.html\">Gallium &lt;Ga&gt; &amp; &quot;co&quot; <span lang=\"zh\">镓</span></a> \
+             <a class=\"chip chip-organization\" href=\"../&#39;r&#39;/entities/cd/x.html\">X&#39;</a> \
+             <a class=\"chip chip-country\" href=\"../&#39;r&#39;/entities/1a/jp.html\">Japan</a>"
+        );
+        // Templates still see the chip's fields by name.
+        assert_eq!(
+            lines.next().unwrap(),
+            "Gallium &lt;Ga&gt; &amp; &quot;co&quot;||True|5"
+        );
+        let empty = with("e.html", "[{{ es | chips('') }}]")
+            .render(
+                "e.html",
+                context! { es => Value::from(Serde(Vec::<EntityChip>::new())) },
+            )
+            .unwrap();
+        assert_eq!(empty, "[]");
+    }
+
+    #[test]
+    fn chips_filter_refuses_markdown_and_other_values() {
+        let es = vec![EntityChip::new(
+            "country/JP",
+            "country",
+            "Japan",
+            None,
+            "j.html",
+        )];
+        let error = |name, source| render_error(name, source, context! { es => Serde(&es) });
+        let e = error("t.md", "{{ es | chips('') }}");
+        assert!(e.contains("use it in .html templates"), "{e}");
+        let e = error("t.html", "{{ ['Japan'] | chips('') }}");
+        assert!(e.contains("takes a list of entity chips"), "{e}");
+        let e = error("t.html", "{{ 3 | chips('') }}");
+        assert!(e.contains("number is not iterable"), "{e}");
+    }
+
     #[test]
     fn marked_filter_refuses_markdown_and_other_values() {
-        let error = |name: &'static str, source: &'static str| {
-            let e = with(name, source)
-                .render(name, context! { c => Value::from(Serde(claim())) })
-                .unwrap_err();
-            format!("{e:#}")
-        };
+        let error = |name, source| render_error(name, source, context! { c => Serde(claim()) });
         let e = error("t.md", "{{ c.segments | marked('') }}");
         assert!(e.contains("use it in .html templates"), "{e}");
         let e = error("t.html", "{{ c.text | marked('') }}");
