@@ -200,15 +200,16 @@ pub struct FigureView {
 #[serde(transparent)]
 pub struct EntityChip(Value);
 
-/// The fields of an [`EntityChip`], as a template map.
+/// The fields of an [`EntityChip`], as a template map. Shared strings: a template that
+/// reads a field gets the string, not a copy (figure tables show a chip a row).
 #[derive(Debug)]
 pub struct Chip {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
-    pub name_zh: Option<String>,
+    pub id: Arc<str>,
+    pub kind: Arc<str>,
+    pub name: Arc<str>,
+    pub name_zh: Option<Arc<str>>,
     /// The entity's page, relative to the site root.
-    pub url: String,
+    pub url: Arc<str>,
 }
 
 impl Chip {
@@ -249,11 +250,11 @@ impl Object for Chip {
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         Some(match key {
-            "id" => Value::from(self.id.as_str()),
-            "kind" => Value::from(self.kind.as_str()),
-            "name" => Value::from(self.name.as_str()),
-            "name_zh" => Value::from(self.name_zh.as_deref()),
-            "url" => Value::from(self.url.as_str()),
+            "id" => Value::from(self.id.clone()),
+            "kind" => Value::from(self.kind.clone()),
+            "name" => Value::from(self.name.clone()),
+            "name_zh" => Value::from(self.name_zh.clone()),
+            "url" => Value::from(self.url.clone()),
             _ => return None,
         })
     }
@@ -270,11 +271,11 @@ impl Object for Chip {
 impl EntityChip {
     pub fn new(id: &str, kind: &str, name: &str, name_zh: Option<&str>, url: &str) -> Self {
         EntityChip(Value::from_object(Chip {
-            id: id.to_string(),
-            kind: kind.to_string(),
-            name: name.to_string(),
-            name_zh: name_zh.map(str::to_string),
-            url: url.to_string(),
+            id: id.into(),
+            kind: kind.into(),
+            name: name.into(),
+            name_zh: name_zh.map(Into::into),
+            url: url.into(),
         }))
     }
 
