@@ -150,32 +150,33 @@ impl Segments {
     /// as `<mark class="figure figure-KIND" title="MEANING">`, every text and attribute
     /// escaped as the templates escape them.
     pub fn write_html(segments: &[Segment], root: &str, out: &mut String) {
-        use crate::render::svg::xml_escape_into;
-        // Writing into a String cannot fail.
-        let esc = |out: &mut String, s: &str| {
-            let _ = xml_escape_into(out, s);
-        };
         for s in segments {
             if let Some(e) = &s.entity {
                 out.push_str(r#"<a class="entity" href=""#);
-                esc(out, root);
-                esc(out, &e.chip().url);
+                push_escaped(out, root);
+                push_escaped(out, &e.chip().url);
                 out.push_str(r#"">"#);
-                esc(out, &s.text);
+                push_escaped(out, &s.text);
                 out.push_str("</a>");
             } else if let Some(f) = &s.figure {
                 out.push_str(r#"<mark class="figure figure-"#);
-                esc(out, &f.kind);
+                push_escaped(out, &f.kind);
                 out.push_str(r#"" title=""#);
-                esc(out, &f.title);
+                push_escaped(out, &f.title);
                 out.push_str(r#"">"#);
-                esc(out, &s.text);
+                push_escaped(out, &s.text);
                 out.push_str("</mark>");
             } else {
-                esc(out, &s.text);
+                push_escaped(out, &s.text);
             }
         }
     }
+}
+
+/// Appends `s` to `out` escaped as the templates escape text and quoted attributes.
+fn push_escaped(out: &mut String, s: &str) {
+    // Writing into a String cannot fail.
+    let _ = crate::render::svg::xml_escape_into(out, s);
 }
 
 /// A figure highlighted in a text or listed in the ledger.
@@ -218,21 +219,16 @@ impl Chip {
     /// Appends the chip's markup, as `partials/entity.html`'s `entity_chip` writes it
     /// (`root` is the prefix from the page back to the site's root).
     pub fn write_html(&self, root: &str, out: &mut String) {
-        use crate::render::svg::xml_escape_into;
-        // Writing into a String cannot fail.
-        let esc = |out: &mut String, s: &str| {
-            let _ = xml_escape_into(out, s);
-        };
         out.push_str(r#"<a class="chip chip-"#);
-        esc(out, &self.kind);
+        push_escaped(out, &self.kind);
         out.push_str(r#"" href=""#);
-        esc(out, root);
-        esc(out, &self.url);
+        push_escaped(out, root);
+        push_escaped(out, &self.url);
         out.push_str(r#"">"#);
-        esc(out, &self.name);
+        push_escaped(out, &self.name);
         if let Some(zh) = self.name_zh.as_deref().filter(|zh| !zh.is_empty()) {
             out.push_str(r#" <span lang="zh">"#);
-            esc(out, zh);
+            push_escaped(out, zh);
             out.push_str("</span>");
         }
         out.push_str("</a>");

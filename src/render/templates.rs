@@ -235,15 +235,22 @@ fn format_value(
     minijinja::escape_formatter(out, state, value)
 }
 
+/// Refuses a filter that writes HTML outside an HTML template, where its markup would
+/// be escaped or, in markdown, read as markup of another kind.
+fn writes_html(state: &State, filter: &str) -> Result<(), Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!("the filter '{filter}' writes HTML: use it in .html templates"),
+    ))
+}
+
 /// `{{ segments | marked(root) }}`: a text's [`Segments`] as HTML, figures highlighted
 /// and entity mentions linked to their pages ([`Segments::write_html`]).
 fn marked(state: &State, segments: &Value, root: &str) -> Result<Value, Error> {
-    if !matches!(state.auto_escape(), AutoEscape::Html) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "the filter 'marked' writes HTML: use it in .html templates",
-        ));
-    }
+    writes_html(state, "marked")?;
     let Some(segments) = Segments::of_value(segments) else {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -266,12 +273,7 @@ fn marked(state: &State, segments: &Value, root: &str) -> Result<Value, Error> {
 /// cost a sixth of the time to render the article pages at 100k articles (two and a half
 /// million chips, five lookups and six outputs each); this writes it for a fraction.
 fn chips(state: &State, entities: &Value, root: &str) -> Result<Value, Error> {
-    if !matches!(state.auto_escape(), AutoEscape::Html) {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "the filter 'chips' writes HTML: use it in .html templates",
-        ));
-    }
+    writes_html(state, "chips")?;
     let mut html = String::new();
     for (i, e) in entities.try_iter()?.enumerate() {
         let Some(chip) = e.downcast_object_ref::<Chip>() else {
