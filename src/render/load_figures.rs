@@ -594,11 +594,16 @@ pub struct Statistic<'a> {
 struct ClaimsOf<'a>(Grouped<Id<'a>>);
 
 impl<'a> ClaimsOf<'a> {
-    /// `statistic[r]`: row `r`'s statistic, below `n`; `ids_of(r)`: the ids it lists.
-    fn new(n: usize, statistic: &[u32], ids_of: impl Fn(usize) -> Vec<&'a str>) -> Self {
+    /// `statistic[r]`: row `r`'s statistic, below `n`; `ids_of(r)`: the ids it lists, read
+    /// twice (to count, then to fill) without collecting them.
+    fn new<I: Iterator<Item = &'a str>>(
+        n: usize,
+        statistic: &[u32],
+        ids_of: impl Fn(usize) -> I,
+    ) -> Self {
         let mut counts = vec![0u32; n + 1];
         for (r, &i) in statistic.iter().enumerate() {
-            counts[i as usize + 1] += ids_of(r).len() as u32;
+            counts[i as usize + 1] += ids_of(r).count() as u32;
         }
         let offsets = starts_of_counts(counts);
         let mut ids = vec![Id::Hex(0); offsets[n] as usize];
@@ -763,7 +768,7 @@ mod tests {
             (0, &["claim-a", "000000000000000b"]),
         ];
         let statistic: Vec<u32> = rows.iter().map(|r| r.0).collect();
-        let claims = ClaimsOf::new(3, &statistic, |r| rows[r].1.to_vec());
+        let claims = ClaimsOf::new(3, &statistic, |r| rows[r].1.iter().copied());
         for (i, listed) in [
             (0, vec!["000000000000000a", "000000000000000b", "claim-a"]),
             (1, vec![]),

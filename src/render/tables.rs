@@ -858,19 +858,18 @@ impl<'a> IdCol<'a> {
 
 impl<'a> Col<'a, ListArray> {
     /// The strings of a `list<string>` value, borrowed from the table (none when null).
-    pub fn str_items(&self, i: usize) -> Vec<&'a str> {
+    /// An iterator, so that counting them allocates nothing.
+    pub fn str_items(&self, i: usize) -> impl Iterator<Item = &'a str> + use<'a> {
         let (a, r) = self.at(i);
-        if !a.is_valid(r) {
-            return Vec::new();
-        }
-        let Some(values) = a.values().as_any().downcast_ref::<StringArray>() else {
-            return Vec::new();
-        };
-        let offsets = a.value_offsets();
-        (offsets[r] as usize..offsets[r + 1] as usize)
-            .filter(|&j| values.is_valid(j))
-            .map(|j| values.value(j))
-            .collect()
+        let values = a
+            .is_valid(r)
+            .then(|| a.values().as_any().downcast_ref::<StringArray>())
+            .flatten();
+        let span = values.map_or(0..0, |_| {
+            let offsets = a.value_offsets();
+            offsets[r] as usize..offsets[r + 1] as usize
+        });
+        span.filter_map(move |j| values.filter(|v| v.is_valid(j)).map(|v| v.value(j)))
     }
 
     /// A `list<int32>` value (empty when null).
