@@ -13,7 +13,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{
     Array, BooleanArray, Int32Array, ListArray, RecordBatch, StringArray, TimestampMicrosecondArray,
 };
-use chrono::{DateTime, Datelike, Timelike};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
 
 use super::groups::{ByParent, GroupRows};
 use super::id_col::Id;
@@ -634,13 +634,22 @@ impl<'a> SiteData<'a> {
         let n = self.n_articles();
         let mut collections: BTreeMap<&str, usize> = BTreeMap::new();
         let mut sources: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut months: BTreeMap<String, usize> = BTreeMap::new();
+        // Counted by (year, month), each month named from one of its articles: naming
+        // every article's month formatted four strings an article, a second at a
+        // million articles on the loading's one thread.
+        let mut by_month: BTreeMap<(i32, u32), (usize, usize)> = BTreeMap::new();
         for row in 0..n {
             *collections
                 .entry(self.articles.collection.get(row))
                 .or_default() += 1;
             *sources.entry(self.articles.source.get(row)).or_default() += 1;
-            *months.entry(self.when(row)?.month).or_default() += 1;
+            let t = local_time(self.articles.published_at.get(row))
+                .with_context(|| format!("article '{}'", self.articles.id.get(row)))?;
+            by_month.entry((t.year(), t.month())).or_insert((0, row)).0 += 1;
+        }
+        let mut months: BTreeMap<String, usize> = BTreeMap::new();
+        for (count, row) in by_month.into_values() {
+            months.insert(self.when(row)?.month, count);
         }
         let mut sources: Vec<(String, usize)> = sources
             .into_iter()
@@ -649,7 +658,7 @@ impl<'a> SiteData<'a> {
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let n_claims = self.claims_by_article.n_rows();
         let n_cited = (0..n_claims)
-            .filter(|&c| !self.claims.citations.i32s(c).is_empty())
+            .filter(|&c| self.claims.citations.has_values(c))
             .count();
         let (first, last) = match (self.order.last(), self.order.first()) {
             (Some(&f), Some(&l)) => (Some(self.when(f as usize)?), Some(self.when(l as usize)?)),
@@ -672,12 +681,17 @@ impl<'a> SiteData<'a> {
 }
 
 /// Formats an instant (microseconds since the epoch, UTC) in the publishers' zone.
-pub fn when(micros: i64) -> Result<When> {
-    let local = micros
+/// A publication time (µs since the epoch, UTC) at the publishers' offset.
+fn local_time(micros: i64) -> Result<NaiveDateTime> {
+    Ok(micros
         .checked_add(PUBLISHER_OFFSET_SECONDS * 1_000_000)
         .and_then(DateTime::from_timestamp_micros)
         .ok_or_else(|| anyhow!("publication time {micros} µs is out of range"))?
-        .naive_utc();
+        .naive_utc())
+}
+
+pub fn when(micros: i64) -> Result<When> {
+    let local = local_time(micros)?;
     // Years of four digits (all but the far past and future) without chrono's format
     // strings, parsed anew on every call: an article page shows three times, a list
     // page fifty. The rest as chrono writes them.

@@ -909,6 +909,15 @@ impl<'a> Col<'a, ListArray> {
         span.filter_map(move |j| values.filter(|v| v.is_valid(j)).map(|v| v.value(j)))
     }
 
+    /// Whether row `i`'s list holds a value (not null, not empty, not only nulls), read
+    /// from its offsets without copying it out.
+    pub fn has_values(&self, i: usize) -> bool {
+        let (a, r) = self.at(i);
+        let offsets = a.value_offsets();
+        a.is_valid(r)
+            && (offsets[r] as usize..offsets[r + 1] as usize).any(|j| a.values().is_valid(j))
+    }
+
     /// A `list<int32>` value (empty when null).
     pub fn i32s(&self, i: usize) -> Vec<i32> {
         let (a, r) = self.at(i);
@@ -942,6 +951,26 @@ mod tests {
     use crate::render::load::{Loaded, article_rows, rows_by_id};
     use arrow::array::ArrayRef;
     use std::sync::Arc;
+
+    #[test]
+    fn a_list_has_values_unless_it_is_null_empty_or_only_nulls() {
+        use arrow::datatypes::Int32Type;
+        let lists = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+            Some(vec![Some(1), Some(4)]),
+            None,
+            Some(vec![]),
+            Some(vec![None]),
+            Some(vec![None, Some(2)]),
+        ]);
+        let batch =
+            RecordBatch::try_from_iter([("citations", Arc::new(lists) as ArrayRef)]).unwrap();
+        let t = TableData::from_batches("claims", vec![batch.clone(), batch]);
+        let col = t.list("citations").unwrap();
+        let has: Vec<bool> = (0..10).map(|i| col.has_values(i)).collect();
+        let expected: Vec<bool> = (0..10).map(|i| !col.i32s(i).is_empty()).collect();
+        assert_eq!(has, expected);
+        assert_eq!(&has[..5], &[true, false, false, false, true]);
+    }
 
     #[test]
     fn every_row_is_located_in_its_batch_whatever_the_batch_sizes() {
