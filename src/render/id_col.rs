@@ -48,23 +48,31 @@ impl Serialize for Id<'_> {
     }
 }
 
+/// Each byte's value as a lowercase hex digit, or 0xFF for a byte that is not one.
+const HEX_DIGITS: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut d = 0;
+    while d < 16 {
+        t[b"0123456789abcdef"[d] as usize] = d as u8;
+        d += 1;
+    }
+    t
+};
+
 /// The number 16 lowercase hex digits spell (`None` for anything else: uppercase
 /// digits would print back differently).
+///
+/// Without a branch per digit: whether a digit of a hash is a number or a letter is a
+/// coin toss that a branch mispredicts, and the loading reads tens of millions of ids.
 fn parse_hex(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() != 16 {
-        return None;
-    }
-    let mut v = 0u64;
+    let b: &[u8; 16] = s.as_bytes().try_into().ok()?;
+    let (mut v, mut seen) = (0u64, 0u8);
     for &c in b {
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => return None,
-        };
-        v = v << 4 | d as u64;
+        let d = HEX_DIGITS[c as usize];
+        seen |= d;
+        v = v << 4 | u64::from(d & 0xF);
     }
-    Some(v)
+    (seen & 0xF0 == 0).then_some(v)
 }
 
 /// `batch` with each of `columns` held as numbers where every id in it is 16 lowercase
@@ -185,6 +193,25 @@ mod tests {
         }
         let nulls = ids_as_numbers(batch(vec![Some("00000000000000ff"), None]), &["claim_id"]);
         assert_eq!(nulls.unwrap().column(0).data_type(), &DataType::Utf8);
+    }
+
+    #[test]
+    fn only_sixteen_lowercase_hex_digits_are_a_number() {
+        assert_eq!(parse_hex("0123456789abcdef"), Some(0x0123_4567_89ab_cdef));
+        assert_eq!(parse_hex("fedcba9876543210"), Some(0xfedc_ba98_7654_3210));
+        for c in (0u8..128).map(char::from) {
+            for at in [0, 7, 15] {
+                let mut id: Vec<char> = "0000000000000000".chars().collect();
+                id[at] = c;
+                let id: String = id.into_iter().collect();
+                let expected = (c.is_ascii_digit() || ('a'..='f').contains(&c))
+                    .then(|| u64::from_str_radix(&id, 16).unwrap());
+                assert_eq!(parse_hex(&id), expected, "{id:?}");
+            }
+        }
+        // Sixteen bytes, not sixteen characters; and not ASCII.
+        assert_eq!(parse_hex("00000000000000é"), None);
+        assert_eq!(parse_hex("000000000000000"), None);
     }
 
     #[test]
