@@ -126,12 +126,13 @@ pub struct StagedDir {
 }
 
 impl StagedDir {
-    /// Creates an empty staging directory next to `target` (replacing a stale one left
-    /// by a killed build of the same process id).
+    /// Creates an empty staging directory next to `target`, after removing the staging
+    /// directories that killed builds left there (see [`remove_stale_staging`]).
     pub fn create(target: &Path) -> Result<Self> {
         let parent = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
             .with_context(|| format!("Failed to create directory '{}'", parent.display()))?;
+        remove_stale_staging(parent, &file_name(target))?;
         let tmp = parent.join(format!(".{}.{}.tmp", file_name(target), std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp)
@@ -234,6 +235,39 @@ impl Drop for StagedDir {
     }
 }
 
+/// Removes `.NAME.PID.tmp` and `.NAME.PID.old.tmp` in `parent` whose process is gone (or
+/// is this one): a build stopped by a signal leaves its staging directory behind, the
+/// site of a million articles is 20 GB, and nothing else would ever remove it. A
+/// directory of a live process (another build writing the same folder) is left alone;
+/// where the OS does not list its processes in `/proc`, only this process' own are
+/// removed.
+fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let own = std::process::id();
+    let can_tell = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let Some(pid) = entry_name
+            .to_str()
+            .and_then(|n| n.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .map(|n| n.strip_suffix(".old").unwrap_or(n))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let gone = pid == own || (can_tell && !Path::new("/proc").join(pid.to_string()).exists());
+        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let path = entry.path();
+            remove_dir_all_parallel(&path)
+                .with_context(|| format!("Failed to remove stale '{}'", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -289,6 +323,38 @@ pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staging_removes_what_killed_builds_left_and_keeps_live_ones() {
+        if !Path::new("/proc/self").exists() {
+            eprintln!("skipped: this OS does not list its processes in /proc");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // A process that has ended, and one that lives for the whole test (pid 1).
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".reports.{dead}.tmp"));
+        let stale_old = dir.path().join(format!(".reports.{dead}.old.tmp"));
+        let live = dir.path().join(".reports.1.tmp");
+        let other = dir.path().join(format!(".data.{dead}.tmp"));
+        for d in [&stale, &stale_old, &live, &other] {
+            fs::create_dir_all(d.join("site")).unwrap();
+            fs::write(d.join("site/page.html"), "x").unwrap();
+        }
+        let staged = StagedDir::create(&dir.path().join("reports")).unwrap();
+        assert!(
+            !stale.exists() && !stale_old.exists(),
+            "a dead build's staging is removed"
+        );
+        assert!(live.exists(), "a live process' staging is kept");
+        assert!(
+            other.exists(),
+            "another target's staging is not this one's to remove"
+        );
+        assert!(staged.path().is_dir());
+    }
 
     #[test]
     fn parallel_removal_removes_the_tree_and_never_follows_links() {
