@@ -134,10 +134,6 @@ impl StagedDir {
             .with_context(|| format!("Failed to create directory '{}'", parent.display()))?;
         remove_stale_staging(parent, &file_name(target))?;
         let tmp = parent.join(format!(".{}.{}.tmp", file_name(target), std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp)
-                .with_context(|| format!("Failed to remove stale '{}'", tmp.display()))?;
-        }
         fs::create_dir(&tmp).with_context(|| format!("Failed to create '{}'", tmp.display()))?;
         Ok(StagedDir {
             tmp,

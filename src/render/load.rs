@@ -680,7 +680,6 @@ impl<'a> SiteData<'a> {
     }
 }
 
-/// Formats an instant (microseconds since the epoch, UTC) in the publishers' zone.
 /// A publication time (µs since the epoch, UTC) at the publishers' offset.
 fn local_time(micros: i64) -> Result<NaiveDateTime> {
     Ok(micros
@@ -690,6 +689,7 @@ fn local_time(micros: i64) -> Result<NaiveDateTime> {
         .naive_utc())
 }
 
+/// Formats an instant (microseconds since the epoch, UTC) in the publishers' zone.
 pub fn when(micros: i64) -> Result<When> {
     let local = local_time(micros)?;
     // Years of four digits (all but the far past and future) without chrono's format

@@ -490,7 +490,10 @@ impl TableData {
             }
             anyhow::Ok(())
         };
-        decoding_ahead(table, path, skip, dictionary, |mut batch| {
+        let decode = |batch: &mut dyn FnMut(RecordBatch) -> Result<()>| {
+            partition::for_each_batch_decoding(table, path, skip, dictionary, batch)
+        };
+        produced_ahead(decode, |mut batch| {
             for p in parents.iter_mut() {
                 let i = p.push_batch(&batch, table.name(), path)?;
                 batch.remove_column(i);
@@ -689,34 +692,30 @@ impl<'a, A> Col<'a, A> {
     }
 }
 
-/// [`partition::for_each_batch_decoding`] on a thread of its own, a batch ahead of `f`.
-/// The tables the site keeps are read one after another (each resolves its ids against
-/// the one before), and resolving, numbering and packing a batch cost about what
-/// decoding it does: reading the million's claims kept one core busy for 6.4 s and the
-/// other idle.
-fn decoding_ahead(
-    table: Table,
-    path: &Path,
-    skip: &[&str],
-    dictionary: &[&str],
-    mut f: impl FnMut(RecordBatch) -> Result<()>,
+/// Runs `produce` on a thread of its own, an item ahead of `consume`, which gets its
+/// items in order. The site's tables are read one after another (each resolves its ids
+/// against the one before), and resolving, numbering and packing a batch cost about
+/// what decoding it does: reading the million's claims kept one core busy for 6.4 s and
+/// the other idle until decoding ran ahead. The first error is returned, `consume`'s
+/// before `produce`'s (which then only says that it was stopped).
+fn produced_ahead<T: Send>(
+    produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
+    consume: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
     std::thread::scope(|scope| {
-        let (send, batches) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
-        let decoder = scope.spawn(move || {
-            partition::for_each_batch_decoding(table, path, skip, dictionary, |batch| {
-                // Fails only when `f` has failed and stopped receiving: its error is
-                // the one reported.
-                send.send(batch)
-                    .map_err(|_| anyhow!("reading '{}' stopped", path.display()))
+        let (send, items) = std::sync::mpsc::sync_channel::<T>(1);
+        let producer = scope.spawn(move || {
+            produce(&mut |item| {
+                send.send(item)
+                    .map_err(|_| anyhow!("stopped: what it read was no longer used"))
             })
         });
-        let used = batches.iter().try_for_each(&mut f);
-        drop(batches);
-        let decoded = decoder
+        let used = items.iter().try_for_each(consume);
+        drop(items);
+        let produced = producer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        used.and(decoded)
+        used.and(produced)
     })
 }
 
