@@ -135,6 +135,15 @@ pub fn for_each_stored_batch(
     path: &Path,
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
+    stored_batches_while(path, |b| f(b).map(|()| true))
+}
+
+/// [`for_each_stored_batch`] until `f` returns `false`: the batches after it are never
+/// decoded.
+pub fn stored_batches_while(
+    path: &Path,
+    mut f: impl FnMut(RecordBatch) -> Result<bool>,
+) -> Result<()> {
     let files = stored_files(path)?;
     if files.is_empty() {
         bail!("'{}' holds no partitions", path.display());
@@ -147,7 +156,9 @@ pub fn for_each_stored_batch(
         for b in reader {
             let b = b.with_context(|| format!("Failed to read '{}'", file.display()))?;
             let (Some(key), None) = (&key, b.column_by_name(KEY)) else {
-                f(b)?;
+                if !f(b)? {
+                    return Ok(());
+                }
                 continue;
             };
             let mut fields: Vec<_> = b.schema().fields().iter().cloned().collect();
@@ -160,7 +171,9 @@ pub fn for_each_stored_batch(
             let s = schema
                 .get_or_insert_with(|| Arc::new(Schema::new(fields)))
                 .clone();
-            f(RecordBatch::try_new(s, columns)?)?;
+            if !f(RecordBatch::try_new(s, columns)?)? {
+                return Ok(());
+            }
         }
     }
     Ok(())

@@ -174,10 +174,25 @@ fn a_first_build_counts_every_row_added_and_lists_the_first() {
         .iter()
         .find(|t| t["table"] == "claims")
         .unwrap();
-    let rows = read_table(&gazette::tables::Table::Claims.path(&out)).num_rows();
+    let table = read_table(&gazette::tables::Table::Claims.path(&out));
+    let rows = table.num_rows();
     assert_eq!(claims["n_added"].as_u64().unwrap() as usize, rows);
-    let listed = claims["added"].as_array().unwrap().len();
-    assert!(listed > 0 && listed < rows, "{listed} of {rows} listed");
+    let listed = claims["added"].as_array().unwrap();
+    assert!(
+        !listed.is_empty() && listed.len() < rows,
+        "{} of {rows} listed",
+        listed.len()
+    );
+    // The rows listed are the table's first, in its order.
+    let ids = table
+        .column_by_name("claim_id")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow::array::StringArray>()
+        .unwrap();
+    for (i, row) in listed.iter().enumerate() {
+        assert_eq!(row["id"], ids.value(i), "row {i} listed");
+    }
 }
 
 /// Runs git in `dir` with a committer identity (CI machines have none configured).
