@@ -360,8 +360,10 @@ fn lexicon() -> &'static Lexicon {
 /// The words of `lower` (the text in lower case) with their clause starts.
 fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
     let text = lower;
-    let mut out = Vec::new();
-    let mut lower = Vec::new();
+    // Sized for words of five letters and a space, so that they are not copied as the
+    // lists grow.
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
+    let mut lower = Vec::with_capacity(text.len() / 6 + 1);
     let mut clause_start = true;
     let mut i = 0;
     let b = text.as_bytes();
@@ -394,8 +396,37 @@ fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
     (out, lower)
 }
 
+/// Which lexicon codes a claim's words have, a bit per code (codes past the set's size
+/// count as present). A phrase one of whose words the claim lacks is not looked for: a
+/// claim has some twenty-five words and there are twenty-odd phrases, and comparing each
+/// phrase at every word was most of attributing a claim.
+struct Present([u64; 8]);
+
+impl Present {
+    fn of(ws: &[Word]) -> Self {
+        let mut bits = [0u64; 8];
+        for w in ws.iter().filter(|w| w.code != 0) {
+            if let Some(b) = bits.get_mut(usize::from(w.code) / 64) {
+                *b |= 1 << (w.code % 64);
+            }
+        }
+        Present(bits)
+    }
+
+    fn all(&self, codes: &[u16]) -> bool {
+        codes.iter().all(|&c| {
+            self.0
+                .get(usize::from(c) / 64)
+                .is_none_or(|b| b & (1 << (c % 64)) != 0)
+        })
+    }
+}
+
 /// Where the words of a phrase (their lexicon codes) first follow each other in the claim.
-fn has_seq(ws: &[Word], codes: &[u16]) -> Option<usize> {
+fn has_seq(ws: &[Word], present: &Present, codes: &[u16]) -> Option<usize> {
+    if !present.all(codes) {
+        return None;
+    }
     ws.windows(codes.len())
         .position(|w| w.iter().zip(codes).all(|(a, c)| a.code == *c))
 }
@@ -428,7 +459,8 @@ fn phrases() -> &'static Phrases {
 pub fn attribute(text: &str) -> Attribution {
     let lowered = text.to_ascii_lowercase();
     let (ws, lower) = words(&lowered);
-    let (cue, attributed_to) = find_cue(text, &ws, &lower);
+    let present = Present::of(&ws);
+    let (cue, attributed_to) = find_cue(text, &ws, &present, &lower);
     let hedged = ws.iter().any(|w| w.flags & HEDGE != 0);
     let self_reference = attributed_to.as_deref().is_some_and(|a| {
         let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
@@ -442,13 +474,13 @@ pub fn attribute(text: &str) -> Attribution {
         (Modality::Forecast, "prediction-cue")
     } else if cue.is_some_and(|c| OPINION_CUES.contains(&c)) && !self_reference {
         (Modality::Opinion, "attributed-opinion")
-    } else if evaluative(&ws, &lower) {
+    } else if evaluative(&ws, &present, &lower) {
         (Modality::Opinion, "evaluative")
     } else if ws.iter().any(|w| w.flags & MODAL != 0)
         || phrases()
             .modal
             .iter()
-            .any(|seq| has_seq(&ws, seq).is_some())
+            .any(|seq| has_seq(&ws, &present, seq).is_some())
     {
         (Modality::Forecast, "modal-hedge")
     } else if lower
@@ -491,9 +523,9 @@ pub fn attribute(text: &str) -> Attribution {
 
 /// `is seen as`, `appears to be` … in the main clause (not after `which`/`who`: in
 /// `…, which is considered strategic` the evaluation is of something else).
-fn evaluative(ws: &[Word], lower: &[&str]) -> bool {
+fn evaluative(ws: &[Word], present: &Present, lower: &[&str]) -> bool {
     phrases().evaluative.iter().any(|seq| {
-        has_seq(ws, seq).is_some_and(|i| {
+        has_seq(ws, present, seq).is_some_and(|i| {
             !lower[..i]
                 .iter()
                 .any(|w| matches!(*w, "which" | "who" | "whose"))
@@ -501,9 +533,14 @@ fn evaluative(ws: &[Word], lower: &[&str]) -> bool {
     })
 }
 
-fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, Option<String>) {
+fn find_cue(
+    text: &str,
+    ws: &[Word],
+    present: &Present,
+    lower: &[&str],
+) -> (Option<&'static str>, Option<String>) {
     // 1. according to X
-    if let Some(i) = has_seq(ws, &phrases().according_to)
+    if let Some(i) = has_seq(ws, present, &phrases().according_to)
         && i + 2 < ws.len()
     {
         let from = ws[i + 2].s;
@@ -555,7 +592,7 @@ fn find_cue(text: &str, ws: &[Word], lower: &[&str]) -> (Option<&'static str>, O
     let first = phrases()
         .holderless
         .iter()
-        .filter_map(|(seq, cue)| has_seq(ws, seq).map(|i| (i, *cue)))
+        .filter_map(|(seq, cue)| has_seq(ws, present, seq).map(|i| (i, *cue)))
         .min_by_key(|&(i, _)| i);
     (first.map(|(_, cue)| cue), None)
 }
@@ -578,6 +615,46 @@ mod tests {
         );
         assert_eq!(a.modality, Modality::Forecast);
         assert!(a.hedged);
+    }
+
+    /// Skipping the phrases whose words a claim lacks finds every phrase where the
+    /// scan of every word finds it: present, absent, its words in another order or
+    /// apart, and codes past the set's size.
+    #[test]
+    fn phrases_are_found_where_their_words_are() {
+        let texts = [
+            "Demand is seen as strong, according to analysts.",
+            "As seen, demand is strong.",
+            "Reports of output cuts, which is considered likely, are expected to spread.",
+            "Output is estimated to fall; warnings that prices rise were reported to be wrong.",
+            "To be or appears not to be seen.",
+            "",
+        ];
+        let every_phrase: Vec<&[u16]> = phrases()
+            .evaluative
+            .iter()
+            .chain(&phrases().modal)
+            .chain(phrases().holderless.iter().map(|(seq, _)| seq))
+            .chain([&phrases().according_to])
+            .map(Vec::as_slice)
+            .collect();
+        let mut found = 0;
+        for text in texts {
+            let lowered = text.to_ascii_lowercase();
+            let (ws, _) = words(&lowered);
+            let present = Present::of(&ws);
+            for codes in &every_phrase {
+                let scanned = ws
+                    .windows(codes.len())
+                    .position(|w| w.iter().zip(*codes).all(|(a, c)| a.code == *c));
+                assert_eq!(has_seq(&ws, &present, codes), scanned, "{text:?}");
+                found += usize::from(scanned.is_some());
+            }
+        }
+        assert!(found >= 6, "the texts hold phrases ({found} found)");
+        // A code past the set's size counts as present, so its phrase is looked for.
+        assert!(Present([0; 8]).all(&[512, 9999]));
+        assert!(!Present([0; 8]).all(&[1, 512]));
     }
 
     #[test]
