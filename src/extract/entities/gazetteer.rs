@@ -1,7 +1,11 @@
 //! The gazetteer and word lists shipped under `data/reference/`, embedded in the binary so
 //! that an installed gazette recognises entities anywhere, parsed once per process.
 
-use std::collections::{HashMap, HashSet};
+// Words of every claim are looked up in these sets: a fixed fast hasher, not std's
+// SipHash (its per-word hashing was a percent of parsing a corpus). No output follows
+// their order.
+type HashMap<K, V> = std::collections::HashMap<K, V, crate::text::FastBuildHasher>;
+type HashSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
 
 use anyhow::{Context, Result, bail, ensure};
 
@@ -125,7 +129,7 @@ impl Gazetteer {
             "gazetteer.tsv: expected columns {COLUMNS:?}, found {header:?}"
         );
         let mut entries = Vec::new();
-        let mut by_id = HashMap::new();
+        let mut by_id = HashMap::default();
         for (i, line) in lines.enumerate() {
             let f: Vec<&str> = line.split('\t').collect();
             let lineno = i + 2;
@@ -179,7 +183,7 @@ impl Gazetteer {
         never_entities
             .acronyms
             .extend(currencies.lines().map(|c| c.trim().to_string()));
-        let mut zh_guards = HashMap::new();
+        let mut zh_guards = HashMap::default();
         for line in guards.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             ensure!(f.len() == 3, "zh_guards.tsv: bad line {line:?}");
