@@ -706,18 +706,31 @@ pub fn when(micros: i64) -> Result<When> {
             month: local.format("%Y-%m").to_string(),
         });
     }
-    let iso = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{PUBLISHER_OFFSET_LABEL}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    );
+    // Digits written one by one: `format!` with widths was most of naming an article
+    // (a list page names fifty, every page its neighbours).
+    let mut iso = String::with_capacity(19 + PUBLISHER_OFFSET_LABEL.len());
+    let year = u32::try_from(local.year()).expect("a year of four digits");
+    for (sep, value, width) in [
+        ("", year, 4),
+        ("-", local.month(), 2),
+        ("-", local.day(), 2),
+        ("T", local.hour(), 2),
+        (":", local.minute(), 2),
+        (":", local.second(), 2),
+    ] {
+        iso.push_str(sep);
+        for place in (0..width).rev() {
+            iso.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    iso.push_str(PUBLISHER_OFFSET_LABEL);
+    let mut minute = String::with_capacity(16);
+    minute.push_str(&iso[..10]);
+    minute.push(' ');
+    minute.push_str(&iso[11..16]);
     Ok(When {
         date: iso[..10].to_string(),
-        minute: format!("{} {}", &iso[..10], &iso[11..16]),
+        minute,
         month: iso[..7].to_string(),
         iso,
     })

@@ -536,7 +536,9 @@ pub fn is_cjk(c: char) -> bool {
 pub fn lang_of(text: &str) -> Option<&'static str> {
     let (mut cjk, mut latin, mut kana, mut hangul) = (0usize, 0usize, false, false);
     for c in text.chars() {
-        if is_cjk(c) {
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+        } else if is_cjk(c) {
             cjk += 1;
             kana |= matches!(c as u32, 0x3040..=0x30FF);
             hangul |= matches!(c as u32, 0xAC00..=0xD7AF);

@@ -328,6 +328,43 @@ pub fn range_chart(id: &str, title: &str, desc: &str, rows: &[RangeRow], unit: &
 mod tests {
     use super::*;
 
+    /// Every special character is replaced wherever it stands (first, last, next to
+    /// another, among multi-byte characters) and nothing else changes.
+    #[test]
+    fn escaping_replaces_every_special_character() {
+        let reference = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let pieces = ["&", "<", ">", "\"", "'", "a", "稀土", " ", "é"];
+        let mut texts = vec![
+            String::new(),
+            "China's \"rare\" <earths> & more".to_string(),
+        ];
+        // Every string of up to four pieces.
+        for n in 1..=4u32 {
+            for k in 0..pieces.len().pow(n) {
+                let (mut t, mut k) = (String::new(), k);
+                for _ in 0..n {
+                    t.push_str(pieces[k % pieces.len()]);
+                    k /= pieces.len();
+                }
+                texts.push(t);
+            }
+        }
+        for t in &texts {
+            assert_eq!(xml_escape(t), reference(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn ticks_are_round() {
         assert_eq!(nice_ticks(0.0, 7.0, 4), [0.0, 2.0, 4.0, 6.0, 8.0]);
