@@ -493,7 +493,7 @@ impl TableData {
         let decode = |batch: &mut dyn FnMut(RecordBatch) -> Result<()>| {
             partition::for_each_batch_decoding(table, path, skip, dictionary, batch)
         };
-        produced_ahead(decode, |mut batch| {
+        partition::produced_ahead(decode, |mut batch| {
             for p in parents.iter_mut() {
                 let i = p.push_batch(&batch, table.name(), path)?;
                 batch.remove_column(i);
@@ -690,33 +690,6 @@ impl<'a, A> Col<'a, A> {
         let (b, r) = self.starts.locate(i);
         (self.chunks[b], r)
     }
-}
-
-/// Runs `produce` on a thread of its own, an item ahead of `consume`, which gets its
-/// items in order. The site's tables are read one after another (each resolves its ids
-/// against the one before), and resolving, numbering and packing a batch cost about
-/// what decoding it does: reading the million's claims kept one core busy for 6.4 s and
-/// the other idle until decoding ran ahead. The first error is returned, `consume`'s
-/// before `produce`'s (which then only says that it was stopped).
-fn produced_ahead<T: Send>(
-    produce: impl FnOnce(&mut dyn FnMut(T) -> Result<()>) -> Result<()> + Send,
-    consume: impl FnMut(T) -> Result<()>,
-) -> Result<()> {
-    std::thread::scope(|scope| {
-        let (send, items) = std::sync::mpsc::sync_channel::<T>(1);
-        let producer = scope.spawn(move || {
-            produce(&mut |item| {
-                send.send(item)
-                    .map_err(|_| anyhow!("stopped: what it read was no longer used"))
-            })
-        });
-        let used = items.iter().try_for_each(consume);
-        drop(items);
-        let produced = producer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        used.and(produced)
-    })
 }
 
 /// Where each batch of a table starts, to find the batch of a row.
