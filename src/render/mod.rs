@@ -125,6 +125,9 @@ pub fn render_into(
     // Decoding the tables fills and drops batch after batch of the same sizes, and each
     // page's view and text are freed as the next page needs the same again.
     let _held = crate::memory::HeldFreedMemory::new();
+    // The render keeps what it reads: memory the stages before freed is reused for it
+    // only in part, so it goes back first unless both together stay small.
+    crate::memory::release_free_memory_before(files.stored_bytes());
     crate::memory::use_small_pages();
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;

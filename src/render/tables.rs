@@ -113,6 +113,23 @@ impl TableFiles {
             .unwrap_or(Path::new(""))
     }
 
+    /// The bytes of every built table's files (partitioned ones: every partition's),
+    /// what loading them all reads; a file that cannot be listed counts nothing.
+    pub fn stored_bytes(&self) -> u64 {
+        let len = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        self.paths
+            .values()
+            .map(|p| {
+                if p.is_dir() {
+                    partition::partition_files(p)
+                        .map_or(0, |files| files.iter().map(|(_, f)| len(f)).sum())
+                } else {
+                    len(p)
+                }
+            })
+            .sum()
+    }
+
     pub fn is_built(&self, table: Table) -> bool {
         self.path(table).exists()
     }
