@@ -19,7 +19,7 @@ use super::groups::{ByParent, GroupRows};
 use super::id_col::Id;
 use super::load_entities::EntityData;
 use super::load_figures::{FigureIndex, Ledger, Variants};
-use super::model::{ArticleRef, When, lang_of};
+use super::model::{ArticleRef, When, lang_code, lang_name};
 use super::paging;
 use super::tables::{
     Col, IdCol, ParentRows, StrCol, TableData, TableFiles, TextCol, check_resolved,
@@ -27,6 +27,7 @@ use super::tables::{
 use crate::diff::DataDiff;
 use crate::quality::Report;
 use crate::tables::Table;
+use rayon::prelude::*;
 
 /// The publishers' offset from UTC: the tables store instants in zone `Asia/Shanghai`
 /// (see [`crate::corpus::PUBLISHER_TIME_ZONE`]), which has been UTC+8 all year since 1991.
@@ -461,6 +462,8 @@ pub struct SiteData<'a> {
     pub row_of: HashMap<&'a str, u32, FastBuildHasher>,
     /// Each article row's claim rows, by ordinal.
     claims_by_article: &'a ByParent,
+    /// Each article row's title's and collection's [`lang_code`].
+    langs: Vec<[u8; 2]>,
     /// Figures (spans in titles and claims), when the table is built.
     pub figures: Option<FigureIndex<'a>>,
     /// Entities with their mentions, pages and derived tables, when built.
@@ -495,6 +498,15 @@ impl<'a> SiteData<'a> {
                 .cmp(&articles.published_at.get(a))
                 .then_with(|| articles.id.get(a).cmp(articles.id.get(b)))
         });
+        let langs: Vec<[u8; 2]> = (0..n)
+            .into_par_iter()
+            .map(|r| {
+                [
+                    lang_code(articles.title.get(r)),
+                    lang_code(articles.collection.get(r)),
+                ]
+            })
+            .collect();
         let mut position = vec![0u32; n];
         for (pos, &row) in order.iter().enumerate() {
             position[row as usize] = pos as u32;
@@ -507,6 +519,7 @@ impl<'a> SiteData<'a> {
             position,
             row_of,
             claims_by_article: &loaded.claims_by_article,
+            langs,
             figures: None,
             entities: None,
             ledger: None,
@@ -621,11 +634,11 @@ impl<'a> SiteData<'a> {
             id,
             url: paging::article_path(id),
             title,
-            title_lang: lang_of(title),
+            title_lang: lang_name(self.langs[row][0]),
             source: a.source.get(row),
             when: self.when(row)?,
             collection,
-            collection_lang: lang_of(collection),
+            collection_lang: lang_name(self.langs[row][1]),
             n_claims: a.n_claims.get(row),
         })
     }

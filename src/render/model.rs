@@ -437,6 +437,30 @@ pub fn push_human_number(out: &mut String, v: f64) {
         push_grouped(out, itoa::Buffer::new().format(a as u64));
         return;
     }
+    // Most of the rest (a day count, an exchanged amount) are rounded to hundredths.
+    // Below a million, `a * 100` is within a millionth of its exact value, so unless it
+    // is near a tie its rounding is the one float formatting makes of the exact value;
+    // near ties (and everything else) go through formatting.
+    if (1.0..1.0e6).contains(&a) {
+        let hundredths = a * 100.0;
+        let rounded = hundredths.round();
+        if ((hundredths - hundredths.trunc()) - 0.5).abs() > 1e-4 {
+            let h = rounded as u64;
+            let (int, frac) = (h / 100, h % 100);
+            if v < 0.0 {
+                out.push('-');
+            }
+            push_grouped(out, itoa::Buffer::new().format(int));
+            if frac != 0 {
+                out.push('.');
+                out.push(char::from(b'0' + (frac / 10) as u8));
+                if frac % 10 != 0 {
+                    out.push(char::from(b'0' + (frac % 10) as u8));
+                }
+            }
+            return;
+        }
+    }
     push_formatted(out, v);
 }
 
@@ -534,6 +558,15 @@ pub fn is_cjk(c: char) -> bool {
 /// The language of a text for its `lang` attribute when it is mostly CJK: `ja` when it
 /// has kana, `ko` with hangul, else `zh`; `None` for (mostly) Latin text.
 pub fn lang_of(text: &str) -> Option<&'static str> {
+    lang_name(lang_code(text))
+}
+
+/// The languages [`lang_of`] names, by [`lang_code`].
+const LANGS: [Option<&str>; 4] = [None, Some("zh"), Some("ja"), Some("ko")];
+
+/// [`lang_of`] as one byte, to keep per row: the render names an article (its title's
+/// and collection's language) several times per page that lists or links it.
+pub fn lang_code(text: &str) -> u8 {
     let (mut cjk, mut latin, mut kana, mut hangul) = (0usize, 0usize, false, false);
     for c in text.chars() {
         if c.is_ascii() {
@@ -547,14 +580,19 @@ pub fn lang_of(text: &str) -> Option<&'static str> {
         }
     }
     if cjk == 0 || cjk < latin {
-        None
+        0
     } else if kana {
-        Some("ja")
+        2
     } else if hangul {
-        Some("ko")
+        3
     } else {
-        Some("zh")
+        1
     }
+}
+
+/// The language of a [`lang_code`].
+pub fn lang_name(code: u8) -> Option<&'static str> {
+    LANGS.get(usize::from(code)).copied().flatten()
 }
 
 #[cfg(test)]
@@ -613,6 +651,35 @@ mod tests {
             let mut formatted = String::new();
             push_formatted(&mut formatted, v);
             assert_eq!(human_number(v), formatted, "{v}");
+        }
+    }
+
+    #[test]
+    fn hundredths_read_as_float_formatting_has_them() {
+        // Ties and near-ties (x.xx5), values either side of whole numbers and of the
+        // range's ends, and a spread of others.
+        let mut values = vec![1.005, 2.675, 1.125, 0.995 + 1.0, 999_999.995, 999_999.994];
+        values.extend([
+            1.0 + 1e-9,
+            2.0 - 1e-9,
+            999_999.999,
+            1_000_000.001,
+            1.0 - 1e-9,
+        ]);
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            // Log-uniform over 1 ..= 10^6, and on the grid of thousandths around ties.
+            values.push(10f64.powf(unit * 6.0));
+            values.push(((x % 1_000_000_000) as f64) / 1000.0 + 0.005);
+        }
+        for v in values.iter().flat_map(|&v| [v, -v]) {
+            let mut formatted = String::new();
+            push_formatted(&mut formatted, v);
+            assert_eq!(human_number(v), formatted, "{v:?}");
         }
     }
 
