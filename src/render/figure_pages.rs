@@ -131,6 +131,11 @@ pub struct FigureRow<'a> {
     pub context_url: String,
     pub in_title: bool,
     pub article: ArticleRef<'a>,
+    /// `kind-<kind>` on the ledger's first row of a kind (orderings by kind). A field of
+    /// every row rather than a wrapper with the row flattened into it: serde serializes a
+    /// flattened struct as a map, entry by entry into a sorted map, which cost more than
+    /// the rest of the row.
+    pub anchor: Option<String>,
 }
 
 /// Row `r` of `cols` (the ledger's or the figures' columns), stated in article row `row`.
@@ -182,6 +187,7 @@ pub fn figure_row<'a>(
         context_url,
         in_title: claim.is_none(),
         article,
+        anchor: None,
     })
 }
 
@@ -197,14 +203,6 @@ struct KindLink<'a> {
     kind: &'a str,
     n: usize,
     url: String,
-}
-
-#[derive(Serialize)]
-struct LedgerRow<'a> {
-    /// `kind-<kind>` on the first row of a kind (orderings by kind).
-    anchor: Option<String>,
-    #[serde(flatten)]
-    row: FigureRow<'a>,
 }
 
 #[derive(Serialize)]
@@ -225,7 +223,7 @@ struct LedgerPage<'a> {
     kinds: Vec<KindLink<'a>>,
     has_about: bool,
     table: String,
-    rows: Vec<LedgerRow<'a>>,
+    rows: Vec<FigureRow<'a>>,
 }
 
 fn kind_anchor(kind: &str) -> String {
@@ -270,10 +268,9 @@ fn ledger_page<'a>(
                     .kinds
                     .iter()
                     .any(|k| k.kind == kind && k.start == start + i);
-            Ok(LedgerRow {
-                anchor: starts_kind.then(|| kind_anchor(kind)),
-                row: figure_row(data, &ledger.cols, r, ledger.article(r))?,
-            })
+            let mut row = figure_row(data, &ledger.cols, r, ledger.article(r))?;
+            row.anchor = starts_kind.then(|| kind_anchor(kind));
+            Ok(row)
         })
         .collect::<Result<Vec<_>>>()?;
     let view = LedgerPage {
