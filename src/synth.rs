@@ -22,11 +22,17 @@ use crate::extract::entities::Kind;
 use crate::extract::entities::gazetteer::Gazetteer;
 use crate::fsutil;
 
-/// splitmix64: tiny, fast, and fully determined by its seed.
-struct Rng(u64);
+/// splitmix64: tiny, fast, and fully determined by its seed. Tests draw their
+/// generated inputs from it too.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// A number in [0, 1) from the next 53 bits.
+    #[cfg(test)]
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -4,6 +4,7 @@
 //! One piece of markup is written here instead: a text with its figures highlighted
 //! and its entities linked ([`Segments::write_html`], the `marked` filter).
 
+use crate::render::svg::scaled_unless_tie;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -437,29 +438,22 @@ pub fn push_human_number(out: &mut String, v: f64) {
         push_grouped(out, itoa::Buffer::new().format(a as u64));
         return;
     }
-    // Most of the rest (a day count, an exchanged amount) are rounded to hundredths.
-    // Below a million, `a * 100` is within a millionth of its exact value, so unless it
-    // is near a tie its rounding is the one float formatting makes of the exact value;
-    // near ties (and everything else) go through formatting.
-    if (1.0..1.0e6).contains(&a) {
-        let hundredths = a * 100.0;
-        let rounded = hundredths.round();
-        if ((hundredths - hundredths.trunc()) - 0.5).abs() > 1e-4 {
-            let h = rounded as u64;
-            let (int, frac) = (h / 100, h % 100);
-            if v < 0.0 {
-                out.push('-');
-            }
-            push_grouped(out, itoa::Buffer::new().format(int));
-            if frac != 0 {
-                out.push('.');
-                out.push(char::from(b'0' + (frac / 10) as u8));
-                if frac % 10 != 0 {
-                    out.push(char::from(b'0' + (frac % 10) as u8));
-                }
-            }
-            return;
+    // Most of the rest (a day count, an exchanged amount) are rounded to hundredths,
+    // which integers give where float formatting would round the same way.
+    if let Some(h) = (a >= 1.0).then(|| scaled_unless_tie(a, 100.0)).flatten() {
+        let (int, frac) = (h / 100, h % 100);
+        if v < 0.0 {
+            out.push('-');
         }
+        push_grouped(out, itoa::Buffer::new().format(int));
+        if frac != 0 {
+            out.push('.');
+            out.push(char::from(b'0' + (frac / 10) as u8));
+            if frac % 10 != 0 {
+                out.push(char::from(b'0' + (frac % 10) as u8));
+            }
+        }
+        return;
     }
     push_formatted(out, v);
 }
@@ -666,15 +660,11 @@ mod tests {
             1_000_000.001,
             1.0 - 1e-9,
         ]);
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::synth::Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
             // Log-uniform over 1 ..= 10^6, and on the grid of thousandths around ties.
-            values.push(10f64.powf(unit * 6.0));
-            values.push(((x % 1_000_000_000) as f64) / 1000.0 + 0.005);
+            values.push(10f64.powf(rng.unit() * 6.0));
+            values.push(((rng.next() % 1_000_000_000) as f64) / 1000.0 + 0.005);
         }
         for v in values.iter().flat_map(|&v| [v, -v]) {
             let mut formatted = String::new();

@@ -72,12 +72,19 @@ pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Res
 /// value decides; those, and everything else, go through formatting.
 struct Px(f64);
 
+/// `a` (not negative) times `scale` (10 or 100), rounded as float formatting rounds the
+/// exact value to that many decimals, when that is certain: below a million, `a * scale`
+/// is within a millionth of its exact value, so unless it lies near a tie its rounding
+/// is the exact value's. `None` near a tie, at a million or more, and for NaN: format.
+pub fn scaled_unless_tie(a: f64, scale: f64) -> Option<u64> {
+    let scaled = a * scale;
+    ((0.0..1.0e6).contains(&a) && ((scaled - scaled.trunc()) - 0.5).abs() > 1e-4)
+        .then(|| scaled.round() as u64)
+}
+
 impl std::fmt::Display for Px {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let a = self.0.abs();
-        let tenths = a * 10.0;
-        if a < 1.0e6 && ((tenths - tenths.trunc()) - 0.5).abs() > 1e-4 {
-            let t = tenths.round() as u64;
+        if let Some(t) = scaled_unless_tie(self.0.abs(), 10.0) {
             // `{:.1}` keeps the sign of negative values that round to zero (`-0.0`).
             let sign = if self.0.is_sign_negative() { "-" } else { "" };
             return write!(f, "{sign}{}.{}", t / 10, t % 10);
@@ -375,14 +382,10 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
         ]);
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::synth::Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
-            values.push(unit * 1_200.0);
-            values.push(((x % 10_000_000) as f64) / 100.0 + 0.05);
+            values.push(rng.unit() * 1_200.0);
+            values.push(((rng.next() % 10_000_000) as f64) / 100.0 + 0.05);
         }
         for v in values.iter().flat_map(|&v| [v, -v]) {
             assert_eq!(Px(v).to_string(), format!("{v:.1}"), "{v:?}");
