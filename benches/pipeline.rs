@@ -24,7 +24,8 @@ struct Run {
     wc_seconds: f64,
     build_seconds: f64,
     noop_seconds: f64,
-    stages: Vec<(String, f64, Option<u64>)>,
+    /// Each stage's name, wall seconds, CPU seconds and peak RSS bytes.
+    stages: Vec<(String, f64, Option<f64>, Option<u64>)>,
     /// Files and bytes of the reports (markdown and site) the build wrote.
     report_files: usize,
     report_bytes: u64,
@@ -168,6 +169,7 @@ fn bench(articles: usize, work: &Path) -> Run {
             (
                 s["stage"].as_str().unwrap().to_string(),
                 s["seconds"].as_f64().unwrap(),
+                s["cpu_seconds"].as_f64(),
                 s["peak_rss_bytes"].as_u64(),
             )
         })
@@ -219,7 +221,10 @@ fn report(runs: &[Run]) -> String {
         md,
         "Full builds of synthetic corpora (`gazette synth --seed 1`), release build, on {}.\n\
          Written by `just bench` (`cargo bench --bench pipeline`); rerun it to refresh.\n\
-         Each stage's peak RSS is the process's peak resident memory during the stage.\n",
+         Each stage's CPU is the user and system time of all the process's threads during \
+         the stage (two cores busy throughout would be twice the wall time), and its peak \
+         RSS the process's peak resident memory during the stage. The full build's CPU is \
+         the sum of its stages'.\n",
         machine()
     );
     for r in runs {
@@ -235,43 +240,47 @@ fn report(runs: &[Run]) -> String {
         }
         let _ = writeln!(
             md,
-            "| stage | wall (s) | MB/s | articles/s | peak RSS (MB) |"
+            "| stage | wall (s) | CPU (s) | MB/s | articles/s | peak RSS (MB) |"
         );
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
         let _ = writeln!(
             md,
-            "| `wc -l` (floor) | {:.3} | {:.0} | {:.0} | |",
+            "| `wc -l` (floor) | {:.3} | | {:.0} | {:.0} | |",
             r.wc_seconds,
             mb / r.wc_seconds,
             r.articles as f64 / r.wc_seconds
         );
-        for (stage, secs, rss) in &r.stages {
+        let cpu = |c: Option<f64>| c.map_or("".into(), |c| format!("{c:.1}"));
+        for (stage, secs, cpu_secs, rss) in &r.stages {
             let _ = writeln!(
                 md,
-                "| {stage} | {secs:.3} | {:.0} | {:.0} | {} |",
+                "| {stage} | {secs:.3} | {} | {:.0} | {:.0} | {} |",
+                cpu(*cpu_secs),
                 mb / secs,
                 r.articles as f64 / secs,
                 rss.map_or("".into(), |b| (b >> 20).to_string())
             );
         }
-        let peak = r.stages.iter().filter_map(|s| s.2).max().unwrap_or(0);
+        let peak = r.stages.iter().filter_map(|s| s.3).max().unwrap_or(0);
+        let total_cpu = r.stages.iter().map(|s| s.2).sum::<Option<f64>>();
         let _ = writeln!(
             md,
-            "| **full build** (process) | **{:.3}** | {:.0} | {:.0} | {} |",
+            "| **full build** (process) | **{:.3}** | {} | {:.0} | {:.0} | {} |",
             r.build_seconds,
+            cpu(total_cpu),
             mb / r.build_seconds,
             r.articles as f64 / r.build_seconds,
             peak >> 20
         );
         let _ = writeln!(
             md,
-            "| no-op rebuild (process) | {:.3} | | | |",
+            "| no-op rebuild (process) | {:.3} | | | | |",
             r.noop_seconds
         );
         if let Some(secs) = r.rebuild_seconds {
             let _ = writeln!(
                 md,
-                "| rebuild over the previous release (process) | {secs:.3} | {:.0} | {:.0} | |",
+                "| rebuild over the previous release (process) | {secs:.3} | | {:.0} | {:.0} | |",
                 mb / secs,
                 r.articles as f64 / secs
             );

@@ -21,21 +21,85 @@ pub enum Verbosity {
 /// Corpora at least this large get a progress bar (when stderr is a terminal).
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
-/// Wall time and memory of one pipeline stage, for `--timings` (benchmarks).
+/// Wall time, CPU time and memory of one pipeline stage, for `--timings` (benchmarks).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StageTiming {
     pub stage: String,
     pub seconds: f64,
+    /// CPU time of the process's threads (user and system) during the stage, where the OS
+    /// tells: with `seconds`, how many cores the stage kept busy.
+    pub cpu_seconds: Option<f64>,
     /// Peak resident memory of the process during the stage (Linux), in bytes: since the
     /// previous stage ended, or since the process started where the peak cannot be reset.
     pub peak_rss_bytes: Option<u64>,
+}
+
+/// User and system CPU time of every thread of this process so far, where the OS tells
+/// (Linux: `/proc/self/stat`, whose times are in ticks of 1/100 s on every architecture).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields from the state (the third) on; the command name before it is in
+    // parentheses and may hold spaces.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut fields = rest.split(' ').skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some((user + system) as f64 / 100.0)
+}
+
+/// Wall and CPU time from a start: for a stage added up from steps with other work
+/// between them.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+impl Clock {
+    pub fn start() -> Self {
+        Clock {
+            wall: Instant::now(),
+            cpu: process_cpu_seconds(),
+        }
+    }
+
+    pub fn elapsed(&self) -> Spent {
+        Spent {
+            wall: self.wall.elapsed().as_secs_f64(),
+            cpu: self.cpu.zip(process_cpu_seconds()).map(|(a, b)| b - a),
+        }
+    }
+}
+
+/// Wall and CPU seconds spent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Spent {
+    pub wall: f64,
+    pub cpu: Option<f64>,
+}
+
+impl std::ops::AddAssign for Spent {
+    fn add_assign(&mut self, other: Spent) {
+        self.wall += other.wall;
+        self.cpu = match (self.cpu, other.cpu) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub verbosity: Verbosity,
     started: Instant,
-    timings: Arc<Mutex<Vec<StageTiming>>>,
+    timings: Arc<Mutex<Timings>>,
+}
+
+#[derive(Debug, Default)]
+struct Timings {
+    stages: Vec<StageTiming>,
+    /// The process's CPU time when the last stage ended (or the Ui was made).
+    cpu_mark: Option<f64>,
 }
 
 impl Ui {
@@ -43,39 +107,53 @@ impl Ui {
         Ui {
             verbosity,
             started: Instant::now(),
-            timings: Arc::default(),
+            timings: Arc::new(Mutex::new(Timings {
+                stages: Vec::new(),
+                cpu_mark: process_cpu_seconds(),
+            })),
         }
     }
 
-    /// Records that a stage finished (and logs it with `-v`).
+    /// Records that a stage, which ran since the previous one ended, finished (and logs
+    /// it with `-v`).
     pub fn stage(&self, stage: &str, since: Instant) {
-        self.stage_seconds(stage, since.elapsed().as_secs_f64());
+        let cpu_now = process_cpu_seconds();
+        let mark = self.timings.lock().expect("not poisoned").cpu_mark;
+        let spent = Spent {
+            wall: since.elapsed().as_secs_f64(),
+            cpu: mark.zip(cpu_now).map(|(a, b)| b - a),
+        };
+        self.stage_spent(stage, spent);
     }
 
     /// Records a stage whose time was added up from several steps.
-    pub fn stage_seconds(&self, stage: &str, seconds: f64) {
+    pub fn stage_spent(&self, stage: &str, spent: Spent) {
         let timing = StageTiming {
             stage: stage.to_string(),
-            seconds,
+            seconds: spent.wall,
+            cpu_seconds: spent.cpu,
             peak_rss_bytes: memory::peak_rss_bytes(),
         };
         memory::release_free_memory();
         memory::reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(
-                "{:>8.3}s  stage {stage}: {:.3}s, peak RSS {} MB",
+                "{:>8.3}s  stage {stage}: {:.3}s, CPU {}s, peak RSS {} MB",
                 self.started.elapsed().as_secs_f64(),
                 timing.seconds,
+                timing.cpu_seconds.map_or("?".into(), |c| format!("{c:.2}")),
                 timing
                     .peak_rss_bytes
                     .map_or("?".into(), |b| (b >> 20).to_string())
             );
         }
-        self.timings.lock().expect("not poisoned").push(timing);
+        let mut timings = self.timings.lock().expect("not poisoned");
+        timings.stages.push(timing);
+        timings.cpu_mark = process_cpu_seconds();
     }
 
     pub fn timings(&self) -> Vec<StageTiming> {
-        self.timings.lock().expect("not poisoned").clone()
+        self.timings.lock().expect("not poisoned").stages.clone()
     }
 
     /// A finished pipeline step, shown with `-v`.
@@ -119,5 +197,55 @@ impl Ui {
         );
         bar.set_message(what.to_string());
         bar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spins until this process has used `seconds` more CPU time than `from`.
+    fn burn(from: f64, seconds: f64) {
+        let mut x = 1u64;
+        while process_cpu_seconds().expect("Linux reports CPU time") < from + seconds {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+        }
+    }
+
+    #[test]
+    fn a_stage_records_the_cpu_time_spent_in_it() {
+        let ui = Ui::new(Verbosity::Quiet);
+        let t = Instant::now();
+        burn(process_cpu_seconds().unwrap(), 0.05);
+        ui.stage("busy", t);
+        let t = Instant::now();
+        ui.stage("idle", t);
+        let timings = ui.timings();
+        let cpu = |i: usize| timings[i].cpu_seconds.expect("Linux reports CPU time");
+        // Ticks are 10 ms: the busy stage shows at least its 50 ms, the idle one less
+        // than a tick or two (another test's thread may run meanwhile).
+        assert!(cpu(0) >= 0.05, "{timings:?}");
+        assert!(cpu(1) < cpu(0), "{timings:?}");
+    }
+
+    #[test]
+    fn spent_time_adds_up_and_keeps_what_is_known() {
+        let mut total = Spent::default();
+        total += Spent {
+            wall: 1.0,
+            cpu: Some(1.5),
+        };
+        total += Spent {
+            wall: 2.0,
+            cpu: Some(0.5),
+        };
+        assert_eq!((total.wall, total.cpu), (3.0, Some(2.0)));
+        total += Spent {
+            wall: 1.0,
+            cpu: None,
+        };
+        assert_eq!((total.wall, total.cpu), (4.0, Some(2.0)));
     }
 }

@@ -138,7 +138,7 @@ pub fn render_into(
         t,
     );
     // Reading and indexing the tables serves both formats: its own line in the timings.
-    ui.stage_seconds("render load", t.elapsed().as_secs_f64());
+    ui.stage("render load", t);
     site::render_site(&data, files, reports_dir, opts, ui)
 }
 

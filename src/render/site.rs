@@ -23,7 +23,7 @@ use super::search::{Doc, DocKind, SearchIndex};
 use super::tables::TableFiles;
 use super::templates::Templates;
 use super::{RenderOptions, RenderSummary, SITE_DIR, export};
-use crate::ui::Ui;
+use crate::ui::{Clock, Ui};
 
 /// A directory being filled by many threads; counts what it gets.
 pub struct OutputDir {
@@ -136,6 +136,7 @@ pub fn render_site(
     ui.step("Compiled the templates", t);
 
     let t = Instant::now();
+    let clock = Clock::start();
     let downloads = export::write_downloads(files, &site)?;
     ui.step(
         format!(
@@ -144,13 +145,14 @@ pub fn render_site(
         ),
         t,
     );
-    let mut html_seconds = t.elapsed().as_secs_f64();
+    let mut html = clock.elapsed();
 
     let sets = pages::page_sets(data, &downloads);
     let mut n_pages = 0;
     // Markdown reports, then the site's pages: timed apart (`--timings`).
     for markdown in [true, false] {
         let t = Instant::now();
+        let clock = Clock::start();
         let jobs: Vec<(usize, usize)> = sets
             .iter()
             .enumerate()
@@ -171,14 +173,15 @@ pub fn render_site(
         n_pages += jobs.len();
         if markdown {
             ui.step(format!("Rendered {} markdown reports", jobs.len()), t);
-            ui.stage_seconds("render markdown", t.elapsed().as_secs_f64());
+            ui.stage_spent("render markdown", clock.elapsed());
         } else {
             ui.step(format!("Rendered {} pages", jobs.len()), t);
-            html_seconds += t.elapsed().as_secs_f64();
+            html += clock.elapsed();
         }
     }
 
     let t = Instant::now();
+    let clock = Clock::start();
     let index = search_index(data);
     let n = index.write(&site)?;
     ui.step(
@@ -188,8 +191,8 @@ pub fn render_site(
         ),
         t,
     );
-    html_seconds += t.elapsed().as_secs_f64();
-    ui.stage_seconds("render html", html_seconds);
+    html += clock.elapsed();
+    ui.stage_spent("render html", html);
 
     for (name, text) in templates.assets() {
         site.write(name, text.as_bytes())?;
@@ -203,13 +206,26 @@ pub fn render_site(
 }
 
 fn render_page(templates: &Templates, page: &Page, out: &OutputDir) -> Result<()> {
-    let text = page_text(templates, page)?;
-    out.write(&page.path, text.as_bytes())
+    thread_local! {
+        /// Each rendering thread's page buffer, kept at the size of its largest page.
+        static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    PAGE.with_borrow_mut(|text| {
+        text.clear();
+        page_into(templates, page, text)?;
+        out.write(&page.path, text)
+    })
 }
 
 /// A page rendered with its template: its view plus the page's root, navigation entry
 /// and title.
 pub fn page_text(templates: &Templates, page: &Page) -> Result<String> {
+    let mut text = Vec::new();
+    page_into(templates, page, &mut text)?;
+    String::from_utf8(text).context("A template wrote text that is not UTF-8")
+}
+
+fn page_into(templates: &Templates, page: &Page, text: &mut Vec<u8>) -> Result<()> {
     let ctx = context! {
         root => page.root(),
         nav => page.nav,
@@ -217,7 +233,7 @@ pub fn page_text(templates: &Templates, page: &Page) -> Result<String> {
         ..page.ctx.clone()
     };
     templates
-        .render(page.template, ctx)
+        .render_into(page.template, ctx, text)
         .with_context(|| format!("Failed to render page '{}'", page.path))
 }
 

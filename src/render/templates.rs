@@ -142,12 +142,22 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> Result<String> {
+        let mut out = Vec::new();
+        self.render_into(name, ctx, &mut out)?;
+        String::from_utf8(out).context("A template wrote text that is not UTF-8")
+    }
+
+    /// Renders into `out` (appending): a buffer reused from page to page has grown to
+    /// the size of a page, where a new string grows by doubling, copying the page so far
+    /// each time, for every page.
+    pub fn render_into(&self, name: &str, ctx: Value, out: &mut Vec<u8>) -> Result<()> {
         let template = self
             .env
             .get_template(name)
             .with_context(|| format!("No template '{name}'"))?;
         template
-            .render(ctx)
+            .render_captured_to(ctx, out)
+            .map(drop)
             .map_err(|e| anyhow!("{e:#}"))
             .with_context(|| format!("Failed to render the template '{name}'"))
     }
