@@ -4,26 +4,24 @@
 //!
 //! 1. **Per file** ([`normalize_file`]): the file is cut into chunks at article
 //!    boundaries, chunks are parsed and extracted in parallel, and the rows are written,
-//!    in order, as zstd-compressed Arrow IPC "parts" into the build cache
-//!    (`data/.cache/normalize/`; see `part_write_options` for the level).
-//!    A file whose content (and the tool) did not change keeps its parts, so an
+//!    in order, as Parquet "parts" encoded as the published tables are into the build
+//!    cache (`data/.cache/normalize/`), with what the file's mentions say about each
+//!    entity. A file whose content (and the tool) did not change keeps its parts, so an
 //!    incremental build re-normalizes only new or changed files.
 //! 2. **Assembly** ([`assemble`]): the parts of every file are concatenated in file
-//!    order into the published Parquet tables; articles exported twice are dropped here
+//!    order into the published Parquet tables, their large row groups copied without
+//!    decoding ([`TableWriter::append_file`]); articles exported twice are dropped here
 //!    (with a diagnostic), because duplicates can span files.
 //!
 //! Memory stays bounded by a window of chunks, whatever the corpus size, and the output
 //! is the same bytes whatever the number of threads or chunks: rows are always written
 //! in file order and re-batched to fixed sizes by the Parquet writer.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use arrow::array::{Array, AsArray, BooleanArray, RecordBatch};
-use arrow::ipc::reader::FileReader;
-use arrow::ipc::writer::FileWriter;
 use chrono::Datelike;
 use rayon::prelude::*;
 
@@ -35,7 +33,7 @@ use crate::extract::entities::{EntityRef, Kind, Mention, Recognizer};
 use crate::extract::figures::{self, Figure, Normalized};
 use crate::ids::{self, Occurrences};
 use crate::reference::fx;
-use crate::tables::{RowBuilder, Table, TableWriter, Written};
+use crate::tables::{RowBuilder, Table, TableWriter, Written, read_table};
 use crate::text::CharIndex;
 
 /// Target size of the pieces a large file is cut into for parallel parsing.
@@ -276,6 +274,10 @@ pub struct PartMeta {
     /// Entities found by pattern rules (not in the gazetteer): id → (kind, name), the
     /// first occurrence in the file naming them.
     pub pattern_entities: BTreeMap<String, (String, String)>,
+    /// What the file's mentions say about each entity they name (empty for `check`,
+    /// which writes no parts): assembly adds the files up instead of reading every
+    /// mention again.
+    pub entities: BTreeMap<String, EntityCounts>,
 }
 
 /// Where one file's parts live in the cache.
@@ -287,7 +289,7 @@ pub struct Part {
 
 impl Part {
     pub fn table_path(dir: &Path, table: Table) -> PathBuf {
-        dir.join(format!("{}.arrow", table.name()))
+        dir.join(format!("{}.parquet", table.name()))
     }
 }
 
@@ -325,29 +327,40 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
     let _ = std::fs::remove_dir_all(&tmp_dir);
     std::fs::create_dir_all(&tmp_dir)
         .with_context(|| format!("Failed to create '{}'", tmp_dir.display()))?;
-    let options = part_write_options()?;
     let mut writers = PER_FILE_TABLES
         .iter()
-        .map(|&t| -> Result<FileWriter<File>> {
-            let path = Part::table_path(&tmp_dir, t);
-            let f = File::create(&path)
-                .with_context(|| format!("Failed to create '{}'", path.display()))?;
-            Ok(FileWriter::try_new_with_options(
-                f,
-                &t.schema(),
-                options.clone(),
-            )?)
-        })
+        .map(|&t| TableWriter::create(t, &Part::table_path(&tmp_dir, t)))
         .collect::<Result<Vec<_>>>()?;
-    let meta = process_file(file, display, |tables| {
-        for (writer, batch) in writers.iter_mut().zip(&tables) {
+    let mut entities = EntityStats::default();
+    // An article repeated within the file is dropped here, chunk by chunk, so that the
+    // part holds what the tables will (assembly then copies it without decoding); one
+    // repeated from another file can only be dropped at assembly.
+    let mut copies = Duplicates::default();
+    let mut meta = process_file(file, display, |mut tables| {
+        let articles = per_file_index(Table::Articles);
+        copies.observe_file(display, &tables[articles..][..1]);
+        let dropped = copies.dropped.last().expect("observed");
+        if !dropped.is_empty() {
+            for batch in &mut tables {
+                *batch = drop_articles(batch.clone(), dropped)?;
+            }
+        }
+        let published = article_times(&tables[articles..][..1]);
+        entities.observe(&tables[per_file_index(Table::Mentions)], &published);
+        for (writer, batch) in writers.iter_mut().zip(tables) {
             writer.write(batch)?;
         }
         Ok(())
     })?;
-    for w in writers.iter_mut() {
-        w.finish()?;
+    for w in writers {
+        w.finish()?.0.commit()?;
     }
+    meta.entities = entities.counts();
+    let repeated = copies.diagnostics.len();
+    meta.articles -= repeated as u64;
+    meta.claims -= copies.dropped_claims;
+    meta.skipped += repeated;
+    meta.diagnostics.extend(copies.diagnostics);
     let meta_json = serde_json::to_vec_pretty(&meta)?;
     std::fs::write(tmp_dir.join("meta.json"), meta_json)?;
     let _ = std::fs::remove_dir_all(part_dir);
@@ -356,16 +369,12 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
     Ok(meta)
 }
 
-/// How parts are written: zstd at level -1, one of its fast levels. Uncompressed, the
-/// parts were seven times the corpus (11 GB at a million articles), written by every full
-/// build and kept in the cache; at -1 they are a third of that, for about half a second
-/// of normalize at 100k and nothing beyond the noise at a million. Level 1 compressed
-/// further but cost seconds at a million, compressing and then decompressing at assembly
-/// (BENCHMARKS.md has the runs).
-fn part_write_options() -> Result<arrow::ipc::writer::IpcWriteOptions> {
-    Ok(arrow::ipc::writer::IpcWriteOptions::default()
-        .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))?
-        .try_with_compression_level(Some(-1))?)
+/// Position of a table in [`PER_FILE_TABLES`] (and in each chunk's batches).
+fn per_file_index(table: Table) -> usize {
+    PER_FILE_TABLES
+        .iter()
+        .position(|&t| t == table)
+        .expect("per-file table")
 }
 
 /// Reads a part's metadata, if the part is complete.
@@ -394,6 +403,7 @@ pub fn process_file(
         skipped: 0,
         diagnostics: Vec::new(),
         pattern_entities: BTreeMap::new(),
+        entities: BTreeMap::new(),
     };
     let recognizer = Recognizer::global()?;
     let chunks = corpus::chunk_ranges(&bytes, chunk_bytes());
@@ -414,7 +424,7 @@ pub fn process_file(
         let topic = meta.topic.as_str();
         let batches: Vec<(Vec<RecordBatch>, ParsedStats)> = parsed
             .into_par_iter()
-            .map(|p| chunk_batches(topic, p, recognizer))
+            .map(|p| chunk_batches(topic, &file.name, p, recognizer))
             .collect::<Result<_>>()?;
         for (tables, stats) in batches {
             sink(tables)?;
@@ -441,6 +451,7 @@ struct ParsedStats {
 /// Ids, extraction and rows for one parsed chunk.
 fn chunk_batches(
     topic: &str,
+    source_file: &str,
     parsed: ParsedFile,
     recognizer: &Recognizer,
 ) -> Result<(Vec<RecordBatch>, ParsedStats)> {
@@ -462,11 +473,12 @@ fn chunk_batches(
         let rec = ArticleRecord::new(topic, article, recognizer);
         stats.articles += 1;
         stats.claims += rec.claims.len() as u64;
-        append_article(rows.of(Table::Articles), topic, &rec);
-        append_claims(rows.of(Table::Claims), &rec);
-        append_figures(rows.of(Table::Figures), &rec);
+        append_article(rows.of(Table::Articles), topic, source_file, &rec);
+        append_claims(rows.of(Table::Claims), source_file, &rec);
+        append_figures(rows.of(Table::Figures), source_file, &rec);
         append_mentions(
             rows.of(Table::Mentions),
+            source_file,
             &rec,
             recognizer,
             &mut stats.pattern_entities,
@@ -475,11 +487,7 @@ fn chunk_batches(
     Ok((rows.finish()?, stats))
 }
 
-/// The file name recorded in the tables is filled in at assembly (a part does not know
-/// it: the same content under another name reuses the same part).
-const SOURCE_FILE_PLACEHOLDER: &str = "";
-
-fn append_article(b: &mut RowBuilder, topic: &str, rec: &ArticleRecord) {
+fn append_article(b: &mut RowBuilder, topic: &str, source_file: &str, rec: &ArticleRecord) {
     let a = &rec.article;
     b.str(&rec.article_id)
         .str(topic)
@@ -491,14 +499,14 @@ fn append_article(b: &mut RowBuilder, topic: &str, rec: &ArticleRecord) {
         .opt_str(a.structure.core_label.as_deref())
         .i32(a.structure.sections.len() as i32)
         .i32(rec.claims.len() as i32)
-        .str(SOURCE_FILE_PLACEHOLDER)
+        .str(source_file)
         .i32(a.title_line as i32)
         .i32(a.summary_line as i32)
         .str(&rec.content_hash)
         .end_row();
 }
 
-fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
+fn append_claims(b: &mut RowBuilder, source_file: &str, rec: &ArticleRecord) {
     for c in &rec.claims {
         let section = &rec.article.structure.sections[c.section];
         let bullet = &section.bullets[c.bullet];
@@ -513,7 +521,7 @@ fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
             .list_i32(bullet.citations.iter().map(|&n| n as i32))
             .i32(bullet.char_start as i32)
             .i32(bullet.char_end as i32)
-            .str(SOURCE_FILE_PLACEHOLDER)
+            .str(source_file)
             .i32(rec.article.summary_line as i32)
             .opt_str(c.attribution.cue)
             .opt_str(c.attribution.attributed_to.as_deref())
@@ -528,6 +536,7 @@ fn append_claims(b: &mut RowBuilder, rec: &ArticleRecord) {
 /// found by pattern rules are noted in `patterns` (their rows are written at assembly).
 fn append_mentions(
     b: &mut RowBuilder,
+    source_file: &str,
     rec: &ArticleRecord,
     recognizer: &Recognizer,
     patterns: &mut BTreeMap<String, (String, String)>,
@@ -581,14 +590,14 @@ fn append_mentions(
                 } else {
                     "gazetteer"
                 })
-                .str(SOURCE_FILE_PLACEHOLDER)
+                .str(source_file)
                 .i32(line as i32)
                 .end_row();
         }
     }
 }
 
-fn append_figures(b: &mut RowBuilder, rec: &ArticleRecord) {
+fn append_figures(b: &mut RowBuilder, source_file: &str, rec: &ArticleRecord) {
     for f in &rec.figures {
         let (claim_id, line) = match f.claim {
             Some(ci) => (
@@ -599,7 +608,7 @@ fn append_figures(b: &mut RowBuilder, rec: &ArticleRecord) {
         };
         b.str(&f.figure_id).str(&rec.article_id).opt_str(claim_id);
         figure_columns(b, f);
-        b.str(SOURCE_FILE_PLACEHOLDER).i32(line as i32).end_row();
+        b.str(source_file).i32(line as i32).end_row();
     }
 }
 
@@ -632,11 +641,19 @@ fn figure_columns(row: &mut RowBuilder, f: &FigureRecord) {
 
 /// Reads one table of a part.
 pub fn read_part(dir: &Path, table: Table) -> Result<Vec<RecordBatch>> {
+    Ok(read_table(&Part::table_path(dir, table))?.1)
+}
+
+/// Some columns of one table of a part.
+fn read_part_columns(dir: &Path, table: Table, columns: &[&str]) -> Result<Vec<RecordBatch>> {
     let path = Part::table_path(dir, table);
-    let f = File::open(&path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let reader = FileReader::try_new(f, None)
-        .with_context(|| format!("Failed to read '{}'", path.display()))?;
-    reader
+    let builder = crate::tables::open_parquet(&path)?;
+    let mask =
+        parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+    builder
+        .with_projection(mask)
+        .with_batch_size(crate::tables::BATCH_ROWS)
+        .build()?
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("Failed to read '{}'", path.display()))
 }
@@ -649,13 +666,18 @@ pub struct Assembled {
     pub duplicates: Vec<Diagnostic>,
 }
 
+/// Copies of articles to drop from one file, by article id: the lines each copy spans
+/// (its title's to its summary's). By lines, not by id alone: a copy repeated within a
+/// file has the id of the first, which is kept.
+pub type DroppedCopies = HashMap<String, Vec<(i32, i32)>>;
+
 /// Finds articles exported more than once (same collection, source, time and title),
 /// possibly in different files. The first copy, in file order, is kept.
 #[derive(Debug, Default)]
 pub struct Duplicates {
     seen: HashMap<String, (String, i32)>,
-    /// Per file (in the order observed): ids of the articles to drop.
-    pub dropped: Vec<HashSet<String>>,
+    /// Per file (in the order observed): the copies of articles to drop.
+    pub dropped: Vec<DroppedCopies>,
     /// Claims of the dropped articles.
     pub dropped_claims: u64,
     pub diagnostics: Vec<Diagnostic>,
@@ -669,7 +691,7 @@ impl Duplicates {
         display: &str,
         batches: impl IntoIterator<Item = &'a RecordBatch>,
     ) {
-        let mut dropped = HashSet::new();
+        let mut dropped = DroppedCopies::new();
         for batch in batches {
             let ids = batch
                 .column_by_name("article_id")
@@ -683,11 +705,15 @@ impl Duplicates {
                     .clone()
             };
             let (lines, n_claims) = (int_column("source_line"), int_column("n_claims"));
+            let last_lines = int_column("summary_line");
             for row in 0..batch.num_rows() {
                 let (id, line) = (ids.value(row), lines.value(row));
                 match self.seen.get(id) {
                     Some((first_file, first_line)) => {
-                        dropped.insert(id.to_string());
+                        dropped
+                            .entry(id.to_string())
+                            .or_default()
+                            .push((line, last_lines.value(row)));
                         self.dropped_claims += n_claims.value(row) as u64;
                         self.diagnostics.push(Diagnostic::error(
                             display,
@@ -716,74 +742,74 @@ pub fn assemble(parts: &[Part], out_root: &Path) -> Result<Assembled> {
     let mut out = Assembled::default();
     let mut duplicates = Duplicates::default();
     for part in parts {
-        duplicates.observe_file(&part.meta.display, &read_part(&part.dir, Table::Articles)?);
+        let keys = ["article_id", "source_line", "summary_line", "n_claims"];
+        let articles = read_part_columns(&part.dir, Table::Articles, &keys)?;
+        duplicates.observe_file(&part.meta.display, &articles);
     }
-    // One table per task: each streams its parts into its own Parquet writer.
+    // One table per task: each streams its parts into its own Parquet writer. Only the
+    // row groups holding a dropped copy (by their lines' statistics) are decoded and
+    // written again without it; the others are appended as they were encoded.
     let tables = PER_FILE_TABLES
         .par_iter()
         .map(|&table| -> Result<_> {
             let mut writer = TableWriter::create(table, &table.path(out_root))?;
-            let mut entities = (table == Table::Mentions).then(EntityStats::default);
-            for (i, part) in parts.iter().enumerate() {
-                let published = match entities {
-                    Some(_) => article_times(&part.dir)?,
-                    None => HashMap::new(),
-                };
-                for_each_part_batch(&part.dir, table, |batch| {
-                    let batch = fill_source_file(batch, &part.meta.name)?;
-                    let batch = drop_articles(batch, &duplicates.dropped[i])?;
-                    if let Some(e) = &mut entities {
-                        e.observe(&batch, &published);
-                    }
-                    writer.write(batch)
-                })?;
+            for (part, dropped) in parts.iter().zip(&duplicates.dropped) {
+                writer.append_file_filtered(
+                    &Part::table_path(&part.dir, table),
+                    |group| holds_a_copy(group, dropped),
+                    |batch| drop_articles(batch, dropped),
+                )?;
             }
-            Ok((table, writer.finish()?, entities))
+            Ok((table, writer.finish()?))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut entities = EntityStats::default();
-    for (table, written, stats) in tables {
+    for (table, written) in tables {
         out.written.add(table, written);
-        if let Some(stats) = stats {
-            entities = stats;
-        }
     }
-    for part in parts {
-        for (id, entity) in &part.meta.pattern_entities {
+    // A part's counts include its dropped copies' mentions: those parts count again
+    // without them, from the columns that counting reads.
+    let recounted = parts
+        .par_iter()
+        .zip(&duplicates.dropped)
+        .map(|(part, dropped)| -> Result<_> {
+            if dropped.is_empty() {
+                return Ok(None);
+            }
+            let times = ["article_id", "published_at"];
+            let published = article_times(&read_part_columns(&part.dir, Table::Articles, &times)?);
+            let mut stats = EntityStats::default();
+            let columns = ["entity_id", "article_id", "source_line"];
+            for batch in read_part_columns(&part.dir, Table::Mentions, &columns)? {
+                stats.observe(&drop_articles(batch, dropped)?, &published);
+            }
+            Ok(Some(stats.counts()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut entities = BTreeMap::<String, EntityCounts>::new();
+    let mut patterns = BTreeMap::new();
+    for (part, recounted) in parts.iter().zip(&recounted) {
+        for (id, c) in recounted.as_ref().unwrap_or(&part.meta.entities) {
             entities
-                .patterns
                 .entry(id.clone())
-                .or_insert_with(|| entity.clone());
+                .and_modify(|e| e.add(c))
+                .or_insert(*c);
+        }
+        for (id, entity) in &part.meta.pattern_entities {
+            patterns.entry(id.clone()).or_insert_with(|| entity.clone());
         }
     }
     out.written.add(
         Table::Entities,
-        write_entities(out_root, Recognizer::global()?, entities)?,
+        write_entities(out_root, Recognizer::global()?, &entities, &patterns)?,
     );
     out.duplicates = duplicates.diagnostics;
     Ok(out)
 }
 
-/// Streams one table of a part, batch by batch.
-fn for_each_part_batch(
-    dir: &Path,
-    table: Table,
-    mut f: impl FnMut(RecordBatch) -> Result<()>,
-) -> Result<()> {
-    let path = Part::table_path(dir, table);
-    let file = File::open(&path).with_context(|| format!("Failed to open '{}'", path.display()))?;
-    let reader = FileReader::try_new(file, None)
-        .with_context(|| format!("Failed to read '{}'", path.display()))?;
-    for batch in reader {
-        f(batch.with_context(|| format!("Failed to read '{}'", path.display()))?)?;
-    }
-    Ok(())
-}
-
-/// Publication time of each article of a part.
-fn article_times(dir: &Path) -> Result<HashMap<String, i64>> {
+/// Publication time of each article of a part's (or a chunk's) `articles` batches.
+fn article_times(articles: &[RecordBatch]) -> HashMap<String, i64> {
     let mut out = HashMap::new();
-    for batch in read_part(dir, Table::Articles)? {
+    for batch in articles {
         let ids = batch
             .column_by_name("article_id")
             .expect("article_id")
@@ -796,7 +822,27 @@ fn article_times(dir: &Path) -> Result<HashMap<String, i64>> {
             out.insert(ids.value(row).to_string(), times.value(row));
         }
     }
-    Ok(out)
+    out
+}
+
+/// What the mentions of one file (or of all) say about one entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EntityCounts {
+    pub n_mentions: u64,
+    /// Articles mentioning it: an article is in one file only (duplicates are dropped),
+    /// so the files' counts add up.
+    pub n_articles: u64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+}
+
+impl EntityCounts {
+    fn add(&mut self, other: &EntityCounts) {
+        self.n_mentions += other.n_mentions;
+        self.n_articles += other.n_articles;
+        self.first_seen = self.first_seen.min(other.first_seen);
+        self.last_seen = self.last_seen.max(other.last_seen);
+    }
 }
 
 /// What the mentions say about one entity, for its `entities` row.
@@ -810,14 +856,13 @@ struct EntitySeen {
     last_seen: i64,
 }
 
-/// Entities seen in the mentions, by id, and the pattern entities' kinds and names.
+/// Entities seen in a stream of mentions, by id.
 #[derive(Debug, Default)]
 struct EntityStats {
     /// Hashed, not ordered: every mention looks its entity up (at 100k articles three
     /// million lookups, where a `BTreeMap` compared a dozen ids each on the assembly's
     /// longest task); the table is put in id order when it is written.
     by_id: HashMap<String, EntitySeen, crate::text::FastBuildHasher>,
-    patterns: BTreeMap<String, (String, String)>,
     /// Serial number of the current article in the mention stream (rows come grouped by
     /// article, in order).
     article_serial: u64,
@@ -827,6 +872,21 @@ struct EntityStats {
 }
 
 impl EntityStats {
+    fn counts(self) -> BTreeMap<String, EntityCounts> {
+        self.by_id
+            .into_iter()
+            .map(|(id, e)| {
+                let counts = EntityCounts {
+                    n_mentions: e.n_mentions,
+                    n_articles: e.n_articles,
+                    first_seen: e.first_seen,
+                    last_seen: e.last_seen,
+                };
+                (id, counts)
+            })
+            .collect()
+    }
+
     fn observe(&mut self, mentions: &RecordBatch, published: &HashMap<String, i64>) {
         let col = |name: &str| {
             mentions
@@ -875,24 +935,25 @@ impl EntityStats {
 fn write_entities(
     out_root: &Path,
     recognizer: &Recognizer,
-    stats: EntityStats,
+    seen: &BTreeMap<String, EntityCounts>,
+    patterns: &BTreeMap<String, (String, String)>,
 ) -> Result<(crate::fsutil::Staged, u64)> {
     let gaz = &recognizer.gazetteer;
-    let mut rows: BTreeMap<String, Option<EntitySeen>> = BTreeMap::new();
-    for id in stats.by_id.keys() {
+    let mut rows: BTreeMap<&str, Option<&EntityCounts>> = BTreeMap::new();
+    for id in seen.keys() {
         let mut parent = gaz.get(id).and_then(|e| e.parent.as_deref());
         while let Some(p) = parent {
-            rows.insert(p.to_string(), None);
+            rows.insert(p, None);
             parent = gaz.get(p).and_then(|e| e.parent.as_deref());
         }
     }
-    for (id, s) in stats.by_id {
+    for (id, s) in seen {
         rows.insert(id, Some(s));
     }
     let mut w = TableWriter::create(Table::Entities, &Table::Entities.path(out_root))?;
     for (id, s) in &rows {
         let row = w.row();
-        match (gaz.get(id), stats.patterns.get(id)) {
+        match (gaz.get(id), patterns.get(*id)) {
             (Some(e), _) => {
                 row.str(id)
                     .str(e.kind.as_str())
@@ -931,21 +992,8 @@ fn write_entities(
     w.finish()
 }
 
-/// Sets the `source_file` column of a part's batch to the file's name.
-fn fill_source_file(batch: RecordBatch, name: &str) -> Result<RecordBatch> {
-    let Ok(idx) = batch.schema().index_of("source_file") else {
-        return Ok(batch);
-    };
-    let mut columns = batch.columns().to_vec();
-    columns[idx] = std::sync::Arc::new(arrow::array::StringArray::from(vec![
-        name;
-        batch.num_rows()
-    ]));
-    Ok(RecordBatch::try_new(batch.schema(), columns)?)
-}
-
-/// Removes the rows of dropped (duplicate) articles.
-fn drop_articles(batch: RecordBatch, dropped: &HashSet<String>) -> Result<RecordBatch> {
+/// Removes the rows of dropped copies of articles.
+fn drop_articles(batch: RecordBatch, dropped: &DroppedCopies) -> Result<RecordBatch> {
     if dropped.is_empty() {
         return Ok(batch);
     }
@@ -953,8 +1001,48 @@ fn drop_articles(batch: RecordBatch, dropped: &HashSet<String>) -> Result<Record
         .column_by_name("article_id")
         .expect("article_id")
         .as_string::<i32>();
+    let lines = batch
+        .column_by_name("source_line")
+        .expect("source_line")
+        .as_primitive::<arrow::datatypes::Int32Type>();
     let keep: BooleanArray = (0..ids.len())
-        .map(|i| Some(!dropped.contains(ids.value(i))))
+        .map(|i| {
+            let copies = dropped.get(ids.value(i)).map_or(&[][..], Vec::as_slice);
+            let line = lines.value(i);
+            Some(
+                !copies
+                    .iter()
+                    .any(|&(first, last)| (first..=last).contains(&line)),
+            )
+        })
         .collect();
     Ok(arrow::compute::filter_record_batch(&batch, &keep)?)
+}
+
+/// Whether a row group of a part may hold rows of a dropped copy: whether the lines its
+/// rows come from (its `source_line` statistics) meet a copy's lines. Without
+/// statistics, it may.
+fn holds_a_copy(
+    group: &parquet::file::metadata::RowGroupMetaData,
+    dropped: &DroppedCopies,
+) -> bool {
+    use parquet::file::statistics::Statistics;
+    if dropped.is_empty() {
+        return false;
+    }
+    let range = group
+        .columns()
+        .iter()
+        .find(|c| c.column_path().string() == "source_line")
+        .and_then(|c| match c.statistics() {
+            Some(Statistics::Int32(s)) => Some((*s.min_opt()?, *s.max_opt()?)),
+            _ => None,
+        });
+    let Some((min, max)) = range else {
+        return true;
+    };
+    dropped
+        .values()
+        .flatten()
+        .any(|&(first, last)| first <= max && min <= last)
 }

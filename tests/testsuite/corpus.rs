@@ -418,6 +418,49 @@ fn build_skips_bad_articles_and_strict_fails_without_writing() {
     assert!(files_under(strict_out.path()).is_empty(), "nothing written");
 }
 
+/// `source_line` of every row of a built table.
+fn lines_of(out: &std::path::Path, table: &str) -> Vec<i32> {
+    use arrow::array::AsArray;
+    let t = read_table(&out.join(format!("data/tables/{table}.parquet")));
+    let lines = t.column_by_name("source_line").unwrap();
+    let lines = lines.as_primitive::<arrow::datatypes::Int32Type>();
+    lines.values().to_vec()
+}
+
+/// Builds `corpus` into a new folder, expecting `summary` on stderr.
+fn build_expecting(corpus: &std::path::Path, summary: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let (corpus, out_dir) = (corpus.to_str().unwrap(), out.path().to_str().unwrap());
+    let o = run(&["build", "--corpus", corpus, "--out", out_dir]);
+    assert!(stderr(&o).contains(summary), "{}", stderr(&o));
+    out
+}
+
+#[test]
+fn a_duplicate_article_is_dropped_and_its_first_copy_kept() {
+    // Within a file: the copy at line 11 repeats the article at line 5, whose rows
+    // (same id) stay.
+    let corpus = std::path::Path::new("tests/fixtures/corpus/bad/duplicate-article");
+    let out = build_expecting(corpus, "2 articles, 3 claims, 1 skipped");
+    assert_eq!(lines_of(out.path(), "articles"), [5, 8]);
+    assert_eq!(lines_of(out.path(), "claims"), [7, 10, 10]);
+
+    // Across files: the second file is the first again, so all of its articles go.
+    let twice = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt"] {
+        std::fs::copy(corpus.join("collection.txt"), twice.path().join(name)).unwrap();
+    }
+    let out = build_expecting(twice.path(), "2 articles, 3 claims, 4 skipped");
+    assert_eq!(lines_of(out.path(), "articles"), [5, 8]);
+    use arrow::array::AsArray;
+    let claims = read_table(&out.path().join("data/tables/claims.parquet"));
+    let files = claims
+        .column_by_name("source_file")
+        .unwrap()
+        .as_string::<i32>();
+    assert!(files.iter().all(|f| f == Some("a.txt")), "{files:?}");
+}
+
 #[test]
 fn header_topic_is_the_collection() {
     let parsed = parse_fixture("corpus/variants/lf/collection.txt");
