@@ -132,6 +132,10 @@ pub fn render_into(
     let t = Instant::now();
     let loaded = load::Loaded::read(files)?;
     ui.step("Read the tables for the reports", t);
+    // What decoding freed is held (above), and indexing the tables asks for other sizes:
+    // at a million articles, where the process holds more than the threshold, it goes
+    // back before the indexes are built instead of adding to their peak.
+    crate::memory::release_free_memory();
     let data = load::SiteData::new(&loaded)?;
     ui.step(
         format!("Loaded {} articles for the reports", data.n_articles()),
