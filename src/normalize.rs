@@ -6,12 +6,13 @@
 //!    boundaries, chunks are parsed and extracted in parallel, and the rows are written,
 //!    in order, as Parquet "parts" encoded as the published tables are into the build
 //!    cache (`data/.cache/normalize/`), with what the file's mentions say about each
-//!    entity. A file whose content (and the tool) did not change keeps its parts, so an
+//!    entity. An article repeated within the file is dropped here (with a diagnostic).
+//!    A file whose content (and the tool) did not change keeps its parts, so an
 //!    incremental build re-normalizes only new or changed files.
 //! 2. **Assembly** ([`assemble`]): the parts of every file are concatenated in file
 //!    order into the published Parquet tables, their large row groups copied without
-//!    decoding ([`TableWriter::append_file`]); articles exported twice are dropped here
-//!    (with a diagnostic), because duplicates can span files.
+//!    decoding ([`TableWriter::append_file`]); an article repeated from an earlier file
+//!    is dropped here (with a diagnostic).
 //!
 //! Memory stays bounded by a window of chunks, whatever the corpus size, and the output
 //! is the same bytes whatever the number of threads or chunks: rows are always written
