@@ -60,8 +60,8 @@ fn quiet_build_prints_nothing() {
     assert_eq!(stderr(&o), "");
 }
 
-/// `--timings FILE` records every stage of a build with its wall time and peak memory
-/// (what `just bench` reports).
+/// `--timings FILE` records every stage of a build with its wall time, CPU time and peak
+/// memory (what `just bench` reports).
 #[test]
 fn timings_name_every_stage() {
     let dir = tempfile::tempdir().unwrap();
@@ -97,6 +97,7 @@ fn timings_name_every_stage() {
     );
     for s in stages {
         assert!(s["seconds"].as_f64().unwrap() >= 0.0, "{s}");
+        assert!(s["cpu_seconds"].as_f64().unwrap() >= 0.0, "{s}");
         assert!(s["peak_rss_bytes"].as_u64().unwrap() > 0, "{s}");
     }
 }
