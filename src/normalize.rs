@@ -34,7 +34,7 @@ use crate::extract::entities::{EntityRef, Kind, Mention, Recognizer};
 use crate::extract::figures::{self, Figure, Normalized};
 use crate::ids::{self, Occurrences};
 use crate::reference::fx;
-use crate::tables::{RowBuilder, Table, TableWriter, Written, read_table};
+use crate::tables::{RowBuilder, Table, TableWriter, Written, read_columns};
 use crate::text::CharIndex;
 
 /// Target size of the pieces a large file is cut into for parallel parsing.
@@ -640,21 +640,10 @@ fn figure_columns(row: &mut RowBuilder, f: &FigureRecord) {
         .opt_str(f.about.measure_rule);
 }
 
-/// Reads one table of a part.
-pub fn read_part(dir: &Path, table: Table) -> Result<Vec<RecordBatch>> {
-    Ok(read_table(&Part::table_path(dir, table))?.1)
-}
-
 /// Some columns of one table of a part.
 fn read_part_columns(dir: &Path, table: Table, columns: &[&str]) -> Result<Vec<RecordBatch>> {
     let path = Part::table_path(dir, table);
-    let builder = crate::tables::open_parquet(&path)?;
-    let mask =
-        parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
-    builder
-        .with_projection(mask)
-        .with_batch_size(crate::tables::BATCH_ROWS)
-        .build()?
+    read_columns(&path, columns)?
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("Failed to read '{}'", path.display()))
 }

@@ -563,11 +563,7 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
 /// Calls `f` with every `article_id` of a single-file table, in order, reading only that
 /// column, batch by batch.
 fn for_each_id(path: &Path, mut f: impl FnMut(&str)) -> Result<()> {
-    use parquet::arrow::ProjectionMask;
-    let builder = crate::tables::open_parquet(path)?;
-    let index = builder.schema().index_of("article_id")?;
-    let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
-    for batch in builder.with_projection(mask).build()? {
+    for batch in crate::tables::read_columns(path, &["article_id"])? {
         let batch = batch?;
         let ids = batch.column(0).as_string::<i32>();
         for i in 0..ids.len() {

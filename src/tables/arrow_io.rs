@@ -18,7 +18,8 @@ use arrow::array::{
 };
 use arrow::datatypes::SchemaRef;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::{
     ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory, compute_leaves,
 };
@@ -386,15 +387,14 @@ impl TableWriter {
             .with_context(context)?;
         let meta = Arc::new(meta);
         let index = meta.page_index();
+        let reader_meta = ArrowReaderMetadata::try_new(meta.clone(), ArrowReaderOptions::new())
+            .with_context(context)?;
         for (g, group) in meta.row_groups().iter().enumerate() {
             let touched = touched(group);
             if touched || (group.num_rows() as usize) < COPY_MIN_ROWS {
-                let reader_meta =
-                    ArrowReaderMetadata::try_new(meta.clone(), ArrowReaderOptions::new())
-                        .with_context(context)?;
                 let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
                     file.try_clone().with_context(context)?,
-                    reader_meta,
+                    reader_meta.clone(),
                 )
                 .with_row_groups(vec![g])
                 .with_batch_size(BATCH_ROWS)
@@ -539,6 +539,26 @@ pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         bail!("'{}' has batches of different schemas", path.display());
     }
     Ok((schema, batches))
+}
+
+/// The batches of some columns of a Parquet file, in file order, the others not read.
+pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
+    let builder = open_parquet(path)?;
+    let roots = columns
+        .iter()
+        .map(|c| {
+            builder
+                .schema()
+                .index_of(c)
+                .with_context(|| format!("'{}' has no column '{c}'", path.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    builder
+        .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .with_context(|| format!("Failed to read '{}'", path.display()))
 }
 
 /// The schema of a Parquet file without reading its data.

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 pub use arrow_io::{
-    BATCH_ROWS, RowBuilder, TableWriter, open_parquet, parquet_rows, read_schema, read_table,
-    write_batches,
+    BATCH_ROWS, RowBuilder, TableWriter, open_parquet, parquet_rows, read_columns, read_schema,
+    read_table, write_batches,
 };
 pub use registry::Table;
 
