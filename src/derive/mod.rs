@@ -11,6 +11,7 @@
 //! work across threads).
 
 pub mod bridge;
+mod pairs;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -77,6 +78,13 @@ fn batch_articles() -> usize {
         .and_then(|v| v.parse().ok())
         .filter(|&n: &usize| n > 0)
         .unwrap_or(10_000)
+}
+
+/// Whether every dataset is computed by polars from its SQL, including those gazette
+/// otherwise counts itself ([`pairs`]): `GAZETTE_DERIVE_SQL=1`, for holding the two to
+/// the same bytes (the tests) or ruling gazette's own counting out.
+fn sql_only() -> bool {
+    std::env::var_os("GAZETTE_DERIVE_SQL").is_some_and(|v| v == "1")
 }
 
 /// Reads a table into polars, from its Parquet file or its partitioned dataset folder
@@ -286,18 +294,22 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                     );
                     continue;
                 }
-                let df = compute(table, &ctx, &paths, batches.as_ref(), &derived)?;
+                let counted = match table {
+                    Table::EntityCooccurrence if !sql_only() => pairs::entity_cooccurrence(&paths)?,
+                    _ => None,
+                };
+                let how = match (&counted, combine_query(table).and(batches.as_ref())) {
+                    (Some(_), _) => ", counted from the mentions".to_string(),
+                    (None, Some(b)) => format!(", {} batches of articles", b.len()),
+                    (None, None) => String::new(),
+                };
+                let df = match counted {
+                    Some(df) => df,
+                    None => compute(table, &ctx, &paths, batches.as_ref(), &derived)?,
+                };
                 crate::memory::release_free_memory();
                 ui.step(
-                    format!(
-                        "Derived {} ({} rows{})",
-                        table.name(),
-                        df.height(),
-                        combine_query(table).and(batches.as_ref()).map_or(
-                            String::new(),
-                            |b| format!(", {} batches of articles", b.len())
-                        )
-                    ),
+                    format!("Derived {} ({} rows{how})", table.name(), df.height()),
                     t,
                 );
                 // Later queries may build on this dataset.

@@ -1,5 +1,5 @@
 """Runs every derived dataset's SQL (src/derive/sql/*.sql) on a second engine over the
-published tables, and compares the result with the dataset polars wrote.
+published tables, and compares the result with the dataset gazette wrote.
 
 Usage: python sql_engines.py OUT_ROOT ENGINE    (ENGINE: duckdb | spark)
 
@@ -50,7 +50,7 @@ def normalise(table):
 def compare(name, expected, got):
     e, g = normalise(expected), normalise(got)
     if expected.num_rows != got.num_rows:
-        sys.exit(f"{ENGINE}: {name}: {got.num_rows} rows, polars wrote {expected.num_rows}")
+        sys.exit(f"{ENGINE}: {name}: {got.num_rows} rows, gazette wrote {expected.num_rows}")
     for column in expected.column_names:
         if column not in g:
             sys.exit(f"{ENGINE}: {name}: no column {column}")

@@ -1,3 +1,8 @@
+-- gazette counts this dataset itself from the mentions, article by article
+-- (src/derive/pairs.rs), and runs this query where it cannot (mentions not grouped by
+-- article) or is told to (GAZETTE_DERIVE_SQL=1); a test holds both to the same bytes.
+-- This query is the dataset's definition, and what DuckDB and Spark run.
+--
 -- Pairs of entities mentioned together: in the same claim, or anywhere in the same
 -- article (its title included). Each pair appears once, the smaller id first.
 --
