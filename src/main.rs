@@ -29,7 +29,13 @@ static HOLDS: std::sync::Mutex<(usize, std::ffi::c_long)> = std::sync::Mutex::ne
 
 fn release_free_memory() {
     // SAFETY: takes no pointers; mimalloc allows it from any thread at any time.
-    unsafe { mi_collect(true) }
+    let collect = || unsafe { mi_collect(true) };
+    // A thread's heap keeps the pages it freed until that thread collects: a collect on
+    // this thread alone left what the pools' threads had freed (parsing, the derive's
+    // queries, the data tests) resident into the render.
+    rayon::broadcast(|_| collect());
+    polars_core::runtime::THREAD_POOL.broadcast(|_| collect());
+    collect();
 }
 
 fn hold_freed_memory(hold: bool) {
