@@ -48,21 +48,59 @@ pub fn xml_escape(s: &str) -> String {
 /// [`xml_escape`] written into `out`: the templates print most values this way, without
 /// a string per value.
 pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    while let Some(i) = next_escaped(bytes, start) {
+        let rep = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+            _ => "&#39;",
         };
+        // `i` is an ASCII byte's position, so both slices end on character boundaries.
         out.write_str(&s[start..i])?;
         out.write_str(rep)?;
         start = i + 1;
     }
     out.write_str(&s[start..])
+}
+
+fn is_escaped(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+}
+
+/// The position of the first byte at or after `from` that [`xml_escape_into`] replaces.
+/// Sixteen bytes at a time where the processor compares them at once: almost every
+/// byte a site prints goes through here (2.5 GB at 100k articles), and byte by byte the
+/// search was a twentieth of the pages' CPU time.
+fn next_escaped(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= bytes.len() {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2, which these intrinsics need, is part of every x86_64 processor;
+        // the unaligned load reads bytes i..i + 16, within `bytes` by the loop's condition.
+        let found = unsafe {
+            let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            let any = _mm_or_si128(
+                _mm_or_si128(eq(b'&'), eq(b'<')),
+                _mm_or_si128(_mm_or_si128(eq(b'>'), eq(b'"')), eq(b'\'')),
+            );
+            _mm_movemask_epi8(any)
+        };
+        if found != 0 {
+            return Some(i + found.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| is_escaped(b))
+        .map(|p| i + p)
 }
 
 /// A coordinate or length, written as `{:.1}` writes it. Charts write a few of them per
@@ -368,6 +406,47 @@ pub fn range_chart(id: &str, title: &str, desc: &str, rows: &[RangeRow], unit: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Escaping as it reads, byte by byte.
+    fn escaped_byte_by_byte(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escaping_finds_every_special_character_wherever_it_falls() {
+        // Each special character (and none) at every position of texts of 0 to 70 bytes,
+        // so that it falls in every lane of a 16-byte block, in the tail after the last
+        // block, and right after another; around it ASCII, Chinese (3 bytes a character)
+        // and characters whose bytes are close to the special ones'.
+        let fillers = ["a", "稀", "%", "=", ";", "\u{a2}"];
+        for filler in fillers {
+            for len in 0..70 {
+                let base: Vec<&str> = (0..len).map(|_| filler).collect();
+                for special in ["", "&", "<", ">", "\"", "'"] {
+                    for at in 0..=len {
+                        let mut parts = base.clone();
+                        parts.insert(at, special);
+                        parts.insert(at / 2, special);
+                        let s: String = parts.concat();
+                        assert_eq!(xml_escape(&s), escaped_byte_by_byte(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            xml_escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
 
     #[test]
     fn coordinates_read_as_float_formatting_has_them() {
