@@ -171,7 +171,9 @@ fn micros(column: &dyn Array) -> Result<Vec<Option<i64>>> {
         other => anyhow::bail!("published_at is {other:?}, not a timestamp"),
     };
     let raw = arrow::compute::cast(column, &ArrowType::Int64)?;
-    let raw = raw.as_primitive::<arrow::datatypes::Int64Type>();
+    let raw = raw
+        .as_primitive_opt::<arrow::datatypes::Int64Type>()
+        .context("a timestamp cast to integers is not integers")?;
     let scale = |v: i64| match per_unit {
         ArrowUnit::Second => v * 1_000_000,
         ArrowUnit::Millisecond => v * 1_000,
@@ -199,7 +201,10 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
         path_of(Table::Entities)?,
         &all_but(Table::Entities, &["entity_id"]),
         |b| {
-            let col = b.column(0).as_string::<i32>();
+            let col = b
+                .column(0)
+                .as_string_opt::<i32>()
+                .context("entities.entity_id is not a string column")?;
             ids.extend(col.iter().flatten().map(str::to_owned));
             Ok(())
         },
@@ -222,7 +227,8 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
             let id = b
                 .column_by_name("article_id")
                 .context("articles has no article_id")?
-                .as_string::<i32>();
+                .as_string_opt::<i32>()
+                .context("articles.article_id is not a string column")?;
             let published = b
                 .column_by_name("published_at")
                 .context("articles has no published_at")?;
@@ -265,13 +271,21 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
                 b.column_by_name(name)
                     .with_context(|| format!("mentions has no {name}"))
             };
-            let article = column("article_id")?.as_string::<i32>();
-            let claim = column("claim_ordinal")?.as_primitive::<Int32Type>();
-            let entity = column("entity_id")?.as_dictionary::<Int32Type>();
+            let unexpected = |name: &str| format!("mentions.{name} is not of the registry's type");
+            let article = column("article_id")?
+                .as_string_opt::<i32>()
+                .with_context(|| unexpected("article_id"))?;
+            let claim = column("claim_ordinal")?
+                .as_primitive_opt::<Int32Type>()
+                .with_context(|| unexpected("claim_ordinal"))?;
+            let entity = column("entity_id")?
+                .as_dictionary_opt::<Int32Type>()
+                .with_context(|| unexpected("entity_id"))?;
             // The batch's distinct entities are looked up once, not once per mention.
             let ranks: Vec<Option<u32>> = entity
                 .values()
-                .as_string::<i32>()
+                .as_string_opt::<i32>()
+                .with_context(|| unexpected("entity_id"))?
                 .iter()
                 .map(|id| id.and_then(|id| rank.get(id).copied()))
                 .collect();
