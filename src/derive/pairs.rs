@@ -113,8 +113,9 @@ impl PairCounter {
 /// publication (microseconds).
 type Known = (usize, Option<i64>);
 
-/// Follows the mentions article by article. Returns `false` when an article's mentions
-/// are not all next to each other, which the counting relies on.
+/// Follows the mentions article by article, counting each article when the next begins.
+/// The counting relies on an article's mentions lying next to each other;
+/// [`ArticleRuns::article`] tells when they do not.
 #[derive(Default)]
 struct ArticleRuns {
     counter: PairCounter,
