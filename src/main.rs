@@ -32,7 +32,8 @@ fn release_free_memory() {
     let collect = || unsafe { mi_collect(true) };
     // A thread's heap keeps the pages it freed until that thread collects: a collect on
     // this thread alone left what the pools' threads had freed (parsing, the derive's
-    // queries, the data tests) resident into the render.
+    // queries, the data tests) resident. Called between stages, never from a pool's
+    // thread, so each pool's threads are free to run it.
     rayon::broadcast(|_| collect());
     polars_core::runtime::THREAD_POOL.broadcast(|_| collect());
     collect();
