@@ -475,22 +475,9 @@ fn counted_cooccurrence_equals_polars_running_its_sql() {
             "{}",
             stderr(&o)
         );
-        let derived = out.path().join("data/derived");
-        let counted = files_under(&derived);
-        std::fs::remove_dir_all(&derived).unwrap();
-        let o = gazette()
-            .env("GAZETTE_DERIVE_SQL", "1")
-            .args(["derive", "-v", "--out"])
-            .arg(out.path())
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        assert!(
-            !stderr(&o).contains("counted from the mentions"),
-            "{}",
-            stderr(&o)
-        );
-        assert_same_files(&files_under(&derived), &counted);
+        let (counted, by_sql, log) = rederive_with(out.path(), &[("GAZETTE_DERIVE_SQL", "1")]);
+        assert!(!log.contains("counted from the mentions"), "{log}");
+        assert_same_files(&by_sql, &counted);
         let pairs = read_table(&Table::EntityCooccurrence.path(out.path()));
         assert!(pairs.num_rows() > 10, "{}", pairs.num_rows());
     }
@@ -523,19 +510,7 @@ fn mentions_in_any_order_derive_the_same_datasets() {
         .0
         .commit()
         .unwrap();
-    let derived = out.path().join("data/derived");
-    let before = files_under(&derived);
-    std::fs::remove_dir_all(&derived).unwrap();
-    let o = gazette()
-        .args(["derive", "-v", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        !stderr(&o).contains("counted from the mentions"),
-        "{}",
-        stderr(&o)
-    );
-    assert_same_files(&files_under(&derived), &before);
+    let (before, after, log) = rederive_with(out.path(), &[]);
+    assert!(!log.contains("counted from the mentions"), "{log}");
+    assert_same_files(&after, &before);
 }

@@ -328,14 +328,26 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// returns their files before and after.
 #[allow(clippy::type_complexity)]
 pub fn rederive(out: &Path) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    let (before, after, _) = rederive_with(out, &[]);
+    (before, after)
+}
+
+/// [`rederive`] with the environment variables `env` set, `-v`: also returns what the
+/// derive printed.
+#[allow(clippy::type_complexity)]
+pub fn rederive_with(
+    out: &Path,
+    env: &[(&str, &str)],
+) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>, String) {
     let derived = out.join("data/derived");
     let before = files_under(&derived);
     std::fs::remove_dir_all(&derived).unwrap();
     let o = gazette()
-        .args(["derive", "-q", "--out"])
+        .envs(env.iter().copied())
+        .args(["derive", "-v", "--out"])
         .arg(out)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    (before, files_under(&derived))
+    (before, files_under(&derived), stderr(&o))
 }
