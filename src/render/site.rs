@@ -1,4 +1,4 @@
-//! Rendering and writing: the downloads, every page (in parallel, with the templates
+//! Rendering and writing: every page (in parallel, with the templates
 //! compiled once), the search index and the assets.
 //!
 //! Every output file depends only on the tables, never on thread count or timing, so two
@@ -16,14 +16,14 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 
+use super::export::Download;
 use super::load::SiteData;
 use super::load_entities::EntityData;
 use super::pages::{self, Page};
 use super::search::{Doc, DocKind, SearchIndex};
-use super::tables::TableFiles;
 use super::templates::Templates;
-use super::{RenderOptions, RenderSummary, SITE_DIR, export};
-use crate::ui::{Clock, Ui};
+use super::{RenderOptions, RenderSummary};
+use crate::ui::{Clock, Spent, Ui};
 
 /// A directory being filled by many threads; counts what it gets.
 pub struct OutputDir {
@@ -119,35 +119,25 @@ impl OutputDir {
     }
 }
 
-/// Renders the reports and the site into `reports_dir`.
+/// Renders the reports into `reports_dir` and the site into `site` (its `site/` folder,
+/// which already holds the `downloads`).
 pub fn render_site(
     data: &SiteData,
-    files: &TableFiles,
+    site: OutputDir,
+    downloads: &[Download],
     reports_dir: &Path,
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
     let reports = OutputDir::new(reports_dir);
-    let site = OutputDir::new(&reports_dir.join(SITE_DIR));
 
     let t = Instant::now();
     let mut templates = Templates::load(opts.templates.as_deref())?;
     templates.add_global("site", Value::from(Serde(pages::site_globals(data))));
     ui.step("Compiled the templates", t);
 
-    let t = Instant::now();
-    let clock = Clock::start();
-    let downloads = export::write_downloads(files, &site)?;
-    ui.step(
-        format!(
-            "Wrote {} tables as Parquet and CSV downloads",
-            downloads.len()
-        ),
-        t,
-    );
-    let mut html = clock.elapsed();
-
-    let sets = pages::page_sets(data, &downloads);
+    let mut html = Spent::default();
+    let sets = pages::page_sets(data, downloads);
     let mut n_pages = 0;
     // Markdown reports, then the site's pages: timed apart (`--timings`).
     for markdown in [true, false] {
