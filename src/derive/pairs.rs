@@ -42,6 +42,16 @@ impl Default for Pair {
     }
 }
 
+impl Pair {
+    /// Adds the counts of the same pair in other articles.
+    fn add(&mut self, other: &Pair) {
+        self.n_claims += other.n_claims;
+        self.n_articles += other.n_articles;
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+}
+
 /// A pair as one integer: the smaller entity's rank in the high half, the other's in the
 /// low half. Hashing one integer is what makes a map of pairs cheaper than the join.
 fn pair_key(a: u32, b: u32) -> u64 {
@@ -211,11 +221,7 @@ impl ArticleRuns {
         self.count_pending();
         let [mut all, other] = self.counters;
         for (key, p) in other.pairs {
-            let q = all.pairs.entry(key).or_default();
-            q.n_claims += p.n_claims;
-            q.n_articles += p.n_articles;
-            q.first = q.first.min(p.first);
-            q.last = q.last.max(p.last);
+            all.pairs.entry(key).or_default().add(&p);
         }
         all.into_sorted()
     }

@@ -51,13 +51,10 @@ pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Res
     let bytes = s.as_bytes();
     let mut start = 0;
     while let Some(i) = next_escaped(bytes, start) {
-        let rep = match bytes[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        };
+        let rep = ESCAPES
+            .iter()
+            .find(|(b, _)| *b == bytes[i])
+            .map_or("", |(_, rep)| rep);
         // `i` is an ASCII byte's position, so both slices end on character boundaries.
         out.write_str(&s[start..i])?;
         out.write_str(rep)?;
@@ -66,8 +63,18 @@ pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Res
     out.write_str(&s[start..])
 }
 
+/// The bytes [`xml_escape_into`] replaces, and what it writes instead: the five that text
+/// and quoted attributes need.
+const ESCAPES: [(u8, &str); 5] = [
+    (b'&', "&amp;"),
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'"', "&quot;"),
+    (b'\'', "&#39;"),
+];
+
 fn is_escaped(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+    ESCAPES.iter().any(|(e, _)| *e == b)
 }
 
 /// The position of the first byte at or after `from` that [`xml_escape_into`] replaces.
@@ -80,16 +87,15 @@ fn next_escaped(bytes: &[u8], from: usize) -> Option<usize> {
     while i + 16 <= bytes.len() {
         use std::arch::x86_64::{
             _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+            _mm_setzero_si128,
         };
         // SAFETY: SSE2, which these intrinsics need, is part of every x86_64 processor;
         // the unaligned load reads bytes i..i + 16, within `bytes` by the loop's condition.
         let found = unsafe {
             let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
-            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
-            let any = _mm_or_si128(
-                _mm_or_si128(eq(b'&'), eq(b'<')),
-                _mm_or_si128(_mm_or_si128(eq(b'>'), eq(b'"')), eq(b'\'')),
-            );
+            let any = ESCAPES.iter().fold(_mm_setzero_si128(), |any, &(c, _)| {
+                _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)))
+            });
             _mm_movemask_epi8(any)
         };
         if found != 0 {
