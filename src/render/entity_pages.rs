@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::figure_pages::{FigureRow, figure_row};
 use super::load::{SiteData, fill_months, when};
-use super::load_entities::{ENTITY_ARTICLES_PER_PAGE, EntityData};
+use super::load_entities::{ENTITY_ARTICLES_PER_PAGE, ENTITY_FIGURES, EntityData};
 use super::model::*;
 use super::pages::{Page, PageSet, claim_view, spans};
 use super::paging::{self, Pager};
@@ -20,8 +20,6 @@ pub const INDEX: &str = "entities/index.html";
 const PER_KIND_PAGE: usize = 100;
 /// Entities in the index's chart.
 const TOP_INDEX: usize = 20;
-/// Figures listed on an entity's page.
-const ENTITY_FIGURES: usize = 50;
 /// Children listed on an entity's page.
 const CHILDREN_SHOWN: usize = 100;
 /// Entities per kind in the markdown report.
@@ -393,10 +391,11 @@ fn entity_figures<'a>(
 ) -> Result<Option<EntityFigures<'a>>> {
     let name = ents.cols.name_en.get(e);
     if let (Some(about), Some(ledger)) = (&ents.figures_about, &data.ledger) {
-        let rows = about.of(e);
-        let shown = rows
+        let total = about.total[e] as usize;
+        let shown = about
+            .newest
+            .of(e)
             .iter()
-            .take(ENTITY_FIGURES)
             .map(|&r| figure_row(data, &ledger.cols, r as usize, ledger.article(r as usize)))
             .collect::<Result<Vec<_>>>()?;
         return Ok(Some(EntityFigures {
@@ -405,9 +404,9 @@ fn entity_figures<'a>(
             about: true,
             note: format!(
                 "Figures whose subject or commodity is {name}, newest first{}.",
-                shown_of(shown.len(), rows.len())
+                shown_of(shown.len(), total)
             ),
-            total: rows.len(),
+            total,
             rows: shown,
         }));
     }

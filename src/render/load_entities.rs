@@ -24,6 +24,8 @@ pub const ENTITY_ARTICLES_PER_PAGE: usize = 50;
 pub const MAX_ENTITY_PAGES: usize = 20;
 /// Co-mentioned entities shown on an entity's page.
 pub const TOP_COMENTIONED: usize = 20;
+/// Figures listed on an entity's page.
+pub const ENTITY_FIGURES: usize = 50;
 
 /// The `entities` columns the pages use.
 pub struct EntityCols<'a> {
@@ -89,10 +91,14 @@ pub struct EntityData<'a> {
     mention_entity: &'a [u32],
     /// Each article row's mentions, in table order (title, then claims by ordinal).
     by_article: &'a ByParent,
-    /// Each entity's mentions, newest article first.
+    /// Each entity's mentions in the articles its pages list, newest article first (all
+    /// its mentions where figures do not say what they are about: see
+    /// [`EntityData::mentions_of`]).
     by_entity: Grouped,
     /// For each entity, where its articles start in its mentions (`by_entity.of(e)`).
     article_runs: Grouped,
+    /// How many articles mention each entity (from the mentions themselves).
+    n_articles: Vec<u32>,
     /// Each entity's children (entities whose parent it is), most mentioned first.
     children: Grouped,
     /// Entity rows, most mentioned first (then most articles, then id).
@@ -103,9 +109,16 @@ pub struct EntityData<'a> {
     pub timeline: Option<(TimelineCols<'a>, Grouped)>,
     /// Each entity's most co-mentioned entities: rows of the co-occurrence table.
     pub cooccurrence: Option<(CooccurrenceCols<'a>, Vec<Vec<u32>>)>,
-    /// Figures about each entity (subject or commodity), once figures say so: ledger
-    /// rows, newest first.
-    pub figures_about: Option<Grouped>,
+    /// Figures about each entity (subject or commodity), once figures say so.
+    pub figures_about: Option<FiguresAbout>,
+}
+
+/// The figures about each entity: the newest [`ENTITY_FIGURES`], which its page lists,
+/// and how many there are.
+pub struct FiguresAbout {
+    /// Ledger rows, newest first.
+    pub newest: Grouped,
+    pub total: Vec<u32>,
 }
 
 impl<'a> EntityData<'a> {
@@ -150,37 +163,61 @@ impl<'a> EntityData<'a> {
         check_by_article(by_article, mentions, data.n_articles())?;
         check_resolved(mention_entity, mentions)?;
         check_resolved(mention_claim, mentions)?;
-        // Each entity's mentions by their article's position in the site, then row.
-        let by_entity =
-            Grouped::new_visiting(n, mention_entity, by_article.rows_in_order(&data.order));
-        // Where each entity's articles start within its mentions, visiting the mentions
-        // in that order (an entity's mentions so far are the next one's place in its
-        // list) twice: to count each entity's articles, then to note where they start.
-        // A list of (entity, start) pairs grouped after was 0.2 GB more of the peak at a
-        // million articles.
-        let visit = |f: &mut dyn FnMut(usize, bool)| {
+        // Each entity's mentions by their article's position in the site, then row, and
+        // where each article starts among them. Only the mentions in the articles its
+        // pages list are kept: at a million articles all 31.7 million were, four bytes
+        // each and four more per article, and the render held about 250 MB more after
+        // loading (with the figures about each entity, below, all kept too). Where
+        // figures do not say what they are about, the page finds the entity's figures in
+        // the claims that mention it, all of them: then every mention is kept.
+        let has_about = data.ledger.as_ref().is_some_and(|l| l.cols.has_about());
+        let listed = if has_about {
+            MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE
+        } else {
+            usize::MAX
+        };
+        // Visits the mentions in that order, with whether each is the first of its
+        // article and that article's place among the entity's articles (1-based).
+        let visit = |f: &mut dyn FnMut(usize, u32, bool, usize)| {
             let mut last = vec![NO_GROUP; n];
+            let mut seen = vec![0usize; n];
             for &a in &data.order {
                 for m in by_article.of(a as usize) {
                     let e = mention_entity[m as usize] as usize;
-                    f(e, last[e] != a);
+                    let first = last[e] != a;
+                    seen[e] += usize::from(first);
                     last[e] = a;
+                    f(e, m, first, seen[e]);
                 }
             }
         };
-        let mut counts = vec![0u32; n + 1];
-        visit(&mut |e, first| counts[e + 1] += u32::from(first));
-        let offsets = starts_of_counts(counts);
-        let mut starts = vec![0u32; offsets[n] as usize];
-        let (mut next, mut seen) = (offsets.clone(), vec![0u32; n]);
-        visit(&mut |e, first| {
-            if first {
-                starts[next[e] as usize] = seen[e];
-                next[e] += 1;
-            }
-            seen[e] += 1;
+        let mut n_articles = vec![0u32; n];
+        let mut mention_counts = vec![0u32; n + 1];
+        visit(&mut |e, _, first, place| {
+            n_articles[e] += u32::from(first);
+            mention_counts[e + 1] += u32::from(place <= listed);
         });
-        let article_runs = Grouped::from_parts(offsets, starts);
+        let mention_offsets = starts_of_counts(mention_counts);
+        let run_counts = std::iter::once(0)
+            .chain(n_articles.iter().map(|&a| (a as usize).min(listed) as u32))
+            .collect();
+        let run_offsets = starts_of_counts(run_counts);
+        let mut rows = vec![0u32; mention_offsets[n] as usize];
+        let mut starts = vec![0u32; run_offsets[n] as usize];
+        let (mut next_mention, mut next_run) = (mention_offsets.clone(), run_offsets.clone());
+        visit(&mut |e, m, first, place| {
+            if place > listed {
+                return;
+            }
+            if first {
+                starts[next_run[e] as usize] = next_mention[e] - mention_offsets[e];
+                next_run[e] += 1;
+            }
+            rows[next_mention[e] as usize] = m;
+            next_mention[e] += 1;
+        });
+        let by_entity = Grouped::from_parts(mention_offsets, rows);
+        let article_runs = Grouped::from_parts(run_offsets, starts);
 
         let mut ranked: Vec<u32> = (0..n as u32).collect();
         ranked.sort_by(|&a, &b| {
@@ -226,12 +263,9 @@ impl<'a> EntityData<'a> {
 
         let mut page_starts = Vec::with_capacity(n + 1);
         let mut total = 0;
-        for e in 0..n {
+        for &articles in &n_articles {
             page_starts.push(total);
-            let listed = article_runs
-                .of(e)
-                .len()
-                .min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE);
+            let listed = (articles as usize).min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE);
             total += paging::page_count(listed, ENTITY_ARTICLES_PER_PAGE);
         }
         page_starts.push(total);
@@ -275,7 +309,8 @@ impl<'a> EntityData<'a> {
         let figures_about = match &data.ledger {
             Some(l) if l.cols.has_about() => {
                 // A figure is about its subject and its commodity; a ledger row may be
-                // listed under two entities.
+                // listed under two entities. Only the rows a page lists are kept.
+                let mut total = vec![0u32; n];
                 let mut keys = Vec::new();
                 let mut rows = Vec::new();
                 for &r in &l.newest {
@@ -284,13 +319,19 @@ impl<'a> EntityData<'a> {
                         if let Some(&e) = col.opt(r as usize).and_then(|id| row_of.get(id))
                             && e != last
                         {
-                            keys.push(e);
-                            rows.push(r);
+                            total[e as usize] += 1;
+                            if total[e as usize] as usize <= ENTITY_FIGURES {
+                                keys.push(e);
+                                rows.push(r);
+                            }
                             last = e;
                         }
                     }
                 }
-                Some(Grouped::new(n, &keys).with_values(&rows))
+                Some(FiguresAbout {
+                    newest: Grouped::new(n, &keys).with_values(&rows),
+                    total,
+                })
             }
             _ => None,
         };
@@ -316,6 +357,7 @@ impl<'a> EntityData<'a> {
             by_article,
             by_entity,
             article_runs,
+            n_articles,
             children,
             ranked,
             kinds,
@@ -389,7 +431,8 @@ impl<'a> EntityData<'a> {
         out
     }
 
-    /// Entity `e`'s mentions, newest article first.
+    /// Entity `e`'s mentions, newest article first: those in the articles its pages list,
+    /// or all of them where figures do not say what they are about.
     pub fn mentions_of(&self, e: usize) -> &[u32] {
         self.by_entity.of(e)
     }
@@ -401,7 +444,7 @@ impl<'a> EntityData<'a> {
 
     /// How many articles mention entity `e` (from the mentions themselves).
     pub fn n_articles_of(&self, e: usize) -> usize {
-        self.article_runs.of(e).len()
+        self.n_articles[e] as usize
     }
 
     /// The articles of entity `e` its pages list (the newest, at most

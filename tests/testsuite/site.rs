@@ -1204,6 +1204,104 @@ fn entity_pages_are_paged_and_listed_by_kind() {
     }
 }
 
+/// An entity mentioned in more articles than its pages list: the newest 1,000 are listed
+/// over 20 pages, each with every claim of it that mentions the entity, the count says
+/// how many there are in all, and its figures list the newest 50 of all of them.
+#[test]
+fn entity_pages_list_the_newest_thousand_articles_of_many() {
+    const ARTICLES: usize = 1_030;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let mut text = String::from("Workflow\n合成语料\nicon\nSearch documents\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    for i in 0..ARTICLES {
+        let day = start + chrono::Days::new(i as u64);
+        text.push_str(&format!(
+            "测试文章{i}\nAlpha News· {} 08:00\n\
+             Core Viewpoint - Gallium exports reached {} tons in article {i} [1]. \
+             Group 1: Details - Officials discussed gallium prices again [2]. - Nothing else happened [3].\n",
+            day.format("%Y-%m-%d"),
+            i + 1
+        ));
+    }
+    std::fs::write(corpus.join("many.txt"), text).unwrap();
+    build(&corpus, dir.path());
+    let site = dir.path().join("reports/site");
+
+    // The claims that mention gallium, by article, newest article first.
+    let mentions = read_table(&Table::Mentions.path(dir.path()));
+    let articles = read_table(&Table::Articles.path(dir.path()));
+    let titles: HashMap<String, String> = strs(&articles, "article_id")
+        .into_iter()
+        .zip(strs(&articles, "title"))
+        .map(|(id, t)| (id.unwrap(), t.unwrap()))
+        .collect();
+    let mut claims_of: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for ((e, a), c) in strs(&mentions, "entity_id")
+        .into_iter()
+        .zip(strs(&mentions, "article_id"))
+        .zip(strs(&mentions, "claim_id"))
+    {
+        if e.as_deref() == Some("commodity/gallium")
+            && let Some(c) = c
+        {
+            let n: usize = titles[&a.unwrap()]["测试文章".len()..].parse().unwrap();
+            claims_of.entry(n).or_default().insert(c);
+        }
+    }
+    assert_eq!(claims_of.len(), ARTICLES, "every article mentions gallium");
+    let want: BTreeSet<String> = claims_of
+        .iter()
+        .rev()
+        .take(1_000)
+        .flat_map(|(_, c)| c.iter().cloned())
+        .collect();
+
+    let pages = entity_pages(&site, "commodity/gallium");
+    assert_eq!(pages.len(), 20);
+    let mut shown = Vec::new();
+    let mut listed = Vec::new();
+    for p in &pages {
+        let html = read(p);
+        shown.extend(claim_ids_on(&html));
+        for item in html
+            .split("<a class=\"article-title\" href=\"../../articles/")
+            .skip(1)
+        {
+            let title = &item[item.find('>').unwrap() + 1..item.find("</a>").unwrap()];
+            listed.push(title["测试文章".len()..].parse::<usize>().unwrap());
+        }
+    }
+    let newest: Vec<usize> = (ARTICLES - 1_000..ARTICLES).rev().collect();
+    assert_eq!(listed, newest, "the newest 1,000, newest first, each once");
+    let set: BTreeSet<String> = shown.iter().cloned().collect();
+    assert_eq!(set.len(), shown.len(), "a claim shown twice");
+    assert_eq!(set, want);
+
+    let first = read(&pages[0]);
+    assert!(
+        first.contains("in 1,030 articles"),
+        "the count is of all articles"
+    );
+    assert!(first.contains("These pages list the newest 1,000"));
+    // Its figures: the newest 50 of the 1,030 whose commodity it is.
+    assert!(first.contains("Figures about it"));
+    let figures = &first[first.find("Figures about it").unwrap()..];
+    let figures = &figures[..figures.find("</table>").unwrap()];
+    assert!(figures.contains("newest first (the latest 50 of 1030)"));
+    let amounts: Vec<usize> = figures
+        .split("<tr id=\"figure-")
+        .skip(1)
+        .map(|row| {
+            let surface = &row[..row.find(" tons</mark>").unwrap()];
+            surface[surface.rfind('>').unwrap() + 1..].parse().unwrap()
+        })
+        .collect();
+    let want: Vec<usize> = (ARTICLES - 49..=ARTICLES).rev().collect();
+    assert_eq!(amounts, want);
+}
+
 /// Each of the ledger's orderings lists every figure once; by value, each kind's
 /// figures come together, largest (or smallest) first within a unit.
 #[test]
