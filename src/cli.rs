@@ -59,7 +59,7 @@ pub struct GlobalArgs {
     /// build: write the datasets only, not the reports and the site (OUT/reports is left
     /// as it was; `gazette render` brings it up to date). For corpora whose site is not
     /// needed, or does not fit the memory or disk at hand (a million articles' site needs
-    /// about 3.6 GB of memory and 20 GB of disk).
+    /// about 3.5 GB of memory and 20 GB of disk).
     #[arg(long, global = true)]
     pub no_reports: bool,
 

@@ -166,7 +166,7 @@ impl<'a> EntityData<'a> {
         // Each entity's mentions by their article's position in the site, then row, and
         // where each article starts among them. Only the mentions in the articles its
         // pages list are kept: at a million articles all 31.7 million were, four bytes
-        // each and four more per article, and the render held about 250 MB more after
+        // each and four more per article, and the render held about 250 MiB more after
         // loading (with the figures about each entity, below, all kept too). Where
         // figures do not say what they are about, the page finds the entity's figures in
         // the claims that mention it, all of them: then every mention is kept.
