@@ -11,7 +11,9 @@
 //! work across threads).
 
 pub mod bridge;
+mod mentions;
 mod pairs;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -81,7 +83,7 @@ fn batch_articles() -> usize {
 }
 
 /// Whether every dataset is computed by polars from its SQL, including those gazette
-/// otherwise counts itself ([`pairs`]): `GAZETTE_DERIVE_SQL=1`, for holding the two to
+/// otherwise counts itself ([`pairs`], [`timeline`]): `GAZETTE_DERIVE_SQL=1`, for holding the two to
 /// the same bytes (the tests) or ruling gazette's own counting out.
 fn sql_only() -> bool {
     std::env::var_os("GAZETTE_DERIVE_SQL").is_some_and(|v| v == "1")
@@ -296,6 +298,7 @@ pub fn run(input: impl Fn(Table) -> PathBuf, out_root: &Path, ui: &Ui) -> Result
                 }
                 let counted = match table {
                     Table::EntityCooccurrence if !sql_only() => pairs::entity_cooccurrence(&paths)?,
+                    Table::EntityTimeline if !sql_only() => timeline::entity_timeline(&paths)?,
                     _ => None,
                 };
                 let how = match (&counted, combine_query(table).and(batches.as_ref())) {

@@ -10,13 +10,14 @@
 //! one map keyed by the pair, so nothing grows with k² but the count of distinct pairs.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use arrow::array::{Array, AsArray};
-use arrow::datatypes::{DataType as ArrowType, Int32Type, TimeUnit as ArrowUnit};
+use arrow::datatypes::{DataType as ArrowType, TimeUnit as ArrowUnit};
 use polars::prelude::{Column, DataFrame, DataType, TimeUnit, TimeZone};
 
+use super::mentions::{all_but, for_each_mention, path_of, strings};
 use crate::tables::{Table, partition};
 use crate::text::FastBuildHasher;
 
@@ -227,18 +228,6 @@ impl ArticleRuns {
     }
 }
 
-/// The columns of `table` other than `keep`, for the readers that take columns to skip.
-fn all_but(table: Table, keep: &[&str]) -> Vec<&'static str> {
-    table
-        .spec()
-        .columns
-        .iter()
-        .map(|c| c.name)
-        .chain([partition::KEY])
-        .filter(|c| !keep.contains(c))
-        .collect()
-}
-
 /// Microseconds since the epoch, from a timestamp column of any unit.
 fn micros(column: &dyn Array) -> Result<Vec<Option<i64>>> {
     let per_unit = match column.data_type() {
@@ -261,13 +250,7 @@ fn micros(column: &dyn Array) -> Result<Vec<Option<i64>>> {
 /// Computes `entity_cooccurrence` from the normalized tables at `paths`, or `None` when
 /// the mentions are not grouped by article (polars then runs the query).
 pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFrame>> {
-    let path_of = |t: Table| -> Result<&Path> {
-        paths
-            .iter()
-            .find(|(tt, _)| *tt == t)
-            .map(|(_, p)| p.as_path())
-            .with_context(|| format!("No '{}' table to derive from", t.name()))
-    };
+    let path_of = |t: Table| path_of(paths, t);
 
     // Entities ranked by id, as the query's entity_keys.
     let mut ids: Vec<String> = Vec::new();
@@ -299,11 +282,7 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
         path_of(Table::Articles)?,
         &all_but(Table::Articles, &["article_id", "published_at"]),
         |b| {
-            let id = b
-                .column_by_name("article_id")
-                .context("articles has no article_id")?
-                .as_string_opt::<i32>()
-                .context("articles.article_id is not a string column")?;
+            let id = strings(&b, "articles", "article_id")?;
             let published = b
                 .column_by_name("published_at")
                 .context("articles has no published_at")?;
@@ -324,73 +303,18 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
     )?;
 
     let mut runs = ArticleRuns::new(articles.len(), COUNT_EVERY_MENTIONS);
-    let mut grouped = true;
-    partition::produced_ahead(
-        |send| {
-            partition::for_each_batch_decoding(
-                Table::Mentions,
-                path_of(Table::Mentions)?,
-                &all_but(
-                    Table::Mentions,
-                    &["article_id", "entity_id", "claim_ordinal"],
-                ),
-                &["entity_id"],
-                send,
-            )
-        },
-        |b| {
-            if !grouped {
-                return Ok(());
+    let grouped = for_each_mention(
+        path_of(Table::Mentions)?,
+        &articles,
+        |id| rank.get(id).copied(),
+        |(index, published), ordinal, rank| {
+            // The query joins the entities: a mention of another entity is not counted.
+            let Some(rank) = rank else { return true };
+            if !runs.article(index, published) {
+                return false;
             }
-            let column = |name: &str| {
-                b.column_by_name(name)
-                    .with_context(|| format!("mentions has no {name}"))
-            };
-            let unexpected = |name: &str| format!("mentions.{name} is not of the registry's type");
-            let article = column("article_id")?
-                .as_string_opt::<i32>()
-                .with_context(|| unexpected("article_id"))?;
-            let claim = column("claim_ordinal")?
-                .as_primitive_opt::<Int32Type>()
-                .with_context(|| unexpected("claim_ordinal"))?;
-            let entity = column("entity_id")?
-                .as_dictionary_opt::<Int32Type>()
-                .with_context(|| unexpected("entity_id"))?;
-            // The batch's distinct entities are looked up once, not once per mention.
-            let ranks: Vec<Option<u32>> = entity
-                .values()
-                .as_string_opt::<i32>()
-                .with_context(|| unexpected("entity_id"))?
-                .iter()
-                .map(|id| id.and_then(|id| rank.get(id).copied()))
-                .collect();
-            let mut last: Option<(&str, Option<Known>)> = None;
-            for i in 0..b.num_rows() {
-                if article.is_null(i) || entity.is_null(i) {
-                    continue; // an inner join drops them
-                }
-                let id = article.value(i);
-                let known = match last {
-                    Some((l, known)) if l == id => known,
-                    _ => {
-                        let known = articles.get(id).copied();
-                        last = Some((id, known));
-                        known
-                    }
-                };
-                let (Some((index, published)), Some(rank)) =
-                    (known, ranks[entity.keys().value(i) as usize])
-                else {
-                    continue;
-                };
-                if !runs.article(index, published) {
-                    grouped = false;
-                    return Ok(());
-                }
-                let ordinal = claim.is_valid(i).then(|| claim.value(i));
-                runs.mention(ordinal, rank);
-            }
-            Ok(())
+            runs.mention(ordinal, rank);
+            true
         },
     )?;
     if !grouped {

@@ -212,13 +212,15 @@ fn derived_datasets_of_an_empty_corpus_are_empty_tables() {
 }
 
 /// Datasets computed batch by batch (bounded memory on a large corpus) are the same bytes
-/// as computed in one go.
+/// as computed in one go; polars too for the datasets gazette counts itself (their
+/// queries combine batches).
 #[test]
 fn batched_derivation_equals_the_whole() {
-    for size in ["1", "3"] {
+    for (size, sql) in [("1", "0"), ("3", "0"), ("3", "1")] {
         let out = tempfile::tempdir().unwrap();
         let o = gazette()
             .env("GAZETTE_DERIVE_BATCH_ARTICLES", size)
+            .env("GAZETTE_DERIVE_SQL", sql)
             .args(["build", "-v", "--out"])
             .arg(out.path())
             .output()
@@ -439,13 +441,15 @@ fn commodity_profile_counts_the_figures_about_each_commodity() {
     assert_eq!(string_lists(&profile, "measures")[i][0], "refining_share");
 }
 
-/// `entity_cooccurrence` is counted by gazette itself from the mentions (polars' self-joins
-/// took most of the derive): its rows, and the dataset built on them (commodity_profile),
-/// are the same bytes as polars' run of the SQL that defines it, on the shipped corpus and
-/// on a synthetic one (thousands of pairs, articles a few dozen entities long), from single
-/// files and from tables partitioned by month.
+/// `entity_cooccurrence` and `entity_timeline` are counted by gazette itself from the
+/// mentions (polars' self-joins took most of the derive, and the timeline's join and
+/// distinct counts a quarter of the rest): their rows, and the dataset built on them
+/// (commodity_profile), are the same bytes as polars' run of the SQL that defines them, on
+/// the shipped corpus and on a synthetic one (thousands of pairs, articles a few dozen
+/// entities long, years of months and several sources), from single files and from
+/// tables partitioned by month (whose month comes from the folders' names).
 #[test]
-fn counted_cooccurrence_equals_polars_running_its_sql() {
+fn counted_datasets_equal_polars_running_their_sql() {
     let dir = tempfile::tempdir().unwrap();
     let synthetic = dir.path().join("corpus");
     let o = gazette()
@@ -470,16 +474,20 @@ fn counted_cooccurrence_equals_polars_running_its_sql() {
         }
         let o = cmd.output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("counted from the mentions"),
-            "{}",
-            stderr(&o)
-        );
+        for dataset in ["entity_cooccurrence", "entity_timeline"] {
+            let counted = stderr(&o).lines().any(|l| {
+                l.contains(&format!("Derived {dataset} ("))
+                    && l.contains("counted from the mentions")
+            });
+            assert!(counted, "{dataset}: {}", stderr(&o));
+        }
         let (counted, by_sql, log) = rederive_with(out.path(), &[("GAZETTE_DERIVE_SQL", "1")]);
         assert!(!log.contains("counted from the mentions"), "{log}");
         assert_same_files(&by_sql, &counted);
         let pairs = read_table(&Table::EntityCooccurrence.path(out.path()));
         assert!(pairs.num_rows() > 10, "{}", pairs.num_rows());
+        let timeline = read_table(&Table::EntityTimeline.path(out.path()));
+        assert!(timeline.num_rows() > 10, "{}", timeline.num_rows());
     }
 }
 
