@@ -22,6 +22,8 @@ pub const ENTITY_ARTICLES_PER_PAGE: usize = 50;
 /// gigabytes and nobody would page through them. The newest articles are listed, and the
 /// page points to the mentions table for the rest.
 pub const MAX_ENTITY_PAGES: usize = 20;
+/// Articles listed per entity at most: the newest, over [`MAX_ENTITY_PAGES`] pages.
+const MAX_LISTED_ARTICLES: usize = MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE;
 /// Co-mentioned entities shown on an entity's page.
 pub const TOP_COMENTIONED: usize = 20;
 /// Figures listed on an entity's page.
@@ -172,7 +174,7 @@ impl<'a> EntityData<'a> {
         // the claims that mention it, all of them: then every mention is kept.
         let has_about = data.ledger.as_ref().is_some_and(|l| l.cols.has_about());
         let listed = if has_about {
-            MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE
+            MAX_LISTED_ARTICLES
         } else {
             usize::MAX
         };
@@ -265,7 +267,7 @@ impl<'a> EntityData<'a> {
         let mut total = 0;
         for &articles in &n_articles {
             page_starts.push(total);
-            let listed = (articles as usize).min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE);
+            let listed = (articles as usize).min(MAX_LISTED_ARTICLES);
             total += paging::page_count(listed, ENTITY_ARTICLES_PER_PAGE);
         }
         page_starts.push(total);
@@ -450,8 +452,7 @@ impl<'a> EntityData<'a> {
     /// The articles of entity `e` its pages list (the newest, at most
     /// [`MAX_ENTITY_PAGES`] pages of them).
     pub fn n_listed_of(&self, e: usize) -> usize {
-        self.n_articles_of(e)
-            .min(MAX_ENTITY_PAGES * ENTITY_ARTICLES_PER_PAGE)
+        self.n_articles_of(e).min(MAX_LISTED_ARTICLES)
     }
 
     /// The mentions of entity `e` shown on its page `page` (1-based): whole articles,

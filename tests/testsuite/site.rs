@@ -34,28 +34,34 @@ const SYNTHETIC_ARTICLES: usize = 120;
 fn synthetic_build() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        let mut text = String::from("Workflow\n合成语料\nicon\nSearch documents\n");
         let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        for i in 0..SYNTHETIC_ARTICLES {
+        build_collection((0..SYNTHETIC_ARTICLES).map(|i| {
             let day = start + chrono::Days::new(i as u64 * 6);
             let source = ["Alpha News", "Beta Daily", "Gamma Wire"][i % 3];
-            text.push_str(&format!(
+            format!(
                 "测试文章{i}:稀土与镓\n{source}· {} {:02}:{:02}\n\
                  Core Viewpoint - Article {i} discusses gallium exports of {i} tons [1][2]. \
                  Group 1: Details - Detail one of article {i} [2]. - Detail two mentions germanium [3].\n",
                 day.format("%Y-%m-%d"),
                 i % 24,
                 i % 60
-            ));
-        }
-        std::fs::write(corpus.join("synthetic.txt"), text).unwrap();
-        build(&corpus, dir.path());
-        dir
+            )
+        }))
     })
     .path()
+}
+
+/// Builds one collection of `articles` (each its lines in the export format) into a
+/// new folder, with the corpus in its `corpus/`.
+fn build_collection(articles: impl IntoIterator<Item = String>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let mut text = String::from("Workflow\n合成语料\nicon\nSearch documents\n");
+    text.extend(articles);
+    std::fs::write(corpus.join("collection.txt"), text).unwrap();
+    build(&corpus, dir.path());
+    dir
 }
 
 /// Every site the checks look at.
@@ -1210,23 +1216,16 @@ fn entity_pages_are_paged_and_listed_by_kind() {
 #[test]
 fn entity_pages_list_the_newest_thousand_articles_of_many() {
     const ARTICLES: usize = 1_030;
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    let mut text = String::from("Workflow\n合成语料\nicon\nSearch documents\n");
     let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    for i in 0..ARTICLES {
-        let day = start + chrono::Days::new(i as u64);
-        text.push_str(&format!(
+    let dir = build_collection((0..ARTICLES).map(|i| {
+        format!(
             "测试文章{i}\nAlpha News· {} 08:00\n\
              Core Viewpoint - Gallium exports reached {} tons in article {i} [1]. \
              Group 1: Details - Officials discussed gallium prices again [2]. - Nothing else happened [3].\n",
-            day.format("%Y-%m-%d"),
+            (start + chrono::Days::new(i as u64)).format("%Y-%m-%d"),
             i + 1
-        ));
-    }
-    std::fs::write(corpus.join("many.txt"), text).unwrap();
-    build(&corpus, dir.path());
+        )
+    }));
     let site = dir.path().join("reports/site");
 
     // The claims that mention gallium, by article, newest article first.
