@@ -474,6 +474,8 @@ fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64
 
 /// A set with gazette's fixed-seed hasher.
 type FastSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
+/// A map with gazette's fixed-seed hasher.
+type FastMap<K, V> = std::collections::HashMap<K, V, crate::text::FastBuildHasher>;
 
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
@@ -485,20 +487,25 @@ fn statistic_view<'a>(
 ) -> Result<StatisticView<'a>> {
     let c = &ledger.cols;
     let unit = s.key.unit;
-    // Distinct values: the value, its upper bound and its qualifier.
-    let mut by_value: BTreeMap<(u64, Option<u64>, &str), Vec<usize>> = BTreeMap::new();
-    let mut order: Vec<(f64, Option<f64>, &str)> = Vec::new();
+    // Distinct values (the value, its upper bound and its qualifier), each with its rows,
+    // in order of first quote, then sorted (stably) by value. A statistic of a large
+    // corpus has hundreds of values, and they are ranked by their quotes below: the rows
+    // go with each value rather than being looked up by key at every comparison.
+    type Quoted<'q> = (f64, Option<f64>, &'q str);
+    let mut values_of: Vec<(Quoted, Vec<usize>)> = Vec::new();
+    let mut index_of: FastMap<(u64, Option<u64>, &str), usize> = Default::default();
     for &r in &s.rows {
         let r = r as usize;
         let (v, max) = Variants::value_in(c, r, unit);
         let q = c.qualifier.get(r);
-        let key = value_key(&(v, max, q));
-        if !by_value.contains_key(&key) {
-            order.push((v, max, q));
-        }
-        by_value.entry(key).or_default().push(r);
+        let i = *index_of.entry(value_key(&(v, max, q))).or_insert_with(|| {
+            values_of.push(((v, max, q), Vec::new()));
+            values_of.len() - 1
+        });
+        values_of[i].1.push(r);
     }
-    order.sort_by(|a, b| {
+    drop(index_of);
+    values_of.sort_by(|(a, _), (b, _)| {
         a.0.total_cmp(&b.0)
             .then(a.1.unwrap_or(a.0).total_cmp(&b.1.unwrap_or(b.0)))
             .then(a.2.cmp(b.2))
@@ -521,39 +528,38 @@ fn statistic_view<'a>(
             articles_all.push(row);
         }
     }
-    // The values shown: all of them, or on a large corpus (where one statistic is quoted
-    // with hundreds of values) the most-quoted ones with the smallest and the largest.
-    let mut shown = order.clone();
-    if shown.len() > VALUES_SHOWN {
-        let n_quotes = |value: &(f64, Option<f64>, &str)| by_value[&value_key(value)].len();
-        let (lowest, highest) = (order[0], order[order.len() - 1]);
-        let mut ranked: Vec<usize> = (1..order.len() - 1).collect();
+    // The values shown (indexes into `values_of`): all of them, or on a large corpus
+    // (where one statistic is quoted with hundreds of values) the most-quoted ones with
+    // the smallest and the largest.
+    let n = values_of.len();
+    let mut shown: Vec<usize> = (0..n).collect();
+    if n > VALUES_SHOWN {
+        let mut ranked: Vec<usize> = (1..n - 1).collect();
         ranked.sort_by(|&a, &b| {
-            n_quotes(&order[b])
-                .cmp(&n_quotes(&order[a]))
+            values_of[b]
+                .1
+                .len()
+                .cmp(&values_of[a].1.len())
                 .then(a.cmp(&b))
         });
         let mut keep: Vec<usize> = ranked.into_iter().take(VALUES_SHOWN - 2).collect();
         keep.sort_unstable();
-        shown = std::iter::once(lowest)
-            .chain(keep.into_iter().map(|i| order[i]))
-            .chain(std::iter::once(highest))
+        shown = std::iter::once(0)
+            .chain(keep)
+            .chain(std::iter::once(n - 1))
             .collect();
     }
-    let hidden_values = order.len() - shown.len();
-    let hidden_quotes = s.rows.len()
-        - shown
-            .iter()
-            .map(|value| by_value[&value_key(value)].len())
-            .sum::<usize>();
+    let hidden_values = n - shown.len();
+    let hidden_quotes = s.rows.len() - shown.iter().map(|&i| values_of[i].1.len()).sum::<usize>();
     let mut values = Vec::new();
     // A dot per source and value quoted (with its qualifier) is enough for the chart.
     let mut points_seen: FastSet<(&'a str, u64, &str)> = Default::default();
     // Per source: the chart's points and the values' labels.
     type Points = (Vec<(f64, String)>, Vec<String>);
     let mut per_source: BTreeMap<&'a str, Points> = BTreeMap::new();
-    for &(v, max, q) in &shown {
-        let rows = &by_value[&value_key(&(v, max, q))];
+    for &i in &shown {
+        let ((v, max, q), rows) = &values_of[i];
+        let (v, max, q) = (*v, *max, *q);
         let label = fmt(v, max, q);
         let mut sources: Vec<&'a str> = Vec::new();
         let mut quotes = Vec::new();
@@ -631,13 +637,13 @@ fn statistic_view<'a>(
         table,
     };
     let (low, high) = (
-        order
+        values_of
             .first()
-            .map(|&(v, m, q)| fmt(v, m, q))
+            .map(|&((v, m, q), _)| fmt(v, m, q))
             .unwrap_or_default(),
-        order
+        values_of
             .last()
-            .map(|&(v, m, q)| fmt(v, m, q))
+            .map(|&((v, m, q), _)| fmt(v, m, q))
             .unwrap_or_default(),
     );
     let dates: Vec<i64> = articles_all
@@ -656,7 +662,7 @@ fn statistic_view<'a>(
         measure: measure_label(s.key.measure),
         unit,
         year: s.key.year,
-        n_values: order.len(),
+        n_values: n,
         hidden_values,
         hidden_quotes,
         n_quotes: s.rows.len(),
