@@ -32,10 +32,11 @@ lint:
 ci:
     .ci/run
 
-# Full builds of 10k and 100k synthetic articles, per stage, into BENCHMARKS.md.
-# `just bench 10000,100000,1000000` adds the million.
+# Full builds of 10k and 100k synthetic articles, per stage, into BENCHMARKS.md, by the
+# release-lto binary (the one the README recommends for large corpora; its first compile
+# takes several minutes). `just bench 10000,100000,1000000` adds the million.
 bench SIZES="10000,100000":
-    cargo bench --bench pipeline -- --articles {{SIZES}}
+    cargo bench --profile release-lto --bench pipeline -- --articles {{SIZES}}
 # Figure extraction throughput over a 100 MB synthetic corpus, one core (MB/s).
 bench-extract:
     cargo bench --bench extract

@@ -2,13 +2,16 @@
 //! stage, with a `wc -l` over the same files as the floor, and a no-op rebuild.
 //!
 //! ```text
-//! cargo bench --bench pipeline                          # 10k and 100k articles
-//! cargo bench --bench pipeline -- --articles 1000000    # any sizes, comma-separated
+//! cargo bench --profile release-lto --bench pipeline    # 10k and 100k (`just bench`)
+//! cargo bench --profile release-lto --bench pipeline -- --articles 1000000    # any sizes
 //! ```
 //!
-//! Each build runs the release `gazette` binary in its own process (so peak memory is the
-//! build's own) with `--timings`, which records every stage's wall time and the process's
-//! peak resident memory during the stage. Results go to `BENCHMARKS.md`.
+//! Each build runs the `gazette` binary of the bench's profile in its own process (so
+//! peak memory is the build's own) with `--timings`, which records every stage's wall
+//! time and the process's peak resident memory during the stage. Results go to
+//! `BENCHMARKS.md`, which names the profile. `just bench` times `release-lto`, the binary
+//! the README recommends for large corpora; without `--profile`, cargo's bench profile
+//! (`release`'s settings) is timed.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -214,13 +217,25 @@ fn machine() -> String {
     format!("{cores} cores ({cpu})")
 }
 
+/// The cargo profile the timed binary was built with: the folder it was built into
+/// (`target/release`, `target/release-lto`).
+fn profile() -> String {
+    Path::new(env!("CARGO_BIN_EXE_gazette"))
+        .parent()
+        .and_then(|d| d.file_name())
+        .map_or_else(|| "unknown".into(), |d| d.to_string_lossy().into_owned())
+}
+
 fn report(runs: &[Run]) -> String {
+    let profile = profile();
     let mut md = String::new();
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
         md,
-        "Full builds of synthetic corpora (`gazette synth --seed 1`), release build, on {}.\n\
-         Written by `just bench` (`cargo bench --bench pipeline`); rerun it to refresh.\n\
+        "Full builds of synthetic corpora (`gazette synth --seed 1`) by the `{profile}` \
+         binary, on {}.\n\
+         Written by `just bench` (`cargo bench --profile release-lto --bench pipeline`); rerun \
+         it to refresh.\n\
          Each stage's CPU is the user and system time of all the process's threads during \
          the stage (two cores busy throughout would be twice the wall time), and its peak \
          RSS the process's peak resident memory during the stage. The full build's CPU is \
