@@ -44,6 +44,10 @@ impl<'a> CharIndex<'a> {
 /// ids and the multi-part keys of the render it was most of a lookup. Deterministic,
 /// though no output depends on a map's order.
 pub type FastBuildHasher = foldhash::fast::FixedState;
+/// A hash map with [`FastBuildHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, FastBuildHasher>;
+/// A hash set with [`FastBuildHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, FastBuildHasher>;
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,7 @@ use super::model::*;
 use super::pages::{Page, PageSet};
 use super::paging::{self, Pager};
 use super::svg::{self, RangeRow};
+use crate::text::{FastMap, FastSet};
 
 /// The ledger's first page, relative to the site root.
 pub const LEDGER_INDEX: &str = "figures/index.html";
@@ -472,11 +473,6 @@ fn value_key<'s>(&(v, max, q): &(f64, Option<f64>, &'s str)) -> (u64, Option<u64
     (v.to_bits(), max.map(f64::to_bits), q)
 }
 
-/// A set with gazette's fixed-seed hasher.
-type FastSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
-/// A map with gazette's fixed-seed hasher.
-type FastMap<K, V> = std::collections::HashMap<K, V, crate::text::FastBuildHasher>;
-
 /// One statistic with its values side by side (smallest first), who quotes each, and a
 /// range chart with a row per source.
 fn statistic_view<'a>(
@@ -504,7 +500,6 @@ fn statistic_view<'a>(
         });
         values_of[i].1.push(r);
     }
-    drop(index_of);
     values_of.sort_by(|(a, _), (b, _)| {
         a.0.total_cmp(&b.0)
             .then(a.1.unwrap_or(a.0).total_cmp(&b.1.unwrap_or(b.0)))

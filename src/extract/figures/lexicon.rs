@@ -2,7 +2,9 @@
 //! words. Every unit code the extractor can write is listed in [`UNIT_CODES`] (the
 //! table's `OneOf` check uses it).
 
-use std::collections::HashMap;
+// The lookup tables are keyed by short, trusted words and only looked up, never
+// iterated, so outputs do not depend on the hash.
+use crate::text::FastMap;
 use std::sync::LazyLock;
 
 use super::Kind;
@@ -279,10 +281,6 @@ pub(super) fn million_code(lower: &str) -> Option<UnitDef> {
     let d = lookup_unit_phrase(rest)?;
     (d.kind == Kind::Money && d.factor == 1.0).then_some(d)
 }
-
-/// Lookup tables keyed by short, trusted words: only looked up, never iterated, so
-/// outputs do not depend on the hash.
-type FastMap<K, V> = HashMap<K, V, crate::text::FastBuildHasher>;
 
 /// Unit phrases sharing a first word: the remaining words and the unit.
 type Phrases = Vec<(Vec<&'static str>, UnitDef)>;
