@@ -239,6 +239,12 @@ const ROW_GROUP_ROWS: usize = parquet::file::properties::DEFAULT_MAX_ROW_GROUP_R
 /// [`TableWriter::append_file`]; smaller ones are written again with their neighbours.
 pub const COPY_MIN_ROWS: usize = ROW_GROUP_ROWS / 16;
 
+/// Row groups of a part with this many bytes of values (uncompressed) are copied whole
+/// too, however few their rows: a file's articles (ten thousand rows of whole summaries,
+/// about 20 MB) make a row group as large as readers want, and decoding and compressing
+/// them again was most of the time spent assembling the tables.
+pub const COPY_MIN_BYTES: i64 = 8 << 20;
+
 /// Streams rows of one table into a Parquet file, which appears at its path only when
 /// [`TableWriter::finish`] succeeds.
 ///
@@ -358,8 +364,9 @@ impl TableWriter {
     }
 
     /// Appends the rows of a Parquet file of the same table written by a `TableWriter`
-    /// (a part of the build cache). Its row groups of [`COPY_MIN_ROWS`] or more are
-    /// copied as they are, pages, statistics and page index, without decoding a value:
+    /// (a part of the build cache). Its row groups of [`COPY_MIN_ROWS`] or more (or of
+    /// [`COPY_MIN_BYTES`]) are copied as they are, pages, statistics and page index,
+    /// without decoding a value:
     /// assembling the tables from their parts was a third of the normalize at a million
     /// articles when every part was decoded and encoded again. Smaller row groups are
     /// decoded and join the rows around them, so that a corpus of many small files does
@@ -391,7 +398,9 @@ impl TableWriter {
             .with_context(context)?;
         for (g, group) in meta.row_groups().iter().enumerate() {
             let touched = touched(group);
-            if touched || (group.num_rows() as usize) < COPY_MIN_ROWS {
+            let small = (group.num_rows() as usize) < COPY_MIN_ROWS
+                && group.total_byte_size() < COPY_MIN_BYTES;
+            if touched || small {
                 let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
                     file.try_clone().with_context(context)?,
                     reader_meta.clone(),
@@ -668,6 +677,42 @@ mod tests {
         .unwrap();
         let index = indexed.metadata().page_index().expect("a page index");
         assert!(index.offset_index(1, 0).is_some() && index.column_index(1, 1).is_some());
+    }
+
+    #[test]
+    fn row_groups_of_few_but_long_rows_are_copied() {
+        // A row group large in bytes is copied however few its rows, and joins no
+        // neighbour; a small one before it still ends a row group of its own.
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat(1000);
+        let n = (COPY_MIN_BYTES as usize / long.len() + 1) as i32;
+        assert!((n as usize) < COPY_MIN_ROWS);
+        let wide = |from: i32, to: i32| {
+            let numbers: Int32Array = (from..to).collect();
+            let text: StringArray = (from..to).map(|i| Some(format!("{i} {long}"))).collect();
+            RecordBatch::try_new(schema(), vec![Arc::new(numbers), Arc::new(text)]).unwrap()
+        };
+        let small = part(dir.path(), "small.parquet", rows(0, 5));
+        let big = part(dir.path(), "big.parquet", wide(5, 5 + n));
+        let table = assemble(dir.path(), &[&small, &big]);
+        assert_eq!(row_groups(&table), vec![5, n as i64]);
+        let (from, to) = (
+            open_parquet(&big).unwrap().metadata().row_group(0).clone(),
+            open_parquet(&table)
+                .unwrap()
+                .metadata()
+                .row_group(1)
+                .clone(),
+        );
+        assert!(from.total_byte_size() >= COPY_MIN_BYTES);
+        for (a, b) in from.columns().iter().zip(to.columns()) {
+            assert_eq!(a.compressed_size(), b.compressed_size(), "copied as it was");
+        }
+        let (_, batches) = read_table(&table).unwrap();
+        let all = arrow::compute::concat_batches(&schema(), &batches).unwrap();
+        let expected =
+            arrow::compute::concat_batches(&schema(), &[rows(0, 5), wide(5, 5 + n)]).unwrap();
+        assert_eq!(all, expected);
     }
 
     #[test]
