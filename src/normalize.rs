@@ -35,7 +35,7 @@ use crate::extract::figures::{self, Figure, Normalized};
 use crate::ids::{self, Occurrences};
 use crate::reference::fx;
 use crate::tables::{RowBuilder, Table, TableWriter, Written, read_columns};
-use crate::text::CharIndex;
+use crate::text::{CharIndex, FastMap};
 
 /// Target size of the pieces a large file is cut into for parallel parsing.
 pub const CHUNK_BYTES: usize = 4 << 20;
@@ -852,7 +852,7 @@ struct EntityStats {
     /// Hashed, not ordered: every mention looks its entity up (at 100k articles three
     /// million lookups, where a `BTreeMap` compared a dozen ids each on the assembly's
     /// longest task); the table is put in id order when it is written.
-    by_id: HashMap<String, EntitySeen, crate::text::FastBuildHasher>,
+    by_id: FastMap<String, EntitySeen>,
     /// Serial number of the current article in the mention stream (rows come grouped by
     /// article, in order).
     article_serial: u64,

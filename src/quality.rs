@@ -21,6 +21,7 @@ use arrow::datatypes::{DataType, Float64Type, Int32Type, Int64Type, TimestampMic
 use serde::{Deserialize, Serialize};
 
 use crate::tables::{Check, ForeignKey, Table, TableSpec};
+use crate::text::FastSet;
 
 /// Where the report of the last build is published.
 pub const REPORT_PATH: &str = "data/quality.json";
@@ -124,7 +125,7 @@ struct KeySet {
     starts: Vec<u32>,
     /// 64 minus the number of leading bits indexed.
     shift: u32,
-    strings: HashSet<String, crate::text::FastBuildHasher>,
+    strings: FastSet<String>,
 }
 
 /// A gazette id (16 lowercase hex digits) as its integer.

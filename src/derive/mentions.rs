@@ -5,7 +5,6 @@
 //! mentions in their articles' order; each tells when an article comes back and then
 //! leaves the dataset to polars.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -13,7 +12,7 @@ use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::Int32Type;
 
 use crate::tables::{Table, partition};
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 
 /// The path of `table` among the normalized tables the derive reads.
 pub fn path_of(paths: &[(Table, PathBuf)], t: Table) -> Result<&Path> {
@@ -56,7 +55,7 @@ pub fn strings<'b>(
 /// dictionary). Stops when `mention` returns `false`, and then returns `false`.
 pub fn for_each_mention<A: Copy>(
     path: &Path,
-    articles: &HashMap<String, A, FastBuildHasher>,
+    articles: &FastMap<String, A>,
     mut entity: impl FnMut(&str) -> Option<u32>,
     mut mention: impl FnMut(A, Option<i32>, Option<u32>) -> bool,
 ) -> Result<bool> {

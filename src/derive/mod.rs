@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -33,6 +33,7 @@ use polars::prelude::{
 use polars::sql::SQLContext;
 
 use crate::tables::{Stage, Table, TableWriter, Written, partition, write_batches};
+use crate::text::FastMap;
 use crate::ui::Ui;
 
 /// The query that defines a derived dataset.
@@ -515,7 +516,7 @@ fn article_batches(paths: &[(Table, PathBuf)]) -> Result<Option<Vec<Batch>>> {
         return Ok(None);
     };
     // Article id → batch number, in table order.
-    let mut batch_of: HashMap<String, usize, crate::text::FastBuildHasher> = HashMap::default();
+    let mut batch_of: FastMap<String, usize> = FastMap::default();
     let mut n_articles = 0usize;
     for_each_id(articles, |id| {
         batch_of.insert(id.to_string(), n_articles / size);

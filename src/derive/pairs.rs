@@ -9,7 +9,6 @@
 //! (3.7 s of 6.6 s). Here each article's pairs are counted as its mentions are read, into
 //! one map keyed by the pair, so nothing grows with k² but the count of distinct pairs.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -19,7 +18,7 @@ use polars::prelude::{Column, DataFrame, DataType, TimeUnit, TimeZone};
 
 use super::mentions::{all_but, for_each_mention, path_of, strings};
 use crate::tables::{Table, partition};
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 
 /// What the mentions say about one pair of entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +61,7 @@ fn pair_key(a: u32, b: u32) -> u64 {
 /// Counts the pairs of entities of one article at a time.
 #[derive(Default)]
 struct PairCounter {
-    pairs: HashMap<u64, Pair, FastBuildHasher>,
+    pairs: FastMap<u64, Pair>,
     /// The current article's entity ranks, and (claim ordinal, rank) of its claims'.
     entities: Vec<u32>,
     claims: Vec<(i32, u32)>,
@@ -268,14 +267,14 @@ pub fn entity_cooccurrence(paths: &[(Table, PathBuf)]) -> Result<Option<DataFram
         },
     )?;
     ids.sort_unstable();
-    let rank: HashMap<&str, u32, FastBuildHasher> = ids
+    let rank: FastMap<&str, u32> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), i as u32))
         .collect();
 
     // Articles: their index (for telling whether one was met before) and publication.
-    let mut articles: HashMap<String, Known, FastBuildHasher> = HashMap::default();
+    let mut articles: FastMap<String, Known> = FastMap::default();
     let mut published_dtype = None;
     partition::for_each_batch_without(
         Table::Articles,

@@ -67,13 +67,13 @@
 //! least $10 billion from each country`) has no subject.
 //!
 //! Nothing here allocates per figure beyond the result: one pass over a text finds its
-//! words (each looked up once in an FNV-hashed lexicon of the rules' word lists and the
+//! words (each looked up once in a hashed lexicon ([`FastMap`]) of the rules' word lists and the
 //! cues' first words), clauses and cues, and every figure is then decided on byte spans
 //! and word indices. No input panics.
 
 use crate::extract::figures::{Figure, Role};
 use crate::reference::measures::{self, Measure, Shape, SubjectMode, Target, Vocabulary};
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 
 /// What an entity mention is, as far as the classifier cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -446,7 +446,7 @@ struct Entry {
 
 /// Every word the rules or the cues name, looked up once per word of a text.
 struct Lexicon {
-    words: std::collections::HashMap<Box<[u8]>, Entry, FastBuildHasher>,
+    words: FastMap<Box<[u8]>, Entry>,
     cues: Vec<usize>,
     /// The Chinese cues (matched as substrings) with their searchers.
     zh_cues: Vec<(usize, memchr::memmem::Finder<'static>)>,
@@ -458,8 +458,7 @@ const MAX_WORD: usize = 24;
 fn lexicon() -> &'static Lexicon {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut words: std::collections::HashMap<Box<[u8]>, Entry, FastBuildHasher> =
-            Default::default();
+        let mut words: FastMap<Box<[u8]>, Entry> = Default::default();
         let lists: &[(&[&str], u16)] = &[
             (GOVERNING_WORDS, GOVERNING),
             (DETERMINERS_WORDS, DETERMINERS),

@@ -24,7 +24,7 @@
 //! | `intent` | plan | `plans to`, `aims to`, `intends to`, `will`, `committed to`, `prepared to`, `seeks to`, `planned` |
 //! | `default` | fact | none of the above |
 
-use std::collections::HashMap;
+use crate::text::FastMap;
 use std::sync::OnceLock;
 
 /// What kind of statement a claim makes.
@@ -273,7 +273,7 @@ const REPORT: u8 = 4;
 const SOURCE: u8 = 8;
 const NOT_SUBJECT: u8 = 32;
 
-type Lexicon = HashMap<&'static str, (u8, &'static str, u16), crate::text::FastBuildHasher>;
+type Lexicon = FastMap<&'static str, (u8, &'static str, u16)>;
 
 /// `according to X` (the first cue looked for).
 const ACCORDING_TO: &[&str] = &["according", "to"];

@@ -5,10 +5,10 @@
 //! Indexes are flat arrays of row numbers ([`super::groups`]), built once, shared
 //! read-only by every rendering thread; a page copies only the values it shows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 use anyhow::{Context, Result, anyhow, bail};
 use arrow::array::{
     Array, BooleanArray, Int32Array, ListArray, RecordBatch, StringArray, TimestampMicrosecondArray,
@@ -340,7 +340,7 @@ impl<'c> ClaimRows<'c> {
 }
 
 /// Article row by id, each id checked (ids become file names).
-pub fn article_rows(articles: &TableData) -> Result<HashMap<&str, u32, FastBuildHasher>> {
+pub fn article_rows(articles: &TableData) -> Result<FastMap<&str, u32>> {
     let ids = articles.str("article_id")?;
     for i in 0..articles.len() {
         paging::check_id(ids.get(i)).with_context(|| format!("articles row {}", i + 1))?;
@@ -349,15 +349,11 @@ pub fn article_rows(articles: &TableData) -> Result<HashMap<&str, u32, FastBuild
 }
 
 /// Row by id of a table's `n` rows; an id twice is an error.
-pub fn rows_by_id<'a>(
-    ids: &StrCol<'a>,
-    n: usize,
-    table: &str,
-) -> Result<HashMap<&'a str, u32, FastBuildHasher>> {
+pub fn rows_by_id<'a>(ids: &StrCol<'a>, n: usize, table: &str) -> Result<FastMap<&'a str, u32>> {
     if n > u32::MAX as usize / 2 {
         bail!("Too many rows to render ({n} {table})");
     }
-    let mut row_of = HashMap::with_capacity_and_hasher(n, Default::default());
+    let mut row_of = FastMap::with_capacity_and_hasher(n, Default::default());
     for i in 0..n {
         let id = ids.get(i);
         if row_of.insert(id, i as u32).is_some() {
@@ -459,7 +455,7 @@ pub struct SiteData<'a> {
     /// Position in `order` of each article row.
     pub position: Vec<u32>,
     /// Article row by id.
-    pub row_of: HashMap<&'a str, u32, FastBuildHasher>,
+    pub row_of: FastMap<&'a str, u32>,
     /// Each article row's claim rows, by ordinal.
     claims_by_article: &'a ByParent,
     /// Each article row's title's and collection's [`lang_code`].

@@ -3,7 +3,7 @@
 //! its children, its monthly counts (`entity_timeline`) and the entities mentioned with
 //! it (`entity_cooccurrence`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::{Result, anyhow, bail};
 use arrow::array::{Int32Array, Int64Array, ListArray, TimestampMicrosecondArray};
@@ -14,6 +14,7 @@ use super::model::{EntityChip, Span};
 use super::paging;
 use super::tables::{Col, ParentRows, StrCol, TableData, check_by_article, check_resolved};
 use crate::extract::entities::Kind;
+use crate::text::FastMap;
 
 /// Articles listed per page of an entity (its first page and the pages after it).
 pub const ENTITY_ARTICLES_PER_PAGE: usize = 50;
@@ -84,7 +85,7 @@ pub struct KindGroup<'a> {
 pub struct EntityData<'a> {
     pub cols: EntityCols<'a>,
     pub mentions: MentionCols<'a>,
-    row_of: HashMap<&'a str, u32, crate::text::FastBuildHasher>,
+    row_of: FastMap<&'a str, u32>,
     /// Each entity's first page (relative to the site root).
     urls: Vec<String>,
     /// Each entity's chip, shared by every page that shows it.

@@ -8,7 +8,6 @@
 //! `measure` are read where the table has them.
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
 use anyhow::{Result, bail};
@@ -22,7 +21,7 @@ use super::load::{SiteData, claim_row};
 use super::model::{FigureView, Span, push_human_number};
 use super::tables::{Col, IdCol, StrCol, TableData, check_by_article, check_resolved};
 use crate::extract::figures::KINDS;
-use crate::text::FastBuildHasher;
+use crate::text::{FastBuildHasher, FastMap, FastSet};
 
 /// A figure's columns, as `figures` (and `figure_ledger`) name them.
 pub struct FigureCols<'a> {
@@ -361,19 +360,19 @@ impl<'a> Ledger<'a> {
         // Sort keys computed once, strings ranked as integers (comparing strings in every
         // comparison of a million-row sort is most of its time).
         let distinct = |f: &dyn Fn(usize) -> &'a str| -> Vec<&'a str> {
-            let set: HashSet<&str, FastBuildHasher> = (0..n).map(f).collect();
+            let set: FastSet<&str> = (0..n).map(f).collect();
             set.into_iter().collect()
         };
         let mut units = distinct(&|r| cols.comparable(r).0);
         units.sort_unstable();
-        let unit_rank: HashMap<&str, u32, FastBuildHasher> = units
+        let unit_rank: FastMap<&str, u32> = units
             .iter()
             .enumerate()
             .map(|(i, &u)| (u, i as u32))
             .collect();
         let mut kinds = distinct(&|r| cols.kind.get(r));
         kinds.sort_unstable_by_key(|k| kind_rank(k));
-        let kind_order: HashMap<&str, u32, FastBuildHasher> = kinds
+        let kind_order: FastMap<&str, u32> = kinds
             .iter()
             .enumerate()
             .map(|(i, &k)| (k, i as u32))
@@ -563,8 +562,7 @@ fn most_quoted<'a>(
         top.truncate(TOP_QUOTED);
     }
     top.sort_unstable_by_key(rank_of);
-    let wanted: HashMap<u32, usize, FastBuildHasher> =
-        top.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let wanted: FastMap<u32, usize> = top.iter().enumerate().map(|(i, &v)| (v, i)).collect();
     let mut out: Vec<QuotedValue> = top
         .iter()
         .map(|&v| QuotedValue {
@@ -660,7 +658,7 @@ impl<'a> Variants<'a> {
             .then(|| t.list("claim_ids"))
             .transpose()?;
         let mut keys: Vec<StatisticKey<'a>> = Vec::new();
-        let mut index: HashMap<StatisticKey<'a>, usize, FastBuildHasher> = HashMap::default();
+        let mut index: FastMap<StatisticKey<'a>, usize> = FastMap::default();
         // Each row's statistic (by index).
         let mut statistic: Vec<u32> = Vec::with_capacity(t.len());
         for r in 0..t.len() {

@@ -22,7 +22,7 @@
 //! `assets/search.js` tokenizes queries the same way.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use anyhow::{Result, bail};
@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use super::model::is_cjk;
 use super::site::OutputDir;
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 
 /// Groups per docs file.
 pub const GROUPS_PER_CHUNK: usize = 16;
@@ -253,8 +253,9 @@ impl<'s> SearchIndex<'s> {
             .groups
             .div_ceil(4 * rayon::current_num_threads())
             .max(1024);
-        // FNV: the keys are short words, hashed ten million times at 100k articles.
-        type Terms = HashMap<String, Postings, FastBuildHasher>;
+        // A fast fixed hasher: the keys are short words, hashed ten million times at 100k
+        // articles.
+        type Terms = FastMap<String, Postings>;
         let partials: Vec<Terms> = (0..self.groups.div_ceil(range))
             .into_par_iter()
             .map(|ci| {

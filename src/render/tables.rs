@@ -6,7 +6,7 @@
 //! stale or foreign file is an error message, never a panic.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ use super::id_col::{Id, IdChunk, ids_as_numbers};
 use super::load::ClaimRows;
 use super::packed::{PackedBuilder, PackedStrs};
 use crate::tables::{Table, Written, partition};
-use crate::text::FastBuildHasher;
+use crate::text::FastMap;
 
 /// Where each table's Parquet file is read from: the published location under the
 /// output root, or, during a build, the staged file that will replace it; and where the
@@ -339,12 +339,12 @@ pub fn check_by_article(by_article: &ByParent, t: &TableData, n_articles: usize)
 /// table is read, so the ids (a third of the mentions' memory) are never held.
 pub struct ParentRows<'m> {
     pub column: &'static str,
-    row_of: &'m HashMap<&'m str, u32, FastBuildHasher>,
+    row_of: &'m FastMap<&'m str, u32>,
     rows: Vec<u32>,
 }
 
 impl<'m> ParentRows<'m> {
-    pub fn new(column: &'static str, row_of: &'m HashMap<&'m str, u32, FastBuildHasher>) -> Self {
+    pub fn new(column: &'static str, row_of: &'m FastMap<&'m str, u32>) -> Self {
         ParentRows {
             column,
             row_of,
@@ -1021,8 +1021,7 @@ mod tests {
 
     #[test]
     fn parent_rows_count_rows_across_batches_and_name_an_unknown_id() {
-        let row_of: HashMap<&str, u32, FastBuildHasher> =
-            [("a", 0), ("b", 1)].into_iter().collect();
+        let row_of: FastMap<&str, u32> = [("a", 0), ("b", 1)].into_iter().collect();
         let mut p = ParentRows::new("article_id", &row_of);
         p.push(&StringArray::from(vec!["a", "a", "b"]), "claims")
             .unwrap();

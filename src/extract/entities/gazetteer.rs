@@ -4,8 +4,7 @@
 // Words of every claim are looked up in these sets: a fixed fast hasher, not std's
 // SipHash (its per-word hashing was a percent of parsing a corpus). No output follows
 // their order.
-type HashMap<K, V> = std::collections::HashMap<K, V, crate::text::FastBuildHasher>;
-type HashSet<T> = std::collections::HashSet<T, crate::text::FastBuildHasher>;
+use crate::text::{FastMap as HashMap, FastSet as HashSet};
 
 use anyhow::{Context, Result, bail, ensure};
 

@@ -17,6 +17,7 @@
 
 use super::gazetteer::Gazetteer;
 use super::{EntityRef, Kind, Mention, PatternEntity, Rule, is_word_char, slug};
+use crate::text::FastMap;
 
 /// Head words of organisation names.
 const ORG_HEADS: &[&str] = &[
@@ -368,7 +369,7 @@ const AUXILIARY: u16 = 64;
 const CONNECTOR: u16 = 128;
 const ORG_HEAD_FIRST: u16 = 256;
 
-type Lexicon = std::collections::HashMap<&'static str, u16, crate::text::FastBuildHasher>;
+type Lexicon = FastMap<&'static str, u16>;
 
 /// Every word list above in one table: word → flags (titles in lower case).
 fn lexicon() -> &'static Lexicon {
