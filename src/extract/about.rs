@@ -67,9 +67,9 @@
 //! least $10 billion from each country`) has no subject.
 //!
 //! Nothing here allocates per figure beyond the result: one pass over a text finds its
-//! words (each looked up once in a hashed lexicon ([`FastMap`]) of the rules' word lists and the
-//! cues' first words), clauses and cues, and every figure is then decided on byte spans
-//! and word indices. No input panics.
+//! words (each looked up once in a hashed lexicon, a [`FastMap`], of the rules' word
+//! lists and the cues' first words), clauses and cues, and every figure is then decided
+//! on byte spans and word indices. No input panics.
 
 use crate::extract::figures::{Figure, Role};
 use crate::reference::measures::{self, Measure, Shape, SubjectMode, Target, Vocabulary};

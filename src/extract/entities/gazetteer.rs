@@ -4,7 +4,7 @@
 // Words of every claim are looked up in these sets: a fixed fast hasher, not std's
 // SipHash (its per-word hashing was a percent of parsing a corpus). No output follows
 // their order.
-use crate::text::{FastMap as HashMap, FastSet as HashSet};
+use crate::text::{FastMap, FastSet};
 
 use anyhow::{Context, Result, bail, ensure};
 
@@ -73,20 +73,20 @@ pub struct ZhGuard {
 /// Words that are never entities, by class (`function`, `month`, `unit`, …).
 #[derive(Debug, Default)]
 pub struct NeverEntities {
-    pub function: HashSet<String>,
-    pub calendar: HashSet<String>,
-    pub labels: HashSet<String>,
+    pub function: FastSet<String>,
+    pub calendar: FastSet<String>,
+    pub labels: FastSet<String>,
     /// Units, common acronyms and ISO 4217 codes: never acronym entities.
-    pub acronyms: HashSet<String>,
+    pub acronyms: FastSet<String>,
 }
 
 pub struct Gazetteer {
     pub entries: Vec<GazEntry>,
-    pub by_id: HashMap<String, u32>,
+    pub by_id: FastMap<String, u32>,
     /// Lower-case ordinary English words.
-    pub common_words: HashSet<&'static str>,
+    pub common_words: FastSet<&'static str>,
     pub never: NeverEntities,
-    pub zh_guards: HashMap<String, ZhGuard>,
+    pub zh_guards: FastMap<String, ZhGuard>,
 }
 
 fn list(field: &str) -> Vec<String> {
@@ -128,7 +128,7 @@ impl Gazetteer {
             "gazetteer.tsv: expected columns {COLUMNS:?}, found {header:?}"
         );
         let mut entries = Vec::new();
-        let mut by_id = HashMap::default();
+        let mut by_id = FastMap::default();
         for (i, line) in lines.enumerate() {
             let f: Vec<&str> = line.split('\t').collect();
             let lineno = i + 2;
@@ -182,7 +182,7 @@ impl Gazetteer {
         never_entities
             .acronyms
             .extend(currencies.lines().map(|c| c.trim().to_string()));
-        let mut zh_guards = HashMap::default();
+        let mut zh_guards = FastMap::default();
         for line in guards.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             ensure!(f.len() == 3, "zh_guards.tsv: bad line {line:?}");
