@@ -68,7 +68,7 @@ fn write_floor(files: usize, bytes: u64, dir: &Path) -> f64 {
 
 /// Past this many articles the bench builds the datasets only (`--no-reports`): a million
 /// articles' site (19.9 GB) and its write floor would take about 40 GB more of disk, and
-/// its render about 3 minutes more (measured by hand, in BENCHMARKS.md's notes).
+/// its render two to three minutes more (measured by hand, in BENCHMARKS.md's notes).
 const SITE_MAX_ARTICLES: usize = 100_000;
 
 fn size_of_tree(dir: &Path) -> (usize, u64) {
