@@ -68,10 +68,14 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
+        // The file name is the user's, and may hold anything a file name can.
         write!(
             f,
             "{}:{}: {level}: expected {}, found {}",
-            self.file, self.line, self.expected, self.found
+            crate::text::visible(&self.file),
+            self.line,
+            self.expected,
+            self.found
         )
     }
 }
@@ -88,7 +92,9 @@ pub fn excerpt(text: &str, max: usize) -> String {
         }
         match c {
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.extend(c.escape_default()),
+            c if c.is_control() || crate::text::is_bidi_control(c) => {
+                out.extend(c.escape_default());
+            }
             c => out.push(c),
         }
     }

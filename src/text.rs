@@ -49,6 +49,83 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, FastBuildHasher>;
 /// A hash set with [`FastBuildHasher`].
 pub type FastSet<T> = std::collections::HashSet<T, FastBuildHasher>;
 
+/// Unicode's explicit directional formatting characters that open a run: embeddings and
+/// overrides (U+202A, U+202B, U+202D, U+202E), closed by U+202C, and isolates (U+2066 to
+/// U+2068), closed by U+2069.
+fn opens_bidi_run(c: char) -> Option<char> {
+    match c {
+        '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => Some('\u{202C}'),
+        '\u{2066}'..='\u{2068}' => Some('\u{2069}'),
+        _ => None,
+    }
+}
+
+/// Whether `c` is one of the characters that change the direction of the text after it.
+pub fn is_bidi_control(c: char) -> bool {
+    opens_bidi_run(c).is_some() || matches!(c, '\u{202C}' | '\u{2069}')
+}
+
+/// The characters that close the directional runs `s` leaves open, innermost first;
+/// empty for almost every text. Corpus text printed with its runs closed cannot turn
+/// what the page prints after it (a date, a citation, gazette's own words) right to left:
+/// `Source\u{202E}` would otherwise show the time beside it reversed.
+pub fn bidi_closers(s: &str) -> String {
+    // Each of these characters is three bytes starting with 0xE2.
+    if memchr::memchr(0xE2, s.as_bytes()).is_none() {
+        return String::new();
+    }
+    let mut open: Vec<char> = Vec::new();
+    for c in s.chars() {
+        if let Some(closer) = opens_bidi_run(c) {
+            open.push(closer);
+        } else if c == '\u{202C}' {
+            // A pop closes the last embedding, never past an isolate.
+            if open.last() == Some(&'\u{202C}') {
+                open.pop();
+            }
+        } else if c == '\u{2069}' {
+            // A pop of an isolate closes it with every embedding opened inside it.
+            if let Some(i) = open.iter().rposition(|&c| c == '\u{2069}') {
+                open.truncate(i);
+            }
+        }
+    }
+    open.iter().rev().collect()
+}
+
+/// `s` with control characters and directional formatting characters written as
+/// escapes (`\u{1b}`), for a terminal: a file name or a text quoted in a message
+/// cannot then move the cursor, change colours, start a new line or reverse the
+/// message around it.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || is_bidi_control(c);
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// JSON text made safe inside a JavaScript file: U+2028 and U+2029 are valid in JSON
+/// strings but ended a string literal in JavaScript before ES2019, so browsers of that
+/// age rejected the whole file.
+pub fn js_line_separators_escaped(json: String) -> String {
+    if memchr::memmem::find(json.as_bytes(), "\u{2028}".as_bytes()).is_none()
+        && memchr::memmem::find(json.as_bytes(), "\u{2029}".as_bytes()).is_none()
+    {
+        return json;
+    }
+    json.replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +138,44 @@ mod tests {
         assert_eq!(idx.char_of(5), 3);
         assert_eq!(idx.char_of(4), 2);
         assert_eq!(idx.char_of(s.len()), 5);
+    }
+
+    #[test]
+    fn open_directional_runs_are_closed_innermost_first() {
+        let (rlo, pdf, rli, pdi) = ('\u{202E}', '\u{202C}', '\u{2067}', '\u{2069}');
+        assert_eq!(bidi_closers("plain “quoted” text"), "");
+        assert_eq!(bidi_closers(&format!("a{rlo}b")), pdf.to_string());
+        assert_eq!(bidi_closers(&format!("a{rlo}b{pdf}c")), "");
+        assert_eq!(
+            bidi_closers(&format!("{rli}x{rlo}y")),
+            format!("{pdf}{pdi}")
+        );
+        // A pop of the isolate closes the override opened inside it.
+        assert_eq!(bidi_closers(&format!("{rli}x{rlo}y{pdi}")), "");
+        // A stray pop closes nothing it did not open.
+        assert_eq!(bidi_closers(&format!("{pdf}{pdi}{rlo}")), pdf.to_string());
+        // A pop of an embedding does not close an isolate.
+        assert_eq!(bidi_closers(&format!("{rli}{pdf}")), pdi.to_string());
+    }
+
+    #[test]
+    fn visible_escapes_what_a_terminal_would_act_on() {
+        assert!(matches!(
+            visible("稀土 news.txt"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(visible("a\nb\r\u{1b}[31mc"), "a\\nb\\r\\u{1b}[31mc");
+        assert_eq!(visible("x\u{202E}y"), "x\\u{202e}y");
+    }
+
+    #[test]
+    fn line_separators_are_escaped_for_javascript() {
+        let json = serde_json::to_string("a\u{2028}b\u{2029}c").unwrap();
+        let js = js_line_separators_escaped(json);
+        assert_eq!(js, r#""a\u2028b\u2029c""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&js).unwrap(),
+            "a\u{2028}b\u{2029}c"
+        );
     }
 }

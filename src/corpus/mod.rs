@@ -324,7 +324,7 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
             "the export header ('Workflow', the topic, 'icon', 'Search documents')",
             format!(
                 "{found} (the file name '{}' is used as the topic{ignored})",
-                out.topic
+                crate::text::visible(&out.topic)
             ),
         ));
         return header.len();

@@ -89,7 +89,16 @@ fn download(
         .with_header(true)
         .with_timestamp_tz_format("%Y-%m-%dT%H:%M:%S%:z".to_string())
         .build(BufWriter::with_capacity(1 << 20, file));
-    for batch in data.batches() {
+    // The header is written with the first batch: a table without rows still gets one.
+    let empty;
+    let batches = match data.batches() {
+        [] => {
+            empty = [RecordBatch::new_empty(table.schema())];
+            &empty[..]
+        }
+        batches => batches,
+    };
+    for batch in batches {
         writer
             .write(&csv_batch(batch)?)
             .with_context(|| format!("Failed to write '{csv}'"))?;
@@ -108,31 +117,72 @@ fn download(
     })
 }
 
-/// The batch with its list columns as JSON text (CSV has no lists).
+/// The batch with its list columns as JSON text (CSV has no lists) and its texts safe to
+/// open in a spreadsheet.
 fn csv_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     let schema = batch.schema();
     let mut fields = Vec::with_capacity(schema.fields().len());
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for (field, column) in schema.fields().iter().zip(batch.columns()) {
-        match column.as_any().downcast_ref::<ListArray>() {
-            Some(list) => {
-                fields.push(Field::new(
-                    field.name(),
-                    DataType::Utf8,
-                    field.is_nullable(),
-                ));
-                columns.push(Arc::new(list_as_json(list)));
-            }
-            None => {
-                fields.push(field.as_ref().clone());
-                columns.push(column.clone());
-            }
-        }
+        let as_text = |array: ArrayRef| {
+            let field = Field::new(field.name(), DataType::Utf8, field.is_nullable());
+            (field, array)
+        };
+        let (field, column) = if let Some(list) = column.as_any().downcast_ref::<ListArray>() {
+            as_text(Arc::new(list_as_json(list)))
+        } else if is_text(column.data_type()) {
+            let text = arrow::compute::cast(column, &DataType::Utf8)?;
+            as_text(defuse_formulas(&text))
+        } else {
+            (field.as_ref().clone(), column.clone())
+        };
+        fields.push(field);
+        columns.push(column);
     }
     Ok(RecordBatch::try_new(
         Arc::new(Schema::new(fields)),
         columns,
     )?)
+}
+
+fn is_text(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, values) => is_text(values),
+        _ => false,
+    }
+}
+
+/// Characters that make a spreadsheet read a cell as a formula when they open it
+/// (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`; tab and carriage return for the same in some
+/// programs).
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A text column (Utf8) whose values a spreadsheet would run as formulas get a leading
+/// apostrophe, which spreadsheets show as text and hide. Corpus text is data: a claim
+/// or a source name beginning with `=` must not run when an analyst opens the CSV. The
+/// Parquet downloads hold the text exactly.
+fn defuse_formulas(text: &ArrayRef) -> ArrayRef {
+    let Some(strings) = text.as_any().downcast_ref::<StringArray>() else {
+        return text.clone();
+    };
+    let risky = |v: &str| v.starts_with(FORMULA_STARTS);
+    if !strings.iter().flatten().any(risky) {
+        return text.clone();
+    }
+    let defused: StringArray = strings
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                if risky(v) {
+                    format!("'{v}")
+                } else {
+                    v.to_string()
+                }
+            })
+        })
+        .collect();
+    Arc::new(defused)
 }
 
 fn list_as_json(list: &ListArray) -> StringArray {

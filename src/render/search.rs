@@ -360,7 +360,7 @@ impl<'s> SearchIndex<'s> {
                 .collect();
             let body = format!(
                 "gazetteSearch.docs({n},{});\n",
-                serde_json::to_string(&rows)?
+                crate::text::js_line_separators_escaped(serde_json::to_string(&rows)?)
             );
             site.write(&chunk_path(n), body.as_bytes())
         })?;

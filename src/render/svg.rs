@@ -46,21 +46,29 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// [`xml_escape`] written into `out`: the templates print most values this way, without
-/// a string per value.
+/// a string per value. Control characters other than whitespace become U+FFFD (in HTML
+/// they are parse errors, and they have no business in a page), and directional runs
+/// the text opens are closed at its end, so that corpus text cannot reverse what the page
+/// prints after it.
 pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     let bytes = s.as_bytes();
     let mut start = 0;
     while let Some(i) = next_escaped(bytes, start) {
-        let rep = ESCAPES
-            .iter()
-            .find(|(b, _)| *b == bytes[i])
-            .map_or("", |(_, rep)| rep);
+        let rep = match bytes[i] {
+            b'\t' | b'\n' | b'\r' => &s[i..=i],
+            b if b < 0x20 || b == 0x7F => "\u{FFFD}",
+            b => ESCAPES
+                .iter()
+                .find(|(e, _)| *e == b)
+                .map_or("", |(_, rep)| rep),
+        };
         // `i` is an ASCII byte's position, so both slices end on character boundaries.
         out.write_str(&s[start..i])?;
         out.write_str(rep)?;
         start = i + 1;
     }
-    out.write_str(&s[start..])
+    out.write_str(&s[start..])?;
+    out.write_str(&crate::text::bidi_closers(s))
 }
 
 /// The bytes [`xml_escape_into`] replaces, and what it writes instead: the five that text
@@ -73,11 +81,13 @@ const ESCAPES: [(u8, &str); 5] = [
     (b'\'', "&#39;"),
 ];
 
+/// Whether [`xml_escape_into`] looks at byte `b`: the five above and the ASCII control
+/// characters.
 fn is_escaped(b: u8) -> bool {
-    ESCAPES.iter().any(|(e, _)| *e == b)
+    b < 0x20 || b == 0x7F || ESCAPES.iter().any(|(e, _)| *e == b)
 }
 
-/// The position of the first byte at or after `from` that [`xml_escape_into`] replaces.
+/// The position of the first byte at or after `from` that [`xml_escape_into`] looks at.
 /// Sixteen bytes at a time where the processor compares them at once: almost every
 /// byte a site prints goes through here (2.5 GB at 100k articles), and byte by byte the
 /// search was a twentieth of the pages' CPU time.
@@ -86,16 +96,21 @@ fn next_escaped(bytes: &[u8], from: usize) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     while i + 16 <= bytes.len() {
         use std::arch::x86_64::{
-            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-            _mm_setzero_si128,
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
         };
         // SAFETY: SSE2, which these intrinsics need, is part of every x86_64 processor;
         // the unaligned load reads bytes i..i + 16, within `bytes` by the loop's condition.
         let found = unsafe {
             let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
-            let any = ESCAPES.iter().fold(_mm_setzero_si128(), |any, &(c, _)| {
-                _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)))
-            });
+            // Bytes up to 0x1F are those equal to their minimum with 0x1F (unsigned).
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+            let delete = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+            let any = ESCAPES
+                .iter()
+                .fold(_mm_or_si128(control, delete), |any, &(c, _)| {
+                    _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)))
+                });
             _mm_movemask_epi8(any)
         };
         if found != 0 {
@@ -422,8 +437,11 @@ mod tests {
                 '>' => "&gt;".to_string(),
                 '"' => "&quot;".to_string(),
                 '\'' => "&#39;".to_string(),
+                '\t' | '\n' | '\r' => c.to_string(),
+                c if c.is_ascii_control() => "\u{FFFD}".to_string(),
                 c => c.to_string(),
             })
+            .chain([crate::text::bidi_closers(s)])
             .collect()
     }
 
@@ -433,11 +451,12 @@ mod tests {
         // so that it falls in every lane of a 16-byte block, in the tail after the last
         // block, and right after another; around it ASCII, Chinese (3 bytes a character)
         // and characters whose bytes are close to the special ones'.
-        let fillers = ["a", "稀", "%", "=", ";", "\u{a2}"];
+        let fillers = ["a", "稀", "%", "=", ";", "\u{a2}", " ", "\u{9f}"];
         for filler in fillers {
             for len in 0..70 {
                 let base: Vec<&str> = (0..len).map(|_| filler).collect();
-                for special in ["", "&", "<", ">", "\"", "'"] {
+                let specials = ["", "&", "<", ">", "\"", "'", "\u{1b}", "\0", "\u{7f}", "\n"];
+                for special in specials {
                     for at in 0..=len {
                         let mut parts = base.clone();
                         parts.insert(at, special);
@@ -452,6 +471,9 @@ mod tests {
             xml_escape("<a href=\"x\">Tom & Jerry's</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
+        // Control characters show as U+FFFD, whitespace stays, open runs are closed.
+        assert_eq!(xml_escape("a\u{1b}[2Jb\tc\n"), "a\u{FFFD}[2Jb\tc\n");
+        assert_eq!(xml_escape("Src\u{202E} x"), "Src\u{202E} x\u{202C}");
     }
 
     #[test]
@@ -481,7 +503,9 @@ mod tests {
     /// another, among multi-byte characters) and nothing else changes.
     #[test]
     fn escaping_replaces_every_special_character() {
-        let pieces = ["&", "<", ">", "\"", "'", "a", "稀土", " ", "é"];
+        let pieces = [
+            "&", "<", ">", "\"", "'", "a", "稀土", " ", "é", "\u{1f}", "\u{202e}",
+        ];
         let mut texts = vec![
             String::new(),
             "China's \"rare\" <earths> & more".to_string(),

@@ -311,18 +311,26 @@ pub fn escape_html(s: &str) -> String {
 
 /// Escapes text so that markdown shows it literally: inline markup characters get a
 /// backslash (`*`, `_`, `` ` ``, `[`, `]`, `<`, `>`, `|`, `~`, `&`, `\`), line breaks
-/// become spaces (a value cannot end a table row or a list item), and a leading block
-/// marker (`#`, `-`, `+`, `1.`) is escaped. Safe in table cells.
+/// become spaces (a value cannot end a table row or a list item), a leading block
+/// marker (`#`, `-`, `+`, `=`, `1.`) is escaped, and so is a closing run of `#` (in a
+/// heading, `稀土 ##` would lose it). Safe in table cells. The reports are also read in
+/// terminals: control characters become U+FFFD, and directional runs the text opens
+/// are closed at its end.
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let trimmed = s.trim_start();
     let lead = s.len() - trimmed.len();
-    // A block marker at the start of the value: `# x`, `- x`, `+ x`, `1. x`, `1) x`.
+    // A block marker at the start of the value: `# x`, `- x`, `---` (a rule), `+ x`,
+    // `===` (a heading's underline), `1. x`, `1) x`.
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
     let after = |i: usize| trimmed[i..].chars().next();
     let marker_end = match trimmed.bytes().next() {
         Some(b'#') => Some(0),
-        Some(b'-' | b'+') if matches!(after(1), None | Some(' ' | '\t')) => Some(0),
+        Some(m @ (b'-' | b'+' | b'='))
+            if after(1).is_none_or(|c| matches!(c, ' ' | '\t') || c == char::from(m)) =>
+        {
+            Some(0)
+        }
         _ if digits > 0
             && matches!(after(digits), Some('.' | ')'))
             && matches!(after(digits + 1), None | Some(' ' | '\t')) =>
@@ -331,8 +339,14 @@ pub fn escape_markdown(s: &str) -> String {
         }
         _ => None,
     };
+    // A run of `#` at the end after a space closes an ATX heading.
+    let body = s.trim_end();
+    let hashes = body.len() - body.trim_end_matches('#').len();
+    let closing = (hashes > 0 && body[..body.len() - hashes].ends_with([' ', '\t']))
+        .then_some(body.len() - hashes);
     for (i, c) in s.char_indices() {
-        if marker_end.is_some_and(|m| i == lead + m) && !matches!(c, '\\' | '`' | '*' | '_') {
+        let marker = marker_end.is_some_and(|m| i == lead + m) || closing == Some(i);
+        if marker && !matches!(c, '\\' | '`' | '*' | '_') {
             out.push('\\');
         }
         match c {
@@ -341,9 +355,11 @@ pub fn escape_markdown(s: &str) -> String {
                 out.push(c);
             }
             '\r' | '\n' => out.push(' '),
+            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
+    out.push_str(&crate::text::bidi_closers(s));
     out
 }
 
@@ -446,6 +462,15 @@ mod tests {
         assert_eq!(escape_markdown("2025. A year"), "2025\\. A year");
         assert_eq!(escape_markdown("2025 was"), "2025 was");
         assert_eq!(escape_markdown("two\nlines"), "two lines");
+        // A rule, a heading's underline, a heading's closing hashes.
+        assert_eq!(escape_markdown("---"), "\\---");
+        assert_eq!(escape_markdown("==="), "\\===");
+        assert_eq!(escape_markdown("+"), "\\+");
+        assert_eq!(escape_markdown("稀土 ##"), "稀土 \\##");
+        assert_eq!(escape_markdown("C# and F#"), "C# and F#");
+        // What a terminal would act on.
+        assert_eq!(escape_markdown("a\u{1b}c\tb"), "a\u{FFFD}c\tb");
+        assert_eq!(escape_markdown("x\u{202E}y"), "x\u{202E}y\u{202C}");
     }
 
     #[test]

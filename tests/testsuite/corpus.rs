@@ -25,6 +25,43 @@ fn claim<'a>(a: &'a Article, starts_with: &str) -> &'a gazette::corpus::Bullet {
         .unwrap_or_else(|| panic!("no claim starting with {starts_with:?}"))
 }
 
+/// A file name is the user's and may hold anything: printed raw, a newline in it would
+/// forge a diagnostic of its own, and an escape sequence recolour or clear the terminal.
+#[test]
+fn file_names_cannot_forge_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "bad\n\u{1b}[31mname\u{202E}.txt";
+    std::fs::copy(
+        fixture("corpus/bad/missing-header/collection.txt"),
+        dir.path().join(name),
+    )
+    .unwrap();
+    let o = gazette()
+        .args(["check", "--corpus"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains(['\u{1b}', '\r', '\u{202E}']), "{err:?}");
+    let warning = err.lines().next().unwrap();
+    assert!(
+        warning.ends_with(
+            "bad\\n\\u{1b}[31mname\\u{202e}.txt:1: warning: expected the export header \
+             ('Workflow', the topic, 'icon', 'Search documents'), found the first article \
+             straight away (the file name 'bad\\n\\u{1b}[31mname\\u{202e}' is used as the topic)"
+        ),
+        "{err}"
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "the warning, the summary, the data tests: {err}"
+    );
+    assert!(lines[1].starts_with("2 articles, 3 claims"), "{err}");
+}
+
 #[test]
 fn shipped_corpus_has_eight_articles_with_sources_times_and_claims() {
     let parsed = shipped();

@@ -676,6 +676,77 @@ fn markdown_shows_corpus_markup_literally() {
     }
 }
 
+/// The escaping fixture's third article: a title and a source that start like
+/// spreadsheet formulas, a title ending like a heading's closing hashes, a source that
+/// opens a right-to-left override, a claim with a terminal escape sequence, a claim with
+/// a line separator, and a claim that is a markdown rule.
+#[test]
+fn hostile_text_is_inert_in_every_output() {
+    let out = escaping_build();
+    let site = out.join("reports/site");
+
+    // CSV: no cell a spreadsheet would run; the Parquet keeps the text exactly.
+    let articles = read(&site.join("downloads/articles.csv"));
+    assert!(
+        articles.contains(r#","'=HYPERLINK(""x"") 第三篇 ##","#),
+        "{articles}"
+    );
+    assert!(articles.contains(",'@Formula Wire\u{202E},"), "{articles}");
+    let claims = read(&site.join("downloads/claims.csv"));
+    assert!(claims.contains(r#","'=SUM(1+1) is how"#), "{claims}");
+    assert!(claims.contains(",'---,"), "{claims}");
+    for csv in files_with_ext(&site.join("downloads"), "csv") {
+        for line in read(&csv).lines() {
+            let cells = line.split(',').map(|c| c.trim_start_matches('"'));
+            for cell in cells {
+                assert!(
+                    !cell.starts_with(['=', '+', '@']),
+                    "{}: {line}",
+                    csv.display()
+                );
+            }
+        }
+    }
+    // Every CSV has its header, a table without rows too (this corpus pairs no entities).
+    assert_eq!(
+        read_table(&Table::EntityCooccurrence.path(out)).num_rows(),
+        0
+    );
+    for table in Table::ALL {
+        let spec = table.spec();
+        let csv = read(&site.join(format!("downloads/{}.csv", spec.name)));
+        let names: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        assert_eq!(csv.lines().next(), Some(&*names.join(",")), "{}", spec.name);
+    }
+    let titles = strings(&read_table(&Table::Articles.path(out)), "title");
+    assert!(titles.contains(&Some("=HYPERLINK(\"x\") 第三篇 ##".to_string())));
+
+    // HTML: no control character, and the override closed before the page goes on.
+    let page = read(&one_article_with(&site, "Formula Wire"));
+    assert!(!page.contains('\u{1b}'), "an escape sequence in the page");
+    assert!(page.contains("\u{FFFD}[31m is a terminal colour"), "{page}");
+    assert!(
+        page.contains("@Formula Wire\u{202E}\u{202C} · <time"),
+        "the source's override is not closed: {page}"
+    );
+
+    // Markdown: the closing hashes and the terminal's escape are text.
+    let md = read(&out.join("reports/overview.md"));
+    assert!(md.contains("### =HYPERLINK(\"x\") 第三篇 \\##\n"), "{md}");
+    assert!(!md.contains('\u{1b}'), "{md}");
+    let (text, has_html) = markdown_text(&md);
+    assert!(!has_html);
+    assert!(text.contains("第三篇 ##"), "{text}");
+
+    // The search index: line separators escaped, so that older browsers parse the file.
+    let docs: String = files_with_ext(&site.join("search/docs"), "js")
+        .iter()
+        .map(|f| read(f))
+        .collect();
+    assert!(docs.contains(r"a line\u2028separator"), "{docs}");
+    assert!(!docs.contains('\u{2028}'));
+}
+
 // ---------------------------------------------------------------------------------------
 // Paging and sharding
 
