@@ -24,6 +24,7 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        remove_stale_staging(dir, &name)?;
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let file =
             File::create(&tmp).with_context(|| format!("Failed to create '{}'", tmp.display()))?;
@@ -232,11 +233,11 @@ impl Drop for StagedDir {
 }
 
 /// Removes `.NAME.PID.tmp` and `.NAME.PID.old.tmp` in `parent` whose process is gone (or
-/// is this one): a build stopped by a signal leaves its staging directory behind, the
-/// site of a million articles is 20 GB, and nothing else would ever remove it. A
-/// directory of a live process (another build writing the same folder) is left alone;
-/// where the OS does not list its processes in `/proc`, only this process' own are
-/// removed.
+/// is this one): a build stopped by a signal leaves its staging files and directories
+/// behind (a table's, a report's; the site of a million articles is 20 GB), and nothing
+/// else would ever remove them. Those of a live process (another build writing the same
+/// folder) are left alone; where the OS does not list its processes in `/proc`, only this
+/// process' own are removed.
 fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(());
@@ -255,11 +256,15 @@ fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
             continue;
         };
         let gone = pid == own || (can_tell && !Path::new("/proc").join(pid.to_string()).exists());
-        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let path = entry.path();
-            remove_dir_all_parallel(&path)
-                .with_context(|| format!("Failed to remove stale '{}'", path.display()))?;
+        if !gone {
+            continue;
         }
+        let path = entry.path();
+        let removed = match entry.file_type() {
+            Ok(t) if t.is_dir() => remove_dir_all_parallel(&path),
+            _ => fs::remove_file(&path),
+        };
+        removed.with_context(|| format!("Failed to remove stale '{}'", path.display()))?;
     }
     Ok(())
 }
@@ -350,6 +355,26 @@ mod tests {
             "another target's staging is not this one's to remove"
         );
         assert!(staged.path().is_dir());
+
+        // The same for a file's staging copies: a table a killed build was writing.
+        let stale = dir.path().join(format!(".claims.parquet.{dead}.tmp"));
+        let live = dir.path().join(".claims.parquet.1.tmp");
+        let other = dir.path().join(format!(".figures.parquet.{dead}.tmp"));
+        for f in [&stale, &live, &other] {
+            fs::write(f, "half a table").unwrap();
+        }
+        let mut f = AtomicFile::create(&dir.path().join("claims.parquet")).unwrap();
+        f.write_all(b"a table").unwrap();
+        f.commit().unwrap();
+        assert!(
+            !stale.exists(),
+            "a dead build's half-written table is removed"
+        );
+        assert!(live.exists() && other.exists());
+        assert_eq!(
+            fs::read(dir.path().join("claims.parquet")).unwrap(),
+            b"a table"
+        );
     }
 
     #[test]

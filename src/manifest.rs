@@ -85,6 +85,48 @@ pub struct State {
     pub inputs: BTreeMap<String, (Stat, String)>,
     /// Output path → its stat when written.
     pub outputs: BTreeMap<String, Stat>,
+    /// Errors the build reported (bad articles skipped): a `--strict` build over it is
+    /// not up to date, it must fail as that build would have.
+    #[serde(default)]
+    pub errors: usize,
+}
+
+/// The lock a command writing into an output root holds while it runs
+/// (`data/.cache/lock`); released when dropped, or by the OS when the process ends
+/// however it ends.
+pub struct OutLock(#[allow(dead_code)] std::fs::File);
+
+/// Locks `out_root` for a command that writes into it. Two builds into one folder would
+/// otherwise stage, rename and remove each other's files: one failed in three runs of
+/// ten, and when both succeeded the last writer won without a word. `None` where nothing
+/// was ever built (no `data/`): a render or derive there fails on the missing tables,
+/// and must not leave folders behind; a build opens its cache first.
+pub fn lock_out(out_root: &Path) -> Result<Option<OutLock>> {
+    if !out_root.join("data").is_dir() {
+        return Ok(None);
+    }
+    let dir = out_root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("Failed to create the build cache '{}'", dir.display()))?;
+    let path = dir.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("Failed to open the lock '{}'", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(OutLock(file))),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "Another gazette command is writing into '{}' (it holds '{}'); \
+             wait for it to finish",
+            out_root.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("Failed to lock '{}'", path.display()))
+        }
+    }
 }
 
 /// The build cache under an output root.

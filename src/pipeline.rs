@@ -55,6 +55,8 @@ pub struct BuildSummary {
     pub claims: u64,
     pub skipped: usize,
     pub warnings: usize,
+    /// Diagnostics of errors: a bad article each, or a whole file that holds none.
+    pub errors: usize,
     /// Files normalized by this build (the others came from the cache).
     pub normalized_files: usize,
     /// Nothing changed: no work was done.
@@ -101,6 +103,7 @@ impl Pipeline {
         let t = Instant::now();
         let files = self.discover()?;
         let cache = Cache::open(&self.ctx.out_dir)?;
+        let _lock = manifest::lock_out(&self.ctx.out_dir)?;
         let state = cache.load_state();
         let inputs = self.hash_inputs(&files, &state)?;
         self.ctx.ui.stage("fingerprint", t);
@@ -173,7 +176,7 @@ impl Pipeline {
         if let Some(reports) = reports {
             outputs.extend(self.commit_reports(reports)?);
         }
-        self.save_state(&cache, &inputs, &outputs)?;
+        self.save_state(&cache, &inputs, &outputs, summary.errors)?;
         cache.collect_garbage(&parts.iter().map(|p| p.dir.clone()).collect::<Vec<_>>());
         self.ctx.ui.stage("publish", t);
         self.ctx.ui.summary(format!(
@@ -220,13 +223,20 @@ impl Pipeline {
         let mut summary = self.report(&parts)?;
         self.report_diagnostics(&duplicates.diagnostics)?;
         summary.skipped += duplicates.diagnostics.len();
+        summary.errors += duplicates.diagnostics.len();
         summary.articles -= duplicates.diagnostics.len() as u64;
         summary.claims -= duplicates.dropped_claims;
         self.ctx
             .ui
             .summary(format!("{} (checked, nothing written)", summary.line()));
-        if summary.skipped > 0 {
-            bail!("{} bad article(s) in the corpus", summary.skipped);
+        // A file that holds no article at all (empty, not text, not an export) skips no
+        // article but is as bad.
+        if summary.skipped > 0 || summary.errors > 0 {
+            bail!(
+                "{} error(s) in the corpus, {} bad article(s) skipped",
+                summary.errors,
+                summary.skipped
+            );
         }
         self.check_tables()?;
         Ok(summary)
@@ -234,6 +244,7 @@ impl Pipeline {
 
     /// `gazette render`: the reports and the site from the tables already under `--out`.
     pub fn render_only(&self) -> Result<RenderSummary> {
+        let _lock = manifest::lock_out(&self.ctx.out_dir)?;
         let (reports, summary) = self.render(TableFiles::published(&self.ctx.out_dir))?;
         let target = reports.target().display().to_string();
         self.commit_reports(reports)?;
@@ -245,6 +256,7 @@ impl Pipeline {
 
     /// `gazette derive`: recompute the derived datasets from the published tables.
     pub fn derive_only(&self) -> Result<()> {
+        let _lock = manifest::lock_out(&self.ctx.out_dir)?;
         let t = Instant::now();
         let out = &self.ctx.out_dir;
         let derived = derive::run(
@@ -354,6 +366,7 @@ impl Pipeline {
             && state.options == self.options_key()
             && same_inputs
             && outputs_intact
+            && !(self.ctx.strict && state.errors > 0)
     }
 
     /// Normalizes every file whose part is not in the cache, in parallel. Returns the
@@ -415,6 +428,11 @@ impl Pipeline {
                 .flat_map(|m| &m.diagnostics)
                 .filter(|d| d.severity == Severity::Warning)
                 .count(),
+            errors: metas
+                .iter()
+                .flat_map(|m| &m.diagnostics)
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
             ..BuildSummary::default()
         })
     }
@@ -434,6 +452,7 @@ impl Pipeline {
         let assembled = normalize::assemble(parts, &self.ctx.out_dir)?;
         self.report_diagnostics(&assembled.duplicates)?;
         summary.skipped += assembled.duplicates.len();
+        summary.errors += assembled.duplicates.len();
         summary.articles = assembled.written.rows_of(Table::Articles);
         summary.claims = assembled.written.rows_of(Table::Claims);
         self.ctx.ui.step("Assembled the normalized tables", t);
@@ -529,14 +548,29 @@ impl Pipeline {
         // git (so a clean clone reproduces the committed changelog), else what this
         // folder held.
         let committed = diff::Side::git(out, "HEAD")?;
-        let d = diff::diff(
+        let new = |table| written.read_path(table, out);
+        let d = match diff::diff(
             |table| match &committed {
                 Some(side) => side.path(table),
                 None => partition::published_path(table, out),
             },
-            |table| written.read_path(table, out),
+            new,
             Some(CHANGELOG_ROWS),
-        )?;
+        ) {
+            Ok(d) => d,
+            // A damaged published table (truncated, overwritten by hand) must not stop the
+            // build that replaces it: compared with nothing, every row is listed as added.
+            // Were the new tables the unreadable ones, the second comparison fails too.
+            Err(e) if committed.is_none() => {
+                self.ctx.ui.warning(format!(
+                    "the previous build could not be read, so the changelog lists every \
+                     row as added: {e:#}"
+                ));
+                let nothing = out.join(manifest::CACHE_DIR).join("no-previous-build");
+                diff::diff(|_| nothing.clone(), new, Some(CHANGELOG_ROWS))?
+            }
+            Err(e) => return Err(e),
+        };
         let bytes = if d.is_empty() {
             match std::fs::read(&path) {
                 Ok(previous) => previous,
@@ -701,6 +735,7 @@ impl Pipeline {
         cache: &Cache,
         inputs: &[(FileRecord, Stat)],
         outputs: &[PathBuf],
+        errors: usize,
     ) -> Result<()> {
         let out = &self.ctx.out_dir;
         let state = State {
@@ -714,6 +749,7 @@ impl Pipeline {
                 .iter()
                 .filter_map(|p| Some((manifest::rel(out, p), Stat::of(p)?)))
                 .collect(),
+            errors,
         };
         cache.save_state(&state)
     }

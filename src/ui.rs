@@ -180,6 +180,11 @@ impl Ui {
         eprintln!("{d}");
     }
 
+    /// A problem the build worked around (not in the corpus), always shown.
+    pub fn warning(&self, what: impl AsRef<str>) {
+        eprintln!("gazette: warning: {}", what.as_ref());
+    }
+
     /// A progress bar over `total_bytes`, or a hidden one when the corpus is small, the
     /// output is not a terminal, or `-q` was given.
     pub fn progress(&self, total_bytes: u64, what: &str) -> ProgressBar {

@@ -30,27 +30,54 @@ pub struct CorpusFile {
 }
 
 /// Lists the collections in a corpus directory: every regular file not starting with a
-/// dot, recursively, in byte order of their relative names.
+/// dot, recursively, in byte order of their relative names. Symbolic links are followed
+/// (a link back to a folder being listed is not); a link to nothing is an error, not a
+/// file left out without a word.
 pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
     let mut out = Vec::new();
-    visit(root, root, &mut out)
+    let canonical = std::fs::canonicalize(root)
         .with_context(|| format!("Failed to list the corpus directory '{}'", root.display()))?;
+    visit(root, root, &mut vec![canonical], &mut out)?;
     out.sort();
     Ok(out)
 }
 
-fn visit(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// `listing`: the folders being listed, canonical, from the root down to `dir`.
+fn visit(
+    root: &Path,
+    dir: &Path,
+    listing: &mut Vec<PathBuf>,
+    out: &mut Vec<CorpusFile>,
+) -> Result<()> {
+    let failed = || format!("Failed to list the corpus directory '{}'", dir.display());
+    for entry in std::fs::read_dir(dir).with_context(failed)? {
+        let entry = entry.with_context(failed)?;
         let file_name = entry.file_name();
         if file_name.to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let file_type = entry.file_type()?;
+        let mut file_type = entry.file_type().with_context(failed)?;
+        if file_type.is_symlink() {
+            file_type = std::fs::metadata(&path)
+                .with_context(|| {
+                    format!(
+                        "'{}' is a symbolic link to '{}', which cannot be read",
+                        path.display(),
+                        std::fs::read_link(&path).unwrap_or_default().display()
+                    )
+                })?
+                .file_type();
+        }
         if file_type.is_dir() {
-            visit(root, &path, out)?;
-        } else if file_type.is_file() || path.is_file() {
+            let canonical = std::fs::canonicalize(&path).with_context(failed)?;
+            if listing.contains(&canonical) {
+                continue; // a link back up: its files are listed already
+            }
+            listing.push(canonical);
+            visit(root, &path, listing, out)?;
+            listing.pop();
+        } else if file_type.is_file() {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let name = rel
                 .components()

@@ -88,6 +88,12 @@ fn parse_local_time(s: &str) -> Result<NaiveDateTime, String> {
         .or_else(|| split_numbers(time, ':', &[2, 2, 2]))
         .ok_or_else(|| format!("time {time:?} is not HH:MM"))?;
     let (y, m, d) = (date_parts[0], date_parts[1], date_parts[2]);
+    // News of this century or the last, where the publisher's zone has kept its offset:
+    // before 1901 Shanghai's clocks ran on local mean time (UTC+8:05:43), and years such
+    // as 0000 are beyond what pandas reads back from Parquet's timestamps.
+    if !(1901..=2099).contains(&y) {
+        return Err(format!("the year {y:04} is outside 1901–2099"));
+    }
     let date = NaiveDate::from_ymd_opt(y as i32, m, d)
         .ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is not a calendar date"))?;
     let sec = time_parts.get(2).copied().unwrap_or(0);
@@ -128,6 +134,20 @@ mod tests {
             panic!()
         };
         assert_eq!(s.source, "日经中文网");
+        for (line, why) in [
+            ("X· 0000-01-01 00:00", "the year 0000 is outside 1901–2099"),
+            ("X· 1900-06-01 12:00", "the year 1900 is outside 1901–2099"),
+            ("X· 2100-01-01 00:00", "the year 2100 is outside 1901–2099"),
+        ] {
+            let Classified::Malformed { found, .. } = classify(line) else {
+                panic!("{line}")
+            };
+            assert!(found.ends_with(&format!("({why})")), "{found}");
+        }
+        assert!(matches!(
+            classify("X· 1901-01-01 00:00"),
+            Classified::Source(_)
+        ));
     }
 
     #[test]

@@ -62,6 +62,13 @@ pub struct StructureError {
 
 const DELIMITER: &str = " - ";
 
+/// The longest claim gazette reads, in characters. The shipped corpus's longest has 306,
+/// a synthetic corpus of 100k articles' 230: a bullet ten times that is a broken export
+/// (summaries run together, a table pasted in), and what is found in it multiplies with
+/// its length (every figure of the ledger carries its claim's text; at 400 KB a claim
+/// with 15,000 figures made 6 GB of it).
+pub const MAX_CLAIM_CHARS: usize = 2_000;
+
 /// A heading recognised at the start of a summary or at the end of a bullet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Heading {
@@ -95,6 +102,17 @@ pub fn parse(summary: &str) -> Result<Summary, StructureError> {
     // The bullet being accumulated, as a byte range into `summary`.
     let mut current: Option<Range<usize>> = None;
     for seg in segments.into_iter().skip(1) {
+        if builder.error.is_some() {
+            break;
+        }
+        // A bullet past the limit in bytes is past it in characters: reject it now, before
+        // looking for its end in ever longer text.
+        if let Some(cur) = current.clone()
+            && cur.len() > 4 * MAX_CLAIM_CHARS
+        {
+            builder.push_bullet(cur);
+            break;
+        }
         let text = &summary[seg.clone()];
         let Some(first_char) = text.trim_start().chars().next() else {
             continue; // ` -  - `: nothing between two delimiters
@@ -124,7 +142,7 @@ pub fn parse(summary: &str) -> Result<Summary, StructureError> {
     if let Some(cur) = current {
         builder.push_bullet(cur);
     }
-    Ok(builder.finish())
+    builder.finish()
 }
 
 /// Byte ranges between ` - ` delimiters.
@@ -147,6 +165,8 @@ struct Builder<'a> {
     chars: CharIndex<'a>,
     out: Summary,
     next_ordinal: u32,
+    /// The first bullet that cannot be a claim; the summary is then rejected.
+    error: Option<StructureError>,
 }
 
 impl<'a> Builder<'a> {
@@ -159,6 +179,7 @@ impl<'a> Builder<'a> {
                 sections: Vec::new(),
             },
             next_ordinal: 1,
+            error: None,
         }
     }
 
@@ -186,8 +207,37 @@ impl<'a> Builder<'a> {
         // and trailing spaces are the same ones.
         let end = range.start + raw.trim_end().len();
         let range = (range.start + lead).min(end)..end;
-        let (text, citations) = strip_citations(&self.summary[range.clone()]);
-        if text.is_empty() && citations.is_empty() {
+        let written = &self.summary[range.clone()];
+        let excerpt = |s: &str| crate::diagnostics::excerpt(s, 60);
+        let mut reject = |expected: String, found: String| {
+            self.error.get_or_insert(StructureError { expected, found });
+        };
+        // Bytes first: most bullets are far shorter in bytes than the limit in characters.
+        if written.len() > MAX_CLAIM_CHARS && written.chars().count() > MAX_CLAIM_CHARS {
+            let n = written.chars().count();
+            return reject(
+                format!("claims of at most {MAX_CLAIM_CHARS} characters"),
+                format!("a claim of {n} characters, {}", excerpt(written)),
+            );
+        }
+        let (text, citations) = match strip_citations(written) {
+            Ok(stripped) => stripped,
+            Err(marker) => {
+                return reject(
+                    "citation markers of paragraph numbers from 1 to 999 \
+                     ('[1]', '[2, 4]', '[2-4]')"
+                        .into(),
+                    format!("{} in {}", excerpt(&marker), excerpt(written)),
+                );
+            }
+        };
+        if text.is_empty() {
+            if !citations.is_empty() {
+                reject(
+                    "a claim's text before its citation markers".into(),
+                    format!("only {}", excerpt(written)),
+                );
+            }
             return;
         }
         let bullet = Bullet {
@@ -204,8 +254,11 @@ impl<'a> Builder<'a> {
             .push(bullet);
     }
 
-    fn finish(self) -> Summary {
-        self.out
+    fn finish(self) -> Result<Summary, StructureError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.out),
+        }
     }
 }
 
@@ -401,7 +454,7 @@ fn parse_citation_group(s: &str) -> Option<Vec<u32>> {
         let number = |p: &str| -> Option<u32> {
             let p = p.trim();
             (!p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())?
+                .then(|| p.parse().ok().filter(|&n| n >= 1))?
         };
         if let Some((a, b)) = part.split_once(['-', '–']) {
             let (a, b) = (number(a)?, number(b)?);
@@ -418,34 +471,60 @@ fn parse_citation_group(s: &str) -> Option<Vec<u32>> {
 
 /// Removes citation markers from a bullet, returning the clean text and the numbers.
 /// Whitespace left before punctuation by a removed marker goes too, so that
-/// `licenses [1][4].` becomes `licenses.`.
-pub fn strip_citations(raw: &str) -> (String, Vec<u32>) {
+/// `licenses [1][4].` becomes `licenses.`. A marker that is a citation's shape but not a
+/// paragraph number (`[0]`, `[1000]`, `[]`, `[3-1]`, a `[7` the bullet ends in) is
+/// returned as the error: read as text, it would also hide where its bullet ends.
+pub fn strip_citations(raw: &str) -> Result<(String, Vec<u32>), String> {
     let mut text = String::with_capacity(raw.len());
     let mut citations = Vec::new();
     let mut rest = raw;
-    while let Some(open) = rest.find('[') {
-        let close = rest[open..].find(']').map(|c| open + c + 1);
-        match close.and_then(|c| parse_citation_group(&rest[open..c]).map(|n| (c, n))) {
-            Some((close, numbers)) => {
-                text.push_str(&rest[..open]);
-                citations.extend(numbers);
-                rest = &rest[close..];
-                let trimmed = text.trim_end().len();
-                text.truncate(trimmed);
-                // Keep one space between words that the marker separated.
-                if rest.starts_with(|c: char| c.is_alphanumeric()) && !text.is_empty() {
-                    text.push(' ');
-                }
+    // Each `]` closes at most one marker, the one the last `[` before it opens: looking
+    // back from each `]` keeps this linear in the bullet's length, whatever its brackets.
+    while let Some(close) = rest.find(']') {
+        let Some(open) = rest[..close].rfind('[') else {
+            text.push_str(&rest[..=close]);
+            rest = &rest[close + 1..];
+            continue;
+        };
+        let marker = &rest[open..=close];
+        let Some(numbers) = parse_citation_group(marker) else {
+            if citation_shaped(&marker[1..marker.len() - 1]) {
+                return Err(marker.to_string());
             }
-            None => {
-                text.push_str(&rest[..=open]);
-                rest = &rest[open + 1..];
-            }
+            text.push_str(&rest[..=close]);
+            rest = &rest[close + 1..];
+            continue;
+        };
+        text.push_str(&rest[..open]);
+        citations.extend(numbers);
+        rest = &rest[close + 1..];
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+        // Keep one space between words that the marker separated.
+        if rest.starts_with(|c: char| c.is_alphanumeric()) && !text.is_empty() {
+            text.push(' ');
         }
     }
+    if let Some(open) = rest.rfind('[')
+        && citation_shaped(&rest[open + 1..])
+    {
+        return Err(rest[open..].to_string());
+    }
     text.push_str(rest);
-    let text = text.trim().to_string();
-    (text, citations)
+    Ok((text.trim().to_string(), citations))
+}
+
+/// Whether the inside of a bracket that is not a citation still reads as one: digits,
+/// commas, spaces and dashes (`0`, `99999999999`, an empty marker, `3-1`). Four digits
+/// read as a year (`[2024]`, `[2024-25]`) and stay text.
+fn citation_shaped(inner: &str) -> bool {
+    let shaped = inner
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | ',' | '-' | '–'));
+    shaped
+        && !inner
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|number| number.len() == 4)
 }
 
 #[cfg(test)]
@@ -589,6 +668,66 @@ mod tests {
         assert!(parse("just some text without structure").is_err());
         assert!(parse("").is_err());
         assert!(parse("This is a sentence - and another one.").is_err());
+    }
+
+    /// Markers shaped like citations but naming no paragraph reject the summary, naming
+    /// the marker; read as text they also hid where their bullet ended.
+    #[test]
+    fn malformed_citations_are_rejected() {
+        for (bullet, marker) in [
+            ("A claim [0]. - Next claim [2].", "[0]"),
+            ("A claim [10000]. - Next claim [2].", "[10000]"),
+            ("A claim [99999999999] - Next claim [2].", "[99999999999]"),
+            ("A claim [] - Next claim [2].", "[]"),
+            ("A claim [3-1]. - Next claim [2].", "[3-1]"),
+            ("A claim [1][", "["),
+            ("A claim cut short [7", "[7"),
+        ] {
+            let e = parse(&format!("Core Viewpoint - {bullet}")).unwrap_err();
+            assert!(
+                e.expected.starts_with("citation markers"),
+                "{bullet}: {e:?}"
+            );
+            assert!(
+                e.found.starts_with(&format!("\"{marker}\" in ")),
+                "{bullet}: {e:?}"
+            );
+        }
+        // Brackets that are not citations stay text.
+        let s = parse("Core Viewpoint - A [sic] quote and [a](b) [1]. - The [2024-25] plan [2].")
+            .unwrap();
+        let texts: Vec<&str> = s.sections[0].bullets.iter().map(|b| &*b.text).collect();
+        assert_eq!(texts, ["A [sic] quote and [a](b).", "The [2024-25] plan."]);
+        assert!(parse("Core Viewpoint - In [2024] it rose [1].").is_ok());
+    }
+
+    #[test]
+    fn claims_without_text_or_too_long_are_rejected() {
+        let e = parse("Core Viewpoint - A claim [1]. - [4] - Another [2].").unwrap_err();
+        assert_eq!(e.expected, "a claim's text before its citation markers");
+        assert_eq!(e.found, "only \"[4]\"");
+
+        let long = "Word ".repeat(MAX_CLAIM_CHARS / 5 + 1);
+        let e = parse(&format!("Core Viewpoint - A claim [1]. - {long}[2].")).unwrap_err();
+        assert_eq!(
+            e.expected,
+            format!("claims of at most {MAX_CLAIM_CHARS} characters")
+        );
+        assert!(
+            e.found
+                .starts_with("a claim of 2009 characters, \"Word Word"),
+            "{e:?}"
+        );
+        // Within the limit, the same claim is read.
+        let ok = "Word ".repeat(MAX_CLAIM_CHARS / 5 - 1);
+        assert!(parse(&format!("Core Viewpoint - A claim [1]. - {ok}[2].")).is_ok());
+        // A run of segments that never ends a bullet is cut off as soon as it is too long.
+        let run = "The cost of x - ".repeat(200_000);
+        let e = parse(&format!("Core Viewpoint - {run}")).unwrap_err();
+        assert_eq!(
+            e.expected,
+            format!("claims of at most {MAX_CLAIM_CHARS} characters")
+        );
     }
 
     #[test]

@@ -25,6 +25,16 @@ fn claim<'a>(a: &'a Article, starts_with: &str) -> &'a gazette::corpus::Bullet {
         .unwrap_or_else(|| panic!("no claim starting with {starts_with:?}"))
 }
 
+/// `gazette check --corpus DIR`: its exit code and what it printed.
+fn check_corpus(dir: &std::path::Path) -> (Option<i32>, String) {
+    let o = gazette()
+        .args(["check", "--corpus"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    (o.status.code(), stderr(&o))
+}
+
 /// A file name is the user's and may hold anything: printed raw, a newline in it would
 /// forge a diagnostic of its own, and an escape sequence recolour or clear the terminal.
 #[test]
@@ -36,13 +46,8 @@ fn file_names_cannot_forge_diagnostics() {
         dir.path().join(name),
     )
     .unwrap();
-    let o = gazette()
-        .args(["check", "--corpus"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let (code, err) = check_corpus(dir.path());
+    assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains(['\u{1b}', '\r', '\u{202E}']), "{err:?}");
     let warning = err.lines().next().unwrap();
     assert!(
@@ -236,7 +241,7 @@ fn claim_spans_point_into_the_summary() {
             let written: String = chars[b.char_start as usize..b.char_end as usize]
                 .iter()
                 .collect();
-            let (text, citations) = gazette::corpus::summary::strip_citations(&written);
+            let (text, citations) = gazette::corpus::summary::strip_citations(&written).unwrap();
             assert_eq!(text, b.text);
             assert_eq!(citations, b.citations);
         }
@@ -385,6 +390,16 @@ fn bad_inputs_get_exact_diagnostics() {
             1,
         ),
         (
+            "citation-zero",
+            "collection.txt:10: error: expected citation markers of paragraph numbers from 1 to 999 ('[1]', '[2, 4]', '[2-4]'), found \"[0]\" in \"A claim citing paragraph zero [0].\"",
+            1,
+        ),
+        (
+            "claim-without-text",
+            "collection.txt:10: error: expected a claim's text before its citation markers, found only \"[4]\"",
+            1,
+        ),
+        (
             "invalid-utf8",
             "collection.txt:8: error: expected UTF-8 text, found invalid byte 0xFF at column 5 in \"标题乙 \u{FFFD}\u{FFFD} broken\"",
             1,
@@ -453,6 +468,86 @@ fn build_skips_bad_articles_and_strict_fails_without_writing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--strict"), "{}", stderr(&o));
     assert!(files_under(strict_out.path()).is_empty(), "nothing written");
+}
+
+/// A `--strict` build over a lenient build's output fails as it would have on a fresh
+/// folder, instead of finding nothing to do.
+#[test]
+fn strict_build_after_a_lenient_one_still_fails() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = "tests/fixtures/corpus/bad/bad-date";
+    let build = |extra: &[&str]| {
+        gazette()
+            .args(["build", "--corpus", corpus, "--out"])
+            .arg(out.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(build(&[]).status.success());
+    let before = files_under(out.path());
+    let o = build(&["--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("(--strict: the build stops"),
+        "{}",
+        stderr(&o)
+    );
+    assert_same_files(&files_under(out.path()), &before);
+    assert!(stderr(&build(&[])).contains("Nothing to do"));
+}
+
+/// Linked folders are read (an analyst links in another topic's exports), a link back
+/// up is not read twice, and a link to nothing is an error naming it.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_the_corpus_are_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, other) = (dir.path().join("corpus"), dir.path().join("other"));
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(
+        shipped_corpus().join("de-china-supply-chain.txt"),
+        other.join("a.txt"),
+    )
+    .unwrap();
+    symlink(&other, corpus.join("linked")).unwrap();
+    symlink(&corpus, corpus.join("loop")).unwrap();
+    let (code, err) = check_corpus(&corpus);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.starts_with("8 articles, 86 claims, 0 skipped"), "{err}");
+
+    symlink(dir.path().join("gone"), corpus.join("dangling.txt")).unwrap();
+    let (code, err) = check_corpus(&corpus);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("dangling.txt' is a symbolic link to '") && err.contains("gone'"),
+        "{err}"
+    );
+}
+
+/// A file that holds no article at all is an error for `check`, though no article of it
+/// could be counted as skipped.
+#[test]
+fn check_fails_on_a_file_without_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        shipped_corpus().join("de-china-supply-chain.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.txt"), "").unwrap();
+    let (code, err) = check_corpus(dir.path());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("b.txt:1: error: expected an exported collection"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gazette: 1 error(s) in the corpus, 0 bad article(s) skipped"),
+        "{err}"
+    );
 }
 
 /// `source_line` of every row of a built table.

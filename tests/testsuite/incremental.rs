@@ -145,3 +145,57 @@ fn no_reports_builds_the_datasets_only_and_a_later_build_renders_them() {
         stderr(&o)
     );
 }
+
+/// Two commands writing into one folder would stage, rename and remove each other's
+/// files: while one holds the folder's lock, another says so and writes nothing.
+#[test]
+fn a_second_command_into_the_same_folder_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    let before = files_under(out.path());
+    let lock = std::fs::File::open(out.path().join("data/.cache/lock")).unwrap();
+    lock.lock().unwrap();
+    for args in [vec!["build", "--force"], vec!["render"], vec!["derive"]] {
+        let o = gazette()
+            .args(&args)
+            .args(["--corpus", "data/raw", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("Another gazette command is writing into"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_same_files(&files_under(out.path()), &before);
+    lock.unlock().unwrap();
+    let o = gazette()
+        .args(["build", "--force", "-q", "--corpus", "data/raw", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A damaged published table (truncated, overwritten by hand) does not stop the build
+/// that replaces it; the changelog, unable to compare, says why.
+#[test]
+fn a_damaged_previous_table_is_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), out.path());
+    std::fs::write(out.path().join("data/tables/claims.parquet"), "junk").unwrap();
+    let o = gazette()
+        .args(["build", "--corpus", "data/raw", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("gazette: warning: the previous build could not be read"),
+        "{err}"
+    );
+    assert_same_as_a_clean_build(&shipped_corpus(), out.path());
+}
