@@ -277,6 +277,19 @@ impl Cli {
                 out.display()
             )));
         }
+        // A publication inside its own corpus would be read back as collections by the
+        // next build: binary Parquet and JSON reported as bad articles, forever rebuilt.
+        if matches!(self.command, Command::Build)
+            && let (Ok(corpus), Some(root)) = (g.corpus.canonicalize(), resolved(&out))
+            && root.starts_with(&corpus)
+        {
+            return Err(usage(format!(
+                "--out '{}' is inside --corpus '{}': the next build would read the outputs \
+                 as collections; write them elsewhere",
+                out.display(),
+                g.corpus.display()
+            )));
+        }
         if matches!(self.command, Command::Render | Command::Derive) {
             let articles =
                 crate::tables::partition::published_path(crate::tables::Table::Articles, &out);
@@ -315,6 +328,21 @@ impl Cli {
             ui: Ui::new(verbosity),
         })
     }
+}
+
+/// `path` with its existing part resolved (links, `..`) and the rest, not created yet,
+/// joined to it.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+    let mut out = existing.canonicalize().ok()?;
+    out.extend(rest.into_iter().rev());
+    Some(out)
 }
 
 fn require_dir(path: &Path, flag: &str) -> Result<()> {

@@ -81,13 +81,27 @@ fn visit(
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let name = rel
                 .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .map(|c| name_text(c.as_os_str()))
                 .collect::<Vec<_>>()
                 .join("/");
             out.push(CorpusFile { name, path });
         }
     }
     Ok(())
+}
+
+/// A file name as text, bytes that are not UTF-8 written `\xFF`: replaced by U+FFFD as
+/// usual, `x\xff.txt` and `x\xfe.txt` were one name, whose inputs the next build could
+/// never match.
+fn name_text(name: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// One article as exported.
@@ -152,6 +166,8 @@ fn split_lines(bytes: &[u8], first_line: u32) -> Vec<Line<'_>> {
         };
         rest = next;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        // Exports joined with `cat` carry the second one's byte-order mark mid-file.
+        let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
         let (text, bad_utf8) = match std::str::from_utf8(raw) {
             Ok(s) => (Cow::Borrowed(s), None),
             Err(e) => {
@@ -332,9 +348,7 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.to_string())
     };
-    let well_formed = header.len() >= 2
-        && header[0].text.eq_ignore_ascii_case(HEADER_FIRST_LINE)
-        && header[1].bad_utf8.is_none();
+    let well_formed = header.len() >= 2 && header[0].text.eq_ignore_ascii_case(HEADER_FIRST_LINE);
     if !well_formed {
         out.topic = fallback_topic();
         let ignored = match header.len() {
@@ -356,8 +370,34 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
         ));
         return header.len();
     }
-    out.topic = header[1].text.to_string();
-    let mut used = 2;
+    let is_chrome = |l: &Line<'_>| HEADER_CHROME.iter().any(|c| l.text.eq_ignore_ascii_case(c));
+    // The topic names the collection and goes into every article's id: a header whose
+    // topic line is missing (blank, so `icon` follows `Workflow`) or not text must not
+    // make one up silently.
+    let topic_problem = if is_chrome(&header[1]) {
+        Some((
+            "the topic on the line after 'Workflow'",
+            excerpt(&header[1].text, 60),
+        ))
+    } else {
+        let not_text = header[1].bad_utf8.clone();
+        not_text.map(|why| ("the topic after 'Workflow' as UTF-8 text", why))
+    };
+    if let Some((expected, found)) = topic_problem {
+        out.topic = fallback_topic();
+        out.diagnostics.push(Diagnostic::warning(
+            name,
+            header[1].no,
+            expected,
+            format!(
+                "{found} (the file name '{}' is used as the topic)",
+                crate::text::visible(&out.topic)
+            ),
+        ));
+    } else {
+        out.topic = header[1].text.to_string();
+    }
+    let mut used = if is_chrome(&header[1]) { 1 } else { 2 };
     for chrome in HEADER_CHROME {
         if header
             .get(used)

@@ -28,6 +28,15 @@ fn usage_errors_exit_with_2() {
         stderr(&o).trim(),
         "gazette: --corpus 'does/not/exist' is not a directory"
     );
+    // The next build would read the outputs as collections.
+    let o = run(&["build", "--corpus", "data/raw", "--out", "data/raw/new/out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--out 'data/raw/new/out' is inside --corpus 'data/raw'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!std::path::Path::new("data/raw/new").exists());
 }
 
 #[test]

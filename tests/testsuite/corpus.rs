@@ -287,6 +287,27 @@ fn format_variants_parse_like_the_plain_file() {
     }
 }
 
+/// Two exports joined with `cat`: the second one's byte-order mark starts a line in the
+/// middle of the file, and is not part of its title.
+#[test]
+fn a_byte_order_mark_mid_file_is_not_text() {
+    let text = std::fs::read_to_string(fixture("corpus/variants/lf/collection.txt")).unwrap();
+    let title = shipped().articles[0].title.clone();
+    let joined = format!("{text}\u{FEFF}{}\n", shipped().articles[0].title)
+        + &std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt"))
+            .unwrap()
+            .lines()
+            .skip_while(|l| *l != title)
+            .skip(1)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+    let parsed = corpus::parse_file("joined.txt", joined.as_bytes());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.articles.len(), 3);
+    assert_eq!(parsed.articles[2].title, title);
+}
+
 #[test]
 fn traps_in_the_summary_structure() {
     let parsed = parse_fixture("corpus/variants/lf/collection.txt");
@@ -415,6 +436,16 @@ fn bad_inputs_get_exact_diagnostics() {
             1,
         ),
         (
+            "blank-topic",
+            "collection.txt:3: warning: expected the topic on the line after 'Workflow', found \"icon\" (the file name 'collection' is used as the topic)",
+            0,
+        ),
+        (
+            "topic-not-utf8",
+            "collection.txt:2: warning: expected the topic after 'Workflow' as UTF-8 text, found invalid byte 0xFF at column 1 in \"\u{FFFD}\u{FFFD} topic\" (the file name 'collection' is used as the topic)",
+            0,
+        ),
+        (
             "missing-header",
             "collection.txt:1: warning: expected the export header ('Workflow', the topic, 'icon', 'Search documents'), found the first article straight away (the file name 'collection' is used as the topic)",
             0,
@@ -525,6 +556,26 @@ fn symbolic_links_in_the_corpus_are_followed() {
         err.contains("dangling.txt' is a symbolic link to '") && err.contains("gone'"),
         "{err}"
     );
+}
+
+/// File names that are not UTF-8 keep their bytes apart (`\xFF`), where replacement
+/// characters made two files one name.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_stay_distinct() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for b in [0xFF, 0xFE] {
+        let bytes = [b'x', b, b'.', b't', b'x', b't'];
+        let name = std::ffi::OsStr::from_bytes(&bytes);
+        std::fs::write(dir.path().join(name), "").unwrap();
+    }
+    let names: Vec<String> = corpus::discover(dir.path())
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["x\\xFE.txt", "x\\xFF.txt"]);
 }
 
 /// A file that holds no article at all is an error for `check`, though no article of it
