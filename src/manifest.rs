@@ -123,6 +123,10 @@ pub fn lock_out(out_root: &Path) -> Result<Option<OutLock>> {
             out_root.display(),
             path.display()
         ),
+        // Some network file systems lock nothing: build unguarded there, as before.
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            Ok(None)
+        }
         Err(std::fs::TryLockError::Error(e)) => {
             Err(e).with_context(|| format!("Failed to lock '{}'", path.display()))
         }
