@@ -72,6 +72,11 @@ impl BuildSummary {
             self.claims,
             self.skipped
         );
+        // Errors are mostly the skipped articles', but a file that holds none (empty, not
+        // an export) skips nothing and must still show.
+        if self.errors > 0 {
+            s.push_str(&format!(", {} error(s)", self.errors));
+        }
         if self.warnings > 0 {
             s.push_str(&format!(", {} warning(s)", self.warnings));
         }

@@ -220,6 +220,22 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
 /// [`chunk_ranges`]); only the file's first chunk holds the header (`with_header`), and
 /// only its result has a topic.
 pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool) -> ParsedFile {
+    // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
+    if with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+        return ParsedFile {
+            name: name.to_string(),
+            topic: file_stem(name),
+            articles: Vec::new(),
+            diagnostics: vec![Diagnostic::error(
+                name,
+                1,
+                "UTF-8 text",
+                "a UTF-16 byte-order mark: save the file as UTF-8 \
+                 (`iconv -f UTF-16 -t UTF-8`)",
+            )],
+            skipped: 0,
+        };
+    }
     let lines = split_lines(bytes, first_line);
     let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
     let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
@@ -238,19 +254,23 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         Some(&s) => s,
         None => lines.len(),
     };
-    let mut cursor = if with_header {
-        read_header(name, &lines[..first_title], &mut out)
-    } else {
-        0
-    };
     if lines.is_empty() && with_header {
+        // One error: that it has no header either goes without saying.
+        out.topic = file_stem(name);
         out.diagnostics.push(Diagnostic::error(
             name,
             1,
             "an exported collection (header, then title, source line and summary per article)",
             "an empty file",
         ));
-    } else if sources.is_empty() && !lines.is_empty() {
+        return out;
+    }
+    let mut cursor = if with_header {
+        read_header(name, &lines[..first_title], &mut out)
+    } else {
+        0
+    };
+    if sources.is_empty() && !lines.is_empty() {
         let at = lines.get(cursor).unwrap_or(&lines[lines.len() - 1]);
         out.diagnostics.push(Diagnostic::error(
             name,
@@ -342,12 +362,7 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
 /// Reads the header lines; returns how many lines it took. Whatever is left before the
 /// first article is reported as stray lines by the caller.
 fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
-    let fallback_topic = || {
-        Path::new(name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| name.to_string())
-    };
+    let fallback_topic = || file_stem(name);
     let well_formed = header.len() >= 2 && header[0].text.eq_ignore_ascii_case(HEADER_FIRST_LINE);
     if !well_formed {
         out.topic = fallback_topic();
@@ -407,6 +422,14 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
         }
     }
     used
+}
+
+/// The topic of a file without a header: its name without the extension.
+fn file_stem(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Lines that belong to no article: a title without source line, or leftovers.

@@ -578,7 +578,7 @@ fn file_names_that_are_not_utf8_stay_distinct() {
     assert_eq!(names, ["x\\xFE.txt", "x\\xFF.txt"]);
 }
 
-/// A file that holds no article at all is an error for `check`, though no article of it
+/// A file that holds no article at all (empty, UTF-16) is an error for `check`, though no article of it
 /// could be counted as skipped.
 #[test]
 fn check_fails_on_a_file_without_articles() {
@@ -589,6 +589,11 @@ fn check_fails_on_a_file_without_articles() {
     )
     .unwrap();
     std::fs::write(dir.path().join("b.txt"), "").unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("Workflow\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.path().join("c.txt"), utf16).unwrap();
     let (code, err) = check_corpus(dir.path());
     assert_eq!(code, Some(1), "{err}");
     assert!(
@@ -596,7 +601,16 @@ fn check_fails_on_a_file_without_articles() {
         "{err}"
     );
     assert!(
-        err.contains("gazette: 1 error(s) in the corpus, 0 bad article(s) skipped"),
+        err.contains("c.txt:1: error: expected UTF-8 text, found a UTF-16 byte-order mark"),
+        "{err}"
+    );
+    assert!(!err.contains("warning"), "one error a file: {err}");
+    assert!(
+        err.contains("8 articles, 86 claims, 0 skipped, 2 error(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gazette: 2 error(s) in the corpus, 0 bad article(s) skipped"),
         "{err}"
     );
 }
