@@ -92,9 +92,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
         }
         match c {
             '"' => out.push_str("\\\""),
-            c if c.is_control() || crate::text::is_bidi_control(c) => {
-                out.extend(c.escape_default());
-            }
+            c if crate::text::hidden(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }

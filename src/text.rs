@@ -93,12 +93,17 @@ pub fn bidi_closers(s: &str) -> String {
     open.iter().rev().collect()
 }
 
+/// Whether a terminal would act on `c` rather than show it: a control character or a
+/// directional formatting character.
+pub fn hidden(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
 /// `s` with control characters and directional formatting characters written as
 /// escapes (`\u{1b}`), for a terminal: a file name or a text quoted in a message
 /// cannot then move the cursor, change colours, start a new line or reverse the
 /// message around it.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() || is_bidi_control(c);
     if !s.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -220,25 +220,6 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
 /// [`chunk_ranges`]); only the file's first chunk holds the header (`with_header`), and
 /// only its result has a topic.
 pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool) -> ParsedFile {
-    // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
-    if with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
-        return ParsedFile {
-            name: name.to_string(),
-            topic: file_stem(name),
-            articles: Vec::new(),
-            diagnostics: vec![Diagnostic::error(
-                name,
-                1,
-                "UTF-8 text",
-                "a UTF-16 byte-order mark: save the file as UTF-8 \
-                 (`iconv -f UTF-16 -t UTF-8`)",
-            )],
-            skipped: 0,
-        };
-    }
-    let lines = split_lines(bytes, first_line);
-    let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
-    let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
     let mut out = ParsedFile {
         name: name.to_string(),
         topic: String::new(),
@@ -246,6 +227,20 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         diagnostics: Vec::new(),
         skipped: 0,
     };
+    // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
+    if with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+        out.topic = file_stem(name);
+        out.diagnostics.push(Diagnostic::error(
+            name,
+            1,
+            "UTF-8 text",
+            "a UTF-16 byte-order mark: save the file as UTF-8 (`iconv -f UTF-16 -t UTF-8`)",
+        ));
+        return out;
+    }
+    let lines = split_lines(bytes, first_line);
+    let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
+    let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
 
     let sources: Vec<usize> = (0..lines.len()).filter(|&i| is_source(i)).collect();
     // The header is everything before the first article's title.
@@ -362,10 +357,9 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
 /// Reads the header lines; returns how many lines it took. Whatever is left before the
 /// first article is reported as stray lines by the caller.
 fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
-    let fallback_topic = || file_stem(name);
     let well_formed = header.len() >= 2 && header[0].text.eq_ignore_ascii_case(HEADER_FIRST_LINE);
     if !well_formed {
-        out.topic = fallback_topic();
+        out.topic = file_stem(name);
         let ignored = match header.len() {
             0 => String::new(),
             n => format!("; {n} line(s) before the first article ignored"),
@@ -389,7 +383,8 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
     // The topic names the collection and goes into every article's id: a header whose
     // topic line is missing (blank, so `icon` follows `Workflow`) or not text must not
     // make one up silently.
-    let topic_problem = if is_chrome(&header[1]) {
+    let topic_missing = is_chrome(&header[1]);
+    let topic_problem = if topic_missing {
         Some((
             "the topic on the line after 'Workflow'",
             excerpt(&header[1].text, 60),
@@ -399,7 +394,7 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
         not_text.map(|why| ("the topic after 'Workflow' as UTF-8 text", why))
     };
     if let Some((expected, found)) = topic_problem {
-        out.topic = fallback_topic();
+        out.topic = file_stem(name);
         out.diagnostics.push(Diagnostic::warning(
             name,
             header[1].no,
@@ -412,7 +407,7 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
     } else {
         out.topic = header[1].text.to_string();
     }
-    let mut used = if is_chrome(&header[1]) { 1 } else { 2 };
+    let mut used = if topic_missing { 1 } else { 2 };
     for chrome in HEADER_CHROME {
         if header
             .get(used)

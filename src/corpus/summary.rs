@@ -107,10 +107,10 @@ pub fn parse(summary: &str) -> Result<Summary, StructureError> {
         }
         // A bullet past the limit in bytes is past it in characters: reject it now, before
         // looking for its end in ever longer text.
-        if let Some(cur) = current.clone()
-            && cur.len() > 4 * MAX_CLAIM_CHARS
+        if current
+            .as_ref()
+            .is_some_and(|cur| cur.len() > 4 * MAX_CLAIM_CHARS)
         {
-            builder.push_bullet(cur);
             break;
         }
         let text = &summary[seg.clone()];
@@ -207,14 +207,21 @@ impl<'a> Builder<'a> {
         // and trailing spaces are the same ones.
         let end = range.start + raw.trim_end().len();
         let range = (range.start + lead).min(end)..end;
+        if self.error.is_some() {
+            return;
+        }
         let written = &self.summary[range.clone()];
         let excerpt = |s: &str| crate::diagnostics::excerpt(s, 60);
         let mut reject = |expected: String, found: String| {
             self.error.get_or_insert(StructureError { expected, found });
         };
         // Bytes first: most bullets are far shorter in bytes than the limit in characters.
-        if written.len() > MAX_CLAIM_CHARS && written.chars().count() > MAX_CLAIM_CHARS {
-            let n = written.chars().count();
+        let n = if written.len() > MAX_CLAIM_CHARS {
+            written.chars().count()
+        } else {
+            0
+        };
+        if n > MAX_CLAIM_CHARS {
             return reject(
                 format!("claims of at most {MAX_CLAIM_CHARS} characters"),
                 format!("a claim of {n} characters, {}", excerpt(written)),
