@@ -228,17 +228,32 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         skipped: 0,
     };
     // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
-    if with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])) {
+    let utf16 =
+        with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]));
+    let lines = if utf16 {
+        Vec::new()
+    } else {
+        split_lines(bytes, first_line)
+    };
+    if with_header && lines.is_empty() {
+        // A file that holds no article gets one error: that it has no header either goes
+        // without saying.
+        let (expected, found) = if utf16 {
+            (
+                "UTF-8 text",
+                "a UTF-16 byte-order mark: save the file as UTF-8 (`iconv -f UTF-16 -t UTF-8`)",
+            )
+        } else {
+            (
+                "an exported collection (header, then title, source line and summary per article)",
+                "an empty file",
+            )
+        };
         out.topic = file_stem(name);
-        out.diagnostics.push(Diagnostic::error(
-            name,
-            1,
-            "UTF-8 text",
-            "a UTF-16 byte-order mark: save the file as UTF-8 (`iconv -f UTF-16 -t UTF-8`)",
-        ));
+        out.diagnostics
+            .push(Diagnostic::error(name, 1, expected, found));
         return out;
     }
-    let lines = split_lines(bytes, first_line);
     let kinds: Vec<Classified<'_>> = lines.iter().map(|l| classify(&l.text)).collect();
     let is_source = |i: usize| !matches!(kinds[i], Classified::Other);
 
@@ -249,17 +264,6 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         Some(&s) => s,
         None => lines.len(),
     };
-    if lines.is_empty() && with_header {
-        // One error: that it has no header either goes without saying.
-        out.topic = file_stem(name);
-        out.diagnostics.push(Diagnostic::error(
-            name,
-            1,
-            "an exported collection (header, then title, source line and summary per article)",
-            "an empty file",
-        ));
-        return out;
-    }
     let mut cursor = if with_header {
         read_header(name, &lines[..first_title], &mut out)
     } else {
