@@ -211,7 +211,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gazette: {e:#}");
+            eprintln!("gazette: {}", error_chain(&e));
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -219,6 +219,29 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// An error and its causes, joined by `: ` as anyhow's `{:#}` joins them, for a
+/// terminal: control characters (of a file name, say) escaped as diagnostics escape
+/// them, but for the line breaks of messages that are tables (the data tests'
+/// failures), and a cause left out when the message before it already ends with its
+/// text (libraries that wrap an I/O error, such as Parquet's `External: …`, print it and
+/// also return it as their cause: a full disk read "No space left on device" twice).
+pub fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let lines: Vec<_> = text.split('\n').map(crate::text::visible).collect();
+        let text = lines.join("\n");
+        if out.ends_with(text.as_str()) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -464,4 +487,44 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
     }
     out.flush().context("Failed to write the output")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_chains_say_a_repeated_cause_once() {
+        let io = std::io::Error::other("No space left on device (os error 28)");
+        // As Parquet and CSV writers wrap an I/O error: in their message and as cause.
+        #[derive(Debug)]
+        struct Wrapper(std::io::Error);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "External: {}", self.0)
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = anyhow::Error::new(Wrapper(io)).context("Failed to write 'claims.parquet'");
+        assert_eq!(
+            error_chain(&e),
+            "Failed to write 'claims.parquet': External: No space left on device (os error 28)"
+        );
+        // Other causes are all printed, in order.
+        let e = anyhow::anyhow!("inner").context("middle").context("outer");
+        assert_eq!(error_chain(&e), "outer: middle: inner");
+        // A file name cannot send the terminal an escape sequence, move the cursor back
+        // or reverse the text; a table's lines stay lines.
+        let e = anyhow::anyhow!("Failed to read 'a\u{1b}[2J\rgazette: done\u{202e}'");
+        assert_eq!(
+            error_chain(&e),
+            "Failed to read 'a\\u{1b}[2J\\rgazette: done\\u{202e}'"
+        );
+        let e = anyhow::anyhow!("2 rows fail:\ncheck  row\nunique 2");
+        assert_eq!(error_chain(&e), "2 rows fail:\ncheck  row\nunique 2");
+    }
 }

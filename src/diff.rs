@@ -534,12 +534,13 @@ fn text_of(array: &ArrayRef, row: usize) -> String {
     }
 }
 
-/// Compares the tables of two sides. A table missing on the old side counts as empty (a
-/// first release adds everything); one missing on the new side is left out.
+/// Compares the tables of two sides. A table missing on the old side (`old` gives no
+/// path, or its path holds no table) counts as empty: a first release adds everything.
+/// One missing on the new side is left out.
 ///
 /// `list`: list at most this many rows per table and kind (the counts stay complete).
 pub fn diff(
-    old: impl Fn(Table) -> PathBuf + Sync,
+    old: impl Fn(Table) -> Option<PathBuf> + Sync,
     new: impl Fn(Table) -> PathBuf + Sync,
     list: Option<usize>,
 ) -> Result<DataDiff> {
@@ -550,7 +551,7 @@ pub fn diff(
     // The tables are compared in parallel, and listed in their order.
     let tables = diffed_tables()
         .par_iter()
-        .map(|&table| diff_table(table, &old(table), &new(table), cap))
+        .map(|&table| diff_table(table, old(table).as_deref(), &new(table), cap))
         .collect::<Result<Vec<_>>>()?;
     Ok(DataDiff {
         tables: tables.into_iter().flatten().collect(),
@@ -561,7 +562,7 @@ pub fn diff(
 /// `cap` rows per kind.
 fn diff_table(
     table: Table,
-    old_path: &Path,
+    old_path: Option<&Path>,
     new_path: &Path,
     cap: usize,
 ) -> Result<Option<TableDiff>> {
@@ -575,7 +576,7 @@ fn diff_table(
     // With nothing published before, every row is added: the files' footers count them,
     // and only the batches that hold the rows listed are decoded (decoding every column
     // of every table took 5 s of a first build of a million articles).
-    if !old_path.exists() {
+    let Some(old_path) = old_path.filter(|p| p.exists()) else {
         d.n_added = partition::stored_rows(new_path)?;
         if cap > 0 {
             partition::stored_batches_while(new_path, |batch| {
@@ -590,7 +591,7 @@ fn diff_table(
             })?;
         }
         return Ok(Some(d));
-    }
+    };
     // Tables are read a batch at a time and rows held as hashes (the old side's key
     // and fingerprint, a bit for "still there"): holding both sides' rows with their
     // keys, labels and column hashes took 20 GB at a million articles. Ids, labels

@@ -52,9 +52,9 @@ impl AtomicFile {
         let file = file
             .into_inner()
             .map_err(|e| e.into_error())
-            .with_context(|| format!("Failed to write '{}'", self.tmp.display()))?;
+            .with_context(|| format!("Failed to write '{}'", self.target.display()))?;
         file.sync_all()
-            .with_context(|| format!("Failed to sync '{}'", self.tmp.display()))?;
+            .with_context(|| format!("Failed to sync '{}'", self.target.display()))?;
         Ok(Staged {
             tmp: std::mem::take(&mut self.tmp),
             target: std::mem::take(&mut self.target),

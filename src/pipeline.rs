@@ -556,8 +556,8 @@ impl Pipeline {
         let new = |table| written.read_path(table, out);
         let d = match diff::diff(
             |table| match &committed {
-                Some(side) => side.path(table),
-                None => partition::published_path(table, out),
+                Some(side) => Some(side.path(table)),
+                None => Some(partition::published_path(table, out)),
             },
             new,
             Some(CHANGELOG_ROWS),
@@ -569,10 +569,10 @@ impl Pipeline {
             Err(e) if committed.is_none() => {
                 self.ctx.ui.warning(format!(
                     "the previous build could not be read, so the changelog lists every \
-                     row as added: {e:#}"
+                     row as added: {}",
+                    crate::cli::error_chain(&e)
                 ));
-                let nothing = out.join(manifest::CACHE_DIR).join("no-previous-build");
-                diff::diff(|_| nothing.clone(), new, Some(CHANGELOG_ROWS))?
+                diff::diff(|_| None, new, Some(CHANGELOG_ROWS))?
             }
             Err(e) => return Err(e),
         };
@@ -593,7 +593,7 @@ impl Pipeline {
     /// `gazette diff OLD NEW`.
     pub fn diff(old: &str, new: &str, json: bool) -> Result<diff::DataDiff> {
         let (o, n) = (diff::Side::open(old)?, diff::Side::open(new)?);
-        let d = diff::diff(|t| o.path(t), |t| n.path(t), None)?;
+        let d = diff::diff(|t| Some(o.path(t)), |t| n.path(t), None)?;
         if json {
             print!("{}", String::from_utf8_lossy(&d.to_json()));
         } else {

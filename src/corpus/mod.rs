@@ -332,9 +332,14 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
                 }
                 Next::Line => format!("another source line {}", excerpt(&lines[s + 1].text, 40)),
             };
+            // At the end of the file there is no line after the source line to point at.
+            let line = match source_line.next {
+                Next::EndOfFile => source_line.no,
+                _ => source_line.no + 1,
+            };
             out.diagnostics.push(Diagnostic::error(
                 name,
-                source_line.no + 1,
+                line,
                 "the article's summary on the line after its source line",
                 found,
             ));

@@ -98,15 +98,14 @@ fn download(
         }
         batches => batches,
     };
+    let failed = || format!("Failed to write '{}'", site.path(&csv).display());
     for batch in batches {
-        writer
-            .write(&csv_batch(batch)?)
-            .with_context(|| format!("Failed to write '{csv}'"))?;
+        writer.write(&csv_batch(batch)?).with_context(failed)?;
     }
     let out = writer.into_inner();
     out.into_inner()
         .map_err(|e| e.into_error())
-        .with_context(|| format!("Failed to write '{csv}'"))?;
+        .with_context(failed)?;
     Ok(Download {
         table: name,
         rows,

@@ -387,6 +387,10 @@ impl TableWriter {
         use parquet::column::writer::ColumnCloseResult;
         use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
         let context = || format!("Failed to read '{}'", path.display());
+        let failed = {
+            let target = self.file.inner().target().to_path_buf();
+            move || format!("Failed to write '{}'", target.display())
+        };
         let file = File::open(path).with_context(context)?;
         let meta = ParquetMetaDataReader::new()
             .with_page_index_policy(PageIndexPolicy::Optional)
@@ -416,7 +420,7 @@ impl TableWriter {
                 continue;
             }
             self.end_group()?;
-            let mut out = self.file.next_row_group()?;
+            let mut out = self.file.next_row_group().with_context(&failed)?;
             for (c, column) in group.columns().iter().enumerate() {
                 let chunk = ColumnCloseResult {
                     bytes_written: column.compressed_size() as u64,
@@ -434,7 +438,7 @@ impl TableWriter {
                     )
                 })?;
             }
-            out.close()?;
+            out.close().with_context(&failed)?;
             self.written += group.num_rows() as u64;
         }
         Ok(())
@@ -489,11 +493,17 @@ impl TableWriter {
             .into_par_iter()
             .map(ArrowColumnWriter::close)
             .collect::<Result<Vec<_>, _>>()?;
-        let mut group = self.file.next_row_group()?;
-        for chunk in chunks {
-            chunk.append_to_row_group(&mut group)?;
-        }
-        group.close()?;
+        // Where the bytes reach the file: a full disk is reported here, with the file.
+        let written = (|| {
+            let mut group = self.file.next_row_group()?;
+            for chunk in chunks {
+                chunk.append_to_row_group(&mut group)?;
+            }
+            group.close()
+        })();
+        written.with_context(|| {
+            format!("Failed to write '{}'", self.file.inner().target().display())
+        })?;
         self.group_rows = 0;
         Ok(())
     }

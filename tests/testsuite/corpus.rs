@@ -402,7 +402,7 @@ fn bad_inputs_get_exact_diagnostics() {
         ),
         (
             "missing-summary-at-end",
-            "collection.txt:13: error: expected the article's summary on the line after its source line, found the end of the file",
+            "collection.txt:12: error: expected the article's summary on the line after its source line, found the end of the file",
             1,
         ),
         (

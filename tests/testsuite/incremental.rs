@@ -199,3 +199,102 @@ fn a_damaged_previous_table_is_replaced() {
     );
     assert_same_as_a_clean_build(&shipped_corpus(), out.path());
 }
+
+/// A disk that fills up during a rebuild: the build fails naming the file it could not
+/// write and saying what the system said once, the previous outputs stay as they were
+/// (no half-written table or page), and no staging folder is left behind. The disk is a
+/// small tmpfs in a mount namespace of the test's own (`unshare`), holding one build
+/// and half of another.
+#[test]
+fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
+    let Some(unshare) = external(
+        "unshare",
+        which("unshare"),
+        "Debian's util-linux; and a kernel that allows mount namespaces",
+    ) else {
+        return;
+    };
+    // How much disk a build takes: its files in whole pages, and a page per folder.
+    let reference = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), reference.path());
+    fn footprint(dir: &Path) -> u64 {
+        let mut total = 4096;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            total += if meta.is_dir() {
+                footprint(&e.path())
+            } else {
+                meta.len().div_ceil(4096) * 4096
+            };
+        }
+        total
+    }
+    let size_kb = footprint(reference.path()) * 3 / 2 / 1024;
+
+    let work = tempfile::tempdir().unwrap();
+    let (out, first, second) = (
+        work.path().join("out"),
+        work.path().join("first"),
+        work.path().join("second"),
+    );
+    std::fs::create_dir(&out).unwrap();
+    // The mount lives as long as the namespace: the outputs are copied out of it after
+    // each build, and the builds' stderr and exit codes written beside them.
+    let script = r#"
+        mount -t tmpfs -o size="$1k" tmpfs "$2" || exit 90
+        "$3" build -q --corpus "$4" --out "$2" 2> "$5.log"; echo $? > "$5.rc"; cp -a "$2" "$5"
+        "$3" build -q --force --corpus "$4" --out "$2" 2> "$6.log"; echo $? > "$6.rc"; cp -a "$2" "$6"
+    "#;
+    let o = std::process::Command::new(unshare)
+        .args(["--mount", "--map-root-user", "sh", "-c", script, "sh"])
+        .arg(size_kb.to_string())
+        .arg(&out)
+        .arg(env!("CARGO_BIN_EXE_gazette"))
+        .arg(shipped_corpus())
+        .args([&first, &second])
+        .output()
+        .unwrap();
+    if !o.status.success() {
+        let why = format!(
+            "skipped: no tmpfs in a mount namespace of its own ({})",
+            stderr(&o).trim()
+        );
+        assert!(
+            !require_external(),
+            "{why}; GAZETTE_REQUIRE_EXTERNAL=1 requires it"
+        );
+        note(&why);
+        return;
+    }
+    let read = |p: &Path, ext: &str| std::fs::read_to_string(p.with_extension(ext)).unwrap();
+    assert_eq!(read(&first, "rc").trim(), "0", "{}", read(&first, "log"));
+    assert_eq!(read(&second, "rc").trim(), "1", "the rebuild fails");
+    let log = read(&second, "log");
+    assert!(
+        log.starts_with("gazette: Failed to write")
+            && log.contains(&format!("Failed to write '{}/", out.display())),
+        "the error names the file:\n{log}"
+    );
+    assert_eq!(
+        log.matches("No space left on device").count(),
+        1,
+        "and says why once:\n{log}"
+    );
+    assert_same_files(&files_under(&first), &files_under(&second));
+    // Nothing staged is left: the only dot-names are the build cache's folder.
+    fn dot_names(dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                out.push(e.path().display().to_string());
+            } else if e.file_type().unwrap().is_dir() {
+                dot_names(&e.path(), out);
+            }
+        }
+    }
+    let mut staged = Vec::new();
+    dot_names(&second, &mut staged);
+    assert_eq!(staged, [second.join("data/.cache").display().to_string()]);
+}
