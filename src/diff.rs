@@ -197,8 +197,9 @@ impl Side {
                 let bytes = git(&["show", &format!("{rev}:./{rel}")])
                     .with_context(|| format!("Failed to read {rev}:{rel} with git"))?;
                 let dest = tmp.path().join(rel);
-                std::fs::create_dir_all(dest.parent().expect("tables have a folder"))?;
-                std::fs::write(&dest, bytes)?;
+                std::fs::create_dir_all(dest.parent().expect("tables have a folder"))
+                    .and_then(|()| std::fs::write(&dest, bytes))
+                    .with_context(|| format!("Failed to write '{}'", dest.display()))?;
                 tracked += 1;
             }
         }

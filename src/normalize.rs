@@ -363,7 +363,9 @@ pub fn normalize_file(file: &CorpusFile, display: &str, part_dir: &Path) -> Resu
     meta.skipped += repeated;
     meta.diagnostics.extend(copies.diagnostics);
     let meta_json = serde_json::to_vec_pretty(&meta)?;
-    std::fs::write(tmp_dir.join("meta.json"), meta_json)?;
+    let meta_path = tmp_dir.join("meta.json");
+    std::fs::write(&meta_path, meta_json)
+        .with_context(|| format!("Failed to write '{}'", meta_path.display()))?;
     let _ = std::fs::remove_dir_all(part_dir);
     std::fs::rename(&tmp_dir, part_dir)
         .with_context(|| format!("Failed to move '{}' into place", tmp_dir.display()))?;

@@ -382,7 +382,14 @@ pub fn write_partitioned(
     let file_schema = file_schema(table);
     let spill = spill_dir.join(table.name());
     let _ = std::fs::remove_dir_all(&spill);
-    std::fs::create_dir_all(&spill)?;
+    std::fs::create_dir_all(&spill)
+        .with_context(|| format!("Failed to create '{}'", spill.display()))?;
+    let spilled = |month: &str| {
+        format!(
+            "Failed to write '{}'",
+            spill.join(format!("{month}.arrow")).display()
+        )
+    };
     let mut writers: BTreeMap<String, FileWriter<File>> = BTreeMap::new();
     for_each_batch(table, source, |batch| {
         let month_of_row: Vec<String> = match batch.column_by_name(KEY) {
@@ -424,19 +431,22 @@ pub fn write_partitioned(
                 .collect::<Result<Vec<_>, _>>()?;
             let part = RecordBatch::try_new(file_schema.clone(), columns)?;
             if !writers.contains_key(month) {
-                let f = File::create(spill.join(format!("{month}.arrow")))?;
-                writers.insert(month.to_string(), FileWriter::try_new(f, &file_schema)?);
+                let f = File::create(spill.join(format!("{month}.arrow")))
+                    .with_context(|| spilled(month))?;
+                let w = FileWriter::try_new(f, &file_schema).with_context(|| spilled(month))?;
+                writers.insert(month.to_string(), w);
             }
             writers
                 .get_mut(month)
                 .expect("just inserted")
-                .write(&part)?;
+                .write(&part)
+                .with_context(|| spilled(month))?;
         }
         Ok(())
     })?;
     let mut staged = Vec::new();
     for (month, mut w) in writers {
-        w.finish()?;
+        w.finish().with_context(|| spilled(&month))?;
         let target = dataset_dir(table, out_root)
             .join(format!("{KEY}={month}"))
             .join("part-0.parquet");
