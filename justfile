@@ -34,7 +34,8 @@ ci:
 
 # Full builds of 10k and 100k synthetic articles, per stage, into BENCHMARKS.md, by the
 # release-lto binary (the one the README recommends for large corpora; its first compile
-# takes several minutes). `just bench 10000,100000,1000000` adds the million.
+# takes several minutes). `just bench 10000,100000,1000000` adds the million. Each size
+# with its site is built three times and shown by its median run (`-- --repeat N`).
 bench SIZES="10000,100000":
     cargo bench --profile release-lto --bench pipeline -- --articles {{SIZES}}
 # Figure extraction throughput over a 100 MB synthetic corpus, one core (MB/s).

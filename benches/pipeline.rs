@@ -4,7 +4,13 @@
 //! ```text
 //! cargo bench --profile release-lto --bench pipeline    # 10k and 100k (`just bench`)
 //! cargo bench --profile release-lto --bench pipeline -- --articles 1000000    # any sizes
+//! cargo bench --profile release-lto --bench pipeline -- --repeat 5    # runs per size
 //! ```
+//!
+//! A size with its site is built `--repeat` times (3 unless told), each time into a
+//! folder that never held files, and its table shows the run of median time: on this
+//! shared virtual machine one run of the same binary varies by seconds. A size built
+//! without its site (see [`SITE_MAX_ARTICLES`]) takes minutes and is built once.
 //!
 //! Each build runs the `gazette` binary of the bench's profile in its own process (so
 //! peak memory is the build's own) with `--timings`, which records every stage's wall
@@ -25,7 +31,10 @@ struct Run {
     out: PathBuf,
     bytes: u64,
     wc_seconds: f64,
+    /// The median full build's seconds (the one its stages are of).
     build_seconds: f64,
+    /// Every full build's seconds, in the order they ran.
+    build_runs: Vec<f64>,
     noop_seconds: f64,
     /// Each stage's name, wall seconds, CPU seconds and peak RSS bytes.
     stages: Vec<(String, f64, Option<f64>, Option<u64>)>,
@@ -119,7 +128,45 @@ fn gazette(args: &[&str], corpus: &Path, out: &Path) -> f64 {
     secs
 }
 
-fn bench(articles: usize, work: &Path) -> Run {
+/// A full build's time and its stages (see [`Run::stages`]).
+type Build = (f64, Vec<(String, f64, Option<f64>, Option<u64>)>);
+
+/// A full build of `corpus` into `out`, timed, with the stages of its `--timings`.
+fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) -> Build {
+    let timings_arg = timings.to_string_lossy().into_owned();
+    let only: &[&str] = if datasets_only {
+        &["--no-reports"]
+    } else {
+        &[]
+    };
+    let seconds = gazette(
+        &[&["build", "-q", "--force", "--timings", &timings_arg], only].concat(),
+        corpus,
+        out,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(timings).unwrap()).unwrap();
+    let stages = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["stage"].as_str().unwrap().to_string(),
+                s["seconds"].as_f64().unwrap(),
+                s["cpu_seconds"].as_f64(),
+                s["peak_rss_bytes"].as_u64(),
+            )
+        })
+        .collect();
+    (seconds, stages)
+}
+
+/// The folder of a size's `k`-th extra run (`main` removes them after the last run).
+fn extra_out(work: &Path, articles: usize, k: usize) -> PathBuf {
+    work.join(format!("out-{articles}.run{k}"))
+}
+
+fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
     let corpus = work.join(format!("corpus-{articles}"));
     let out = work.join(format!("out-{articles}"));
     let timings = work.join(format!("timings-{articles}.json"));
@@ -150,33 +197,29 @@ fn bench(articles: usize, work: &Path) -> Run {
     let wc_seconds = t.elapsed().as_secs_f64();
     assert!(wc.status.success());
 
-    let timings_arg = timings.to_string_lossy().into_owned();
     let datasets_only = articles > SITE_MAX_ARTICLES;
+    let runs = if datasets_only { 1 } else { repeat.max(1) };
+    // Left by a bench that was stopped: each run must be a first build.
+    for k in 1..runs {
+        let _ = std::fs::remove_dir_all(extra_out(work, articles, k));
+    }
+    let mut builds: Vec<Build> = (0..runs)
+        .map(|k| {
+            let dir = match k {
+                0 => out.clone(),
+                k => extra_out(work, articles, k),
+            };
+            full_build(&corpus, &dir, &timings, datasets_only)
+        })
+        .collect();
+    let build_runs: Vec<f64> = builds.iter().map(|b| b.0).collect();
+    builds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (build_seconds, stages) = builds.swap_remove(runs / 2);
     let only: &[&str] = if datasets_only {
         &["--no-reports"]
     } else {
         &[]
     };
-    let build_seconds = gazette(
-        &[&["build", "-q", "--force", "--timings", &timings_arg], only].concat(),
-        &corpus,
-        &out,
-    );
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
-    let stages = json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["stage"].as_str().unwrap().to_string(),
-                s["seconds"].as_f64().unwrap(),
-                s["cpu_seconds"].as_f64(),
-                s["peak_rss_bytes"].as_u64(),
-            )
-        })
-        .collect();
     let noop_seconds = gazette(&[&["build", "-q"], only].concat(), &corpus, &out);
     let (report_files, report_bytes) = size_of_tree(&out.join("reports"));
     let write_floor_seconds = (!datasets_only).then(|| {
@@ -198,6 +241,7 @@ fn bench(articles: usize, work: &Path) -> Run {
         bytes,
         wc_seconds,
         build_seconds,
+        build_runs,
         noop_seconds,
         stages,
     }
@@ -301,6 +345,15 @@ fn report(runs: &[Run]) -> String {
             );
         }
         let _ = writeln!(md);
+        if r.build_runs.len() > 1 {
+            let runs: Vec<String> = r.build_runs.iter().map(|s| format!("{s:.2}")).collect();
+            let _ = writeln!(
+                md,
+                "Full builds, each into a folder that never held files: {} s (in the order \
+                 they ran); the table shows the median.\n",
+                runs.join(", ")
+            );
+        }
         if !r.datasets_only {
             let _ = writeln!(
                 md,
@@ -353,13 +406,18 @@ fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![10_000, 100_000]);
+    let repeat: usize = args
+        .iter()
+        .position(|a| a == "--repeat")
+        .and_then(|i| args.get(i + 1))
+        .map_or(3, |n| n.trim().parse().expect("a number"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work).unwrap();
     let mut runs = Vec::new();
     for n in sizes {
         eprintln!("bench: {n} articles…");
-        let run = bench(n, &work);
+        let run = bench(n, &work, repeat);
         eprintln!(
             "bench: {n} articles: full build {:.2}s, no-op {:.3}s, wc -l {:.3}s",
             run.build_seconds, run.noop_seconds, run.wc_seconds
@@ -383,6 +441,9 @@ fn main() {
             format!("floor-{}", run.articles),
         ] {
             let _ = std::fs::remove_dir_all(work.join(dir));
+        }
+        for k in 1..run.build_runs.len() {
+            let _ = std::fs::remove_dir_all(extra_out(&work, run.articles, k));
         }
     }
 }
