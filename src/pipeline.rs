@@ -555,9 +555,11 @@ impl Pipeline {
         let committed = diff::Side::git(out, "HEAD")?;
         let new = |table| written.read_path(table, out);
         let d = match diff::diff(
-            |table| match &committed {
-                Some(side) => Some(side.path(table)),
-                None => Some(partition::published_path(table, out)),
+            |table| {
+                Some(match &committed {
+                    Some(side) => side.path(table),
+                    None => partition::published_path(table, out),
+                })
             },
             new,
             Some(CHANGELOG_ROWS),
