@@ -134,11 +134,7 @@ type Build = (f64, Vec<(String, f64, Option<f64>, Option<u64>)>);
 /// A full build of `corpus` into `out`, timed, with the stages of its `--timings`.
 fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) -> Build {
     let timings_arg = timings.to_string_lossy().into_owned();
-    let only: &[&str] = if datasets_only {
-        &["--no-reports"]
-    } else {
-        &[]
-    };
+    let only = only_args(datasets_only);
     let seconds = gazette(
         &[&["build", "-q", "--force", "--timings", &timings_arg], only].concat(),
         corpus,
@@ -159,6 +155,15 @@ fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) ->
         })
         .collect();
     (seconds, stages)
+}
+
+/// The arguments that leave the site out of a datasets-only size's builds.
+fn only_args(datasets_only: bool) -> &'static [&'static str] {
+    if datasets_only {
+        &["--no-reports"]
+    } else {
+        &[]
+    }
 }
 
 /// The folder of a size's `k`-th extra run (`main` removes them after the last run).
@@ -215,12 +220,11 @@ fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
     let build_runs: Vec<f64> = builds.iter().map(|b| b.0).collect();
     builds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (build_seconds, stages) = builds.swap_remove(runs / 2);
-    let only: &[&str] = if datasets_only {
-        &["--no-reports"]
-    } else {
-        &[]
-    };
-    let noop_seconds = gazette(&[&["build", "-q"], only].concat(), &corpus, &out);
+    let noop_seconds = gazette(
+        &[&["build", "-q"], only_args(datasets_only)].concat(),
+        &corpus,
+        &out,
+    );
     let (report_files, report_bytes) = size_of_tree(&out.join("reports"));
     let write_floor_seconds = (!datasets_only).then(|| {
         write_floor(

@@ -256,15 +256,10 @@ fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
         .output()
         .unwrap();
     if !o.status.success() {
-        let why = format!(
-            "skipped: no tmpfs in a mount namespace of its own ({})",
+        unavailable(&format!(
+            "no tmpfs in a mount namespace of its own ({})",
             stderr(&o).trim()
-        );
-        assert!(
-            !require_external(),
-            "{why}; GAZETTE_REQUIRE_EXTERNAL=1 requires it"
-        );
-        note(&why);
+        ));
         return;
     }
     let read = |p: &Path, ext: &str| std::fs::read_to_string(p.with_extension(ext)).unwrap();

@@ -194,12 +194,18 @@ pub fn external(name: &str, found: Option<PathBuf>, install: &str) -> Option<Pat
     if found.is_some() {
         return found;
     }
-    let msg = format!("skipped: {name} not found ({install})");
+    unavailable(&format!("{name} not found ({install})"));
+    None
+}
+
+/// What a test needs from outside is not here (`why`): a `skipped: …` line, or a failure
+/// under `GAZETTE_REQUIRE_EXTERNAL=1`. The test returns after it.
+pub fn unavailable(why: &str) {
+    let msg = format!("skipped: {why}");
     if require_external() {
         panic!("{msg}; GAZETTE_REQUIRE_EXTERNAL=1 requires it");
     }
     note(&msg);
-    None
 }
 
 /// A command on the PATH.
