@@ -1,6 +1,7 @@
 //! Writing outputs so that readers never see half a file: write to a temporary file next
 //! to the target, then rename it over the target. A failed or killed build leaves the
-//! previous output in place (at worst a stray `.tmp` file, which the next build replaces).
+//! previous output in place (a killed one at worst a stray `.tmp` file, which the next
+//! build removes).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -60,6 +61,21 @@ impl AtomicFile {
             target: std::mem::take(&mut self.target),
             digest: std::sync::OnceLock::new(),
         })
+    }
+}
+
+/// A file dropped before it was finished (its writing failed: a full disk, a bad row),
+/// or whose finishing failed (its last bytes or its sync hit a full disk), is removed:
+/// a failed build leaves no staging file behind, only a killed one may.
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(file) = self.file.take() {
+            // Its buffer is dropped, not flushed: the file is going anyway.
+            drop(file.into_parts());
+        }
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -281,14 +297,6 @@ impl Write for AtomicFile {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.file.as_mut().expect("not committed").flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = fs::remove_file(&self.tmp);
-        }
     }
 }
 

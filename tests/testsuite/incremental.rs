@@ -203,8 +203,8 @@ fn a_damaged_previous_table_is_replaced() {
 /// A disk that fills up during a rebuild: the build fails naming the file it could not
 /// write and saying what the system said once, the previous outputs stay as they were
 /// (no half-written table or page), and no staging folder is left behind. The disk is a
-/// small tmpfs in a mount namespace of the test's own (`unshare`), holding one build
-/// and half of another.
+/// small tmpfs in a mount namespace of the test's own (`unshare`), holding one build,
+/// then filled until the room left is half of what the rebuild's datasets need.
 #[test]
 fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
     let Some(unshare) = external(
@@ -231,6 +231,9 @@ fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
         total
     }
     let size_kb = footprint(reference.path()) * 3 / 2 / 1024;
+    // A file fills the disk but for half the room the rebuild's datasets need: it runs
+    // out there, whatever its reports need.
+    let room_kb = footprint(&reference.path().join("data")) / 2 / 1024;
 
     let work = tempfile::tempdir().unwrap();
     let (out, first, second) = (
@@ -240,11 +243,15 @@ fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
     );
     std::fs::create_dir(&out).unwrap();
     // The mount lives as long as the namespace: the outputs are copied out of it after
-    // each build, and the builds' stderr and exit codes written beside them.
+    // each build (the filling file removed first), and the builds' stderr and exit codes
+    // written beside them.
     let script = r#"
         mount -t tmpfs -o size="$1k" tmpfs "$2" || exit 90
         "$3" build -q --corpus "$4" --out "$2" 2> "$5.log"; echo $? > "$5.rc"; cp -a "$2" "$5"
-        "$3" build -q --force --corpus "$4" --out "$2" 2> "$6.log"; echo $? > "$6.rc"; cp -a "$2" "$6"
+        free=$(df -k --output=avail "$2" | tail -n 1)
+        dd if=/dev/zero of="$2/.fill" bs=1k count=$((free - $7)) 2> /dev/null || exit 91
+        "$3" build -q --force --corpus "$4" --out "$2" 2> "$6.log"; echo $? > "$6.rc"
+        rm "$2/.fill"; cp -a "$2" "$6"
     "#;
     let o = std::process::Command::new(unshare)
         .args(["--mount", "--map-root-user", "sh", "-c", script, "sh"])
@@ -253,6 +260,7 @@ fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
         .arg(env!("CARGO_BIN_EXE_gazette"))
         .arg(shipped_corpus())
         .args([&first, &second])
+        .arg(room_kb.to_string())
         .output()
         .unwrap();
     if !o.status.success() {
