@@ -89,12 +89,18 @@ pub struct RenderSummary {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files that were the same bytes in the previous release, linked instead of written.
+    pub unchanged: usize,
 }
 
 impl RenderSummary {
     pub fn line(&self) -> String {
+        let unchanged = match self.unchanged {
+            0 => String::new(),
+            n => format!(" ({n} unchanged)"),
+        };
         format!(
-            "{} pages, {} files, {:.1} MB",
+            "{} pages, {} files{unchanged}, {:.1} MB",
             self.pages,
             self.files,
             self.bytes as f64 / 1e6
@@ -110,15 +116,18 @@ pub fn render(
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<(StagedDir, RenderSummary)> {
-    let staged = StagedDir::create(&out_root.join(REPORTS_DIR))?;
-    let summary = render_into(files, staged.path(), opts, ui)?;
+    let published = out_root.join(REPORTS_DIR);
+    let staged = StagedDir::create(&published)?;
+    let summary = render_into(files, staged.path(), Some(&published), opts, ui)?;
     Ok((staged, summary))
 }
 
-/// Renders everything into `reports_dir` (which should be empty).
+/// Renders everything into `reports_dir` (which should be empty), linking the files of
+/// `previous` (the published reports it will replace) that it would write unchanged.
 pub fn render_into(
     files: &TableFiles,
     reports_dir: &Path,
+    previous: Option<&Path>,
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
@@ -130,7 +139,9 @@ pub fn render_into(
     crate::memory::release_free_memory_before(files.stored_bytes());
     crate::memory::use_small_pages();
     let t = Instant::now();
-    let site_dir = site::OutputDir::new(&reports_dir.join(SITE_DIR));
+    let previous_site = previous.map(|p| p.join(SITE_DIR));
+    let site_dir =
+        site::OutputDir::replacing(&reports_dir.join(SITE_DIR), previous_site.as_deref());
     // The downloads are copies of the table files, not of what is loaded, so they are
     // written while the tables are read. After the loading, the CSV of the articles at
     // 100k (180 MB, one table on one thread) decoded its table beside the loaded ones:
@@ -159,7 +170,7 @@ pub fn render_into(
     // Reading and indexing the tables serves both formats: its own line in the timings
     // (with the downloads).
     ui.stage("render load", t);
-    site::render_site(&data, site_dir, &downloads, reports_dir, opts, ui)
+    site::render_site(&data, site_dir, &downloads, reports_dir, previous, opts, ui)
 }
 
 #[cfg(test)]
@@ -201,8 +212,8 @@ mod tests {
         assert!(!loaded.claims.text("text").unwrap().is_packed());
 
         let (plain, packed) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        render_into(&plain_files, plain.path(), &opts, &ui).unwrap();
-        render_into(&packed_files, packed.path(), &opts, &ui).unwrap();
+        render_into(&plain_files, plain.path(), None, &opts, &ui).unwrap();
+        render_into(&packed_files, packed.path(), None, &opts, &ui).unwrap();
         let (plain, packed) = (files_under(plain.path()), files_under(packed.path()));
         assert!(plain.len() > 50, "the site has its pages");
         assert_eq!(

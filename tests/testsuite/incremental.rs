@@ -85,6 +85,64 @@ fn changed_file_renormalizes_only_itself_and_matches_a_clean_build() {
     assert_same_as_a_clean_build(corpus.path(), out.path());
 }
 
+/// A rebuild links each page it would write unchanged to the previous release's file
+/// (so removing that release frees only what changed) and writes the others anew: a
+/// page, report or search file keeps its file exactly when it keeps its bytes, and the
+/// whole is what a clean build gives.
+#[test]
+fn a_rebuild_links_its_unchanged_reports_and_writes_the_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    let reports = out.path().join("reports");
+    let inodes = || -> BTreeMap<String, u64> {
+        files_under(&reports)
+            .into_keys()
+            .map(|rel| {
+                let ino = std::fs::metadata(reports.join(&rel)).unwrap().ino();
+                (rel, ino)
+            })
+            .collect()
+    };
+    let (before, before_ino) = (files_under(&reports), inodes());
+    // Drop the last article of one file: the lists, counts and its neighbours change.
+    let b = corpus.path().join("b.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    let kept: Vec<&str> = text.lines().collect();
+    std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+
+    let (after, after_ino) = (files_under(&reports), inodes());
+    let (mut linked, mut written) = (0, 0);
+    // The downloads are written as the tables are read, whatever the previous ones held.
+    for (rel, bytes) in after
+        .iter()
+        .filter(|(rel, _)| !rel.starts_with("site/downloads/"))
+    {
+        let Some(old) = before.get(rel) else { continue };
+        if old == bytes {
+            assert_eq!(
+                after_ino[rel], before_ino[rel],
+                "{rel} is unchanged: linked"
+            );
+            linked += 1;
+        } else {
+            assert_ne!(
+                after_ino[rel], before_ino[rel],
+                "{rel} changed: written anew"
+            );
+            written += 1;
+        }
+    }
+    assert!(
+        linked > 10 && written > 0,
+        "{linked} linked, {written} written"
+    );
+    assert!(log.contains(&format!("({linked} unchanged)")), "{log}");
+    assert_same_as_a_clean_build(corpus.path(), out.path());
+}
+
 #[test]
 fn deleted_output_or_force_rebuilds() {
     let corpus = two_file_corpus();
@@ -232,7 +290,8 @@ fn a_full_disk_fails_the_rebuild_and_keeps_the_previous_outputs() {
     }
     let size_kb = footprint(reference.path()) * 3 / 2 / 1024;
     // A file fills the disk but for half the room the rebuild's datasets need: it runs
-    // out there, whatever its reports need.
+    // out there whatever its reports need (a rebuild links the reports it leaves
+    // unchanged to the previous ones, which takes next to no room).
     let room_kb = footprint(&reference.path().join("data")) / 2 / 1024;
 
     let work = tempfile::tempdir().unwrap();
