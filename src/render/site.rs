@@ -161,11 +161,10 @@ impl OutputDir {
     /// Whether comparing a file of `folder` with the previous release still pays. Reading
     /// the previous file costs little when it is cached (only then is it read, see
     /// [`read_if_cached`]) and pays back many times when it matches; but when most files
-    /// changed (newer articles move every article down the
-    /// list, and so each page's link to its list page), reading them all only adds to the
-    /// writing, and read from disk it made a rebuild of 100k articles 10 s slower. So a
-    /// folder's files are compared while at least half of them matched, judged after
-    /// its first files.
+    /// changed (newer articles move every article down the list, and so each page's link
+    /// to its list page), comparing them all only adds to the writing: read from disk,
+    /// it made a rebuild of 100k articles 10 s slower. So a folder's files are compared
+    /// while at least half of them matched, judged after its first files.
     fn worth_comparing(&self, folder: &str) -> bool {
         const SAMPLE: u32 = 256;
         self.compared
