@@ -231,6 +231,7 @@ impl OutputDir {
 /// million articles (20 GB) outgrows the cache, and reading its pages back from disk to
 /// compare them made a rebuild's pages 77 s slower, more than linking saved. A page not
 /// in the cache is written instead (the bytes the build writes are the same either way).
+/// A file system that cannot tell (tmpfs, whose files are all in memory) is read plainly.
 #[cfg(target_os = "linux")]
 fn read_if_cached(file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
     use std::os::fd::AsRawFd;
@@ -244,7 +245,8 @@ fn read_if_cached(file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
     // only writes; `buf`'s length covers no more than what it reports written.
     let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, 0, libc::RWF_NOWAIT) };
     let Ok(n) = usize::try_from(n) else {
-        return false;
+        let unsupported = std::io::Error::last_os_error().raw_os_error() == Some(libc::EOPNOTSUPP);
+        return unsupported && read_whole(file, len, buf);
     };
     // SAFETY: the call wrote `n <= len` bytes at the start of the spare capacity.
     unsafe { buf.set_len(n.min(len)) };
@@ -253,7 +255,12 @@ fn read_if_cached(file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
 
 /// Elsewhere the previous page is read whether or not it is cached.
 #[cfg(not(target_os = "linux"))]
-fn read_if_cached(mut file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
+fn read_if_cached(file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
+    read_whole(file, len, buf)
+}
+
+/// Reads `file` into `buf`; whether it holds exactly `len` bytes.
+fn read_whole(mut file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
     buf.clear();
     std::io::Read::read_to_end(&mut file, buf).is_ok() && buf.len() == len
 }
@@ -530,6 +537,17 @@ mod tests {
         let compared = out.compared.lock().unwrap().clone();
         assert_eq!(compared["many/changed"], (256, 0));
         assert_eq!(compared["many/same"], (300, 300));
+
+        // On tmpfs, which cannot say whether a page is cached (all are), too.
+        if Path::new("/dev/shm").is_dir() {
+            let shm = tempfile::tempdir_in("/dev/shm").unwrap();
+            fs::write(shm.path().join("same.html"), "<p>same</p>").unwrap();
+            let out = OutputDir::replacing(&shm.path().join("new"), Some(shm.path()));
+            out.write("same.html", b"<p>same</p>").unwrap();
+            assert_eq!(out.reused(), 1, "linked on tmpfs");
+        } else {
+            eprintln!("skipped the tmpfs case: no /dev/shm");
+        }
 
         // Without a previous release (a first build), or one that does not exist,
         // everything is written.
