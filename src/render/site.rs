@@ -268,10 +268,7 @@ fn read_whole(mut file: &File, len: usize, buf: &mut Vec<u8>) -> bool {
 /// The folder a file's comparisons are counted in: its path up to its second `/`
 /// (`site/articles/0a/….html` → `site/articles`), or up to its first.
 fn folder_of(rel: &str) -> &str {
-    let end = rel
-        .match_indices('/')
-        .nth(1)
-        .or_else(|| rel.match_indices('/').next());
+    let end = rel.match_indices('/').take(2).last();
     end.map_or("", |(i, _)| &rel[..i])
 }
 

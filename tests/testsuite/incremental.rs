@@ -57,6 +57,14 @@ fn two_file_corpus() -> tempfile::TempDir {
     dir
 }
 
+/// Changes one file of [`two_file_corpus`]: drops its last article (three lines).
+fn drop_last_article(corpus: &Path) {
+    let b = corpus.join("b.txt");
+    let text = std::fs::read_to_string(&b).unwrap();
+    let kept: Vec<&str> = text.lines().collect();
+    std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
+}
+
 #[test]
 fn unchanged_build_does_nothing_and_says_so() {
     let corpus = two_file_corpus();
@@ -75,11 +83,7 @@ fn changed_file_renormalizes_only_itself_and_matches_a_clean_build() {
     let corpus = two_file_corpus();
     let out = tempfile::tempdir().unwrap();
     build_verbose(corpus.path(), out.path(), &[]);
-    // Change one file: drop its last article.
-    let b = corpus.path().join("b.txt");
-    let text = std::fs::read_to_string(&b).unwrap();
-    let kept: Vec<&str> = text.lines().collect();
-    std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
+    drop_last_article(corpus.path());
     let log = build_verbose(corpus.path(), out.path(), &[]);
     assert!(log.contains("(1 of 2 file(s) re-read"), "{log}");
     assert_same_as_a_clean_build(corpus.path(), out.path());
@@ -106,11 +110,8 @@ fn a_rebuild_links_its_unchanged_reports_and_writes_the_changed_ones() {
             .collect()
     };
     let (before, before_ino) = (files_under(&reports), inodes());
-    // Drop the last article of one file: the lists, counts and its neighbours change.
-    let b = corpus.path().join("b.txt");
-    let text = std::fs::read_to_string(&b).unwrap();
-    let kept: Vec<&str> = text.lines().collect();
-    std::fs::write(&b, kept[..kept.len() - 3].join("\n")).unwrap();
+    // The lists, counts and the dropped article's neighbours change.
+    drop_last_article(corpus.path());
     let log = build_verbose(corpus.path(), out.path(), &[]);
 
     let (after, after_ino) = (files_under(&reports), inodes());
