@@ -25,6 +25,9 @@ use crate::{diff, package, quality};
 /// Rows listed per table and kind in the published changelog (counts are complete).
 const CHANGELOG_ROWS: usize = 500;
 
+/// The render's page index in the build cache ([`render::page_index`]).
+const PAGE_INDEX: &str = "render-pages.bin";
+
 /// Everything a build needs to know, validated by the CLI before anything runs.
 #[derive(Debug, Clone)]
 pub struct BuildContext {
@@ -680,6 +683,7 @@ impl Pipeline {
         let t = Instant::now();
         let opts = RenderOptions {
             templates: self.ctx.templates.clone(),
+            page_index: Some(self.ctx.out_dir.join(manifest::CACHE_DIR).join(PAGE_INDEX)),
         };
         let (staged, summary) = render::render(&tables, &self.ctx.out_dir, &opts, &self.ctx.ui)?;
         self.ctx

@@ -52,6 +52,7 @@ pub mod load_entities;
 pub mod load_figures;
 pub mod model;
 pub mod packed;
+pub mod page_index;
 pub mod pages;
 pub mod paging;
 pub mod publish_pages;
@@ -81,6 +82,10 @@ pub const SITE_DIR: &str = "site";
 pub struct RenderOptions {
     /// A directory whose files replace the embedded templates of the same name.
     pub templates: Option<PathBuf>,
+    /// Where the render keeps what each page was made from, so that the next render
+    /// links the pages whose inputs did not change instead of rendering them
+    /// ([`page_index`]); `None`: every page is rendered.
+    pub page_index: Option<PathBuf>,
 }
 
 /// What a render produced, for the closing summary.
@@ -91,13 +96,16 @@ pub struct RenderSummary {
     pub bytes: u64,
     /// Files that were the same bytes in the previous release, linked instead of written.
     pub unchanged: usize,
+    /// Of those, pages made from the same inputs, linked without being rendered.
+    pub kept: usize,
 }
 
 impl RenderSummary {
     pub fn line(&self) -> String {
-        let unchanged = match self.unchanged {
-            0 => String::new(),
-            n => format!(" ({n} unchanged)"),
+        let unchanged = match (self.unchanged, self.kept) {
+            (0, _) => String::new(),
+            (n, 0) => format!(" ({n} unchanged)"),
+            (n, k) => format!(" ({n} unchanged, {k} of them not rendered again)"),
         };
         format!(
             "{} pages, {} files{unchanged}, {:.1} MB",

@@ -13,6 +13,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 
 use super::id_col::Id;
+use super::page_index::{KeyHasher, PageKey};
 
 /// A publication time in the publisher's zone, formatted the ways the pages need.
 #[derive(Debug, Clone, Serialize)]
@@ -60,9 +61,6 @@ pub struct ArticlePage<'a> {
     pub summary_line: i32,
     pub newer: Option<ArticleRef<'a>>,
     pub older: Option<ArticleRef<'a>>,
-    /// The list page that shows this article (relative to the site root) and its number.
-    pub list_url: String,
-    pub list_page: usize,
 }
 
 /// A section of a summary with its claims.
@@ -110,9 +108,19 @@ pub struct Segment {
 /// (22 million segments, a few attribute lookups and branches each); the same markup
 /// written here takes a fraction of that. The segments stay a lazily converted list
 /// for templates that want other markup, and only those pay for converting them.
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone)]
 pub struct Segments(Value);
+
+/// Into a template value, the list itself (converted only if a template loops over
+/// it); anywhere else (the page's key, [`super::page_index`]), its segments as they are.
+impl Serialize for Segments {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match Segments::of_value(&self.0) {
+            Some(list) if !minijinja::value::serializing_for_value() => list.serialize(s),
+            _ => self.0.serialize(s),
+        }
+    }
+}
 
 #[derive(Debug)]
 struct SegmentList(Vec<Segment>);
@@ -198,9 +206,19 @@ pub struct FigureView {
 /// chips per mention was a large share of the render). The value is a [`Chip`], which
 /// the `chips` filter and [`Segments::write_html`] read directly, without looking its
 /// fields up by name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityChip(Value);
+
+/// Into a template value, the shared chip; anywhere else (the page's key), a hash of its
+/// fields.
+impl Serialize for EntityChip {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            return self.0.serialize(s);
+        }
+        self.chip().digest.0.serialize(s)
+    }
+}
 
 /// The fields of an [`EntityChip`], as a template map. Shared strings: a template that
 /// reads a field gets the string, not a copy (figure tables show a chip a row).
@@ -212,6 +230,9 @@ pub struct Chip {
     pub name_zh: Option<Arc<str>>,
     /// The entity's page, relative to the site root.
     pub url: Arc<str>,
+    /// A hash of the fields above, computed once: a page's key hashes this for each
+    /// chip it shows instead of the five strings.
+    digest: PageKey,
 }
 
 impl Chip {
@@ -267,12 +288,17 @@ impl Object for Chip {
 
 impl EntityChip {
     pub fn new(id: &str, kind: &str, name: &str, name_zh: Option<&str>, url: &str) -> Self {
+        let digest = KeyHasher::new()
+            .value(&(id, kind, name, name_zh, url))
+            .expect("strings serialize")
+            .finish();
         EntityChip(Value::from_object(Chip {
             id: id.into(),
             kind: kind.into(),
             name: name.into(),
             name_zh: name_zh.map(Into::into),
             url: url.into(),
+            digest,
         }))
     }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::export::Download;
 use super::load::SiteData;
 use super::model::*;
+use super::page_index::{KeyHasher, PageKey};
 use super::paging::{self, ARTICLES_PER_PAGE, Pager};
 use super::svg::{self, Bar};
 use super::{entity_pages, figure_pages, publish_pages};
@@ -27,6 +28,9 @@ pub struct Page {
     /// The navigation entry this page belongs to.
     pub nav: &'static str,
     pub ctx: Value,
+    /// What the page is made from, besides what every page sees; `None` when its view
+    /// could not be hashed whole (it is then rendered every time).
+    pub input: Option<PageKey>,
 }
 
 impl Page {
@@ -37,12 +41,20 @@ impl Page {
         nav: &'static str,
         view: impl Serialize,
     ) -> Page {
+        let input = KeyHasher::new()
+            .str(&path)
+            .str(template)
+            .str(&title)
+            .str(nav)
+            .value(&view)
+            .map(|h| h.finish());
         Page {
             path,
             template,
             title,
             nav,
             ctx: Value::from(Serde(view)),
+            input,
         }
     }
 
@@ -161,13 +173,14 @@ pub fn nav(data: &SiteData) -> Vec<NavItem> {
     nav
 }
 
-/// Values every template sees as `site`.
+/// Values every template sees as `site`. Nothing here counts the corpus: every page
+/// sees these, so a count would make every page change, and be rendered again, whenever
+/// an article comes or goes ([`super::page_index`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteGlobals {
     pub name: String,
     pub name_lang: Option<&'static str>,
     pub nav: Vec<NavItem>,
-    pub n_articles: usize,
 }
 
 pub fn site_globals(data: &SiteData) -> SiteGlobals {
@@ -181,7 +194,6 @@ pub fn site_globals(data: &SiteData) -> SiteGlobals {
         name_lang: lang_of(&name),
         name,
         nav: nav(data),
-        n_articles: data.n_articles(),
     }
 }
 
@@ -497,7 +509,6 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
             None => Ok(None),
         }
     };
-    let list_page = pos / ARTICLES_PER_PAGE + 1;
     let view = ArticlePage {
         title_segments: Segments::of(article.title, spans_of(None)),
         entities: data.entities.as_ref().map_or_else(Vec::new, |e| {
@@ -515,8 +526,6 @@ fn build_article(data: &SiteData, pos: usize, row: usize) -> Result<Page> {
         summary_line: a.summary_line.get(row),
         newer: neighbour(pos.checked_sub(1))?,
         older: neighbour(Some(pos + 1))?,
-        list_url: paging::list_page_path("articles", list_page),
-        list_page,
         article,
     };
     let title = view.article.title.to_string();

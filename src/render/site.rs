@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::export::Download;
 use super::load::SiteData;
 use super::load_entities::EntityData;
+use super::page_index::{Entry, IndexWriter, KeyHasher, PageIndex, PageKey, Stamp};
 use super::pages::{self, Page};
 use super::search::{Doc, DocKind, SearchIndex};
 use super::templates::Templates;
@@ -37,11 +38,17 @@ pub struct OutputDir {
     previous: Option<PathBuf>,
     /// Files hard-linked from `previous`.
     reused: AtomicUsize,
+    /// Of those, pages linked without being rendered ([`OutputDir::keep_rendered`]).
+    kept: AtomicUsize,
     /// Per folder of the release (`site/articles`, `site/search`…): files compared with
     /// the previous release, and how many were the same ([`OutputDir::worth_comparing`]).
     compared: Mutex<BTreeMap<String, (u32, u32)>>,
     /// Cleared when the file system refuses a hard link: every file is written from then on.
     links_work: AtomicBool,
+    /// What the previous render's pages were made from ([`OutputDir::keep_rendered`]).
+    index: Option<PageIndex>,
+    /// What this render's pages are made from, for the next.
+    recorded: IndexWriter,
 }
 
 impl OutputDir {
@@ -53,9 +60,82 @@ impl OutputDir {
             dirs: Mutex::new(HashSet::new()),
             previous: None,
             reused: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
             compared: Mutex::new(BTreeMap::new()),
             links_work: AtomicBool::new(true),
+            index: None,
+            recorded: IndexWriter::default(),
         }
+    }
+
+    /// The previous render's page index, for [`OutputDir::keep_rendered`] (it describes
+    /// files of `previous`).
+    pub fn with_index(self, index: Option<PageIndex>) -> Self {
+        OutputDir { index, ..self }
+    }
+
+    /// Links the previous release's page at `rel` if the previous render made it from
+    /// inputs of the same `key` and it is still the file that render wrote. Then the page
+    /// needs neither its template nor its bytes written: `true`. Any failure only means
+    /// the page is rendered.
+    pub fn keep_rendered(&self, rel: &str, key: PageKey) -> Result<bool> {
+        let (Some(previous), Some(index)) = (&self.previous, &self.index) else {
+            return Ok(false);
+        };
+        let Some(entry) = index.get(rel).filter(|e| e.key == key) else {
+            return Ok(false);
+        };
+        if !self.links_work.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let old = previous.join(rel);
+        let same_file = fs::symlink_metadata(&old)
+            .ok()
+            .and_then(|m| Stamp::of(&m))
+            .is_some_and(|s| s == entry.stamp);
+        if !same_file {
+            return Ok(false);
+        }
+        let path = self.path(rel);
+        self.parent_dir(&path)?;
+        if fs::hard_link(&old, &path).is_err() {
+            self.links_work.store(false, Ordering::Relaxed);
+            return Ok(false);
+        }
+        self.recorded.record(rel, *entry);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(entry.stamp.len, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// [`OutputDir::write`] of a page made from inputs of `key`, recorded for the next
+    /// render.
+    pub fn write_page(&self, rel: &str, bytes: &[u8], key: Option<PageKey>) -> Result<()> {
+        self.write(rel, bytes)?;
+        if let Some(key) = key {
+            let stamp = fs::symlink_metadata(self.path(rel))
+                .ok()
+                .and_then(|m| Stamp::of(&m));
+            if let Some(stamp) = stamp {
+                self.recorded.record(rel, Entry { key, stamp });
+            }
+        }
+        Ok(())
+    }
+
+    /// Pages linked by [`OutputDir::keep_rendered`], without rendering them.
+    pub fn kept(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
+    }
+
+    /// Saves what this render's pages were made from at `path`, for the next render
+    /// under `render`.
+    pub fn save_index(&self, path: &Path, render: PageKey) -> Result<()> {
+        self.recorded
+            .save(path, render)
+            .with_context(|| format!("Failed to save the page index '{}'", path.display()))
     }
 
     /// A directory that will replace `previous` (a published folder, whose files builds
@@ -283,12 +363,22 @@ pub fn render_site(
     opts: &RenderOptions,
     ui: &Ui,
 ) -> Result<RenderSummary> {
-    let reports = OutputDir::replacing(reports_dir, previous);
-
     let t = Instant::now();
     let mut templates = Templates::load(opts.templates.as_deref())?;
-    templates.add_global("site", Value::from(Serde(pages::site_globals(data))));
+    let globals = pages::site_globals(data);
+    // What every page sees: a change to any of it renders every page again.
+    let render_key = KeyHasher::new()
+        .str(&crate::manifest::tool_id())
+        .key(templates.key())
+        .value(&globals)
+        .map(|h| h.finish());
+    templates.add_global("site", Value::from(Serde(globals)));
     ui.step("Compiled the templates", t);
+    let index = match (&opts.page_index, render_key) {
+        (Some(path), Some(key)) if previous.is_some() => PageIndex::load(path, key),
+        _ => None,
+    };
+    let reports = OutputDir::replacing(reports_dir, previous).with_index(index);
 
     let mut html = Spent::default();
     let sets = pages::page_sets(data, downloads);
@@ -312,7 +402,7 @@ pub fn render_site(
             let set = &sets[s];
             let page = (set.page)(i)
                 .with_context(|| format!("Failed to build {} page {}", set.name, i + 1))?;
-            render_page(&templates, &page, &reports)
+            render_page(&templates, page, &reports)
         })?;
         n_pages += jobs.len();
         if markdown {
@@ -341,24 +431,33 @@ pub fn render_site(
     for (name, text) in templates.assets() {
         site.write(name, text.as_bytes())?;
     }
+    if let (Some(path), Some(key)) = (&opts.page_index, render_key) {
+        reports.save_index(path, key)?;
+    }
 
     Ok(RenderSummary {
         pages: n_pages,
         files: reports.files() + site.files(),
         bytes: reports.bytes() + site.bytes(),
         unchanged: reports.reused() + site.reused(),
+        kept: reports.kept(),
     })
 }
 
-fn render_page(templates: &Templates, page: &Page, out: &OutputDir) -> Result<()> {
+fn render_page(templates: &Templates, page: Page, out: &OutputDir) -> Result<()> {
     thread_local! {
         /// Each rendering thread's page buffer, kept at the size of its largest page.
         static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    if let Some(key) = page.input
+        && out.keep_rendered(&page.path, key)?
+    {
+        return Ok(());
+    }
     PAGE.with_borrow_mut(|text| {
         text.clear();
-        page_into(templates, page, text)?;
-        out.write(&page.path, text)
+        page_into(templates, &page, text)?;
+        out.write_page(&page.path, text, page.input)
     })
 }
 

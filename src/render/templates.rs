@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use super::model::{Chip, Segments, push_grouped};
+use super::page_index::{KeyHasher, PageKey};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Value;
@@ -66,6 +67,8 @@ fn is_asset(name: &str) -> bool {
 pub struct Templates {
     env: Environment<'static>,
     assets: Vec<(&'static str, String)>,
+    /// A hash of every template and asset as loaded (after overrides).
+    key: PageKey,
 }
 
 impl Templates {
@@ -96,6 +99,11 @@ impl Templates {
                 }
             }
         }
+        let mut hasher = KeyHasher::new();
+        for (name, source) in &sources {
+            hasher.str(name).str(source);
+        }
+        let key = hasher.finish();
         let mut env = Environment::new();
         // A line holding only a block tag leaves no blank line behind; files keep their
         // final newline.
@@ -133,7 +141,13 @@ impl Templates {
                     .with_context(|| format!("Failed to compile the template '{name}'"))?;
             }
         }
-        Ok(Templates { env, assets })
+        Ok(Templates { env, assets, key })
+    }
+
+    /// A hash of the templates and assets (after overrides): pages rendered with other
+    /// templates are rendered again ([`super::page_index`]).
+    pub fn key(&self) -> PageKey {
+        self.key
     }
 
     /// A value every template sees (the site's name, its navigation…).
