@@ -139,6 +139,14 @@ pub struct IndexWriter {
 }
 
 impl IndexWriter {
+    /// Room for `pages` entries: grown by doubling, a million pages' entries (56 MB)
+    /// would be copied, and held twice, on the way.
+    pub fn with_capacity(pages: usize) -> Self {
+        IndexWriter {
+            entries: Mutex::new(Vec::with_capacity(pages)),
+        }
+    }
+
     pub fn record(&self, rel: &str, entry: Entry) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.push((path_hash(rel), entry));
@@ -282,6 +290,48 @@ macro_rules! numbers {
     };
 }
 
+/// An enum variant holding a tuple or fields: its enum and variant names, then the
+/// compound's tag (its elements follow, then an end tag).
+macro_rules! variants {
+    ($($method:ident => $tag:expr;)*) => {
+        $(fn $method(
+            self,
+            name: &'static str,
+            _index: u32,
+            variant: &'static str,
+            _len: usize,
+        ) -> Result<Self, Refused> {
+            self.tag(T_VARIANT);
+            self.str(name).str(variant);
+            self.tag($tag);
+            Ok(self)
+        })*
+    };
+}
+
+/// A struct's fields: each name with its value, then an end tag. A field skipped by
+/// `skip_serializing_if` feeds nothing; the next field's name still follows.
+macro_rules! fields {
+    ($trait:ident) => {
+        impl ser::$trait for &mut KeyHasher {
+            type Ok = ();
+            type Error = Refused;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Refused> {
+                self.str(key);
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Refused> {
+                self.tag(T_END);
+                Ok(())
+            }
+        }
+    };
+}
+
 /// A compound value: its elements (or keys and values) in order, then an end tag.
 macro_rules! compound {
     ($trait:ident, $($method:ident),+) => {
@@ -408,18 +458,6 @@ impl ser::Serializer for &mut KeyHasher {
         self.str(name);
         Ok(self)
     }
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Self, Refused> {
-        self.tag(T_VARIANT);
-        self.str(name).str(variant);
-        self.tag(T_SEQ);
-        Ok(self)
-    }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self, Refused> {
         self.tag(T_MAP);
         Ok(self)
@@ -429,17 +467,9 @@ impl ser::Serializer for &mut KeyHasher {
         self.str(name);
         Ok(self)
     }
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Self, Refused> {
-        self.tag(T_VARIANT);
-        self.str(name).str(variant);
-        self.tag(T_STRUCT);
-        Ok(self)
+    variants! {
+        serialize_tuple_variant => T_SEQ;
+        serialize_struct_variant => T_STRUCT;
     }
 }
 
@@ -450,42 +480,8 @@ compound!(SerializeTupleVariant, serialize_field);
 
 compound!(SerializeMap, serialize_key, serialize_value);
 
-impl ser::SerializeStruct for &mut KeyHasher {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Refused> {
-        ser::SerializeStructVariant::serialize_field(self, key, value)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), Refused> {
-        self.tag(T_NONE);
-        self.str(key);
-        Ok(())
-    }
-    fn end(self) -> Result<(), Refused> {
-        ser::SerializeStructVariant::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for &mut KeyHasher {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Refused> {
-        self.str(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.tag(T_END);
-        Ok(())
-    }
-}
+fields!(SerializeStruct);
+fields!(SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {

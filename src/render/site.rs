@@ -69,9 +69,13 @@ impl OutputDir {
     }
 
     /// The previous render's page index, for [`OutputDir::keep_rendered`] (it describes
-    /// files of `previous`).
-    pub fn with_index(self, index: Option<PageIndex>) -> Self {
-        OutputDir { index, ..self }
+    /// files of `previous`), and room to record this render's `pages`.
+    pub fn with_index(self, index: Option<PageIndex>, pages: usize) -> Self {
+        OutputDir {
+            index,
+            recorded: IndexWriter::with_capacity(pages),
+            ..self
+        }
     }
 
     /// Links the previous release's page at `rel` if the previous render made it from
@@ -378,10 +382,11 @@ pub fn render_site(
         (Some(path), Some(key)) if previous.is_some() => PageIndex::load(path, key),
         _ => None,
     };
-    let reports = OutputDir::replacing(reports_dir, previous).with_index(index);
+    let sets = pages::page_sets(data, downloads);
+    let n_pages_total = sets.iter().map(|set| set.len).sum();
+    let reports = OutputDir::replacing(reports_dir, previous).with_index(index, n_pages_total);
 
     let mut html = Spent::default();
-    let sets = pages::page_sets(data, downloads);
     let mut n_pages = 0;
     // Markdown reports, then the site's pages: timed apart (`--timings`).
     for markdown in [true, false] {
