@@ -115,9 +115,12 @@ pub struct Segments(Value);
 /// it); anywhere else (the page's key, [`super::page_index`]), its segments as they are.
 impl Serialize for Segments {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            return self.0.serialize(s);
+        }
         match Segments::of_value(&self.0) {
-            Some(list) if !minijinja::value::serializing_for_value() => list.serialize(s),
-            _ => self.0.serialize(s),
+            Some(list) => list.serialize(s),
+            None => self.0.serialize(s),
         }
     }
 }

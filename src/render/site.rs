@@ -117,14 +117,9 @@ impl OutputDir {
     /// [`OutputDir::write`] of a page made from inputs of `key`, recorded for the next
     /// render.
     pub fn write_page(&self, rel: &str, bytes: &[u8], key: Option<PageKey>) -> Result<()> {
-        self.write(rel, bytes)?;
-        if let Some(key) = key {
-            let stamp = fs::symlink_metadata(self.path(rel))
-                .ok()
-                .and_then(|m| Stamp::of(&m));
-            if let Some(stamp) = stamp {
-                self.recorded.record(rel, Entry { key, stamp });
-            }
+        let stamp = self.put(rel, bytes, key.is_some())?;
+        if let (Some(key), Some(stamp)) = (key, stamp) {
+            self.recorded.record(rel, Entry { key, stamp });
         }
         Ok(())
     }
@@ -177,40 +172,55 @@ impl OutputDir {
     /// Writes a file (relative path with `/` separators), creating its directory; or
     /// links the previous release's file when it holds these bytes already.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.put(rel, bytes, false).map(drop)
+    }
+
+    /// [`OutputDir::write`], returning the file's [`Stamp`] if `stamp` asks for it: from
+    /// the metadata already at hand (the linked file's, or the written file's handle),
+    /// not from another lookup of its path.
+    fn put(&self, rel: &str, bytes: &[u8], stamp: bool) -> Result<Option<Stamp>> {
         let path = self.path(rel);
         self.parent_dir(&path)?;
-        if !self.link_unchanged(rel, bytes, &path) {
-            fs::write(&path, bytes)
-                .with_context(|| format!("Failed to write '{}'", path.display()))?;
-        }
+        let meta = match self.link_unchanged(rel, bytes, &path) {
+            Some(linked) => Some(linked),
+            None => {
+                let written = File::create(&path)
+                    .and_then(|mut f| {
+                        std::io::Write::write_all(&mut f, bytes)?;
+                        Ok(f)
+                    })
+                    .with_context(|| format!("Failed to write '{}'", path.display()))?;
+                if stamp { written.metadata().ok() } else { None }
+            }
+        };
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        Ok(meta.filter(|_| stamp).and_then(|m| Stamp::of(&m)))
     }
 
     /// Links `path` to the previous release's `rel` if that is a plain file of exactly
-    /// `bytes`. Any failure only means the file is written instead.
-    fn link_unchanged(&self, rel: &str, bytes: &[u8], path: &Path) -> bool {
+    /// `bytes`, and returns that file's metadata (now the new file's too). Any failure
+    /// only means the file is written instead.
+    fn link_unchanged(&self, rel: &str, bytes: &[u8], path: &Path) -> Option<fs::Metadata> {
         thread_local! {
             /// Each thread's copy of the previous file, for comparing.
             static OLD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let Some(previous) = &self.previous else {
-            return false;
-        };
+        let previous = self.previous.as_ref()?;
         if !self.links_work.load(Ordering::Relaxed) {
-            return false;
+            return None;
         }
         let folder = folder_of(rel);
         if !self.worth_comparing(folder) {
-            return false;
+            return None;
         }
         let old = previous.join(rel);
         // Its size first, from its inode, without opening it; a symbolic link is never
         // followed into the new release.
-        let same_size =
-            fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        let same = same_size
+        let meta = fs::symlink_metadata(&old)
+            .ok()
+            .filter(|m| m.is_file() && m.len() == bytes.len() as u64);
+        let same = meta.is_some()
             && OLD.with_borrow_mut(|buf| {
                 File::open(&old).is_ok_and(|f| read_if_cached(&f, bytes.len(), buf))
                     && buf.as_slice() == bytes
@@ -228,16 +238,16 @@ impl OutputDir {
             }
         }
         if !same {
-            return false;
+            return None;
         }
         match fs::hard_link(&old, path) {
             Ok(()) => {
                 self.reused.fetch_add(1, Ordering::Relaxed);
-                true
+                meta
             }
             Err(_) => {
                 self.links_work.store(false, Ordering::Relaxed);
-                false
+                None
             }
         }
     }
