@@ -33,11 +33,12 @@ struct Run {
     wc_seconds: f64,
     /// The median full build's seconds (the one its stages are of).
     build_seconds: f64,
-    /// Every full build's seconds, in the order they ran.
-    build_runs: Vec<f64>,
+    /// Every full build's seconds and the memory the machine had free before it, in
+    /// the order they ran.
+    build_runs: Vec<(f64, Option<u64>)>,
     noop_seconds: f64,
-    /// Each stage's name, wall seconds, CPU seconds and peak RSS bytes.
-    stages: Vec<(String, f64, Option<f64>, Option<u64>)>,
+    /// The median full build's stages.
+    stages: Vec<Stage>,
     /// Files and bytes of the reports (markdown and site) the build wrote.
     report_files: usize,
     report_bytes: u64,
@@ -134,8 +135,28 @@ fn gazette(args: &[&str], corpus: &Path, out: &Path) -> f64 {
     secs
 }
 
+/// One stage of a full build, as its `--timings` tell.
+struct Stage {
+    name: String,
+    seconds: f64,
+    cpu_seconds: Option<f64>,
+    /// The kernel's part of `cpu_seconds`.
+    system_seconds: Option<f64>,
+    peak_rss_bytes: Option<u64>,
+}
+
 /// A full build's time and its stages (see [`Run::stages`]).
-type Build = (f64, Vec<(String, f64, Option<f64>, Option<u64>)>);
+type Build = (f64, Vec<Stage>);
+
+/// `MemFree` of `/proc/meminfo`, in bytes. On this project's virtual machines a build's
+/// kernel time depends on it: memory the guest has not touched, or has freed and the
+/// host has taken back, costs the host a fault when a build first writes to it (see
+/// BENCHMARKS.md), while memory taken back from the page cache does not.
+fn free_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemFree:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
 
 /// A full build of `corpus` into `out`, timed, with the stages of its `--timings`.
 fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) -> Build {
@@ -151,13 +172,12 @@ fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) ->
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| {
-            (
-                s["stage"].as_str().unwrap().to_string(),
-                s["seconds"].as_f64().unwrap(),
-                s["cpu_seconds"].as_f64(),
-                s["peak_rss_bytes"].as_u64(),
-            )
+        .map(|s| Stage {
+            name: s["stage"].as_str().unwrap().to_string(),
+            seconds: s["seconds"].as_f64().unwrap(),
+            cpu_seconds: s["cpu_seconds"].as_f64(),
+            system_seconds: s["system_seconds"].as_f64(),
+            peak_rss_bytes: s["peak_rss_bytes"].as_u64(),
         })
         .collect();
     (seconds, stages)
@@ -214,16 +234,19 @@ fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
     for k in 1..runs {
         let _ = std::fs::remove_dir_all(extra_out(work, articles, k));
     }
+    let mut build_runs = Vec::new();
     let mut builds: Vec<Build> = (0..runs)
         .map(|k| {
             let dir = match k {
                 0 => out.clone(),
                 k => extra_out(work, articles, k),
             };
-            full_build(&corpus, &dir, &timings, datasets_only)
+            let free = free_memory_bytes();
+            let build = full_build(&corpus, &dir, &timings, datasets_only);
+            build_runs.push((build.0, free));
+            build
         })
         .collect();
-    let build_runs: Vec<f64> = builds.iter().map(|b| b.0).collect();
     builds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (build_seconds, stages) = builds.swap_remove(runs / 2);
     let noop_seconds = gazette(
@@ -292,9 +315,9 @@ fn report(runs: &[Run]) -> String {
          Written by `just bench` (`cargo bench --profile release-lto --bench pipeline`); rerun \
          it to refresh.\n\
          Each stage's CPU is the user and system time of all the process's threads during \
-         the stage (two cores busy throughout would be twice the wall time), and its peak \
-         RSS the process's peak resident memory during the stage. The full build's CPU is \
-         the sum of its stages'.\n",
+         the stage (two cores busy throughout would be twice the wall time), \"system\" the \
+         kernel's part of it, and its peak RSS the process's peak resident memory during \
+         the stage. The full build's CPU is the sum of its stages'.\n",
         machine()
     );
     for r in runs {
@@ -310,47 +333,52 @@ fn report(runs: &[Run]) -> String {
         }
         let _ = writeln!(
             md,
-            "| stage | wall (s) | CPU (s) | MB/s | articles/s | peak RSS (MB) |"
+            "| stage | wall (s) | CPU (s) | system (s) | MB/s | articles/s | peak RSS (MB) |"
         );
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         let _ = writeln!(
             md,
-            "| `wc -l` (floor) | {:.3} | | {:.0} | {:.0} | |",
+            "| `wc -l` (floor) | {:.3} | | | {:.0} | {:.0} | |",
             r.wc_seconds,
             mb / r.wc_seconds,
             r.articles as f64 / r.wc_seconds
         );
         let cpu = |c: Option<f64>| c.map_or("".into(), |c| format!("{c:.1}"));
-        for (stage, secs, cpu_secs, rss) in &r.stages {
+        for s in &r.stages {
+            let secs = s.seconds;
             let _ = writeln!(
                 md,
-                "| {stage} | {secs:.3} | {} | {:.0} | {:.0} | {} |",
-                cpu(*cpu_secs),
+                "| {} | {secs:.3} | {} | {} | {:.0} | {:.0} | {} |",
+                s.name,
+                cpu(s.cpu_seconds),
+                cpu(s.system_seconds),
                 mb / secs,
                 r.articles as f64 / secs,
-                rss.map_or("".into(), |b| (b >> 20).to_string())
+                s.peak_rss_bytes
+                    .map_or("".into(), |b| (b >> 20).to_string())
             );
         }
-        let peak = r.stages.iter().filter_map(|s| s.3).max().unwrap_or(0);
-        let total_cpu = r.stages.iter().map(|s| s.2).sum::<Option<f64>>();
+        let peak = r.stages.iter().filter_map(|s| s.peak_rss_bytes).max();
+        let total = |f: fn(&Stage) -> Option<f64>| r.stages.iter().map(f).sum::<Option<f64>>();
         let _ = writeln!(
             md,
-            "| **full build** (process) | **{:.3}** | {} | {:.0} | {:.0} | {} |",
+            "| **full build** (process) | **{:.3}** | {} | {} | {:.0} | {:.0} | {} |",
             r.build_seconds,
-            cpu(total_cpu),
+            cpu(total(|s| s.cpu_seconds)),
+            cpu(total(|s| s.system_seconds)),
             mb / r.build_seconds,
             r.articles as f64 / r.build_seconds,
-            peak >> 20
+            peak.unwrap_or(0) >> 20
         );
         let _ = writeln!(
             md,
-            "| no-op rebuild (process) | {:.3} | | | | |",
+            "| no-op rebuild (process) | {:.3} | | | | | |",
             r.noop_seconds
         );
         if let Some(secs) = r.rebuild_seconds {
             let _ = writeln!(
                 md,
-                "| rebuild over the previous release (process) | {secs:.3} | | {:.0} | {:.0} | |",
+                "| rebuild over the previous release (process) | {secs:.3} | | | {:.0} | {:.0} | |",
                 mb / secs,
                 r.articles as f64 / secs
             );
@@ -359,18 +387,26 @@ fn report(runs: &[Run]) -> String {
             let _ = writeln!(
                 md,
                 "| rebuild after a new export of {NEW_ARTICLES} newer articles (process) | \
-                 {secs:.3} | | {:.0} | {:.0} | |",
+                 {secs:.3} | | | {:.0} | {:.0} | |",
                 mb / secs,
                 r.articles as f64 / secs
             );
         }
         let _ = writeln!(md);
         if r.build_runs.len() > 1 {
-            let runs: Vec<String> = r.build_runs.iter().map(|s| format!("{s:.2}")).collect();
+            let runs: Vec<String> = r
+                .build_runs
+                .iter()
+                .map(|(s, free)| match free {
+                    Some(b) => format!("{s:.2} s ({:.1} GB free)", *b as f64 / 1e9),
+                    None => format!("{s:.2} s"),
+                })
+                .collect();
             let _ = writeln!(
                 md,
-                "Full builds, each into a folder that never held files: {} s (in the order \
-                 they ran); the table shows the median.\n",
+                "Full builds, each into a folder that never held files, with the memory the \
+                 machine had free before each: {} (in the order they ran); the table shows \
+                 the median.\n",
                 runs.join(", ")
             );
         }

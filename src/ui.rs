@@ -29,14 +29,51 @@ pub struct StageTiming {
     /// CPU time of the process's threads (user and system) during the stage, where the OS
     /// tells: with `seconds`, how many cores the stage kept busy.
     pub cpu_seconds: Option<f64>,
+    /// The part of `cpu_seconds` spent in the kernel (page faults, creating and writing
+    /// files): on the virtual machines gazette is benchmarked on it varies more from run
+    /// to run than any other part, with the state of the host's memory.
+    pub system_seconds: Option<f64>,
     /// Peak resident memory of the process during the stage (Linux), in bytes: since the
     /// previous stage ended, or since the process started where the peak cannot be reset.
     pub peak_rss_bytes: Option<u64>,
 }
 
+/// CPU seconds, in user space and in the kernel.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CpuTime {
+    pub user: f64,
+    pub system: f64,
+}
+
+impl CpuTime {
+    pub fn total(self) -> f64 {
+        self.user + self.system
+    }
+}
+
+impl std::ops::Add for CpuTime {
+    type Output = CpuTime;
+    fn add(self, o: CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user + o.user,
+            system: self.system + o.system,
+        }
+    }
+}
+
+impl std::ops::Sub for CpuTime {
+    type Output = CpuTime;
+    fn sub(self, o: CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user - o.user,
+            system: self.system - o.system,
+        }
+    }
+}
+
 /// User and system CPU time of every thread of this process so far, where the OS tells
 /// (Linux: `/proc/self/stat`, whose times are in ticks of 1/100 s on every architecture).
-pub fn process_cpu_seconds() -> Option<f64> {
+pub fn process_cpu_time() -> Option<CpuTime> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields from the state (the third) on; the command name before it is in
     // parentheses and may hold spaces.
@@ -44,7 +81,10 @@ pub fn process_cpu_seconds() -> Option<f64> {
     let mut fields = rest.split(' ').skip(11);
     let user: u64 = fields.next()?.parse().ok()?;
     let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) as f64 / 100.0)
+    Some(CpuTime {
+        user: user as f64 / 100.0,
+        system: system as f64 / 100.0,
+    })
 }
 
 /// Wall and CPU time from a start: for a stage added up from steps with other work
@@ -52,21 +92,21 @@ pub fn process_cpu_seconds() -> Option<f64> {
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     wall: Instant,
-    cpu: Option<f64>,
+    cpu: Option<CpuTime>,
 }
 
 impl Clock {
     pub fn start() -> Self {
         Clock {
             wall: Instant::now(),
-            cpu: process_cpu_seconds(),
+            cpu: process_cpu_time(),
         }
     }
 
     pub fn elapsed(&self) -> Spent {
         Spent {
             wall: self.wall.elapsed().as_secs_f64(),
-            cpu: self.cpu.zip(process_cpu_seconds()).map(|(a, b)| b - a),
+            cpu: self.cpu.zip(process_cpu_time()).map(|(a, b)| b - a),
         }
     }
 }
@@ -75,7 +115,7 @@ impl Clock {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Spent {
     pub wall: f64,
-    pub cpu: Option<f64>,
+    pub cpu: Option<CpuTime>,
 }
 
 impl std::ops::AddAssign for Spent {
@@ -99,7 +139,7 @@ pub struct Ui {
 struct Timings {
     stages: Vec<StageTiming>,
     /// The process's CPU time when the last stage ended (or the Ui was made).
-    cpu_mark: Option<f64>,
+    cpu_mark: Option<CpuTime>,
 }
 
 impl Ui {
@@ -109,7 +149,7 @@ impl Ui {
             started: Instant::now(),
             timings: Arc::new(Mutex::new(Timings {
                 stages: Vec::new(),
-                cpu_mark: process_cpu_seconds(),
+                cpu_mark: process_cpu_time(),
             })),
         }
     }
@@ -117,7 +157,7 @@ impl Ui {
     /// Records that a stage, which ran since the previous one ended, finished (and logs
     /// it with `-v`).
     pub fn stage(&self, stage: &str, since: Instant) {
-        let cpu_now = process_cpu_seconds();
+        let cpu_now = process_cpu_time();
         let mark = self.timings.lock().expect("not poisoned").cpu_mark;
         let spent = Spent {
             wall: since.elapsed().as_secs_f64(),
@@ -131,17 +171,22 @@ impl Ui {
         let timing = StageTiming {
             stage: stage.to_string(),
             seconds: spent.wall,
-            cpu_seconds: spent.cpu,
+            cpu_seconds: spent.cpu.map(CpuTime::total),
+            system_seconds: spent.cpu.map(|c| c.system),
             peak_rss_bytes: memory::peak_rss_bytes(),
         };
         memory::release_free_memory();
         memory::reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
             eprintln!(
-                "{:>8.3}s  stage {stage}: {:.3}s, CPU {}s, peak RSS {} MB",
+                "{:>8.3}s  stage {stage}: {:.3}s, CPU {}, peak RSS {} MB",
                 self.started.elapsed().as_secs_f64(),
                 timing.seconds,
-                timing.cpu_seconds.map_or("?".into(), |c| format!("{c:.2}")),
+                spent.cpu.map_or("?".into(), |c| format!(
+                    "{:.2}s ({:.2}s of it system)",
+                    c.total(),
+                    c.system
+                )),
                 timing
                     .peak_rss_bytes
                     .map_or("?".into(), |b| (b >> 20).to_string())
@@ -149,7 +194,7 @@ impl Ui {
         }
         let mut timings = self.timings.lock().expect("not poisoned");
         timings.stages.push(timing);
-        timings.cpu_mark = process_cpu_seconds();
+        timings.cpu_mark = process_cpu_time();
     }
 
     pub fn timings(&self) -> Vec<StageTiming> {
@@ -212,7 +257,7 @@ mod tests {
     /// Spins until this process has used `seconds` more CPU time than `from`.
     fn burn(from: f64, seconds: f64) {
         let mut x = 1u64;
-        while process_cpu_seconds().expect("Linux reports CPU time") < from + seconds {
+        while process_cpu_time().expect("Linux reports CPU time").total() < from + seconds {
             for _ in 0..100_000 {
                 x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
             }
@@ -223,7 +268,7 @@ mod tests {
     fn a_stage_records_the_cpu_time_spent_in_it() {
         let ui = Ui::new(Verbosity::Quiet);
         let t = Instant::now();
-        burn(process_cpu_seconds().unwrap(), 0.05);
+        burn(process_cpu_time().unwrap().total(), 0.05);
         ui.stage("busy", t);
         let t = Instant::now();
         ui.stage("idle", t);
@@ -233,24 +278,29 @@ mod tests {
         // than a tick or two (another test's thread may run meanwhile).
         assert!(cpu(0) >= 0.05, "{timings:?}");
         assert!(cpu(1) < cpu(0), "{timings:?}");
+        // Spinning is user time; the kernel's share is part of the total.
+        let system = timings[0].system_seconds.expect("Linux reports CPU time");
+        assert!((0.0..=cpu(0)).contains(&system), "{timings:?}");
     }
 
     #[test]
     fn spent_time_adds_up_and_keeps_what_is_known() {
+        let cpu = |user, system| Some(CpuTime { user, system });
         let mut total = Spent::default();
         total += Spent {
             wall: 1.0,
-            cpu: Some(1.5),
+            cpu: cpu(1.0, 0.5),
         };
         total += Spent {
             wall: 2.0,
-            cpu: Some(0.5),
+            cpu: cpu(0.25, 0.25),
         };
-        assert_eq!((total.wall, total.cpu), (3.0, Some(2.0)));
+        assert_eq!((total.wall, total.cpu), (3.0, cpu(1.25, 0.75)));
         total += Spent {
             wall: 1.0,
             cpu: None,
         };
-        assert_eq!((total.wall, total.cpu), (4.0, Some(2.0)));
+        assert_eq!((total.wall, total.cpu), (4.0, cpu(1.25, 0.75)));
+        assert_eq!(total.cpu.map(CpuTime::total), Some(2.0));
     }
 }

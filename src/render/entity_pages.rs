@@ -183,12 +183,12 @@ struct EntityPage<'a> {
     articles: Vec<MentionGroup<'a>>,
 }
 
-fn entity_page<'a>(
-    data: &SiteData<'a>,
-    ents: &EntityData<'a>,
+fn entity_page<'p, 'a>(
+    data: &'p SiteData<'a>,
+    ents: &'p EntityData<'a>,
     e: usize,
     page: usize,
-) -> Result<Page> {
+) -> Result<Page<'p>> {
     let c = &ents.cols;
     let pages = ents.pages_of(e);
     let first_page = page == 1;
@@ -487,7 +487,7 @@ fn kind_summaries(ents: &EntityData) -> Vec<KindSummary> {
         .collect()
 }
 
-fn index(data: &SiteData, ents: &EntityData) -> Result<Page> {
+fn index<'p>(data: &'p SiteData, ents: &'p EntityData) -> Result<Page<'p>> {
     let view = EntitiesIndex {
         n_entities: ents.len(),
         kinds: kind_summaries(ents),
@@ -555,7 +555,7 @@ fn entity_table(ents: &EntityData, caption: String, rows: &[u32], site: bool) ->
     Ok(table)
 }
 
-fn kind_list(ents: &EntityData, k: usize, page: usize) -> Result<Page> {
+fn kind_list<'p>(ents: &'p EntityData, k: usize, page: usize) -> Result<Page<'p>> {
     let group = &ents.kinds[k];
     let total = group.rows.len();
     let pages = paging::page_count(total, PER_KIND_PAGE);
@@ -608,7 +608,7 @@ struct EntitiesReport {
     kinds: Vec<ReportKind>,
 }
 
-fn report(ents: &EntityData) -> Result<Page> {
+fn report<'p>(ents: &'p EntityData) -> Result<Page<'p>> {
     let kinds = ents
         .kinds
         .iter()

@@ -231,13 +231,13 @@ fn kind_anchor(kind: &str) -> String {
     format!("kind-{kind}")
 }
 
-fn ledger_page<'a>(
-    data: &SiteData<'a>,
-    ledger: &Ledger<'a>,
+fn ledger_page<'p, 'a>(
+    data: &'p SiteData<'a>,
+    ledger: &'p Ledger<'a>,
     ordering: Ordering,
     page: usize,
     pages: usize,
-) -> Result<Page> {
+) -> Result<Page<'p>> {
     let all = ordering.rows(ledger);
     let start = (page - 1) * FIGURES_PER_PAGE;
     let end = (start + FIGURES_PER_PAGE).min(all.len());
@@ -372,7 +372,7 @@ struct FiguresReport<'a> {
     rows: Vec<FigureRow<'a>>,
 }
 
-fn figures_report<'a>(data: &SiteData<'a>, ledger: &Ledger<'a>) -> Result<Page> {
+fn figures_report<'p, 'a>(data: &'p SiteData<'a>, ledger: &'p Ledger<'a>) -> Result<Page<'p>> {
     let rows = ledger
         .newest
         .iter()
@@ -687,12 +687,12 @@ fn disagree_dir() -> &'static str {
     "disagree"
 }
 
-fn disagree_page<'a>(
-    data: &SiteData<'a>,
-    variants: &Variants<'a>,
+fn disagree_page<'p, 'a>(
+    data: &'p SiteData<'a>,
+    variants: &'p Variants<'a>,
     page: usize,
     pages: usize,
-) -> Result<Page> {
+) -> Result<Page<'p>> {
     let Some(ledger) = &data.ledger else {
         anyhow::bail!("sources disagree needs the figure ledger");
     };
@@ -781,7 +781,7 @@ struct DisagreeReport<'a> {
     statistics: Vec<StatisticView<'a>>,
 }
 
-fn disagree_report<'a>(data: &SiteData<'a>, variants: &Variants<'a>) -> Result<Page> {
+fn disagree_report<'p, 'a>(data: &'p SiteData<'a>, variants: &'p Variants<'a>) -> Result<Page<'p>> {
     let Some(ledger) = &data.ledger else {
         anyhow::bail!("sources disagree needs the figure ledger");
     };

@@ -59,7 +59,7 @@ struct QualityPage {
     failures: Option<TableView>,
 }
 
-fn quality(report: &Report, path: &str, template: &'static str) -> Result<Page> {
+fn quality<'p>(report: &'p Report, path: &str, template: &'static str) -> Result<Page<'p>> {
     let mut tables: Vec<QualityTable> = Vec::new();
     for r in &report.results {
         if tables.last().is_none_or(|t| t.name != r.table) {
@@ -177,7 +177,7 @@ struct ChangelogPage {
     tables: Vec<ChangeTable>,
 }
 
-fn changelog(data: &SiteData, diff: &DataDiff) -> Result<Page> {
+fn changelog<'p>(data: &'p SiteData, diff: &'p DataDiff) -> Result<Page<'p>> {
     let mut summary = TableView::new(
         "Rows added, removed and changed per table",
         &[

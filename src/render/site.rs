@@ -489,7 +489,7 @@ fn page_into(templates: &Templates, page: &Page, text: &mut Vec<u8>) -> Result<(
         root => page.root(),
         nav => page.nav,
         title => &page.title,
-        ..page.ctx.clone()
+        ..page.ctx()
     };
     templates
         .render_into(page.template, ctx, text)
