@@ -148,16 +148,6 @@ struct Stage {
 /// A full build's time and its stages (see [`Run::stages`]).
 type Build = (f64, Vec<Stage>);
 
-/// `MemFree` of `/proc/meminfo`, in bytes. On this project's virtual machines a build's
-/// kernel time depends on it: memory the guest has not touched, or has freed and the
-/// host has taken back, costs the host a fault when a build first writes to it (see
-/// BENCHMARKS.md), while memory taken back from the page cache does not.
-fn free_memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemFree:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
-}
-
 /// A full build of `corpus` into `out`, timed, with the stages of its `--timings`.
 fn full_build(corpus: &Path, out: &Path, timings: &Path, datasets_only: bool) -> Build {
     let timings_arg = timings.to_string_lossy().into_owned();
@@ -241,7 +231,8 @@ fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
                 0 => out.clone(),
                 k => extra_out(work, articles, k),
             };
-            let free = free_memory_bytes();
+            // On this machine a build's kernel time depends on it (see BENCHMARKS.md).
+            let free = gazette::memory::free_memory_bytes();
             let build = full_build(&corpus, &dir, &timings, datasets_only);
             build_runs.push((build.0, free));
             build
@@ -451,32 +442,24 @@ fn new_export(run: &mut Run) {
         return;
     }
     let first = &corpus_files(&run.corpus)[0];
-    let text = std::fs::read_to_string(first).unwrap();
+    let bytes = std::fs::read(first).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<String> = lines[..4].iter().map(|l| l.to_string()).collect();
-    let is_source_line = |l: &str| {
-        l.rsplit_once("· ").is_some_and(|(_, when)| {
-            when.len() == 16 && when.as_bytes()[4] == b'-' && when.as_bytes()[13] == b':'
-        })
-    };
-    let mut n = 0;
-    for i in 5..lines.len().saturating_sub(1) {
-        if n == NEW_ARTICLES {
-            break;
-        }
-        if !is_source_line(lines[i]) || is_source_line(lines[i - 1]) {
-            continue;
-        }
-        let (source, _) = lines[i].rsplit_once("· ").unwrap();
-        out.push(format!("{}（续）", lines[i - 1]));
+    // The corpus' own parser finds the articles (and leaves out the malformed ones).
+    let parsed = gazette::corpus::parse_file("first", &bytes);
+    let articles = &parsed.articles[..NEW_ARTICLES.min(parsed.articles.len())];
+    let header = articles.first().map_or(0, |a| a.title_line as usize - 1);
+    let mut out: Vec<String> = lines[..header].iter().map(|l| l.to_string()).collect();
+    for (n, a) in articles.iter().enumerate() {
+        out.push(format!("{}（续）", a.title));
         out.push(format!(
-            "{source}· 2030-01-{:02} {:02}:{:02}",
+            "{}· 2030-01-{:02} {:02}:{:02}",
+            a.source,
             1 + n / 3,
             8 + n % 12,
             (7 * n) % 60
         ));
-        out.push(lines[i + 1].to_string());
-        n += 1;
+        out.push(lines[a.summary_line as usize - 1].to_string());
     }
     let path = run.corpus.join("zz-new-export.txt");
     std::fs::write(&path, out.join("\n") + "\n").unwrap();

@@ -14,10 +14,22 @@ pub fn rss_bytes() -> Option<u64> {
     status_bytes("VmRSS:")
 }
 
+/// Memory the machine has free (`MemFree`), where the OS tells. On virtual machines
+/// whose host takes freed memory back, a build's kernel time depends on it (see
+/// BENCHMARKS.md); the bench records it before each build.
+pub fn free_memory_bytes() -> Option<u64> {
+    kb_field("/proc/meminfo", "MemFree:")
+}
+
 /// A size in kB from `/proc/self/status`, in bytes.
 fn status_bytes(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
+    kb_field("/proc/self/status", field)
+}
+
+/// The size in kB on the line of `file` that starts with `field`, in bytes.
+fn kb_field(file: &str, field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
@@ -158,6 +170,8 @@ mod tests {
             // Both are read from the OS; a test binary holds at least its own code.
             assert!(rss_bytes().expect("Linux reports VmRSS") > 1 << 20);
             assert!(peak_rss_bytes().expect("Linux reports VmHWM") > 1 << 20);
+            // The machine's free memory is read from another file of the same form.
+            assert!(free_memory_bytes().expect("Linux reports MemFree") > 0);
         }
     }
 }

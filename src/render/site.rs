@@ -102,15 +102,12 @@ impl OutputDir {
         }
         let path = self.path(rel);
         self.parent_dir(&path)?;
-        if fs::hard_link(&old, &path).is_err() {
-            self.links_work.store(false, Ordering::Relaxed);
+        if !self.link_previous(&old, &path) {
             return Ok(false);
         }
         self.recorded.record(rel, *entry);
-        self.reused.fetch_add(1, Ordering::Relaxed);
         self.kept.fetch_add(1, Ordering::Relaxed);
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(entry.stamp.len, Ordering::Relaxed);
+        self.count(entry.stamp.len);
         Ok(true)
     }
 
@@ -193,9 +190,26 @@ impl OutputDir {
                 if stamp { written.metadata().ok() } else { None }
             }
         };
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.count(bytes.len() as u64);
         Ok(meta.filter(|_| stamp).and_then(|m| Stamp::of(&m)))
+    }
+
+    /// Counts a file of `len` bytes put into the release, written or linked.
+    fn count(&self, len: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+    }
+
+    /// Hard-links the previous release's `old` as `path`, counting it as reused. A
+    /// refused link (another file system, no hard links) turns linking off for the rest
+    /// of the render: `false`, and the caller writes the file.
+    fn link_previous(&self, old: &Path, path: &Path) -> bool {
+        if fs::hard_link(old, path).is_err() {
+            self.links_work.store(false, Ordering::Relaxed);
+            return false;
+        }
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        true
     }
 
     /// Links `path` to the previous release's `rel` if that is a plain file of exactly
@@ -237,19 +251,10 @@ impl OutputDir {
                 }
             }
         }
-        if !same {
+        if !same || !self.link_previous(&old, path) {
             return None;
         }
-        match fs::hard_link(&old, path) {
-            Ok(()) => {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                meta
-            }
-            Err(_) => {
-                self.links_work.store(false, Ordering::Relaxed);
-                None
-            }
-        }
+        meta
     }
 
     /// Whether comparing a file of `folder` with the previous release still pays. Reading
@@ -306,8 +311,7 @@ impl OutputDir {
         let n = fs::metadata(&path)
             .with_context(|| format!("Failed to read '{}'", path.display()))?
             .len();
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(n, Ordering::Relaxed);
+        self.count(n);
         Ok(n)
     }
 
