@@ -56,6 +56,9 @@ pub const EMBEDDED: &[(&str, &str)] = embedded![
     "assets/search.js",
 ];
 
+/// The partial that lays out one claim, which the `claims` filter writes for each claim.
+const CLAIM_PARTIAL: &str = "partials/claim.html";
+
 /// The auto-escape mode name of markdown templates.
 const MARKDOWN: &str = "markdown";
 
@@ -79,6 +82,7 @@ impl Templates {
             .iter()
             .map(|&(name, src)| (name, src.to_string()))
             .collect();
+        let mut claim_partial_replaced = false;
         if let Some(dir) = overrides {
             for name in override_names(dir).map_err(|e| anyhow!(e))? {
                 let path = dir.join(&name);
@@ -86,14 +90,15 @@ impl Templates {
                     .with_context(|| format!("Failed to read the template '{}'", path.display()))?;
                 // Overrides written for the macro this partial used to define would render
                 // every claim as nothing: say so instead.
-                if name == "partials/claim.html" && text.contains("macro claim(") {
+                if name == CLAIM_PARTIAL && text.contains("macro claim(") {
                     bail!(
                         "The template '{}' defines the macro 'claim', but the pages now \
-                         include partials/claim.html once per claim (with 'c' and 'root' \
+                         render partials/claim.html once per claim (with 'c' and 'root' \
                          in scope): write the markup of one claim instead of the macro",
                         path.display()
                     );
                 }
+                claim_partial_replaced |= name == CLAIM_PARTIAL;
                 if let Some(slot) = sources.iter_mut().find(|(n, _)| *n == name) {
                     slot.1 = text;
                 }
@@ -132,6 +137,12 @@ impl Templates {
         env.add_filter("filesize", filesize);
         env.add_filter("marked", marked);
         env.add_filter("chips", chips);
+        env.add_filter(
+            "claims",
+            move |state: &State, claims: &Value, root: &str| {
+                claims_filter(state, claims, root, !claim_partial_replaced)
+            },
+        );
         let mut assets = Vec::new();
         for (name, source) in sources {
             if is_asset(name) {
@@ -316,6 +327,103 @@ fn chips(state: &State, entities: &Value, root: &str) -> Result<Value, Error> {
         chip.write_html(root, &mut html);
     }
     Ok(Value::from_safe_string(html))
+}
+
+/// `{{ claims | claims(root) }}`: each claim as [`CLAIM_PARTIAL`] writes it, included
+/// with the claim as `c` and `root` in scope (and the globals).
+///
+/// The article and entity pages list their claims with it. With the embedded partial
+/// the markup is written here ([`write_claim_html`], held to the partial by a test):
+/// including the partial once per claim, a million times at 100k articles, was about a
+/// tenth of the render's CPU time. A partial from `--templates` is rendered for each
+/// claim instead, so an override changes every page that lists claims.
+fn claims_filter(
+    state: &State,
+    claims: &Value,
+    root: &str,
+    embedded_partial: bool,
+) -> Result<Value, Error> {
+    writes_html(state, "claims")?;
+    let mut html = String::new();
+    if embedded_partial {
+        for c in claims.try_iter()? {
+            write_claim_html(&c, root, &mut html)?;
+        }
+    } else {
+        let partial = state.env().get_template(CLAIM_PARTIAL)?;
+        for c in claims.try_iter()? {
+            html.push_str(&partial.render(minijinja::context! { c, root })?);
+        }
+    }
+    Ok(Value::from_safe_string(html))
+}
+
+/// Appends what the embedded [`CLAIM_PARTIAL`] writes for the claim `c` (a `ClaimView`
+/// as a template value), escaped as the templates escape: its segments ([`marked`]),
+/// citation markers, and who says so, how and how surely.
+fn write_claim_html(c: &Value, root: &str, out: &mut String) -> Result<(), Error> {
+    use std::fmt::Write;
+    let field = |v: &Value, name: &str| v.get_attr(name);
+    let text = |out: &mut String, v: &Value| -> Result<(), Error> {
+        let v = v.as_str().ok_or_else(|| not_a_claim(c))?;
+        crate::render::svg::xml_escape_into(out, v).map_err(Error::from)
+    };
+    let segments = field(c, "segments")?;
+    let segments = Segments::of_value(&segments).ok_or_else(|| not_a_claim(c))?;
+    out.push_str(r#"<li class="claim" id=""#);
+    text(out, &field(c, "anchor")?)?;
+    out.push_str(r#"">"#);
+    Segments::write_html(segments, root, out);
+    let citations = field(c, "citations")?;
+    if citations.is_true() {
+        out.push_str(r#" <span class="cites">"#);
+        for n in citations.try_iter()? {
+            let n = i64::try_from(n).map_err(|_| not_a_claim(c))?;
+            let _ = write!(out, "[{n}]");
+        }
+        out.push_str("</span>\n");
+    }
+    let a = field(c, "attribution")?;
+    if a.is_true() {
+        let who = field(&a, "attributed_to")?;
+        let cue = field(&a, "cue")?;
+        out.push_str(r#" <span class="attribution">"#);
+        if who.is_true() {
+            out.push_str(r#"<span class="who">"#);
+            text(out, &who)?;
+            out.push_str("</span>");
+            if cue.is_true() {
+                out.push_str(" (");
+                text(out, &cue)?;
+                out.push(')');
+            }
+            out.push_str(" · ");
+        } else if cue.is_true() {
+            out.push('(');
+            text(out, &cue)?;
+            out.push_str(") · ");
+        }
+        out.push_str(r#"<span class="modality">"#);
+        text(out, &field(&a, "modality")?)?;
+        out.push_str("</span>");
+        if field(&a, "hedged")?.is_true() {
+            out.push_str(r#" · <span class="hedged">hedged</span>"#);
+        }
+        out.push_str("</span>\n");
+    }
+    out.push_str("</li>\n");
+    Ok(())
+}
+
+fn not_a_claim(value: &Value) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "the filter 'claims' takes a list of claims (such as a section's 'claims'), \
+             not a list holding {}",
+            value.kind()
+        ),
+    )
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attribute values.
@@ -713,6 +821,119 @@ mod tests {
             )
             .unwrap();
         assert_eq!(empty, "[]");
+    }
+
+    /// The `claims` filter writes, for every shape of claim, the bytes that including
+    /// the embedded partial once per claim writes: the pages' markup does not depend on
+    /// which of the two lists the claims.
+    #[test]
+    fn claims_filter_writes_what_including_the_claim_partial_writes() {
+        let t = with(
+            "t.html",
+            "{{ cs | claims(root) }}---\n{% for c in cs %}{% include 'partials/claim.html' %}{% endfor %}",
+        );
+        let attribution = |cue, who, hedged, modality| {
+            Some(AttributionView {
+                cue,
+                attributed_to: who,
+                hedged,
+                modality,
+            })
+        };
+        let mut claims = Vec::new();
+        for citations in [vec![], vec![7], vec![1, 4, 12]] {
+            for a in [
+                None,
+                attribution(Some("suggest"), Some("Analysts"), true, "opinion"),
+                attribution(Some("say"), Some("<Tom> & \"Jerry\""), false, "fact"),
+                attribution(None, Some("Officials"), false, "plan"),
+                attribution(Some("according to"), None, true, "forecast"),
+                attribution(None, None, true, "fact"),
+                attribution(None, None, false, "o'pinion"),
+            ] {
+                let mut c = claim();
+                c.anchor = format!("claim-{}<&\"'>", claims.len());
+                c.citations = citations.clone();
+                c.attribution = a;
+                claims.push(c);
+            }
+        }
+        // A claim with no text to mark, and one whose attribution names an empty speaker.
+        let mut empty = claim();
+        empty.segments = Segments::of("", &[]);
+        claims.push(empty);
+        claims.push(ClaimView {
+            attribution: attribution(Some(""), Some(""), false, "opinion"),
+            ..claim()
+        });
+        let html = t
+            .render(
+                "t.html",
+                context! { cs => Value::from(Serde(&claims)), root => "../'r'/" },
+            )
+            .unwrap();
+        let (filtered, included) = html.split_once("---\n").unwrap();
+        assert_eq!(filtered, included);
+        assert_eq!(
+            filtered.matches("<li class=\"claim\"").count(),
+            claims.len()
+        );
+        assert!(
+            filtered.contains(r#"id="claim-0&lt;&amp;&quot;&#39;&gt;""#),
+            "{filtered}"
+        );
+        assert!(
+            filtered.contains(
+                r#"<span class="who">&lt;Tom&gt; &amp; &quot;Jerry&quot;</span> (say) · "#
+            ),
+            "{filtered}"
+        );
+        let none = with("e.html", "[{{ cs | claims('') }}]")
+            .render(
+                "e.html",
+                context! { cs => Value::from(Serde(Vec::<ClaimView>::new())) },
+            )
+            .unwrap();
+        assert_eq!(none, "[]");
+    }
+
+    /// A claim partial from --templates is what the `claims` filter renders, with the
+    /// claim as `c`, `root` and the globals in scope.
+    #[test]
+    fn claims_filter_renders_a_replaced_claim_partial() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("partials")).unwrap();
+        std::fs::write(
+            dir.path().join("partials/claim.html"),
+            "<p data-site=\"{{ site }}\">{{ root }}{{ c.anchor }}: {{ c.text }}</p>",
+        )
+        .unwrap();
+        let mut t = Templates::load(Some(dir.path())).unwrap();
+        t.env
+            .add_template("t.html", "{{ cs | claims(root) }}")
+            .unwrap();
+        t.add_global("site", Value::from("S&P"));
+        let html = t
+            .render(
+                "t.html",
+                context! { cs => Value::from(Serde(vec![claim()])), root => "../" },
+            )
+            .unwrap();
+        assert_eq!(
+            html,
+            "<p data-site=\"S&amp;P\">../claim-c1: Japan pays $5 for &lt;b&gt;gallium&lt;/b&gt;</p>"
+        );
+    }
+
+    #[test]
+    fn claims_filter_refuses_markdown_and_other_values() {
+        let error = |name, source| render_error(name, source, context! { c => Serde(claim()) });
+        let e = error("t.md", "{{ [c] | claims('') }}");
+        assert!(e.contains("use it in .html templates"), "{e}");
+        let e = error("t.html", "{{ [c.text] | claims('') }}");
+        assert!(e.contains("takes a list of claims"), "{e}");
+        let e = error("t.html", "{{ c | claims('') }}");
+        assert!(e.contains("takes a list of claims"), "{e}");
     }
 
     #[test]
