@@ -564,6 +564,13 @@ mod tests {
         t
     }
 
+    /// What `source` renders with `xs` an empty list (of the type of `empty`).
+    fn over_empty_list<T: serde::Serialize>(source: &'static str, empty: Serde<T>) -> String {
+        with("e.html", source)
+            .render("e.html", context! { xs => Value::from(empty) })
+            .unwrap()
+    }
+
     /// The error chain of rendering `source` (which must fail) as template `name`.
     fn render_error(name: &'static str, source: &'static str, ctx: Value) -> String {
         let e = with(name, source).render(name, ctx).unwrap_err();
@@ -814,13 +821,10 @@ mod tests {
             lines.next().unwrap(),
             "Gallium &lt;Ga&gt; &amp; &quot;co&quot;||True|5"
         );
-        let empty = with("e.html", "[{{ es | chips('') }}]")
-            .render(
-                "e.html",
-                context! { es => Value::from(Serde(Vec::<EntityChip>::new())) },
-            )
-            .unwrap();
-        assert_eq!(empty, "[]");
+        assert_eq!(
+            over_empty_list("[{{ xs | chips('') }}]", Serde(Vec::<EntityChip>::new())),
+            "[]"
+        );
     }
 
     /// The `claims` filter writes, for every shape of claim, the bytes that including
@@ -888,13 +892,10 @@ mod tests {
             ),
             "{filtered}"
         );
-        let none = with("e.html", "[{{ cs | claims('') }}]")
-            .render(
-                "e.html",
-                context! { cs => Value::from(Serde(Vec::<ClaimView>::new())) },
-            )
-            .unwrap();
-        assert_eq!(none, "[]");
+        assert_eq!(
+            over_empty_list("[{{ xs | claims('') }}]", Serde(Vec::<ClaimView>::new())),
+            "[]"
+        );
     }
 
     /// A claim partial from --templates is what the `claims` filter renders, with the
