@@ -564,6 +564,14 @@ mod tests {
         t
     }
 
+    /// A `--templates` folder that replaces `partials/claim.html` with `text`.
+    fn claim_partial_override(text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("partials")).unwrap();
+        std::fs::write(dir.path().join(CLAIM_PARTIAL), text).unwrap();
+        dir
+    }
+
     /// What `source` renders with `xs` an empty list (of the type of `empty`).
     fn over_empty_list<T: serde::Serialize>(source: &'static str, empty: Serde<T>) -> String {
         with("e.html", source)
@@ -902,13 +910,9 @@ mod tests {
     /// claim as `c`, `root` and the globals in scope.
     #[test]
     fn claims_filter_renders_a_replaced_claim_partial() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("partials")).unwrap();
-        std::fs::write(
-            dir.path().join("partials/claim.html"),
+        let dir = claim_partial_override(
             "<p data-site=\"{{ site }}\">{{ root }}{{ c.anchor }}: {{ c.text }}</p>",
-        )
-        .unwrap();
+        );
         let mut t = Templates::load(Some(dir.path())).unwrap();
         t.env
             .add_template("t.html", "{{ cs | claims(root) }}")
@@ -1037,13 +1041,7 @@ mod tests {
 
     #[test]
     fn overrides_must_be_known_names() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("partials")).unwrap();
-        std::fs::write(
-            dir.path().join("partials/claim.html"),
-            "{% macro claim(c, root) %}X{% endmacro %}",
-        )
-        .unwrap();
+        let dir = claim_partial_override("{% macro claim(c, root) %}X{% endmacro %}");
         let e = Templates::load(Some(dir.path())).err().unwrap();
         assert!(format!("{e:#}").contains("once per claim"), "{e:#}");
         std::fs::write(dir.path().join("partials/claim.html"), "<li>X</li>").unwrap();
