@@ -186,7 +186,7 @@ impl Segments {
 }
 
 /// Appends `s` to `out` escaped as the templates escape text and quoted attributes.
-fn push_escaped(out: &mut String, s: &str) {
+pub fn push_escaped(out: &mut String, s: &str) {
     // Writing into a String cannot fail.
     let _ = crate::render::svg::xml_escape_into(out, s);
 }

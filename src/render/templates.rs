@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::{Chip, Segments, push_grouped};
+use super::model::{Chip, Segments, push_escaped, push_grouped};
 use super::page_index::{KeyHasher, PageKey};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
@@ -332,7 +332,7 @@ fn chips(state: &State, entities: &Value, root: &str) -> Result<Value, Error> {
 /// `{{ claims | claims(root) }}`: each claim as [`CLAIM_PARTIAL`] writes it, included
 /// with the claim as `c` and `root` in scope (and the globals).
 ///
-/// The article and entity pages list their claims with it. With the embedded partial
+/// The article, entity and overview pages list their claims with it. With the embedded partial
 /// the markup is written here ([`write_claim_html`], held to the partial by a test):
 /// including the partial once per claim, a million times at 100k articles, was about a
 /// tenth of the render's CPU time. A partial from `--templates` is rendered for each
@@ -365,8 +365,8 @@ fn write_claim_html(c: &Value, root: &str, out: &mut String) -> Result<(), Error
     use std::fmt::Write;
     let field = |v: &Value, name: &str| v.get_attr(name);
     let text = |out: &mut String, v: &Value| -> Result<(), Error> {
-        let v = v.as_str().ok_or_else(|| not_a_claim(c))?;
-        crate::render::svg::xml_escape_into(out, v).map_err(Error::from)
+        push_escaped(out, v.as_str().ok_or_else(|| not_a_claim(c))?);
+        Ok(())
     };
     let segments = field(c, "segments")?;
     let segments = Segments::of_value(&segments).ok_or_else(|| not_a_claim(c))?;
