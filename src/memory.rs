@@ -51,12 +51,10 @@ fn should_release(rss: Option<u64>, upcoming: u64) -> bool {
 
 /// What the binary, which owns the allocator and the process, says about memory: how to
 /// return freed memory to the OS now, how to hold it longer (`true`) or go back to the
-/// usual delay (`false`), and how to stop backing new memory with huge pages. Without
-/// them (tests, embedders) the calls below do nothing.
+/// usual delay (`false`). Without them (tests, embedders) the calls below do nothing.
 pub struct MemoryHooks {
     pub release: fn(),
     pub hold: fn(bool),
-    pub small_pages: fn(),
 }
 
 static HOOKS: std::sync::OnceLock<MemoryHooks> = std::sync::OnceLock::new();
@@ -120,21 +118,6 @@ impl Drop for HeldFreedMemory {
         if let Some(hooks) = HOOKS.get() {
             (hooks.hold)(false);
         }
-    }
-}
-
-/// From now on to the end of the process, memory touched for the first time comes in
-/// 4 KB pages rather than 2 MB transparent huge pages, where the binary said how. For
-/// the render, which keeps what it reads (the tables: 2 GB at 100k articles): the kernel
-/// zeroes a huge page whole when it is first touched, the spare capacity of the decoded
-/// buffers included, and may compact memory first to find one. Reading the tables of
-/// 100k articles took 2.6–3.0 s with huge pages (0.6 s in one run of four) and 0.9 s
-/// without, and a 100k build peaked at 2.0 GB instead of 2.3 GB. Not for the stages
-/// before: the derive's queries spent less system time without huge pages but no less
-/// wall time, and peaked higher at 1M articles in the one run measured.
-pub fn use_small_pages() {
-    if let Some(hooks) = HOOKS.get() {
-        (hooks.small_pages)();
     }
 }
 

@@ -145,7 +145,6 @@ pub fn render_into(
     // The render keeps what it reads: memory the stages before freed is reused for it
     // only in part, so it goes back first unless both together stay small.
     crate::memory::release_free_memory_before(files.stored_bytes());
-    crate::memory::use_small_pages();
     let t = Instant::now();
     let previous_site = previous.map(|p| p.join(SITE_DIR));
     let site_dir =
