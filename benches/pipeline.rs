@@ -10,7 +10,9 @@
 //! A size with its site is built `--repeat` times (3 unless told), each time into a
 //! folder that never held files, and its table shows the run of median time: on this
 //! shared virtual machine one run of the same binary varies by seconds. A size built
-//! without its site (see [`SITE_MAX_ARTICLES`]) takes minutes and is built once.
+//! without its site (see [`SITE_MAX_ARTICLES`]) takes minutes and is built once. Within
+//! six minutes of removing files (a bench that just ended removes its outputs) it first
+//! waits, see [`DISK_FORGETS_REMOVALS`].
 //!
 //! Each build runs the `gazette` binary of the bench's profile in its own process (so
 //! peak memory is the build's own) with `--timings`, which records every stage's wall
@@ -22,7 +24,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 struct Run {
     articles: usize,
@@ -55,6 +57,53 @@ struct Run {
 
 /// Articles in the new export of [`new_export`]: two months of one topic's digests.
 const NEW_ARTICLES: usize = 60;
+
+/// The file in the bench's folder that holds when the bench last removed files (seconds
+/// since the epoch), so that a bench started soon after another waits before it times.
+const REMOVED_AT: &str = ".removed-at";
+
+/// How long this disk's ext4 (no journal) keeps skipping freed inodes one by one when
+/// it allocates: a minute, five more while the inode table's block is not written back
+/// (`recently_deleted` in Linux's `fs/ext4/ialloc.c`). A bench started two minutes after
+/// another, which had removed half a million files as it ended, built 100k in 45.5 s
+/// where the one before had taken 32.9 s; a 10k build right after it spent 14 % of its
+/// samples in `recently_deleted` and its buffer lookups.
+const DISK_FORGETS_REMOVALS: Duration = Duration::from_secs(6 * 60);
+
+fn now() -> Duration {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// Removes `dir` if it exists, and notes when in [`REMOVED_AT`].
+fn remove_tree(work: &Path, dir: &Path) {
+    if std::fs::remove_dir_all(dir).is_ok() {
+        let _ = std::fs::write(work.join(REMOVED_AT), now().as_secs().to_string());
+    }
+}
+
+/// Sleeps until [`DISK_FORGETS_REMOVALS`] has passed since the bench last removed files,
+/// so that what a build costs is not what the removal left behind.
+fn wait_out_removals(work: &Path) {
+    let Some(removed) = std::fs::read_to_string(work.join(REMOVED_AT))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .map(Duration::from_secs)
+    else {
+        return;
+    };
+    let left = (removed + DISK_FORGETS_REMOVALS).saturating_sub(now());
+    if !left.is_zero() {
+        eprintln!(
+            "bench: waiting {} s: files were removed {} s ago, and this disk slows the \
+             creation of files for minutes after a removal",
+            left.as_secs(),
+            now().saturating_sub(removed).as_secs()
+        );
+        std::thread::sleep(left);
+    }
+}
 
 /// The floor of the render's writing: as many files as the reports, of their average
 /// size, written by one thread per core into 256 folders (as the article pages are
@@ -202,7 +251,7 @@ fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
     // removal; removing the 10k run's files before the 100k build cost it seconds too).
     // Building into a folder that never held files is what a first build does.
     let old = work.join(format!("out-{articles}.old"));
-    let _ = std::fs::remove_dir_all(&old);
+    remove_tree(work, &old);
     let _ = std::fs::rename(&out, &old);
     let files = corpus_files(&corpus);
     let bytes: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
@@ -222,8 +271,9 @@ fn bench(articles: usize, work: &Path, repeat: usize) -> Run {
     let runs = if datasets_only { 1 } else { repeat.max(1) };
     // Left by a bench that was stopped: each run must be a first build.
     for k in 1..runs {
-        let _ = std::fs::remove_dir_all(extra_out(work, articles, k));
+        remove_tree(work, &extra_out(work, articles, k));
     }
+    wait_out_removals(work);
     let mut build_runs = Vec::new();
     let mut builds: Vec<Build> = (0..runs)
         .map(|k| {
@@ -525,10 +575,10 @@ fn main() {
             format!("out-{}.old", run.articles),
             format!("floor-{}", run.articles),
         ] {
-            let _ = std::fs::remove_dir_all(work.join(dir));
+            remove_tree(&work, &work.join(dir));
         }
         for k in 1..run.build_runs.len() {
-            let _ = std::fs::remove_dir_all(extra_out(&work, run.articles, k));
+            remove_tree(&work, &extra_out(&work, run.articles, k));
         }
     }
 }
