@@ -93,13 +93,14 @@ fn wait_out_removals(work: &Path) {
     else {
         return;
     };
-    let left = (removed + DISK_FORGETS_REMOVALS).saturating_sub(now());
+    let ago = now().saturating_sub(removed);
+    let left = DISK_FORGETS_REMOVALS.saturating_sub(ago);
     if !left.is_zero() {
         eprintln!(
             "bench: waiting {} s: files were removed {} s ago, and this disk slows the \
              creation of files for minutes after a removal",
             left.as_secs(),
-            now().saturating_sub(removed).as_secs()
+            ago.as_secs()
         );
         std::thread::sleep(left);
     }
