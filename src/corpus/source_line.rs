@@ -1,5 +1,7 @@
 //! The `<publisher>· <YYYY-MM-DD HH:MM>` line under every title.
 
+use std::borrow::Cow;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// The publishers in the export are in mainland China; their times are local (UTC+8).
@@ -13,7 +15,8 @@ const SEPARATOR: char = '·';
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLine<'a> {
-    pub source: &'a str,
+    /// The publisher, as [`publisher_name`] cleans it.
+    pub source: Cow<'a, str>,
     pub local_time: NaiveDateTime,
 }
 
@@ -46,7 +49,7 @@ pub fn classify(line: &str) -> Classified<'_> {
     let Some(dot) = line.rfind(SEPARATOR) else {
         return Classified::Other;
     };
-    let source = line[..dot].trim();
+    let source = publisher_name(&line[..dot]);
     let tail = line[dot + SEPARATOR.len_utf8()..].trim();
     let tail_chars = tail.chars().count();
     if tail.is_empty()
@@ -70,6 +73,47 @@ pub fn classify(line: &str) -> Classified<'_> {
             found: format!("{} ({why})", crate::diagnostics::excerpt(tail, 40)),
         },
     }
+}
+
+/// The publisher's name without the characters a copy from a web page leaves in it
+/// unseen (zero-width spaces and joiners, soft hyphens, byte-order marks, directional
+/// marks and controls), and with each run of spaces (any kind) made one space. The name
+/// groups the articles (`source_summary`, the site's publisher counts): `Guan
+/// Cha\u{200B} Zhe Wang` is the same publisher as `Guan Cha Zhe Wang`, and nothing on a
+/// page would tell the two apart.
+pub fn publisher_name(raw: &str) -> Cow<'_, str> {
+    let raw = raw.trim_matches(|c: char| c.is_whitespace() || unseen(c));
+    let clean = !raw.chars().any(unseen)
+        && !raw
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b' ' && w[1] == b' ')
+        && !raw.chars().any(|c| c.is_whitespace() && c != ' ');
+    if clean {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars().filter(|&c| !unseen(c)) {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A character that takes no room on screen: a format character (zero-width space,
+/// non-joiner and joiner, word joiner, soft hyphen, byte-order mark, directional marks
+/// and runs) or a control character other than whitespace.
+fn unseen(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    ) || crate::text::is_bidi_control(c)
+        || (c.is_control() && !c.is_whitespace())
 }
 
 fn is_cjk(c: char) -> bool {
@@ -147,6 +191,37 @@ mod tests {
         assert!(matches!(
             classify("X· 1901-01-01 00:00"),
             Classified::Source(_)
+        ));
+    }
+
+    /// The name groups a publisher's articles: characters a reader cannot see must not
+    /// split one publisher into two.
+    #[test]
+    fn publisher_names_lose_what_cannot_be_seen() {
+        for line in [
+            "Guan Cha\u{200B} Zhe Wang· 2026-01-09 15:06",
+            "\u{FEFF}Guan Cha Zhe Wang· 2026-01-09 15:06",
+            "Guan  Cha\u{00A0}Zhe\tWang \u{200D}· 2026-01-09 15:06",
+            "Guan Cha Zhe\u{00AD} Wang\u{202E}· 2026-01-09 15:06",
+        ] {
+            let Classified::Source(s) = classify(line) else {
+                panic!("{line:?}")
+            };
+            assert_eq!(s.source, "Guan Cha Zhe Wang", "{line:?}");
+        }
+        let Classified::Source(s) = classify("日经\u{200B}中文网· 2025-10-24 03:11") else {
+            panic!()
+        };
+        assert_eq!(s.source, "日经中文网");
+        // A clean name is not copied.
+        assert!(matches!(
+            publisher_name(" 日经中文网 "),
+            Cow::Borrowed("日经中文网")
+        ));
+        // Nothing left to name the publisher is no publisher.
+        assert!(matches!(
+            classify("\u{200B}· 2025-10-01 10:00"),
+            Classified::Malformed { .. }
         ));
     }
 

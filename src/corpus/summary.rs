@@ -13,6 +13,7 @@
 //! dash to be kept: a bullet never starts lowercase, and a bullet only ends after citation
 //! markers or a sentence terminator that is not part of an abbreviation such as `U.S.`.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::text::CharIndex;
@@ -77,7 +78,65 @@ struct Heading {
     is_core: bool,
 }
 
+/// The sections and claims of a summary line. Citation markers may be written in
+/// full-width brackets (`［1］［4］`, `［２，３］`), as a Chinese interface may export them;
+/// they are read as the ASCII ones.
 pub fn parse(summary: &str) -> Result<Summary, StructureError> {
+    parse_ascii_markers(&ascii_citation_markers(summary))
+}
+
+/// `summary` with each full-width citation marker written in ASCII (`［1］［２，３］` as
+/// `[1][2,3]`), one character for one: the bullets' spans, counted in characters, are
+/// then those of the line as written. A full-width bracket around anything that is not
+/// a citation (`［注］`, `［0］`) stays as it is, text.
+fn ascii_citation_markers(summary: &str) -> Cow<'_, str> {
+    const OPEN: char = '［';
+    const CLOSE: char = '］';
+    if !summary.contains(OPEN) {
+        return Cow::Borrowed(summary);
+    }
+    let mut out = String::with_capacity(summary.len());
+    let mut rest = summary;
+    while let Some(open) = rest.find(OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + OPEN.len_utf8()..];
+        let marker = after.find(CLOSE).and_then(|close| {
+            let inner: String = after[..close]
+                .chars()
+                .map(ascii_in_marker)
+                .collect::<Option<_>>()?;
+            let marker = format!("[{inner}]");
+            parse_citation_group(&marker).map(|_| (marker, close))
+        });
+        match marker {
+            Some((marker, close)) => {
+                out.push_str(&marker);
+                rest = &after[close + CLOSE.len_utf8()..];
+            }
+            None => {
+                out.push(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The ASCII character a citation marker's full-width character stands for (itself if
+/// ASCII already), or `None` for a character no citation holds.
+fn ascii_in_marker(c: char) -> Option<char> {
+    match c {
+        '0'..='9' | ',' | ' ' | '-' | '–' => Some(c),
+        '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10),
+        '，' | '、' => Some(','),
+        '\u{3000}' => Some(' '),
+        '－' => Some('-'),
+        _ => None,
+    }
+}
+
+fn parse_ascii_markers(summary: &str) -> Result<Summary, StructureError> {
     let summary_trimmed = summary.trim();
     if summary_trimmed.is_empty() {
         return Err(StructureError {
@@ -653,6 +712,37 @@ mod tests {
                 ("Five", &[6, 7, 8][..]),
             ]
         );
+    }
+
+    /// Full-width markers are read as ASCII ones, and the spans still index the line as
+    /// written (one character for one).
+    #[test]
+    fn full_width_citation_markers_are_citations() {
+        let ascii =
+            parse("Core Viewpoint - One [1][4]. - Two [2, 3]. Group 1 - Three [5-7]").unwrap();
+        let text = "Core Viewpoint - One ［1］［4］. - Two ［２，３］. Group 1 - Three ［５－７］";
+        let wide = parse(text).unwrap();
+        assert_eq!(shape(&wide), shape(&ascii));
+        let citations = |s: &Summary| -> Vec<Vec<u32>> {
+            s.sections
+                .iter()
+                .flat_map(|s| &s.bullets)
+                .map(|b| b.citations.clone())
+                .collect()
+        };
+        assert_eq!(citations(&wide), [vec![1, 4], vec![2, 3], vec![5, 6, 7]]);
+        let chars: Vec<char> = text.chars().collect();
+        let b = &wide.sections[0].bullets[1];
+        assert_eq!(
+            chars[b.char_start as usize..b.char_end as usize]
+                .iter()
+                .collect::<String>(),
+            "Two ［２，３］."
+        );
+        // Full-width brackets around anything else are text, as ASCII ones are.
+        let s = parse("Core Viewpoint - A ［注］ note ［0］ here [1]. - B [2].").unwrap();
+        assert_eq!(s.sections[0].bullets[0].text, "A ［注］ note ［0］ here.");
+        assert_eq!(s.sections[0].bullets[0].citations, [1]);
     }
 
     #[test]

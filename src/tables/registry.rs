@@ -85,7 +85,9 @@ static ARTICLES: TableSpec = TableSpec {
         req(
             "source",
             Utf8,
-            "Publisher, as written before the '·' of the source line.",
+            "Publisher, as written before the '·' of the source line, less the characters \
+             that cannot be seen (zero-width spaces, byte-order marks, directional marks) \
+             and with each run of spaces made one.",
         ),
         req(
             "published_at",

@@ -272,6 +272,7 @@ fn format_variants_parse_like_the_plain_file() {
         "trailing-spaces",
         "no-final-newline",
         "blank-lines",
+        "unseen-in-publisher",
     ] {
         let parsed = parse_fixture(&format!("corpus/variants/{case}/collection.txt"));
         assert!(
@@ -283,6 +284,32 @@ fn format_variants_parse_like_the_plain_file() {
         assert_eq!(content(&parsed), content(&plain), "{case}");
         if case != "blank-lines" {
             assert_eq!(parsed.articles, plain.articles, "{case}: line numbers");
+        }
+    }
+}
+
+/// Citation markers in full-width brackets and digits (`［１］［４］`) are the same
+/// citations, and the claims' spans still point at them in the line as written.
+#[test]
+fn full_width_citation_markers_parse_like_ascii_ones() {
+    let plain = parse_fixture("corpus/variants/lf/collection.txt");
+    let wide = parse_fixture("corpus/variants/full-width-citations/collection.txt");
+    assert!(wide.diagnostics.is_empty(), "{:?}", wide.diagnostics);
+    assert_eq!(wide.articles.len(), plain.articles.len());
+    for (w, p) in wide.articles.iter().zip(&plain.articles) {
+        assert_ne!(
+            w.summary, p.summary,
+            "the fixture writes its markers full-width"
+        );
+        assert_eq!(w.structure, p.structure, "{}", w.title);
+        let chars: Vec<char> = w.summary.chars().collect();
+        for b in w.structure.sections.iter().flat_map(|s| &s.bullets) {
+            let span: String = chars[b.char_start as usize..b.char_end as usize]
+                .iter()
+                .collect();
+            if !b.citations.is_empty() {
+                assert!(span.contains('［') && span.contains('］'), "{span}");
+            }
         }
     }
 }

@@ -677,9 +677,10 @@ fn markdown_shows_corpus_markup_literally() {
 }
 
 /// The escaping fixture's third article: a title and a source that start like
-/// spreadsheet formulas, a title ending like a heading's closing hashes, a source that
-/// opens a right-to-left override, a claim with a terminal escape sequence, a claim with
-/// a line separator, and a claim that is a markdown rule.
+/// spreadsheet formulas, a title ending like a heading's closing hashes, a source with
+/// a right-to-left override (which its name drops), a claim with a terminal escape
+/// sequence that opens an override, a claim with a line separator, and a claim that is a
+/// markdown rule.
 #[test]
 fn hostile_text_is_inert_in_every_output() {
     let out = escaping_build();
@@ -691,7 +692,8 @@ fn hostile_text_is_inert_in_every_output() {
         articles.contains(r#","'=HYPERLINK(""x"") 第三篇 ##","#),
         "{articles}"
     );
-    assert!(articles.contains(",'@Formula Wire\u{202E},"), "{articles}");
+    // The publisher's name loses its override (it names the same publisher without it).
+    assert!(articles.contains(",'@Formula Wire,"), "{articles}");
     let claims = read(&site.join("downloads/claims.csv"));
     assert!(claims.contains(r#","'=SUM(1+1) is how"#), "{claims}");
     assert!(claims.contains(",'---,"), "{claims}");
@@ -725,9 +727,10 @@ fn hostile_text_is_inert_in_every_output() {
     let page = read(&one_article_with(&site, "Formula Wire"));
     assert!(!page.contains('\u{1b}'), "an escape sequence in the page");
     assert!(page.contains("\u{FFFD}[31m is a terminal colour"), "{page}");
+    assert!(page.contains("@Formula Wire · <time"), "{page}");
     assert!(
-        page.contains("@Formula Wire\u{202E}\u{202C} · <time"),
-        "the source's override is not closed: {page}"
+        page.contains("terminal colour\u{202E}.\u{202C} <span class=\"cites\">[1]"),
+        "the claim's override is not closed: {page}"
     );
 
     // Markdown: the closing hashes and the terminal's escape are text.
