@@ -16,8 +16,8 @@ use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
 
 use crate::diagnostics::{Diagnostic, excerpt};
-pub use source_line::PUBLISHER_TIME_ZONE;
 use source_line::{Classified, classify};
+pub use source_line::{PUBLISHER_TIME_ZONE, publisher_offset_at};
 pub use summary::{Bullet, Section, Summary};
 
 /// A corpus file found under the corpus directory.

@@ -4,11 +4,57 @@ use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-/// The publishers in the export are in mainland China; their times are local (UTC+8).
+/// The publishers in the export are in mainland China; their times are local.
 /// `Asia/Shanghai` rather than a fixed `+08:00` because every reader we target (pyarrow,
 /// pandas, polars, DuckDB, Spark) accepts an IANA zone, and polars rejects fixed offsets.
+/// gazette reads and shows the times by this zone's rules ([`publisher_offset_at`]), so
+/// that a reader's `published_at` shows the time the export gave.
 pub const PUBLISHER_TIME_ZONE: &str = "Asia/Shanghai";
-const PUBLISHER_UTC_OFFSET_SECONDS: i64 = 8 * 3600;
+
+const HOUR: i64 = 3600;
+
+/// The summers in which `Asia/Shanghai` kept UTC+9 (the rest of 1901–2099 is UTC+8), as
+/// the IANA time zone database gives them: start and end, seconds since the epoch, UTC.
+const SUMMER_TIME: [(i64, i64); 14] = [
+    (-1_600_675_200, -1_585_904_400), // 1919-04-12 16:00 – 1919-09-30 15:00 UTC
+    (-933_667_200, -922_093_200),     // 1940-05-31 16:00 – 1940-10-12 15:00 UTC
+    (-908_870_400, -888_829_200),     // 1941-03-14 16:00 – 1941-11-01 15:00 UTC
+    (-881_049_600, -767_869_200),     // 1942-01-30 16:00 – 1945-09-01 15:00 UTC
+    (-745_833_600, -733_827_600),     // 1946-05-14 16:00 – 1946-09-30 15:00 UTC
+    (-716_889_600, -699_613_200),     // 1947-04-14 16:00 – 1947-10-31 15:00 UTC
+    (-683_884_800, -670_669_200),     // 1948-04-30 16:00 – 1948-09-30 15:00 UTC
+    (-652_348_800, -650_019_600),     // 1949-04-30 16:00 – 1949-05-27 15:00 UTC
+    (515_527_200, 527_014_800),       // 1986-05-03 18:00 – 1986-09-13 17:00 UTC
+    (545_162_400, 558_464_400),       // 1987-04-11 18:00 – 1987-09-12 17:00 UTC
+    (577_216_800, 589_914_000),       // 1988-04-16 18:00 – 1988-09-10 17:00 UTC
+    (608_666_400, 621_968_400),       // 1989-04-15 18:00 – 1989-09-16 17:00 UTC
+    (640_116_000, 653_418_000),       // 1990-04-14 18:00 – 1990-09-15 17:00 UTC
+    (671_565_600, 684_867_600),       // 1991-04-13 18:00 – 1991-09-14 17:00 UTC
+];
+
+/// The publishers' offset from UTC, in seconds, at the instant `utc_seconds`: UTC+8,
+/// UTC+9 in the summers of [`SUMMER_TIME`].
+pub fn publisher_offset_at(utc_seconds: i64) -> i64 {
+    let summer = utc_seconds < SUMMER_TIME[SUMMER_TIME.len() - 1].1
+        && SUMMER_TIME
+            .iter()
+            .any(|&(start, end)| (start..end).contains(&utc_seconds));
+    if summer { 9 * HOUR } else { 8 * HOUR }
+}
+
+/// The offset at which the publishers' clocks showed `local`. An hour the clocks skipped
+/// in spring reads at UTC+8, as if they had not moved yet; an hour they showed twice in
+/// autumn reads as its first time, in summer time (`ambiguous="earliest"` in pandas and
+/// polars).
+fn publisher_offset_of_local(local: NaiveDateTime) -> i64 {
+    // The wall clock as if it were UTC: summer time showed from an hour after its start
+    // at UTC+8 (the skipped hour) to its end at UTC+9.
+    let wall = local.and_utc().timestamp();
+    let summer = SUMMER_TIME
+        .iter()
+        .any(|&(start, end)| (start + 9 * HOUR..end + 9 * HOUR).contains(&wall));
+    if summer { 9 * HOUR } else { 8 * HOUR }
+}
 
 /// U+00B7 MIDDLE DOT, the separator between publisher and time.
 const SEPARATOR: char = '·';
@@ -23,7 +69,8 @@ pub struct SourceLine<'a> {
 impl SourceLine<'_> {
     /// Microseconds since the Unix epoch, UTC.
     pub fn published_at_micros(&self) -> i64 {
-        (self.local_time.and_utc().timestamp() - PUBLISHER_UTC_OFFSET_SECONDS) * 1_000_000
+        let offset = publisher_offset_of_local(self.local_time);
+        (self.local_time.and_utc().timestamp() - offset) * 1_000_000
             + i64::from(self.local_time.and_utc().timestamp_subsec_micros())
     }
 }
@@ -192,6 +239,43 @@ mod tests {
             classify("X· 1901-01-01 00:00"),
             Classified::Source(_)
         ));
+    }
+
+    /// Times of the summers when Shanghai kept UTC+9 are read at UTC+9; the hour the
+    /// clocks skipped at UTC+8, the hour they repeated as its first time.
+    #[test]
+    fn times_follow_the_zones_summer_time() {
+        let instant = |line: &str| {
+            let Classified::Source(s) = classify(line) else {
+                panic!("{line}")
+            };
+            let micros = s.published_at_micros();
+            let utc = chrono::DateTime::from_timestamp_micros(micros).unwrap();
+            (
+                utc.format("%Y-%m-%d %H:%M").to_string(),
+                publisher_offset_at(micros / 1_000_000),
+            )
+        };
+        for (local, utc, offset) in [
+            ("2025-07-01 12:00", "2025-07-01 04:00", 8),
+            ("1988-07-01 12:00", "1988-07-01 03:00", 9),
+            ("1988-04-17 01:59", "1988-04-16 17:59", 8),
+            // 02:00–02:59 on 1988-04-17 never showed; read at UTC+8, it is summer time.
+            ("1988-04-17 02:30", "1988-04-16 18:30", 9),
+            ("1988-04-17 03:00", "1988-04-16 18:00", 9),
+            // 01:00–01:59 on 1988-09-11 showed twice; the first time, in summer time.
+            ("1988-09-11 01:30", "1988-09-10 16:30", 9),
+            ("1988-09-11 02:00", "1988-09-10 18:00", 8),
+            ("1945-08-15 12:00", "1945-08-15 03:00", 9),
+            ("1991-09-15 12:00", "1991-09-15 04:00", 8),
+            ("1901-01-01 00:00", "1900-12-31 16:00", 8),
+        ] {
+            assert_eq!(
+                instant(&format!("X· {local}")),
+                (utc.to_string(), offset * 3600),
+                "{local}"
+            );
+        }
     }
 
     /// The name groups a publisher's articles: characters a reader cannot see must not

@@ -29,11 +29,6 @@ use crate::quality::Report;
 use crate::tables::Table;
 use rayon::prelude::*;
 
-/// The publishers' offset from UTC: the tables store instants in zone `Asia/Shanghai`
-/// (see [`crate::corpus::PUBLISHER_TIME_ZONE`]), which has been UTC+8 all year since 1991.
-const PUBLISHER_OFFSET_SECONDS: i64 = 8 * 3600;
-const PUBLISHER_OFFSET_LABEL: &str = "+08:00";
-
 /// The registry names of tables that are on their way: their pages appear once a build
 /// writes them (until then [`TableFiles::load_by_name`] gives `None`).
 pub const FIGURE_LEDGER: &str = "figure_ledger";
@@ -652,7 +647,7 @@ impl<'a> SiteData<'a> {
                 .entry(self.articles.collection.get(row))
                 .or_default() += 1;
             *sources.entry(self.articles.source.get(row)).or_default() += 1;
-            let t = local_time(self.articles.published_at.get(row))
+            let (t, ..) = local_time(self.articles.published_at.get(row))
                 .with_context(|| format!("article '{}'", self.articles.id.get(row)))?;
             by_month.entry((t.year(), t.month())).or_insert((0, row)).0 += 1;
         }
@@ -689,18 +684,27 @@ impl<'a> SiteData<'a> {
     }
 }
 
-/// A publication time (µs since the epoch, UTC) at the publishers' offset.
-fn local_time(micros: i64) -> Result<NaiveDateTime> {
-    Ok(micros
-        .checked_add(PUBLISHER_OFFSET_SECONDS * 1_000_000)
+/// A publication time (µs since the epoch, UTC) on the publishers' clocks (the tables'
+/// zone, [`crate::corpus::PUBLISHER_TIME_ZONE`]), and their offset from UTC then: the
+/// label of `<time datetime>` (`+08:00`) and the one the pages print (`UTC+8`).
+fn local_time(micros: i64) -> Result<(NaiveDateTime, &'static str, &'static str)> {
+    let offset = crate::corpus::publisher_offset_at(micros.div_euclid(1_000_000));
+    let labels = if offset == 9 * 3600 {
+        ("+09:00", "UTC+9")
+    } else {
+        ("+08:00", "UTC+8")
+    };
+    let local = micros
+        .checked_add(offset * 1_000_000)
         .and_then(DateTime::from_timestamp_micros)
         .ok_or_else(|| anyhow!("publication time {micros} µs is out of range"))?
-        .naive_utc())
+        .naive_utc();
+    Ok((local, labels.0, labels.1))
 }
 
 /// Formats an instant (microseconds since the epoch, UTC) in the publishers' zone.
 pub fn when(micros: i64) -> Result<When> {
-    let local = local_time(micros)?;
+    let (local, offset, zone) = local_time(micros)?;
     // Years of four digits (all but the far past and future) without chrono's format
     // strings, parsed anew on every call: an article page shows three times, a list
     // page fifty. The rest as chrono writes them.
@@ -708,16 +712,14 @@ pub fn when(micros: i64) -> Result<When> {
         return Ok(When {
             date: local.format("%Y-%m-%d").to_string(),
             minute: local.format("%Y-%m-%d %H:%M").to_string(),
-            iso: format!(
-                "{}{PUBLISHER_OFFSET_LABEL}",
-                local.format("%Y-%m-%dT%H:%M:%S")
-            ),
+            iso: format!("{}{offset}", local.format("%Y-%m-%dT%H:%M:%S")),
             month: local.format("%Y-%m").to_string(),
+            zone,
         });
     }
     // Digits written one by one: `format!` with widths was most of naming an article
     // (a list page names fifty, every page its neighbours).
-    let mut iso = String::with_capacity(19 + PUBLISHER_OFFSET_LABEL.len());
+    let mut iso = String::with_capacity(19 + offset.len());
     let year = u32::try_from(local.year()).expect("a year of four digits");
     for (sep, value, width) in [
         ("", year, 4),
@@ -732,7 +734,7 @@ pub fn when(micros: i64) -> Result<When> {
             iso.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
         }
     }
-    iso.push_str(PUBLISHER_OFFSET_LABEL);
+    iso.push_str(offset);
     let mut minute = String::with_capacity(16);
     minute.push_str(&iso[..10]);
     minute.push(' ');
@@ -742,6 +744,7 @@ pub fn when(micros: i64) -> Result<When> {
         minute,
         month: iso[..7].to_string(),
         iso,
+        zone,
     })
 }
 
@@ -803,19 +806,30 @@ mod tests {
             ]
             .map(|t| DateTime::parse_from_rfc3339(t).unwrap().timestamp_micros()),
         );
+        // In Shanghai's summer time too (1988-07-01 03:00 UTC).
+        instants.push(583_729_200_000_000);
+        let mut summers = 0;
         for micros in instants {
             let w = when(micros).unwrap();
-            let local = DateTime::from_timestamp_micros(micros + 8 * 3600 * 1_000_000)
+            let hours = crate::corpus::publisher_offset_at(micros.div_euclid(1_000_000)) / 3600;
+            summers += usize::from(hours == 9);
+            let local = DateTime::from_timestamp_micros(micros + hours * 3600 * 1_000_000)
                 .unwrap()
                 .naive_utc();
             assert_eq!(w.date, local.format("%Y-%m-%d").to_string(), "{micros}");
             assert_eq!(w.minute, local.format("%Y-%m-%d %H:%M").to_string());
             assert_eq!(
                 w.iso,
-                format!("{}+08:00", local.format("%Y-%m-%dT%H:%M:%S"))
+                format!("{}+{hours:02}:00", local.format("%Y-%m-%dT%H:%M:%S"))
             );
             assert_eq!(w.month, local.format("%Y-%m").to_string());
+            assert_eq!(w.zone, format!("UTC+{hours}"));
         }
+        assert!(summers >= 1);
+        assert_eq!(
+            when(583_729_200_000_000).unwrap().minute,
+            "1988-07-01 12:00"
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct When {
     pub iso: String,
     /// `2026-01`
     pub month: String,
+    /// The publishers' offset from UTC then, as the pages print it: `UTC+8` (`UTC+9`
+    /// in the summers Shanghai kept summer time, the last in 1991).
+    pub zone: &'static str,
 }
 
 /// An article as it appears in lists and links.

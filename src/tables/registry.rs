@@ -92,8 +92,9 @@ static ARTICLES: TableSpec = TableSpec {
         req(
             "published_at",
             Timestamp,
-            "Publication instant; the export gives the publisher's local time (UTC+8), \
-             stored with zone Asia/Shanghai.",
+            "Publication instant, stored with zone Asia/Shanghai; the export gives the \
+             publisher's local time, read by that zone's rules (UTC+8, and UTC+9 in the \
+             summers of 1919, 1940–1949 and 1986–1991).",
         ),
         req(
             "published_month",

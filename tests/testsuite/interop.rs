@@ -66,6 +66,29 @@ fn every_table_opens_in_pyarrow_14() {
     run_python(&py, &["tests/python/interop.py", &data_dir(), "pyarrow"]);
 }
 
+/// `published_at` shows, in pandas and polars, the time its export gave, by their own
+/// time zone database: in Shanghai's summer time too (1919, 1940–1949, 1986–1991), and
+/// in the autumn hour its clocks showed twice (as its first time, in summer time).
+#[test]
+fn readers_show_the_exported_times() {
+    let Some(py) = python_with(
+        "GAZETTE_PYTHON",
+        ".venv/bin/python",
+        &["pyarrow", "polars", "pandas"],
+    ) else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&fixture("corpus/summer-time"), out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let articles = gazette::tables::Table::Articles.path(out.path());
+    let shown = run_python(
+        &py,
+        &["tests/python/time_zone.py", &articles.to_string_lossy()],
+    );
+    assert!(shown.contains("\"articles\": 9"), "{shown}");
+}
+
 #[test]
 fn data_package_validates_with_frictionless() {
     let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", &["frictionless"]) else {
