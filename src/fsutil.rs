@@ -167,11 +167,29 @@ impl StagedDir {
         &self.target
     }
 
-    /// Swaps the staged directory into place: the previous `target` is renamed aside,
-    /// the new one renamed in, and the old one removed. Each rename is atomic; if the
-    /// second fails, the previous directory is put back.
+    /// Swaps the staged directory into place and removes the previous `target`.
+    ///
+    /// Where the system can exchange two paths in one step (Linux), it does: a web
+    /// server publishing `target` sees the previous tree or the new one, never neither.
+    /// Elsewhere the previous `target` is renamed aside and the new one renamed in, each
+    /// rename atomic; if the second fails, the previous directory is put back.
     pub fn commit(mut self) -> Result<()> {
         let tmp = std::mem::take(&mut self.tmp);
+        if self.target.exists()
+            && exchange(&tmp, &self.target).with_context(|| {
+                format!(
+                    "Failed to exchange '{}' with '{}'",
+                    tmp.display(),
+                    self.target.display()
+                )
+            })?
+        {
+            // The previous tree is now the staging one, which a later build would also
+            // remove if this one were killed first.
+            return remove_dir_all_parallel(&tmp).with_context(|| {
+                format!("Failed to remove the previous '{}'", self.target.display())
+            });
+        }
         let parent = self.target.parent().unwrap_or(Path::new("."));
         let old = parent.join(format!(
             ".{}.{}.old.tmp",
@@ -206,6 +224,42 @@ impl StagedDir {
         }
         Ok(())
     }
+}
+
+/// Exchanges the paths `a` and `b` in one atomic step (`renameat2` with
+/// `RENAME_EXCHANGE`): `Ok(true)` when done, `Ok(false)` where the system or the file
+/// system cannot (another kernel, an older Linux, a file system without it).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    } == 0;
+    if done {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// Threads that remove files: more than the cores, because removing a file mostly waits
@@ -332,6 +386,58 @@ pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader of the published tree finds it at every moment of a commit, and then
+    /// finds the new tree; the previous one and the staging are gone.
+    #[test]
+    fn a_commit_never_leaves_the_target_missing() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("index.html"), "0").unwrap();
+        let done = AtomicBool::new(false);
+        let (missing, looks) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    looks.fetch_add(1, Ordering::Relaxed);
+                    if fs::metadata(target.join("index.html")).is_err() {
+                        missing.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+            for i in 1..=200 {
+                let staged = StagedDir::create(&target).unwrap();
+                fs::write(staged.path().join("index.html"), i.to_string()).unwrap();
+                staged.commit().unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        assert!(looks.load(Ordering::Relaxed) > 0);
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "200"
+        );
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the published tree is left: {left:?}");
+        // Where the file system cannot exchange paths, the commit falls back to two
+        // renames, and a reader may find nothing between them.
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        if !exchange(&a, &b).unwrap() {
+            eprintln!("skipped: this file system cannot exchange two paths in one step");
+        } else {
+            assert_eq!(
+                missing.load(Ordering::Relaxed),
+                0,
+                "the reader found no tree {} times in {}",
+                missing.load(Ordering::Relaxed),
+                looks.load(Ordering::Relaxed)
+            );
+        }
+    }
 
     #[test]
     fn staging_removes_what_killed_builds_left_and_keeps_live_ones() {
