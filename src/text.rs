@@ -65,6 +65,15 @@ pub fn is_bidi_control(c: char) -> bool {
     opens_bidi_run(c).is_some() || matches!(c, '\u{202C}' | '\u{2069}')
 }
 
+/// Whether the UTF-8 `bytes` hold a [`is_bidi_control`] character at `i`: U+202A–U+202E
+/// are `E2 80 AA`–`E2 80 AE`, U+2066–U+2069 are `E2 81 A6`–`E2 81 A9`.
+pub fn is_bidi_control_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..i + 3),
+        Some([0xE2, 0x80, 0xAA..=0xAE] | [0xE2, 0x81, 0xA6..=0xA9])
+    )
+}
+
 /// The characters that close the directional runs `s` leaves open, innermost first;
 /// empty for almost every text. Corpus text printed with its runs closed cannot turn
 /// what the page prints after it (a date, a citation, gazette's own words) right to left:
@@ -134,6 +143,22 @@ pub fn js_line_separators_escaped(json: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directional_characters_are_found_by_their_bytes() {
+        for c in ('\u{2000}'..='\u{20FF}').chain(['a', '稀', '–', '’']) {
+            let mut s = String::from("x");
+            s.push(c);
+            assert_eq!(
+                is_bidi_control_at(s.as_bytes(), 1),
+                is_bidi_control(c),
+                "{c:?}"
+            );
+            assert!(!is_bidi_control_at(s.as_bytes(), 0));
+        }
+        // A cut-off character is none.
+        assert!(!is_bidi_control_at(&[0xE2, 0x80], 0));
+    }
 
     #[test]
     fn converts_in_any_order() {

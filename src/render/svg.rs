@@ -53,8 +53,17 @@ pub fn xml_escape(s: &str) -> String {
 pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     let bytes = s.as_bytes();
     let mut start = 0;
-    while let Some(i) = next_escaped(bytes, start) {
+    let mut from = 0;
+    // Whether `s` holds a directional formatting character, found by the same scan: a
+    // separate pass over every text for the rare one was a fiftieth of a site's render.
+    let mut directional = false;
+    while let Some(i) = next_escaped(bytes, from) {
+        from = i + 1;
         let rep = match bytes[i] {
+            LEAD_E2 => {
+                directional |= crate::text::is_bidi_control_at(bytes, i);
+                continue;
+            }
             b'\t' | b'\n' | b'\r' => &s[i..=i],
             b if b < 0x20 || b == 0x7F => "\u{FFFD}",
             b => ESCAPES
@@ -68,8 +77,15 @@ pub fn xml_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Res
         start = i + 1;
     }
     out.write_str(&s[start..])?;
-    out.write_str(&crate::text::bidi_closers(s))
+    if directional {
+        out.write_str(&crate::text::bidi_closers(s))?;
+    }
+    Ok(())
 }
+
+/// The first byte of every directional formatting character (U+202A–U+202E,
+/// U+2066–U+2069), which [`next_escaped`] stops at too.
+const LEAD_E2: u8 = 0xE2;
 
 /// The bytes [`xml_escape_into`] replaces, and what it writes instead: the five that text
 /// and quoted attributes need.
@@ -81,10 +97,10 @@ const ESCAPES: [(u8, &str); 5] = [
     (b'\'', "&#39;"),
 ];
 
-/// Whether [`xml_escape_into`] looks at byte `b`: the five above and the ASCII control
-/// characters.
+/// Whether [`xml_escape_into`] looks at byte `b`: the five above, the ASCII control
+/// characters, and the first byte of the directional formatting characters.
 fn is_escaped(b: u8) -> bool {
-    b < 0x20 || b == 0x7F || ESCAPES.iter().any(|(e, _)| *e == b)
+    b < 0x20 || b == 0x7F || b == LEAD_E2 || ESCAPES.iter().any(|(e, _)| *e == b)
 }
 
 /// The position of the first byte at or after `from` that [`xml_escape_into`] looks at.
@@ -105,7 +121,10 @@ fn next_escaped(bytes: &[u8], from: usize) -> Option<usize> {
             let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
             // Bytes up to 0x1F are those equal to their minimum with 0x1F (unsigned).
             let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-            let delete = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+            let delete = _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(LEAD_E2 as i8)),
+            );
             let any = ESCAPES
                 .iter()
                 .fold(_mm_or_si128(control, delete), |any, &(c, _)| {
@@ -451,11 +470,14 @@ mod tests {
         // so that it falls in every lane of a 16-byte block, in the tail after the last
         // block, and right after another; around it ASCII, Chinese (3 bytes a character)
         // and characters whose bytes are close to the special ones'.
-        let fillers = ["a", "稀", "%", "=", ";", "\u{a2}", " ", "\u{9f}"];
+        let fillers = ["a", "稀", "%", "=", ";", "\u{a2}", " ", "\u{9f}", "–"];
         for filler in fillers {
             for len in 0..70 {
                 let base: Vec<&str> = (0..len).map(|_| filler).collect();
-                let specials = ["", "&", "<", ">", "\"", "'", "\u{1b}", "\0", "\u{7f}", "\n"];
+                let specials = [
+                    "", "&", "<", ">", "\"", "'", "\u{1b}", "\0", "\u{7f}", "\n", "\u{202E}",
+                    "\u{2067}", "\u{202C}", "\u{2069}", "’",
+                ];
                 for special in specials {
                     for at in 0..=len {
                         let mut parts = base.clone();
