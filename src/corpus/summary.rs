@@ -100,7 +100,13 @@ fn ascii_citation_markers(summary: &str) -> Cow<'_, str> {
     while let Some(open) = rest.find(OPEN) {
         out.push_str(&rest[..open]);
         let after = &rest[open + OPEN.len_utf8()..];
-        let marker = after.find(CLOSE).and_then(|close| {
+        // The closing bracket is looked for only as far as a marker can reach, so that a
+        // line of opening brackets without closing ones is read in linear time.
+        let mut reach = after.len().min(MARKER_BYTES);
+        while !after.is_char_boundary(reach) {
+            reach -= 1;
+        }
+        let marker = after[..reach].find(CLOSE).and_then(|close| {
             let inner: String = after[..close]
                 .chars()
                 .map(ascii_in_marker)
@@ -122,6 +128,10 @@ fn ascii_citation_markers(summary: &str) -> Cow<'_, str> {
     out.push_str(rest);
     Cow::Owned(out)
 }
+
+/// The most bytes between a full-width citation marker's brackets: twenty full-width
+/// characters (`１，２，３…`) and some.
+const MARKER_BYTES: usize = 96;
 
 /// The ASCII character a citation marker's full-width character stands for (itself if
 /// ASCII already), or `None` for a character no citation holds.
@@ -739,6 +749,22 @@ mod tests {
                 .collect::<String>(),
             "Two ［２，３］."
         );
+        // A marker as long as one can be, and one a character longer.
+        let long = format!("［{}1］", "１，".repeat(15));
+        let s = parse(&format!("Core Viewpoint - A{long} - B [2].")).unwrap();
+        assert_eq!(s.sections[0].bullets[0].citations, [1; 16]);
+        let longer = format!("［{}1］", "１，".repeat(16));
+        let s = parse(&format!("Core Viewpoint - A{longer} - B [2].")).unwrap();
+        assert!(s.sections[0].bullets[0].text.contains(&longer));
+        assert_eq!(s.sections[0].bullets[0].citations, [2]);
+        // A line of opening brackets that no bracket closes is read in linear time:
+        // looking for each one's closing bracket to the end of the line took 20 s here.
+        let e = parse(&format!(
+            "Core Viewpoint - A {}[1].",
+            "［1 ".repeat(300_000)
+        ))
+        .unwrap_err();
+        assert!(e.expected.starts_with("claims of at most"), "{e:?}");
         // Full-width brackets around anything else are text, as ASCII ones are.
         let s = parse("Core Viewpoint - A ［注］ note ［0］ here [1]. - B [2].").unwrap();
         assert_eq!(s.sections[0].bullets[0].text, "A ［注］ note ［0］ here.");
