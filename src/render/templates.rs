@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::{Chip, Segments, push_escaped, push_grouped};
+use super::model::{Chip, Claim, Segments, push_grouped};
 use super::page_index::{KeyHasher, PageKey};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
@@ -358,60 +358,13 @@ fn claims_filter(
     Ok(Value::from_safe_string(html))
 }
 
-/// Appends what the embedded [`CLAIM_PARTIAL`] writes for the claim `c` (a `ClaimView`
-/// as a template value), escaped as the templates escape: its segments ([`marked`]),
-/// citation markers, and who says so, how and how surely.
+/// Appends what the embedded [`CLAIM_PARTIAL`] writes for the claim `c` (a [`Claim`]:
+/// a `ClaimView` as a template value).
 fn write_claim_html(c: &Value, root: &str, out: &mut String) -> Result<(), Error> {
-    use std::fmt::Write;
-    let field = |v: &Value, name: &str| v.get_attr(name);
-    let text = |out: &mut String, v: &Value| -> Result<(), Error> {
-        push_escaped(out, v.as_str().ok_or_else(|| not_a_claim(c))?);
-        Ok(())
-    };
-    let segments = field(c, "segments")?;
-    let segments = Segments::of_value(&segments).ok_or_else(|| not_a_claim(c))?;
-    out.push_str(r#"<li class="claim" id=""#);
-    text(out, &field(c, "anchor")?)?;
-    out.push_str(r#"">"#);
-    Segments::write_html(segments, root, out);
-    let citations = field(c, "citations")?;
-    if citations.is_true() {
-        out.push_str(r#" <span class="cites">"#);
-        for n in citations.try_iter()? {
-            let n = i64::try_from(n).map_err(|_| not_a_claim(c))?;
-            let _ = write!(out, "[{n}]");
-        }
-        out.push_str("</span>\n");
-    }
-    let a = field(c, "attribution")?;
-    if a.is_true() {
-        let who = field(&a, "attributed_to")?;
-        let cue = field(&a, "cue")?;
-        out.push_str(r#" <span class="attribution">"#);
-        if who.is_true() {
-            out.push_str(r#"<span class="who">"#);
-            text(out, &who)?;
-            out.push_str("</span>");
-            if cue.is_true() {
-                out.push_str(" (");
-                text(out, &cue)?;
-                out.push(')');
-            }
-            out.push_str(" · ");
-        } else if cue.is_true() {
-            out.push('(');
-            text(out, &cue)?;
-            out.push_str(") · ");
-        }
-        out.push_str(r#"<span class="modality">"#);
-        text(out, &field(&a, "modality")?)?;
-        out.push_str("</span>");
-        if field(&a, "hedged")?.is_true() {
-            out.push_str(r#" · <span class="hedged">hedged</span>"#);
-        }
-        out.push_str("</span>\n");
-    }
-    out.push_str("</li>\n");
+    let claim = c
+        .downcast_object_ref::<Claim>()
+        .ok_or_else(|| not_a_claim(c))?;
+    claim.write_html(root, out);
     Ok(())
 }
 
@@ -723,6 +676,41 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"id="claim-c1""#), "{html}");
+    }
+
+    /// A claim reaches templates as an object, not a map: templates that lay it out
+    /// themselves (a replaced claim partial, the overview report) still read every field
+    /// a `ClaimView` has, by name, and iterate over the same names.
+    #[test]
+    fn templates_read_every_field_of_a_claim() {
+        let t = with(
+            "t.html",
+            "{{ c.id }}|{{ c.anchor }}|{{ c.url }}|{{ c.ordinal }}|{{ c.text }}|\
+             {{ c.segments | map(attribute='text') | join('/') }}|{{ c.citations }}|\
+             {% set a = c.attribution %}{{ a.cue }},{{ a.attributed_to }},{{ a.hedged }},\
+             {{ a.modality }}|{{ c | list | join(',') }}|{{ c.note is undefined }}",
+        );
+        let html = t
+            .render("t.html", context! { c => Value::from(Serde(claim())) })
+            .unwrap();
+        assert_eq!(
+            html,
+            "c1|claim-c1|articles/ab/ab.html#claim-c1|1|Japan pays $5 for &lt;b&gt;gallium&lt;/b&gt;|\
+             Japan/ pays /$5/ for &lt;b&gt;gallium&lt;/b&gt;|[1, 4]|suggest,Analysts,True,opinion|\
+             id,anchor,url,ordinal,text,segments,citations,attribution|True"
+        );
+        let plain = ClaimView {
+            citations: vec![],
+            attribution: None,
+            ..claim()
+        };
+        let html = with(
+            "t.html",
+            "{{ c.citations }}|{{ c.attribution }}|{{ not c.attribution }}",
+        )
+        .render("t.html", context! { c => Value::from(Serde(plain)) })
+        .unwrap();
+        assert_eq!(html, "[]||True");
     }
 
     /// Templates that lay out a text's segments themselves see the same segments the
