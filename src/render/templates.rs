@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::{Chip, Claim, Segments, push_grouped};
+use super::model::{Chip, Claim, Segments, push_escaped, push_grouped};
 use super::page_index::{KeyHasher, PageKey};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
@@ -137,6 +137,7 @@ impl Templates {
         env.add_filter("filesize", filesize);
         env.add_filter("marked", marked);
         env.add_filter("chips", chips);
+        env.add_filter("figure_rows", figure_rows);
         env.add_filter(
             "claims",
             move |state: &State, claims: &Value, root: &str| {
@@ -365,6 +366,124 @@ fn write_claim_html(c: &Value, root: &str, out: &mut String) -> Result<(), Error
         .downcast_object_ref::<Claim>()
         .ok_or_else(|| not_a_claim(c))?;
     claim.write_html(root, out);
+    Ok(())
+}
+
+/// `{{ rows | figure_rows(root, about) }}`: the rows of a figure table, each as
+/// `partials/figure.html`'s `figure_row` macro writes it, followed by a newline (the
+/// ledger's pages and the entity pages list their figures with it).
+///
+/// The rows are `FigureRow`s as template values, read by name like the macro reads
+/// them. The macro called per row, or its markup in a template loop, was most of the
+/// time spent on the ledger's thousand pages of a hundred rows at 100k articles.
+fn figure_rows(state: &State, rows: &Value, root: &str, about: bool) -> Result<Value, Error> {
+    writes_html(state, "figure_rows")?;
+    let mut html = String::new();
+    for r in rows.try_iter()? {
+        write_figure_row(&r, root, about, &mut html)?;
+        html.push('\n');
+    }
+    Ok(Value::from_safe_string(html))
+}
+
+/// Appends what `figure_row(r, root, about)` writes.
+fn write_figure_row(r: &Value, root: &str, about: bool, out: &mut String) -> Result<(), Error> {
+    let not_a_row = || {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "the filter 'figure_rows' takes a list of figure rows (such as the ledger's \
+                 'rows'), not a list holding {}",
+                r.kind()
+            ),
+        )
+    };
+    // A field the macro reads unconditionally: missing, it is an error there too.
+    let field = |v: &Value, name: &str| -> Result<Value, Error> {
+        let f = v.get_attr(name).map_err(|_| not_a_row())?;
+        if f.is_undefined() {
+            return Err(not_a_row());
+        }
+        Ok(f)
+    };
+    // A field the macro prints: as the templates print it (escaped, `none` as nothing).
+    let text = |out: &mut String, v: &Value| {
+        if let Some(s) = v.as_str() {
+            push_escaped(out, s);
+        } else if !v.is_none() {
+            push_escaped(out, &v.to_string());
+        }
+    };
+    // `{% if v %}before{{ v }}after{% endif %}`
+    let wrapped = |out: &mut String, v: &Value, before: &str, after: &str| {
+        if v.is_true() {
+            out.push_str(before);
+            text(out, v);
+            out.push_str(after);
+        }
+    };
+    let figure = field(r, "figure")?;
+    let article = field(r, "article")?;
+    let when = field(&article, "when")?;
+    out.push_str(r#"<tr id="figure-"#);
+    text(out, &field(r, "id")?);
+    out.push_str(r#""><td"#);
+    // `r.anchor is defined and r.anchor`
+    let anchor = r.get_attr("anchor").unwrap_or_default();
+    wrapped(out, &anchor, r#" id=""#, "\"");
+    out.push_str(r#"><mark class="figure figure-"#);
+    text(out, &field(&figure, "kind")?);
+    out.push_str(r#"" title=""#);
+    text(out, &field(&figure, "title")?);
+    out.push_str(r#"">"#);
+    text(out, &field(&figure, "surface")?);
+    out.push_str("</mark></td><td>");
+    text(out, &field(r, "kind")?);
+    out.push_str(r#"</td><td class="num">"#);
+    text(out, &field(r, "stated")?);
+    let normalized = field(r, "normalized")?;
+    wrapped(out, &normalized, r#"<br><span class="meta">= "#, "</span>");
+    out.push_str("</td>");
+    if about {
+        out.push_str("<td>");
+        for chip in ["subject", "commodity"] {
+            let chip = field(r, chip)?;
+            if chip.is_true() {
+                let chip = chip.downcast_object_ref::<Chip>().ok_or_else(not_a_row)?;
+                chip.write_html(root, out);
+            }
+        }
+        let measure = field(r, "measure")?;
+        wrapped(out, &measure, r#" <span class="measure">"#, "</span>");
+        out.push_str("</td>");
+    }
+    out.push_str("<td>");
+    if field(r, "in_title")?.is_true() {
+        out.push_str(r#"<span class="meta">Title:</span> "#);
+    }
+    out.push_str(r#"<a class="figure-context" href=""#);
+    push_escaped(out, root);
+    text(out, &field(r, "context_url")?);
+    out.push('"');
+    let lang = field(r, "context_lang")?;
+    wrapped(out, &lang, r#" lang=""#, "\"");
+    out.push('>');
+    let context = field(r, "context")?;
+    Segments::write_html(
+        Segments::of_value(&context).ok_or_else(not_a_row)?,
+        root,
+        out,
+    );
+    out.push_str(r#"</a></td><td><a href=""#);
+    push_escaped(out, root);
+    text(out, &field(&article, "url")?);
+    out.push_str(r#"">"#);
+    text(out, &field(&article, "source")?);
+    out.push_str(r#"</a><br><time datetime=""#);
+    text(out, &field(&when, "iso")?);
+    out.push_str(r#"">"#);
+    text(out, &field(&when, "date")?);
+    out.push_str("</time></td></tr>");
     Ok(())
 }
 
@@ -821,6 +940,128 @@ mod tests {
             over_empty_list("[{{ xs | chips('') }}]", Serde(Vec::<EntityChip>::new())),
             "[]"
         );
+    }
+
+    /// The `figure_rows` filter writes, for every shape of row, with and without the
+    /// "about" column, the bytes that calling the `figure_row` macro once per row writes.
+    #[test]
+    fn figure_rows_filter_writes_what_the_figure_row_macro_writes() {
+        use crate::render::figure_pages::FigureRow;
+        let t = with(
+            "t.html",
+            "{% from 'partials/figure.html' import figure_row %}\
+             {% for about in [true, false] %}{{ rs | figure_rows(root, about) }}---\n\
+             {% for r in rs %}{{ figure_row(r, root, about) }}\n{% endfor %}===\n{% endfor %}",
+        );
+        let chip = |name_zh| {
+            EntityChip::new(
+                "commodity/gallium",
+                "commodity",
+                "Gallium <Ga>",
+                name_zh,
+                "entities/ab/gallium.html",
+            )
+        };
+        let text = "Japan's \"<b>\" & $5";
+        let row = FigureRow {
+            id: crate::render::id_col::Id::of("f1"),
+            kind: "money",
+            figure: FigureView {
+                surface: "$5".into(),
+                kind: "money".into(),
+                title: "money: 5 <USD>".into(),
+            },
+            quoted: "about $5".into(),
+            stated: "about 5 USD".into(),
+            normalized: Some("5 USD & more".into()),
+            subject: Some(chip(Some("镓"))),
+            commodity: Some(chip(Some(""))),
+            measure: Some("price's"),
+            context: Segments::of(
+                text,
+                &[Span {
+                    start: 18,
+                    end: 20,
+                    figure: None,
+                    entity: Some(chip(None)),
+                }],
+            ),
+            context_lang: Some("zh"),
+            context_url: "articles/ab/ab.html#claim-c1".into(),
+            in_title: true,
+            article: ArticleRef {
+                id: "a1",
+                url: "articles/ab/a1.html".into(),
+                title: "T",
+                title_lang: None,
+                source: "S&P <News>",
+                when: When {
+                    date: "2026-01-09".into(),
+                    minute: "2026-01-09 15:06".into(),
+                    iso: "2026-01-09T15:06:00+08:00".into(),
+                    month: "2026-01".into(),
+                    zone: "UTC+8",
+                },
+                collection: "c",
+                collection_lang: None,
+                n_claims: 1,
+            },
+            anchor: Some("kind-money".into()),
+        };
+        let rows = vec![
+            row.clone(),
+            FigureRow {
+                normalized: None,
+                subject: None,
+                commodity: None,
+                measure: None,
+                context_lang: None,
+                in_title: false,
+                anchor: None,
+                ..row.clone()
+            },
+            FigureRow {
+                normalized: Some(String::new()),
+                measure: Some(""),
+                anchor: Some(String::new()),
+                subject: None,
+                ..row.clone()
+            },
+        ];
+        let html = t
+            .render(
+                "t.html",
+                context! { rs => Value::from(Serde(&rows)), root => "../'r'/" },
+            )
+            .unwrap();
+        let tables: Vec<&str> = html.split("===\n").collect();
+        assert_eq!(tables.len(), 3, "{html}");
+        for (table, about) in tables[..2].iter().zip([true, false]) {
+            let (filtered, looped) = table.split_once("---\n").unwrap();
+            assert_eq!(filtered, looped, "about: {about}");
+            assert_eq!(filtered.matches("<tr id=\"figure-f1\">").count(), 3);
+            assert_eq!(filtered.contains("<td><a class=\"chip"), about);
+        }
+        assert!(
+            tables[0].contains("S&amp;P &lt;News&gt;") && tables[0].contains("&#39;r&#39;"),
+            "{html}"
+        );
+        assert_eq!(
+            over_empty_list(
+                "[{{ xs | figure_rows('', true) }}]",
+                Serde(Vec::<FigureRow>::new())
+            ),
+            "[]"
+        );
+    }
+
+    #[test]
+    fn figure_rows_filter_refuses_markdown_and_other_values() {
+        let error = |name, source| render_error(name, source, context! { xs => vec![1, 2] });
+        let e = error("t.md", "{{ xs | figure_rows('', true) }}");
+        assert!(e.contains("use it in .html templates"), "{e}");
+        let e = error("t.html", "{{ xs | figure_rows('', true) }}");
+        assert!(e.contains("takes a list of figure rows"), "{e}");
     }
 
     /// The `claims` filter writes, for every shape of claim, the bytes that including
