@@ -82,7 +82,7 @@ struct Heading {
 /// full-width brackets (`［1］［4］`, `［２，３］`), as a Chinese interface may export them;
 /// they are read as the ASCII ones.
 pub fn parse(summary: &str) -> Result<Summary, StructureError> {
-    parse_ascii_markers(&ascii_citation_markers(summary))
+    parse_ascii_markers(&ascii_citation_markers(summary), summary)
 }
 
 /// `summary` with each full-width citation marker written in ASCII (`［1］［２，３］` as
@@ -146,7 +146,9 @@ fn ascii_in_marker(c: char) -> Option<char> {
     }
 }
 
-fn parse_ascii_markers(summary: &str) -> Result<Summary, StructureError> {
+/// Parses `summary`, the line `original` with its citation markers in ASCII; errors
+/// quote `original`.
+fn parse_ascii_markers(summary: &str, original: &str) -> Result<Summary, StructureError> {
     let summary_trimmed = summary.trim();
     if summary_trimmed.is_empty() {
         return Err(StructureError {
@@ -162,11 +164,11 @@ fn parse_ascii_markers(summary: &str) -> Result<Summary, StructureError> {
             expected: "the summary to open with a core label ('Core Viewpoint - '), \
                        'Group 1 - ' or a section heading followed by ' - '"
                 .into(),
-            found: crate::diagnostics::excerpt(summary_trimmed, 60),
+            found: crate::diagnostics::excerpt(original.trim(), 60),
         });
     };
 
-    let mut builder = Builder::new(summary);
+    let mut builder = Builder::new(summary, original);
     builder.open_section(opening);
     // The bullet being accumulated, as a byte range into `summary`.
     let mut current: Option<Range<usize>> = None;
@@ -214,6 +216,28 @@ fn parse_ascii_markers(summary: &str) -> Result<Summary, StructureError> {
     builder.finish()
 }
 
+/// The text of `range`, a byte range of `parsed` (the line `original` with its
+/// citation markers in ASCII), as `original` writes it: the markers are rewritten one
+/// character for one, so the same characters of `original` are the text as written.
+fn as_written<'a>(
+    parsed: &str,
+    original: &'a str,
+    chars: &mut CharIndex,
+    range: Range<usize>,
+) -> &'a str {
+    if std::ptr::eq(parsed, original) {
+        return &original[range];
+    }
+    let (start, end) = (chars.char_of(range.start), chars.char_of(range.end));
+    let byte = |n| {
+        original
+            .char_indices()
+            .nth(n)
+            .map_or(original.len(), |(b, _)| b)
+    };
+    &original[byte(start)..byte(end)]
+}
+
 /// Byte ranges between ` - ` delimiters.
 fn split_segments(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -231,6 +255,8 @@ fn split_segments(s: &str) -> Vec<Range<usize>> {
 
 struct Builder<'a> {
     summary: &'a str,
+    /// The line as written, which errors quote (`summary` has its markers in ASCII).
+    original: &'a str,
     chars: CharIndex<'a>,
     out: Summary,
     next_ordinal: u32,
@@ -239,9 +265,10 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(summary: &'a str) -> Self {
+    fn new(summary: &'a str, original: &'a str) -> Self {
         Builder {
             summary,
+            original,
             chars: CharIndex::new(summary),
             out: Summary {
                 core_label: None,
@@ -281,6 +308,10 @@ impl<'a> Builder<'a> {
         }
         let written = &self.summary[range.clone()];
         let excerpt = |s: &str| crate::diagnostics::excerpt(s, 60);
+        // The bullet as the line wrote it, for an error to quote (found only when one
+        // is reported: it moves the cursor that the claim's span reads).
+        let (summary, original, chars) = (self.summary, self.original, &mut self.chars);
+        let mut quoted = || excerpt(as_written(summary, original, chars, range.clone()));
         let mut reject = |expected: String, found: String| {
             self.error.get_or_insert(StructureError { expected, found });
         };
@@ -293,7 +324,7 @@ impl<'a> Builder<'a> {
         if n > MAX_CLAIM_CHARS {
             return reject(
                 format!("claims of at most {MAX_CLAIM_CHARS} characters"),
-                format!("a claim of {n} characters, {}", excerpt(written)),
+                format!("a claim of {n} characters, {}", quoted()),
             );
         }
         let (text, citations) = match strip_citations(written) {
@@ -303,7 +334,7 @@ impl<'a> Builder<'a> {
                     "citation markers of paragraph numbers from 1 to 999 \
                      ('[1]', '[2, 4]', '[2-4]')"
                         .into(),
-                    format!("{} in {}", excerpt(&marker), excerpt(written)),
+                    format!("{} in {}", excerpt(&marker), quoted()),
                 );
             }
         };
@@ -311,7 +342,7 @@ impl<'a> Builder<'a> {
             if !citations.is_empty() {
                 reject(
                     "a claim's text before its citation markers".into(),
-                    format!("only {}", excerpt(written)),
+                    format!("only {}", quoted()),
                 );
             }
             return;
@@ -769,6 +800,20 @@ mod tests {
         let s = parse("Core Viewpoint - A ［注］ note ［0］ here [1]. - B [2].").unwrap();
         assert_eq!(s.sections[0].bullets[0].text, "A ［注］ note ［0］ here.");
         assert_eq!(s.sections[0].bullets[0].citations, [1]);
+    }
+
+    /// An error quotes the line as written, its full-width markers as they are, whichever
+    /// bullet it names (the markers before it shift its bytes, not its characters).
+    #[test]
+    fn errors_quote_full_width_markers_as_written() {
+        let e = parse("Core Viewpoint - 甲 ［1］. - ［４］ - Another ［2］.").unwrap_err();
+        assert_eq!(e.expected, "a claim's text before its citation markers");
+        assert_eq!(e.found, "only \"［４］\"");
+        let e = parse("Core Viewpoint - 甲 ［1］. - Two ［２］ cut [7").unwrap_err();
+        assert!(e.expected.starts_with("citation markers"), "{e:?}");
+        assert_eq!(e.found, "\"[7\" in \"Two ［２］ cut [7\"");
+        let e = parse("Group 2 ［1］ and no delimiter").unwrap_err();
+        assert_eq!(e.found, "\"Group 2 ［1］ and no delimiter\"");
     }
 
     #[test]
