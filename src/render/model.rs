@@ -153,16 +153,7 @@ pub struct Claim {
     text: String,
     segments: Segments,
     citations: Vec<i32>,
-    attribution: Option<Attribution>,
-}
-
-/// An [`AttributionView`] that owns its strings, for a [`Claim`].
-#[derive(Debug, Serialize)]
-struct Attribution {
-    cue: Option<String>,
-    attributed_to: Option<String>,
-    hedged: bool,
-    modality: String,
+    attribution: Option<AttributionView<'static>>,
 }
 
 impl Claim {
@@ -204,12 +195,7 @@ impl Claim {
             text: c.text.to_string(),
             segments: c.segments.clone(),
             citations: c.citations.clone(),
-            attribution: c.attribution.as_ref().map(|a| Attribution {
-                cue: a.cue.map(Into::into),
-                attributed_to: a.attributed_to.map(Into::into),
-                hedged: a.hedged,
-                modality: a.modality.into(),
-            }),
+            attribution: c.attribution.as_ref().map(AttributionView::to_owned),
         }
     }
 
@@ -219,7 +205,7 @@ impl Claim {
     pub fn write_html(&self, root: &str, out: &mut String) {
         use std::fmt::Write;
         // As the partial's `{% if %}`s: an empty string is false.
-        fn given(s: &Option<String>) -> Option<&str> {
+        fn given<'s>(s: &'s Option<Cow<str>>) -> Option<&'s str> {
             s.as_deref().filter(|s| !s.is_empty())
         }
         out.push_str(r#"<li class="claim" id=""#);
@@ -478,14 +464,17 @@ impl EntityChip {
 
 /// Who a claim is attributed to and how surely it is stated.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+///
+/// Its strings borrow the loaded tables in a page's view, and are owned in a [`Claim`]
+/// (a template value must own what it holds).
 pub struct AttributionView<'a> {
     /// The attributing word's lemma (`suggest`, `according to`), if any.
-    pub cue: Option<&'a str>,
+    pub cue: Option<Cow<'a, str>>,
     /// Who says so, as written (`Analysts`).
-    pub attributed_to: Option<&'a str>,
+    pub attributed_to: Option<Cow<'a, str>>,
     pub hedged: bool,
     /// `fact`, `forecast`, `opinion` or `plan`.
-    pub modality: &'a str,
+    pub modality: Cow<'a, str>,
 }
 
 impl<'a> AttributionView<'a> {
@@ -499,12 +488,23 @@ impl<'a> AttributionView<'a> {
     ) -> Option<Self> {
         (cue.is_some() || attributed_to.is_some() || hedged || modality != "fact").then_some(
             AttributionView {
-                cue,
-                attributed_to,
+                cue: cue.map(Cow::Borrowed),
+                attributed_to: attributed_to.map(Cow::Borrowed),
                 hedged,
-                modality,
+                modality: Cow::Borrowed(modality),
             },
         )
+    }
+
+    /// The same attribution, owning its strings.
+    pub fn to_owned(&self) -> AttributionView<'static> {
+        let own = |s: &Cow<str>| Cow::Owned(s.to_string());
+        AttributionView {
+            cue: self.cue.as_ref().map(own),
+            attributed_to: self.attributed_to.as_ref().map(own),
+            hedged: self.hedged,
+            modality: own(&self.modality),
+        }
     }
 }
 
@@ -958,7 +958,7 @@ mod tests {
     fn attribution_only_when_there_is_something_to_say() {
         assert!(AttributionView::of(None, None, false, "fact").is_none());
         let a = AttributionView::of(Some("suggest"), Some("Analysts"), true, "opinion").unwrap();
-        assert_eq!(a.attributed_to, Some("Analysts"));
+        assert_eq!(a.attributed_to.as_deref(), Some("Analysts"));
         assert!(AttributionView::of(None, None, false, "plan").is_some());
     }
 

@@ -757,12 +757,7 @@ mod tests {
                 ],
             ),
             citations: vec![1, 4],
-            attribution: Some(AttributionView {
-                cue: Some("suggest"),
-                attributed_to: Some("Analysts"),
-                hedged: true,
-                modality: "opinion",
-            }),
+            attribution: AttributionView::of(Some("suggest"), Some("Analysts"), true, "opinion"),
         }
     }
 
@@ -1073,12 +1068,15 @@ mod tests {
             "t.html",
             "{{ cs | claims(root) }}---\n{% for c in cs %}{% include 'partials/claim.html' %}{% endfor %}",
         );
-        let attribution = |cue, who, hedged, modality| {
+        let attribution = |cue: Option<&'static str>,
+                           who: Option<&'static str>,
+                           hedged,
+                           modality: &'static str| {
             Some(AttributionView {
-                cue,
-                attributed_to: who,
+                cue: cue.map(Into::into),
+                attributed_to: who.map(Into::into),
                 hedged,
-                modality,
+                modality: modality.into(),
             })
         };
         let mut claims = Vec::new();
