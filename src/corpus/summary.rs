@@ -579,8 +579,9 @@ fn parse_citation_group(s: &str) -> Option<Vec<u32>> {
 /// Removes citation markers from a bullet, returning the clean text and the numbers.
 /// Whitespace left before punctuation by a removed marker goes too, so that
 /// `licenses [1][4].` becomes `licenses.`. A marker that is a citation's shape but not a
-/// paragraph number (`[0]`, `[1000]`, `[]`, `[3-1]`, a `[7` the bullet ends in) is
-/// returned as the error: read as text, it would also hide where its bullet ends.
+/// paragraph number (`[0]`, `[1000]`, `[]`, `[3-1]`, a `[7` the bullet ends in or that
+/// another marker follows, as in `[1-[2]`) is returned as the error: read as text, it
+/// would also hide where its bullet ends.
 pub fn strip_citations(raw: &str) -> Result<(String, Vec<u32>), String> {
     let mut text = String::with_capacity(raw.len());
     let mut citations = Vec::new();
@@ -593,6 +594,11 @@ pub fn strip_citations(raw: &str) -> Result<(String, Vec<u32>), String> {
             rest = &rest[close + 1..];
             continue;
         };
+        // The `[`s before this one are never closed: one shaped like a citation is a
+        // marker cut short (`[1-[2]`), not text, as it is at the bullet's end.
+        if let Some(cut) = unclosed_marker(&rest[..open]) {
+            return Err(cut.to_string());
+        }
         let marker = &rest[open..=close];
         let Some(numbers) = parse_citation_group(marker) else {
             if citation_shaped(&marker[1..marker.len() - 1]) {
@@ -612,13 +618,25 @@ pub fn strip_citations(raw: &str) -> Result<(String, Vec<u32>), String> {
             text.push(' ');
         }
     }
-    if let Some(open) = rest.rfind('[')
-        && citation_shaped(&rest[open + 1..])
-    {
-        return Err(rest[open..].to_string());
+    if let Some(cut) = unclosed_marker(rest) {
+        return Err(cut.to_string());
     }
     text.push_str(rest);
     Ok((text.trim().to_string(), citations))
+}
+
+/// The first `[` of `text`, whose brackets are all left open, that starts a citation's
+/// shape up to the next `[` or the end (`[7`, `[1-`, `[`), without the spaces after it.
+fn unclosed_marker(text: &str) -> Option<&str> {
+    let mut opens = memchr::memchr_iter(b'[', text.as_bytes()).peekable();
+    while let Some(open) = opens.next() {
+        let end = opens.peek().copied().unwrap_or(text.len());
+        let cut = text[open..end].trim_end();
+        if citation_shaped(&cut[1..]) {
+            return Some(cut);
+        }
+    }
+    None
 }
 
 /// Whether the inside of a bracket that is not a citation still reads as one: digits,
@@ -850,6 +868,10 @@ mod tests {
             ("A claim [3-1]. - Next claim [2].", "[3-1]"),
             ("A claim [1][", "["),
             ("A claim cut short [7", "[7"),
+            // Cut short before another marker: its number was lost, its text kept.
+            ("A claim [1-[2]. - Next claim [2].", "[1-"),
+            ("A claim [1-［2］. - Next claim [2].", "[1-"),
+            ("A claim [3, [4] and more [5]. - Next claim [2].", "[3,"),
         ] {
             let e = parse(&format!("Core Viewpoint - {bullet}")).unwrap_err();
             assert!(
@@ -867,6 +889,10 @@ mod tests {
         let texts: Vec<&str> = s.sections[0].bullets.iter().map(|b| &*b.text).collect();
         assert_eq!(texts, ["A [sic] quote and [a](b).", "The [2024-25] plan."]);
         assert!(parse("Core Viewpoint - In [2024] it rose [1].").is_ok());
+        // An open bracket before words is text, whatever marker follows.
+        let s = parse("Core Viewpoint - A [1 note, see [2] here [3]. - Next [2].").unwrap();
+        assert_eq!(s.sections[0].bullets[0].text, "A [1 note, see here.");
+        assert_eq!(s.sections[0].bullets[0].citations, [2, 3]);
     }
 
     #[test]
