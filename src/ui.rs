@@ -38,16 +38,30 @@ pub struct StageTiming {
     pub peak_rss_bytes: Option<u64>,
 }
 
-/// CPU seconds, in user space and in the kernel.
+/// CPU time in user space and in the kernel, in the OS's ticks of 1/100 s: a stage's
+/// time is a difference of two readings, exact in ticks (in seconds, five ticks could
+/// come out as 0.049999999999999156 in the timings).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CpuTime {
-    pub user: f64,
-    pub system: f64,
+    user: u64,
+    system: u64,
 }
 
 impl CpuTime {
+    const TICKS_PER_SECOND: f64 = 100.0;
+
+    pub fn from_ticks(user: u64, system: u64) -> Self {
+        CpuTime { user, system }
+    }
+
+    /// User and system seconds.
     pub fn total(self) -> f64 {
-        self.user + self.system
+        (self.user + self.system) as f64 / Self::TICKS_PER_SECOND
+    }
+
+    /// Seconds in the kernel.
+    pub fn system(self) -> f64 {
+        self.system as f64 / Self::TICKS_PER_SECOND
     }
 }
 
@@ -65,8 +79,8 @@ impl std::ops::Sub for CpuTime {
     type Output = CpuTime;
     fn sub(self, o: CpuTime) -> CpuTime {
         CpuTime {
-            user: self.user - o.user,
-            system: self.system - o.system,
+            user: self.user.saturating_sub(o.user),
+            system: self.system.saturating_sub(o.system),
         }
     }
 }
@@ -81,10 +95,7 @@ pub fn process_cpu_time() -> Option<CpuTime> {
     let mut fields = rest.split(' ').skip(11);
     let user: u64 = fields.next()?.parse().ok()?;
     let system: u64 = fields.next()?.parse().ok()?;
-    Some(CpuTime {
-        user: user as f64 / 100.0,
-        system: system as f64 / 100.0,
-    })
+    Some(CpuTime::from_ticks(user, system))
 }
 
 /// Wall and CPU time from a start: for a stage added up from steps with other work
@@ -172,7 +183,7 @@ impl Ui {
             stage: stage.to_string(),
             seconds: spent.wall,
             cpu_seconds: spent.cpu.map(CpuTime::total),
-            system_seconds: spent.cpu.map(|c| c.system),
+            system_seconds: spent.cpu.map(CpuTime::system),
             peak_rss_bytes: memory::peak_rss_bytes(),
         };
         memory::release_free_memory();
@@ -185,7 +196,7 @@ impl Ui {
                 spent.cpu.map_or("?".into(), |c| format!(
                     "{:.2}s ({:.2}s of it system)",
                     c.total(),
-                    c.system
+                    c.system()
                 )),
                 timing
                     .peak_rss_bytes
@@ -275,10 +286,8 @@ mod tests {
         let timings = ui.timings();
         let cpu = |i: usize| timings[i].cpu_seconds.expect("Linux reports CPU time");
         // Ticks are 10 ms: the busy stage shows at least its 50 ms, the idle one less
-        // than a tick or two (another test's thread may run meanwhile). A stage's time is
-        // a difference of two totals in seconds, so five ticks may come out a hair under
-        // 0.05 (0.04999999999999916 once in CI).
-        assert!(cpu(0) >= 0.05 - 1e-9, "{timings:?}");
+        // than a tick or two (another test's thread may run meanwhile).
+        assert!(cpu(0) >= 0.05, "{timings:?}");
         assert!(cpu(1) < cpu(0), "{timings:?}");
         // Spinning is user time; the kernel's share is part of the total.
         let system = timings[0].system_seconds.expect("Linux reports CPU time");
@@ -287,22 +296,22 @@ mod tests {
 
     #[test]
     fn spent_time_adds_up_and_keeps_what_is_known() {
-        let cpu = |user, system| Some(CpuTime { user, system });
+        let cpu = |user, system| Some(CpuTime::from_ticks(user, system));
         let mut total = Spent::default();
         total += Spent {
             wall: 1.0,
-            cpu: cpu(1.0, 0.5),
+            cpu: cpu(100, 50),
         };
         total += Spent {
             wall: 2.0,
-            cpu: cpu(0.25, 0.25),
+            cpu: cpu(25, 25),
         };
-        assert_eq!((total.wall, total.cpu), (3.0, cpu(1.25, 0.75)));
+        assert_eq!((total.wall, total.cpu), (3.0, cpu(125, 75)));
         total += Spent {
             wall: 1.0,
             cpu: None,
         };
-        assert_eq!((total.wall, total.cpu), (4.0, cpu(1.25, 0.75)));
+        assert_eq!((total.wall, total.cpu), (4.0, cpu(125, 75)));
         assert_eq!(total.cpu.map(CpuTime::total), Some(2.0));
     }
 }
