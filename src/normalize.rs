@@ -712,8 +712,9 @@ impl Duplicates {
                             line as u32,
                             "each article once per collection",
                             format!(
-                                "a duplicate of the article at {first_file}:{first_line} \
-                                 (same collection, source, time and title)"
+                                "a duplicate of the article at {}:{first_line} \
+                                 (same collection, source, time and title)",
+                                crate::text::visible(first_file)
                             ),
                         ));
                     }

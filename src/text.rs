@@ -102,10 +102,11 @@ pub fn bidi_closers(s: &str) -> String {
     open.iter().rev().collect()
 }
 
-/// Whether a terminal would act on `c` rather than show it: a control character or a
-/// directional formatting character.
+/// Whether a terminal would act on `c` rather than show it: a control character, a
+/// directional formatting character, or a line or paragraph separator (U+2028, U+2029),
+/// where editors and log viewers start a new line.
 pub fn hidden(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// `s` with control characters and directional formatting characters written as
@@ -196,6 +197,7 @@ mod tests {
         ));
         assert_eq!(visible("a\nb\r\u{1b}[31mc"), "a\\nb\\r\\u{1b}[31mc");
         assert_eq!(visible("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(visible("x\u{2028}y\u{2029}"), "x\\u{2028}y\\u{2029}");
     }
 
     #[test]

@@ -192,6 +192,14 @@ fn parse_ascii_markers(summary: &str, original: &str) -> Result<Summary, Structu
             current = Some(seg);
             continue;
         };
+        if ends_in_cut_marker(&summary[cur.clone()]) {
+            // A marker cut short where the bullet ends (`[4 - Next claim`): read on into
+            // the next segment, its number would be lost and two claims run together.
+            // As the bullet it is, it is reported.
+            builder.push_bullet(cur);
+            current = None;
+            continue;
+        }
         if first_char.is_lowercase() {
             // A dash inside a sentence: keep it in the bullet.
             current = Some(cur.start..seg.end);
@@ -211,7 +219,16 @@ fn parse_ascii_markers(summary: &str, original: &str) -> Result<Summary, Structu
         }
     }
     if let Some(cur) = current {
-        builder.push_bullet(cur);
+        // A heading at the very end heads no claims, and is not the last claim's words.
+        match trailing_heading(summary, cur.clone()) {
+            Some((bullet_end, heading)) => {
+                if bullet_end > cur.start {
+                    builder.push_bullet(cur.start..bullet_end);
+                }
+                builder.open_section(heading);
+            }
+            None => builder.push_bullet(cur),
+        }
     }
     builder.finish()
 }
@@ -280,6 +297,15 @@ impl<'a> Builder<'a> {
     }
 
     fn open_section(&mut self, h: Heading) {
+        if let Some(last) = self.out.sections.last()
+            && last.bullets.is_empty()
+        {
+            let found = format!(
+                "the heading {} right after it",
+                quote_heading(&h.label, h.heading.as_deref())
+            );
+            self.reject_empty(found);
+        }
         let ordinal = if h.is_core && self.out.sections.is_empty() {
             self.out.core_label = Some(h.label.clone());
             0
@@ -338,12 +364,15 @@ impl<'a> Builder<'a> {
                 );
             }
         };
-        if text.is_empty() {
+        // Punctuation alone (`. [1]`) is no claim either.
+        if !text.chars().any(char::is_alphanumeric) {
             if !citations.is_empty() {
                 reject(
                     "a claim's text before its citation markers".into(),
                     format!("only {}", quoted()),
                 );
+            } else if !text.is_empty() {
+                reject("a claim's text".into(), format!("only {}", quoted()));
             }
             return;
         }
@@ -361,13 +390,52 @@ impl<'a> Builder<'a> {
             .push(bullet);
     }
 
-    fn finish(self) -> Result<Summary, StructureError> {
+    /// A section that ends with no claims: an export cut short after its heading, or
+    /// two headings in a row. Its label would be in no table.
+    fn reject_empty(&mut self, found: String) {
+        let last = self.out.sections.last().expect("a section to check");
+        let expected = format!(
+            "claims under the heading {}",
+            quote_heading(&last.label, last.heading.as_deref())
+        );
+        self.error.get_or_insert(StructureError { expected, found });
+    }
+
+    fn finish(mut self) -> Result<Summary, StructureError> {
+        if self
+            .out
+            .sections
+            .last()
+            .is_some_and(|s| s.bullets.is_empty())
+        {
+            self.reject_empty("the end of the summary".into());
+        }
         match self.error {
             Some(e) => Err(e),
             None => Ok(self.out),
         }
     }
 }
+
+/// A section's heading as an error quotes it: `"Group 2: Outlook"`.
+fn quote_heading(label: &str, heading: Option<&str>) -> String {
+    let text = match heading {
+        Some(h) => format!("{label}: {h}"),
+        None => label.to_string(),
+    };
+    crate::diagnostics::excerpt(&text, 60)
+}
+
+/// Whether `text` ends in a `[` left open whose rest reads as a citation (`[4`, `[1-`,
+/// `[`): a marker cut short.
+fn ends_in_cut_marker(text: &str) -> bool {
+    let t = text.trim_end();
+    t.rfind('[')
+        .is_some_and(|open| citation_shaped(t[open + 1..].trim_end_matches(SENTENCE_STOPS)))
+}
+
+/// What may end a sentence after a marker cut short (`[3.`).
+const SENTENCE_STOPS: &[char] = &['.', '!', '?', ';'];
 
 /// If the bullet in `range` ends with a heading for the next section, returns where the
 /// bullet proper ends and the heading.
@@ -626,13 +694,14 @@ pub fn strip_citations(raw: &str) -> Result<(String, Vec<u32>), String> {
 }
 
 /// The first `[` of `text`, whose brackets are all left open, that starts a citation's
-/// shape up to the next `[` or the end (`[7`, `[1-`, `[`), without the spaces after it.
+/// shape up to the next `[` or the end (`[7`, `[1-`, `[`, `[3.` at a sentence's end),
+/// without the spaces after it.
 fn unclosed_marker(text: &str) -> Option<&str> {
     let mut opens = memchr::memchr_iter(b'[', text.as_bytes()).peekable();
     while let Some(open) = opens.next() {
         let end = opens.peek().copied().unwrap_or(text.len());
         let cut = text[open..end].trim_end();
-        if citation_shaped(&cut[1..]) {
+        if citation_shaped(cut[1..].trim_end_matches(SENTENCE_STOPS)) {
             return Some(cut);
         }
     }
@@ -872,6 +941,13 @@ mod tests {
             ("A claim [1-[2]. - Next claim [2].", "[1-"),
             ("A claim [1-［2］. - Next claim [2].", "[1-"),
             ("A claim [3, [4] and more [5]. - Next claim [2].", "[3,"),
+            // Cut short where the bullet ends, before the next one: read on, the next
+            // claim ran into this one and the number was lost.
+            ("A claim [1][4 - B claim [2].", "[4"),
+            ("A claim [3 - B claim [2].", "[3"),
+            ("A claim [1][4 - and a dash [2].", "[4"),
+            ("A claim [3. - B claim [2].", "[3."),
+            ("A claim [1][2.", "[2."),
         ] {
             let e = parse(&format!("Core Viewpoint - {bullet}")).unwrap_err();
             assert!(
@@ -900,6 +976,16 @@ mod tests {
         let e = parse("Core Viewpoint - A claim [1]. - [4] - Another [2].").unwrap_err();
         assert_eq!(e.expected, "a claim's text before its citation markers");
         assert_eq!(e.found, "only \"[4]\"");
+        // Punctuation is no text.
+        let e = parse("Core Viewpoint - A claim [1]. - . [4] - Another [2].").unwrap_err();
+        assert_eq!(e.expected, "a claim's text before its citation markers");
+        assert_eq!(e.found, "only \". [4]\"");
+        let e = parse("Core Viewpoint - A claim [1]. - ... - Another [2].").unwrap_err();
+        assert_eq!(
+            (&*e.expected, &*e.found),
+            ("a claim's text", "only \"...\"")
+        );
+        assert!(parse("Core Viewpoint - 稀土 [1]. - 42 [2].").is_ok());
 
         let long = "Word ".repeat(MAX_CLAIM_CHARS / 5 + 1);
         let e = parse(&format!("Core Viewpoint - A claim [1]. - {long}[2].")).unwrap_err();
@@ -922,6 +1008,55 @@ mod tests {
             e.expected,
             format!("claims of at most {MAX_CLAIM_CHARS} characters")
         );
+    }
+
+    #[test]
+    fn a_heading_without_claims_is_rejected() {
+        for (summary, heading, found) in [
+            // An export cut short after a heading: the heading was the last claim's words.
+            (
+                "Core Viewpoint - A claim [1]. Group 1: Foo - B claim [2]. Group 2: Bar",
+                "\"Group 2: Bar\"",
+                "the end of the summary",
+            ),
+            (
+                "Core Viewpoint - A claim [1] Agreement Details",
+                "\"Agreement Details\"",
+                "the end of the summary",
+            ),
+            (
+                "Core Viewpoint - A [1]. - Group 3",
+                "\"Group 3\"",
+                "the end of the summary",
+            ),
+            (
+                "Core Viewpoint - ",
+                "\"Core Viewpoint\"",
+                "the end of the summary",
+            ),
+            // Two headings in a row.
+            (
+                "Core Viewpoint - A [1]. Group 1: Foo - Group 2: Bar - C [3].",
+                "\"Group 1: Foo\"",
+                "the heading \"Group 2: Bar\" right after it",
+            ),
+            (
+                "Core Viewpoint - Group 1 - C [3].",
+                "\"Core Viewpoint\"",
+                "the heading \"Group 1\" right after it",
+            ),
+        ] {
+            let e = parse(summary).unwrap_err();
+            assert_eq!(
+                e.expected,
+                format!("claims under the heading {heading}"),
+                "{summary}"
+            );
+            assert_eq!(e.found, found, "{summary}");
+        }
+        // Words after a last claim's citations that are no heading stay its text.
+        let s = parse("Core Viewpoint - A claim [1] and more").unwrap();
+        assert_eq!(s.sections[0].bullets[0].text, "A claim and more");
     }
 
     #[test]

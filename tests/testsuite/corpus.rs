@@ -67,6 +67,28 @@ fn file_names_cannot_forge_diagnostics() {
     assert!(lines[1].starts_with("2 articles, 3 claims"), "{err}");
 }
 
+/// The same holds where a diagnostic names a second file: the first copy of an article
+/// exported twice.
+#[test]
+fn duplicates_name_the_first_copys_file_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = shipped_corpus().join("de-china-supply-chain.txt");
+    for name in ["a\nb\u{2028}.txt", "z.txt"] {
+        std::fs::copy(&shipped, dir.path().join(name)).unwrap();
+    }
+    let (_, err) = check_corpus(dir.path());
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 8, "{err}");
+    for e in errors {
+        assert!(e.contains("z.txt:"), "{e}");
+        assert!(
+            e.contains("a duplicate of the article at ") && e.contains("a\\nb\\u{2028}.txt:"),
+            "{e}"
+        );
+    }
+    assert!(!err.contains(['\u{2028}']), "{err:?}");
+}
+
 #[test]
 fn shipped_corpus_has_eight_articles_with_sources_times_and_claims() {
     let parsed = shipped();
