@@ -435,10 +435,18 @@ pub struct Stats {
     pub collections: Vec<(String, usize)>,
     /// Sources by article count (most first), then name.
     pub sources: Vec<(String, usize)>,
-    /// Every month from the first article's to the last's (`2025-10`), with its count.
-    pub months: Vec<(String, usize)>,
+    /// Every month from the first article's to the last's (`2025-10`), with its articles.
+    pub months: Vec<(String, MonthCount)>,
     pub first: Option<When>,
     pub last: Option<When>,
+}
+
+/// A month's articles, and where the newest of them stands in the site's order (none
+/// for a month without articles).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthCount {
+    pub n: usize,
+    pub newest: Option<usize>,
 }
 
 /// Everything the pages are rendered from.
@@ -615,6 +623,18 @@ impl<'a> SiteData<'a> {
             .with_context(|| format!("article '{}'", self.articles.id.get(row)))
     }
 
+    /// The articles of `month` (`2025-10`), as [`Stats::months`] counts them.
+    pub fn month_count(&self, month: &str) -> MonthCount {
+        // In order, as their names sort when their years have four digits; searched
+        // one by one for the far past and future.
+        let months = &self.stats.months;
+        let found = months
+            .binary_search_by(|(m, _)| m.as_str().cmp(month))
+            .ok()
+            .or_else(|| months.iter().position(|(m, _)| m == month));
+        found.map_or_else(MonthCount::default, |i| months[i].1)
+    }
+
     /// Article row `row` as it appears in lists and links.
     pub fn article_ref(&self, row: usize) -> Result<ArticleRef<'a>> {
         let a = &self.articles;
@@ -641,7 +661,9 @@ impl<'a> SiteData<'a> {
         // Counted by (year, month), each month named from one of its articles: naming
         // every article's month formatted four strings an article, a second at a
         // million articles on the loading's one thread.
-        let mut by_month: BTreeMap<(i32, u32), (usize, usize)> = BTreeMap::new();
+        // Each month's count, the row that names it, and its newest article's position
+        // in the site's order (where the article list shows the month's heading).
+        let mut by_month: BTreeMap<(i32, u32), (usize, usize, usize)> = BTreeMap::new();
         for row in 0..n {
             *collections
                 .entry(self.articles.collection.get(row))
@@ -649,11 +671,17 @@ impl<'a> SiteData<'a> {
             *sources.entry(self.articles.source.get(row)).or_default() += 1;
             let (t, ..) = local_time(self.articles.published_at.get(row))
                 .with_context(|| format!("article '{}'", self.articles.id.get(row)))?;
-            by_month.entry((t.year(), t.month())).or_insert((0, row)).0 += 1;
+            let position = self.position[row] as usize;
+            let month = by_month
+                .entry((t.year(), t.month()))
+                .or_insert((0, row, position));
+            month.0 += 1;
+            month.2 = month.2.min(position);
         }
-        let mut months: BTreeMap<String, usize> = BTreeMap::new();
-        for (count, row) in by_month.into_values() {
-            months.insert(self.when(row)?.month, count);
+        let mut months: BTreeMap<String, MonthCount> = BTreeMap::new();
+        for (n, row, newest) in by_month.into_values() {
+            let newest = Some(newest);
+            months.insert(self.when(row)?.month, MonthCount { n, newest });
         }
         let mut sources: Vec<(String, usize)> = sources
             .into_iter()

@@ -34,6 +34,30 @@ pub struct When {
     pub zone: &'static str,
 }
 
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2025-10` → `October 2025`; anything else as it is.
+pub fn month_label(month: &str) -> String {
+    let named = month.split_once('-').and_then(|(year, m)| {
+        let name = MONTH_NAMES.get(m.parse::<usize>().ok()?.checked_sub(1)?)?;
+        Some(format!("{name} {year}"))
+    });
+    named.unwrap_or_else(|| month.to_string())
+}
+
 /// An article as it appears in lists and links.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleRef<'a> {

@@ -131,6 +131,7 @@ pub fn page_sets<'d>(data: &'d SiteData<'d>, downloads: &'d [Download]) -> Vec<P
         PageSet::new("articles list", n_list_pages, move |i| {
             article_list(data, i + 1, n_list_pages)
         }),
+        PageSet::one("articles by month", move || article_months(data)),
         PageSet::one("data", move || {
             data_page(data, downloads, "site/data.html", "data.html")
         }),
@@ -219,6 +220,8 @@ struct Overview<'a> {
     last: Option<When>,
     months: Vec<MonthRow>,
     timeline: Chart,
+    /// The page of every month's articles.
+    months_url: &'static str,
     sources: Chart,
     latest: Vec<Latest<'a>>,
     n_entities: Option<usize>,
@@ -265,21 +268,21 @@ const TOP_ENTITIES: usize = 10;
 
 fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Result<Page<'p>> {
     let s = &data.stats;
-    let max_month = s.months.iter().map(|m| m.1).max().unwrap_or(0).max(1);
+    let max_month = s.months.iter().map(|m| m.1.n).max().unwrap_or(0).max(1);
     let months: Vec<MonthRow> = s
         .months
         .iter()
-        .map(|(m, n)| MonthRow {
+        .map(|(m, c)| MonthRow {
             month: m.clone(),
-            n: *n,
-            bar: "█".repeat((n * 30).div_ceil(max_month)),
+            n: c.n,
+            bar: "█".repeat((c.n * 30).div_ceil(max_month)),
         })
         .collect();
 
     let bars: Vec<Bar> = s
         .months
         .iter()
-        .map(|(m, n)| Bar::new(m.clone(), *n as f64, "articles"))
+        .map(|(m, c)| Bar::new(m.clone(), c.n as f64, "articles"))
         .collect();
     let mut month_table = TableView::new(
         "Articles per month",
@@ -288,7 +291,13 @@ fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Resul
     month_table.rows = s
         .months
         .iter()
-        .map(|(m, n)| vec![Cell::text(m.clone()), Cell::num(n)])
+        .map(|(m, c)| {
+            let month = match c.newest {
+                Some(p) => Cell::text(m.clone()).link(paging::article_list_at_month(p, m)),
+                None => Cell::text(m.clone()),
+            };
+            vec![month, Cell::num(c.n)]
+        })
         .collect();
     let period = match (&s.first, &s.last) {
         (Some(f), Some(l)) => format!("from {} to {}", f.month, l.month),
@@ -365,6 +374,7 @@ fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Resul
         last: s.last.clone(),
         months,
         timeline,
+        months_url: paging::ARTICLE_MONTHS,
         sources,
         latest,
         n_entities: data.entities.as_ref().map(|e| {
@@ -556,6 +566,24 @@ struct ArticleList<'a> {
     total: usize,
     pager: Pager,
     articles: Vec<ArticleRef<'a>>,
+    /// The articles by month: runs of `articles`, each under its month's heading.
+    months: Vec<MonthRun>,
+    /// Every month, with links to its heading here.
+    months_url: &'static str,
+}
+
+/// The articles of one month on a list page: `articles[start..end]`.
+#[derive(Serialize)]
+struct MonthRun {
+    /// `2025-10`
+    month: String,
+    /// `October 2025`
+    label: String,
+    /// The heading's id, on the run that holds the month's newest article (the one
+    /// [`article_months`] links to); a month begun on an earlier page has none.
+    anchor: Option<String>,
+    start: usize,
+    end: usize,
 }
 
 fn article_list<'p>(data: &'p SiteData, page: usize, pages: usize) -> Result<Page<'p>> {
@@ -565,6 +593,23 @@ fn article_list<'p>(data: &'p SiteData, page: usize, pages: usize) -> Result<Pag
         .iter()
         .map(|&r| data.article_ref(r as usize))
         .collect::<Result<Vec<_>>>()?;
+    let mut months: Vec<MonthRun> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        match months.last_mut() {
+            Some(run) if run.month == a.when.month => run.end = i + 1,
+            _ => {
+                let newest = data.month_count(&a.when.month).newest;
+                months.push(MonthRun {
+                    label: month_label(&a.when.month),
+                    anchor: (newest == Some(start + i))
+                        .then(|| paging::month_anchor(&a.when.month)),
+                    month: a.when.month.clone(),
+                    start: i,
+                    end: i + 1,
+                })
+            }
+        }
+    }
     let view = ArticleList {
         page,
         pages,
@@ -573,6 +618,8 @@ fn article_list<'p>(data: &'p SiteData, page: usize, pages: usize) -> Result<Pag
         total: data.n_articles(),
         pager: Pager::new("articles", page, pages),
         articles,
+        months,
+        months_url: paging::ARTICLE_MONTHS,
     };
     let title = if pages > 1 {
         format!("Articles, page {page} of {pages}")
@@ -583,6 +630,84 @@ fn article_list<'p>(data: &'p SiteData, page: usize, pages: usize) -> Result<Pag
         format!("site/{}", paging::list_page_path("articles", page)),
         "articles.html",
         title,
+        "articles",
+        view,
+    ))
+}
+
+#[derive(Serialize)]
+struct ArticleMonths {
+    total: usize,
+    first: Option<When>,
+    last: Option<When>,
+    /// The months' names, January first, for the columns.
+    month_names: [&'static str; 12],
+    /// Newest year first.
+    years: Vec<YearRow>,
+    list_url: &'static str,
+}
+
+#[derive(Serialize)]
+struct YearRow {
+    year: String,
+    n: usize,
+    /// January to December; `None` before the first article's month and after the last's.
+    months: Vec<Option<MonthCell>>,
+}
+
+#[derive(Serialize)]
+struct MonthCell {
+    /// `October 2025`
+    label: String,
+    n: usize,
+    /// The month's heading in the article list (none for a month without articles).
+    url: Option<String>,
+}
+
+/// Every month with articles, a year a row: the way into a long article list.
+fn article_months<'p>(data: &'p SiteData) -> Result<Page<'p>> {
+    let s = &data.stats;
+    let mut years: Vec<YearRow> = Vec::new();
+    for (month, count) in &s.months {
+        let (year, m) = month.split_once('-').unwrap_or((month, ""));
+        let index = m
+            .parse::<usize>()
+            .ok()
+            .and_then(|m| m.checked_sub(1))
+            .filter(|&m| m < 12);
+        let Some(index) = index else {
+            continue;
+        };
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(YearRow {
+                year: year.to_string(),
+                n: 0,
+                months: (0..12).map(|_| None).collect(),
+            });
+        }
+        let row = years.last_mut().expect("a year was pushed");
+        row.n += count.n;
+        row.months[index] = Some(MonthCell {
+            label: month_label(month),
+            n: count.n,
+            url: count
+                .newest
+                .map(|p| paging::article_list_at_month(p, month)),
+        });
+    }
+    years.reverse();
+    let view = ArticleMonths {
+        total: s.n_articles,
+        first: s.first.clone(),
+        last: s.last.clone(),
+        month_names: MONTH_NAMES,
+        years,
+        list_url: "articles/index.html",
+    };
+    Ok(Page::new(
+        format!("site/{}", paging::ARTICLE_MONTHS),
+        "article_months.html",
+        "Articles by month".to_string(),
         "articles",
         view,
     ))

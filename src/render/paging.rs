@@ -72,6 +72,21 @@ pub fn list_page_path(dir: &str, n: usize) -> String {
     }
 }
 
+/// The page listing every month's articles, with links into the article list.
+pub const ARTICLE_MONTHS: &str = "articles/months.html";
+
+/// The id of a month's heading in the article list: `month-2025-10`.
+pub fn month_anchor(month: &str) -> String {
+    format!("month-{month}")
+}
+
+/// The article list at the heading of `month`, whose newest article stands at
+/// `position` (0-based) in the site's order.
+pub fn article_list_at_month(position: usize, month: &str) -> String {
+    let page = list_page_path("articles", position / ARTICLES_PER_PAGE + 1);
+    format!("{page}#{}", month_anchor(month))
+}
+
 /// How many pages a list of `items` needs (at least one, so an empty list has a page).
 pub fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
@@ -111,13 +126,18 @@ impl Pager {
     /// The pager of page `current` of `total` pages whose URLs `url(n)` gives.
     pub fn with_urls(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pager {
         const AROUND: usize = 2;
+        // The numbers shown, in order: the first, a window around the current, the last
+        // (not a walk over every page: a million articles make 20,000 list pages).
+        let window = current.saturating_sub(AROUND).max(1)..=(current + AROUND).min(total);
+        let mut shown: Vec<usize> = std::iter::once(1)
+            .chain(window)
+            .chain(std::iter::once(total))
+            .filter(|&n| (1..=total).contains(&n))
+            .collect();
+        shown.dedup();
         let mut links = Vec::new();
         let mut last_shown = 0;
-        for n in 1..=total {
-            let show = n == 1 || n == total || n.abs_diff(current) <= AROUND;
-            if !show {
-                continue;
-            }
+        for n in shown {
             if n > last_shown + 1 {
                 links.push(PagerLink {
                     number: None,

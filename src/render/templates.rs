@@ -29,6 +29,7 @@ pub const EMBEDDED: &[(&str, &str)] = embedded![
     "index.html",
     "article.html",
     "articles.html",
+    "article_months.html",
     "data.html",
     "search.html",
     "entity.html",

@@ -793,11 +793,157 @@ fn article_lists_are_paged_and_pages_sharded() {
     );
     assert!(seen.values().all(|&n| n == 1));
     let pages = files_with_ext(&site.join("articles"), "html").len();
-    assert_eq!(pages, SYNTHETIC_ARTICLES + lists.len());
+    // The articles, their list pages and the page of months.
+    assert_eq!(pages, SYNTHETIC_ARTICLES + lists.len() + 1);
     // Newest first: the first list page starts with the last article of the corpus.
     let first = read(&site.join("articles/index.html"));
     let newest = first.find("测试文章119").unwrap();
     assert!(newest < first.find("测试文章118").unwrap());
+}
+
+/// What an article list page shows, in order: month headings (`month`, their id) and
+/// articles (their title's number in the synthetic corpus, and their month).
+#[derive(Debug, PartialEq)]
+enum ListItem {
+    Heading(String, Option<String>),
+    Article(usize, String),
+}
+
+fn list_items(html: &str) -> Vec<ListItem> {
+    let mut items = Vec::new();
+    let mut rest = html;
+    loop {
+        let heading = rest.find("<h2 class=\"month\"");
+        let article = rest.find("测试文章");
+        match (heading, article) {
+            (Some(h), a) if a.is_none_or(|a| h < a) => {
+                rest = &rest[h..];
+                let id = rest
+                    .split_once('>')
+                    .unwrap()
+                    .0
+                    .split_once(" id=\"")
+                    .map(|(_, v)| v.trim_end_matches('"').to_string());
+                let label = rest.split_once('>').unwrap().1;
+                let label = label[..label.find(['<', '\n']).unwrap()].trim().to_string();
+                items.push(ListItem::Heading(label, id));
+                rest = &rest[1..];
+            }
+            (_, Some(a)) => {
+                rest = &rest[a + "测试文章".len()..];
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                let time = &rest[rest.find("datetime=\"").unwrap() + 10..];
+                items.push(ListItem::Article(
+                    digits.parse().unwrap(),
+                    time[..7].to_string(),
+                ));
+            }
+            _ => return items,
+        }
+    }
+}
+
+#[test]
+fn articles_by_month_lead_to_each_months_newest_article() {
+    let out = synthetic_build();
+    let site = out.join("reports/site");
+    // The corpus: article i on 2024-01-01 + 6i days.
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let month_of = |i: usize| {
+        (start + chrono::Days::new(i as u64 * 6))
+            .format("%Y-%m")
+            .to_string()
+    };
+    let mut expected: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for i in 0..SYNTHETIC_ARTICLES {
+        let e = expected.entry(month_of(i)).or_insert((0, i));
+        e.0 += 1;
+        e.1 = e.1.max(i);
+    }
+
+    // The list pages: each article under the heading of its month, headings newest first,
+    // and the id on the heading above each month's newest article.
+    let mut anchors: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for n in 1..=3 {
+        let page = if n == 1 {
+            "index.html".to_string()
+        } else {
+            format!("page-{n}.html")
+        };
+        let items = list_items(&read(&site.join("articles").join(&page)));
+        assert!(
+            matches!(items.first(), Some(ListItem::Heading(..))),
+            "{page}: {items:?}"
+        );
+        let mut heading: Option<(String, Option<String>)> = None;
+        for item in items {
+            match item {
+                ListItem::Heading(label, id) => heading = Some((label, id)),
+                ListItem::Article(i, month) => {
+                    assert_eq!(
+                        month,
+                        month_of(i),
+                        "{page}: article {i} is shown in its month"
+                    );
+                    let (label, id) = heading.as_mut().unwrap();
+                    let date =
+                        chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+                            .unwrap();
+                    assert_eq!(
+                        *label,
+                        date.format("%B %Y").to_string(),
+                        "{page}: article {i}"
+                    );
+                    if let Some(id) = id.take() {
+                        assert_eq!(id, format!("month-{month}"));
+                        assert_eq!(
+                            i, expected[&month].1,
+                            "{page}: {id} heads the month's newest article"
+                        );
+                        assert!(
+                            anchors.insert(month, (page.clone(), i)).is_none(),
+                            "one anchor per month"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        anchors.len(),
+        expected.len(),
+        "every month has an anchor: {anchors:?}"
+    );
+
+    // The months page links each month, with its count, to that anchor.
+    let months = read(&site.join("articles/months.html"));
+    let mut linked: BTreeMap<String, usize> = BTreeMap::new();
+    for href in attr_values(&months, "href")
+        .into_iter()
+        .filter(|h| h.contains("#month-"))
+    {
+        let (page, anchor) = href
+            .strip_prefix("../articles/")
+            .unwrap()
+            .split_once('#')
+            .unwrap();
+        let month = anchor.strip_prefix("month-").unwrap().to_string();
+        assert_eq!(page, anchors[&month].0, "{href}");
+        let after = &months[months.find(&format!("href=\"{href}\"")).unwrap()..];
+        let count = after[after.find('>').unwrap() + 1..after.find("</a>").unwrap()]
+            .parse()
+            .unwrap();
+        linked.insert(month, count);
+    }
+    let counts: BTreeMap<String, usize> =
+        expected.iter().map(|(m, &(n, _))| (m.clone(), n)).collect();
+    assert_eq!(linked, counts);
+    // The overview's table of months links to the same places.
+    let overview = read(&site.join("index.html"));
+    for (month, (page, _)) in &anchors {
+        let href = format!("href=\"articles/{page}#month-{month}\"");
+        assert!(overview.contains(&href), "{href}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
