@@ -188,6 +188,9 @@ pub struct SynthArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// The most articles `synth` writes: a hundred million is about 170 GB of corpus.
+const MAX_SYNTH_ARTICLES: usize = 100_000_000;
+
 /// An argument that parsed but makes no sense (a missing directory…): exit code 2, like
 /// clap's own usage errors.
 #[derive(Debug)]
@@ -286,6 +289,11 @@ impl Cli {
             if args.articles == 0 {
                 return Err(usage("--articles must be at least 1".into()));
             }
+            if args.articles > MAX_SYNTH_ARTICLES {
+                return Err(usage(format!(
+                    "--articles is at most {MAX_SYNTH_ARTICLES} (about 170 GB of corpus)"
+                )));
+            }
             // Writing a corpus into the project root by default would be a surprise.
             if args.dir.is_none() && g.out.is_none() {
                 return Err(usage(
@@ -313,6 +321,36 @@ impl Cli {
                 g.corpus.display()
             )));
         }
+        if matches!(self.command, Command::Build)
+            && let Ok(corpus) = g.corpus.canonicalize()
+            && let Some(output) = replaced_outputs(&out).into_iter().find(|o| {
+                resolved(o).is_some_and(|o| corpus.starts_with(&o) || o.starts_with(&corpus))
+            })
+        {
+            // Each build replaces these whole: a corpus among them would be deleted with
+            // them, or read back as collections.
+            return Err(usage(format!(
+                "--corpus '{}' overlaps '{}', which a build replaces: keep the corpus \
+                 elsewhere (such as {})",
+                g.corpus.display(),
+                output.display(),
+                out.join("data/raw").display()
+            )));
+        }
+        // The reports are rendered beside `reports/` and swapped in whole: a link there
+        // (to a web root, say) would be replaced by the new folder.
+        let reports = out.join(crate::render::REPORTS_DIR);
+        if (matches!(self.command, Command::Render)
+            || matches!(self.command, Command::Build) && !g.no_reports)
+            && reports.is_symlink()
+        {
+            return Err(usage(format!(
+                "'{}' is a symbolic link: a build replaces the reports folder whole, link \
+                 and all; publish by copying it (`cp -r {}/site …`) instead",
+                reports.display(),
+                reports.display()
+            )));
+        }
         if matches!(self.command, Command::Render | Command::Derive) {
             let articles =
                 crate::tables::partition::published_path(crate::tables::Table::Articles, &out);
@@ -326,6 +364,28 @@ impl Cli {
         }
         if g.no_reports && !matches!(self.command, Command::Build) {
             return Err(usage("--no-reports applies to `gazette build` only".into()));
+        }
+        if let Some(timings) = &g.timings {
+            if !matches!(self.command, Command::Build) {
+                return Err(usage("--timings applies to `gazette build` only".into()));
+            }
+            // Written at the very end: a path that cannot take it would fail the build
+            // after everything was published.
+            let dir = match timings.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if !dir.is_dir() || timings.is_dir() {
+                return Err(usage(format!(
+                    "--timings '{}' cannot be written: {}",
+                    timings.display(),
+                    if timings.is_dir() {
+                        "it is a directory".to_string()
+                    } else {
+                        format!("'{}' is not a directory", dir.display())
+                    }
+                )));
+            }
         }
         if let Some(dir) = &g.templates {
             require_dir(dir, "--templates")?;
@@ -351,6 +411,25 @@ impl Cli {
             ui: Ui::new(verbosity),
         })
     }
+}
+
+/// What a build under `out` replaces or removes whole: the tables, the derived datasets,
+/// the build cache, the reports and the files beside them in `data/`.
+fn replaced_outputs(out: &Path) -> Vec<PathBuf> {
+    use crate::tables::Stage;
+    [
+        Stage::Normalize.dir(),
+        Stage::Derive.dir(),
+        crate::manifest::CACHE_DIR,
+        crate::manifest::MANIFEST_PATH,
+        crate::diff::CHANGELOG_PATH,
+        crate::quality::REPORT_PATH,
+        crate::package::PATH,
+        crate::render::REPORTS_DIR,
+    ]
+    .into_iter()
+    .map(|p| out.join(p))
+    .collect()
 }
 
 /// `path` with its existing part resolved (links, `..`) and the rest, not created yet,

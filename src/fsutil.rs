@@ -272,6 +272,11 @@ const REMOVE_THREADS: usize = 8;
 /// corpus is a hundred thousand files, and removing them one by one took 17 s of a
 /// re-render at 100k articles. Symbolic links are removed, never followed.
 pub fn remove_dir_all_parallel(dir: &Path) -> io::Result<()> {
+    // A link is removed, not what it points to (as `fs::remove_dir_all` does): a
+    // replaced `reports/` that was a link to a web root must not empty the web root.
+    if fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return fs::remove_file(dir);
+    }
     match rayon::ThreadPoolBuilder::new()
         .num_threads(REMOVE_THREADS)
         .build()
@@ -385,6 +390,22 @@ pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool> {
 
 #[cfg(test)]
 mod tests {
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_link_to_a_folder_leaves_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, link) = (dir.path().join("www"), dir.path().join("reports"));
+        fs::create_dir_all(target.join("sub")).unwrap();
+        fs::write(target.join("sub/page.html"), "mine").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        remove_dir_all_parallel(&link).unwrap();
+        assert!(!link.exists() && !link.is_symlink());
+        assert!(target.join("sub/page.html").is_file());
+        remove_dir_all_parallel(&target).unwrap();
+        assert!(!target.exists());
+    }
+
     use super::*;
 
     /// A reader of the published tree finds it at every moment of a commit, and then

@@ -3,10 +3,10 @@
 //! durations). Later steps read the outputs of earlier ones from their staged files, so
 //! nothing is committed until every step succeeded.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 use crate::corpus::{self, CorpusFile};
@@ -599,11 +599,17 @@ impl Pipeline {
     pub fn diff(old: &str, new: &str, json: bool) -> Result<diff::DataDiff> {
         let (o, n) = (diff::Side::open(old)?, diff::Side::open(new)?);
         let d = diff::diff(|t| Some(o.path(t)), |t| n.path(t), None)?;
-        if json {
-            print!("{}", String::from_utf8_lossy(&d.to_json()));
+        let text = if json {
+            d.to_json()
         } else {
-            print!("{}", d.to_text());
-        }
+            d.to_text().into_bytes()
+        };
+        // Written, not `print!`ed: a closed pipe (`gazette diff A B | head`) or a full
+        // disk is an error to report, not a panic.
+        let mut stdout = std::io::stdout().lock();
+        std::io::Write::write_all(&mut stdout, &text)
+            .and_then(|()| std::io::Write::flush(&mut stdout))
+            .context("Failed to write the differences to standard output")?;
         Ok(d)
     }
 
@@ -727,7 +733,16 @@ impl Pipeline {
         // Outputs of the previous build that this one did not write (a table that moved to
         // partitions, a dataset that no longer exists) would mislead readers: remove them.
         if let Some(previous) = previous {
-            for old in previous.outputs {
+            // Only paths a build writes: the manifest is a committed file, and one edited
+            // to name `../x` or `/x` must not remove files outside the outputs.
+            let ours = |rel: &str| {
+                let path = Path::new(rel);
+                path.starts_with("data")
+                    && path
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)))
+            };
+            for old in previous.outputs.into_iter().filter(|o| ours(&o.path)) {
                 let p = out.join(&old.path);
                 if !paths.contains(&p) && p.is_file() {
                     std::fs::remove_file(&p)?;

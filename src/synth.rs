@@ -14,6 +14,7 @@
 //! The same arguments always give the same bytes.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -477,25 +478,47 @@ pub fn write_corpus(n_articles: usize, seed: u64, out_dir: &Path) -> Result<u64>
     for (f, topic) in TOPICS.iter().enumerate().take(n_files) {
         let mut rng = Rng(seed ^ (f as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407));
         let count = n_articles / n_files + usize::from(f < n_articles % n_files);
+        let path = out_dir.join(synthetic_file(f));
+        let mut file = fsutil::AtomicFile::create(&path)?;
+        let failed = || format!("Failed to write '{}'", path.display());
+        // Written article by article (a file of a hundred million articles would not fit
+        // in memory), the last held back: the real export has no final newline, and
+        // neither has one file in five hundred.
         let mut text = format!("Workflow\n{topic}\nicon\nSearch documents\n");
         // Newest first, spread over about seven years before 2026-06-30.
         let end_minutes: i64 = 2026 * 525_600;
         let span = 7 * 525_600;
         let mut minute = end_minutes;
         for _ in 0..count {
+            file.write_all(text.as_bytes()).with_context(failed)?;
+            total += text.len() as u64;
+            text.clear();
             minute -= (span / count.max(1) as i64).max(1) * (1 + rng.below(2) as i64) / 2 + 1;
             let time = synthetic_time(minute);
             let a = article(&mut rng, time, &names);
             render(&mut text, &a, &mut rng);
         }
         if text.ends_with('\n') && rng.chance(500) {
-            text.pop(); // as the real export: no final newline
+            text.pop();
         }
-        let path = out_dir.join(format!("synthetic-{:02}.txt", f + 1));
-        fsutil::write_atomic(&path, text.as_bytes())?;
+        file.write_all(text.as_bytes()).with_context(failed)?;
         total += text.len() as u64;
+        file.commit()?;
+    }
+    // The files of an earlier, larger corpus in the same folder would be read with it.
+    for f in n_files..TOPICS.len() {
+        let stale = out_dir.join(synthetic_file(f));
+        if stale.is_file() {
+            std::fs::remove_file(&stale)
+                .with_context(|| format!("Failed to remove '{}'", stale.display()))?;
+        }
     }
     Ok(total)
+}
+
+/// The name of the synthetic corpus' file `f` (0-based).
+fn synthetic_file(f: usize) -> String {
+    format!("synthetic-{:02}.txt", f + 1)
 }
 
 /// A plausible local time for a minute counter (the calendar is approximate on purpose:

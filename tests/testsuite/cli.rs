@@ -37,6 +37,100 @@ fn usage_errors_exit_with_2() {
         stderr(&o)
     );
     assert!(!std::path::Path::new("data/raw/new").exists());
+    // `--timings` is written last: a path that cannot take it is refused first, not
+    // after everything was published; and only `build` writes it.
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["build", "--timings", "no/such/folder/t.json", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "gazette: --timings 'no/such/folder/t.json' cannot be written: 'no/such/folder' is \
+         not a directory"
+    );
+    assert!(!out.path().join("data").exists());
+    let o = run(&["render", "--timings", "t.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--timings applies to `gazette build` only"));
+}
+
+/// A build replaces its outputs whole. What lies among them, or behind a link in their
+/// place, or what an edited manifest names, is not its to remove.
+#[cfg(unix)]
+#[test]
+fn a_build_removes_nothing_but_its_own_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = shipped_corpus().join("de-china-supply-chain.txt");
+    let build_into = |corpus: &std::path::Path, out: &std::path::Path| {
+        gazette()
+            .args(["build", "-q", "--force", "--corpus"])
+            .arg(corpus)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+
+    // A corpus among the outputs would go with them, or be read back as collections.
+    let out = dir.path().join("pub");
+    for corpus in [out.join("reports/raw"), out.join("data")] {
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::copy(&shipped, corpus.join("c.txt")).unwrap();
+        let o = build_into(&corpus, &out);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("which a build replaces"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(corpus.join("c.txt").is_file());
+    }
+    assert!(
+        !out.join("data/tables").exists(),
+        "refused before anything is written"
+    );
+
+    // `reports/` linked to a web root: the swap would replace the link, and removing the
+    // old folder emptied the web root through it.
+    let (www, linked) = (dir.path().join("www"), dir.path().join("linked"));
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::write(www.join("precious.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(&www, linked.join("reports")).unwrap();
+    let o = build_into(&shipped_corpus(), &linked);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a symbolic link"), "{}", stderr(&o));
+    assert!(www.join("precious.txt").is_file());
+
+    // A manifest edited to list files outside the outputs: they stay.
+    let out = dir.path().join("edited");
+    assert!(build_into(&shipped_corpus(), &out).status.success());
+    let (near, far) = (
+        dir.path().join("victim.txt"),
+        dir.path().join("far/victim.txt"),
+    );
+    std::fs::create_dir_all(far.parent().unwrap()).unwrap();
+    for victim in [&near, &far] {
+        std::fs::write(victim, "mine").unwrap();
+    }
+    let manifest = out.join("data/manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    for path in ["../victim.txt".to_string(), far.display().to_string()] {
+        m["outputs"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "path": path, "bytes": 4, "sha256": "0"
+            }));
+    }
+    std::fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let o = build_into(&shipped_corpus(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(near.is_file() && far.is_file());
 }
 
 #[test]

@@ -433,6 +433,11 @@ fn traps_in_the_summary_structure() {
 /// `gazette check` on each bad input: the exact diagnostic, and the exit code.
 #[test]
 fn bad_inputs_get_exact_diagnostics() {
+    let title_too_long = format!(
+        "collection.txt:8: error: expected a title of at most 500 characters, found 600 \
+         characters, \"{}…\"",
+        "标题".repeat(30)
+    );
     let cases: &[(&str, &str, i32)] = &[
         (
             "missing-source-line",
@@ -469,6 +474,17 @@ fn bad_inputs_get_exact_diagnostics() {
             "collection.txt:10: error: expected a claim's text before its citation markers, found only \"[4]\"",
             1,
         ),
+        (
+            "citation-cut-before-next-bullet",
+            "collection.txt:10: error: expected citation markers of paragraph numbers from 1 to 999 ('[1]', '[2, 4]', '[2-4]'), found \"[4\" in \"A claim [1][4\"",
+            1,
+        ),
+        (
+            "heading-without-claims",
+            "collection.txt:10: error: expected claims under the heading \"Group 2: Risks\", found the end of the summary",
+            1,
+        ),
+        ("title-too-long", &title_too_long, 1),
         (
             "invalid-utf8",
             "collection.txt:8: error: expected UTF-8 text, found invalid byte 0xFF at column 5 in \"标题乙 \u{FFFD}\u{FFFD} broken\"",

@@ -36,6 +36,27 @@ fn identical_releases_have_no_changes() {
     );
 }
 
+/// Output that cannot be written (a full disk; a closed pipe, as `diff A B | head`) is
+/// an error the user reads, not a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_output_is_an_error_not_a_panic() {
+    let out = shipped_build();
+    let o = gazette()
+        .arg("diff")
+        .arg(out)
+        .arg(out)
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "gazette: Failed to write the differences to standard output: \
+         No space left on device (os error 28)"
+    );
+}
+
 #[test]
 fn an_edited_claim_shows_as_removed_and_added_and_its_article_as_changed() {
     let new = tempfile::tempdir().unwrap();

@@ -177,6 +177,26 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--out DIR"), "{}", stderr(&o));
+
+    // A smaller corpus written over a larger one: the larger one's other files go, or
+    // they would be read with it.
+    assert!(a.len() >= 2, "{:?}", a.keys());
+    let o = gazette()
+        .args(["synth", "-q", "--articles", "5", "--out"])
+        .arg(dir.path().join("a"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let left: Vec<String> = files_under(&dir.path().join("a")).into_keys().collect();
+    assert_eq!(left, ["synthetic-01.txt"]);
+    // A count past what fits on a disk is refused before anything is written.
+    let o = gazette()
+        .args(["synth", "--articles", "18446744073709551615", "--out"])
+        .arg(dir.path().join("huge"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("huge").exists());
 }
 
 /// Per claim of a build's tables: figures, the share of claims without one, and entity
