@@ -188,6 +188,9 @@ pub struct SynthArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// The longest line `extract` reads, in characters.
+const MAX_EXTRACT_CHARS: usize = 100_000;
+
 /// The most articles `synth` writes: a hundred million is about 170 GB of corpus.
 const MAX_SYNTH_ARTICLES: usize = 100_000_000;
 
@@ -521,10 +524,24 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes)
             .with_context(|| format!("{name}:{}: the line is not UTF-8 text", n + 1))?;
+        // What a figure is about is looked for among the whole text's mentions, figure by
+        // figure: a build's texts are claims of at most 2,000 characters, but a line here
+        // can be anything (a 1.3 MB paragraph took 79 s).
+        if text.len() > MAX_EXTRACT_CHARS && text.chars().count() > MAX_EXTRACT_CHARS {
+            anyhow::bail!(
+                "{name}:{}: expected a line of at most {MAX_EXTRACT_CHARS} characters, found \
+                 {} characters (split the text into sentences or paragraphs)",
+                n + 1,
+                text.chars().count()
+            );
+        }
         let mentions = recognizer.recognize(text);
+        // The line's figures are identified under the line's own id, hashed once: hashed
+        // into every figure's id, a line of 40,000 figures hashed 40,000 copies of itself.
+        let line_id = crate::ids::stable_id(&[text]);
         let records = crate::normalize::figure_records(
             text,
-            text,
+            &line_id,
             crate::normalize::Field::Claim,
             None,
             Some(year),

@@ -613,3 +613,30 @@ fn extract_reads_a_file_and_rejects_a_missing_one() {
     let o = run(&["extract", "--help"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("Example"));
 }
+
+/// A line of many figures gives each its own id (hashed with the line's id, not the
+/// line); a line past the limit is an error naming it, after the lines before it.
+#[test]
+fn extract_reads_long_lines_and_names_one_too_long() {
+    let dir = tempfile::tempdir().unwrap();
+    // From a file: fed through a pipe, the input would fill it while the output filled
+    // the other one.
+    let file = dir.path().join("long.txt");
+    let many = "1,".repeat(2_000);
+    let too_long = "x".repeat(100_001);
+    std::fs::write(&file, format!("{many}\n{too_long}\n")).unwrap();
+    let (lines, o) = extract_lines(&["long.txt"], "", dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "gazette: long.txt:2: expected a line of at most 100000 characters, found 100001 \
+         characters (split the text into sentences or paragraphs)"
+    );
+    let figures = lines[0]["figures"].as_array().unwrap();
+    let ids: std::collections::HashSet<&str> = figures
+        .iter()
+        .map(|f| f["figure_id"].as_str().unwrap())
+        .collect();
+    assert!(figures.len() > 1_000, "{}", figures.len());
+    assert_eq!(ids.len(), figures.len(), "every figure its own id");
+}
