@@ -378,15 +378,15 @@ impl Cli {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            if !dir.is_dir() || timings.is_dir() {
+            let problem = if timings.is_dir() {
+                Some("it is a directory".to_string())
+            } else {
+                (!dir.is_dir()).then(|| format!("'{}' is not a directory", dir.display()))
+            };
+            if let Some(problem) = problem {
                 return Err(usage(format!(
-                    "--timings '{}' cannot be written: {}",
-                    timings.display(),
-                    if timings.is_dir() {
-                        "it is a directory".to_string()
-                    } else {
-                        format!("'{}' is not a directory", dir.display())
-                    }
+                    "--timings '{}' cannot be written: {problem}",
+                    timings.display()
                 )));
             }
         }
@@ -527,12 +527,11 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
         // What a figure is about is looked for among the whole text's mentions, figure by
         // figure: a build's texts are claims of at most 2,000 characters, but a line here
         // can be anything (a 1.3 MB paragraph took 79 s).
-        if text.len() > MAX_EXTRACT_CHARS && text.chars().count() > MAX_EXTRACT_CHARS {
+        if let Some(chars) = crate::text::chars_beyond(text, MAX_EXTRACT_CHARS) {
             anyhow::bail!(
                 "{name}:{}: expected a line of at most {MAX_EXTRACT_CHARS} characters, found \
-                 {} characters (split the text into sentences or paragraphs)",
-                n + 1,
-                text.chars().count()
+                 {chars} characters (split the text into sentences or paragraphs)",
+                n + 1
             );
         }
         let mentions = recognizer.recognize(text);

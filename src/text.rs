@@ -102,6 +102,15 @@ pub fn bidi_closers(s: &str) -> String {
     open.iter().rev().collect()
 }
 
+/// The number of characters of `s` when it has more than `max`, counted only when its
+/// bytes are more (most texts are far shorter in bytes than a limit in characters).
+pub fn chars_beyond(s: &str, max: usize) -> Option<usize> {
+    if s.len() <= max {
+        return None;
+    }
+    Some(s.chars().count()).filter(|&n| n > max)
+}
+
 /// Whether a terminal would act on `c` rather than show it: a control character, a
 /// directional formatting character, or a line or paragraph separator (U+2028, U+2029),
 /// where editors and log viewers start a new line.
@@ -187,6 +196,13 @@ mod tests {
         assert_eq!(bidi_closers(&format!("{pdf}{pdi}{rlo}")), pdf.to_string());
         // A pop of an embedding does not close an isolate.
         assert_eq!(bidi_closers(&format!("{rli}{pdf}")), pdi.to_string());
+    }
+
+    #[test]
+    fn chars_beyond_counts_characters_not_bytes() {
+        assert_eq!(chars_beyond("稀土", 2), None, "six bytes, two characters");
+        assert_eq!(chars_beyond("稀土镓", 2), Some(3));
+        assert_eq!(chars_beyond("abc", 3), None);
     }
 
     #[test]

@@ -491,12 +491,7 @@ fn read_article(
     // on the title's line) overflowed the ledger's text column and failed the whole
     // build instead of its article. (A publisher's name past 80 characters makes no
     // source line.)
-    let n = if title.text.len() > MAX_TITLE_CHARS {
-        title.text.chars().count()
-    } else {
-        0
-    };
-    if n > MAX_TITLE_CHARS {
+    if let Some(n) = crate::text::chars_beyond(&title.text, MAX_TITLE_CHARS) {
         return Err(Diagnostic::error(
             name,
             title.no,

@@ -205,11 +205,7 @@ fn parse_ascii_markers(summary: &str, original: &str) -> Result<Summary, Structu
             current = Some(cur.start..seg.end);
             continue;
         }
-        if let Some((bullet_end, heading)) = trailing_heading(summary, cur.clone()) {
-            if bullet_end > cur.start {
-                builder.push_bullet(cur.start..bullet_end);
-            }
-            builder.open_section(heading);
+        if builder.push_headed(cur.clone()) {
             current = Some(seg);
         } else if ends_bullet(&summary[cur.clone()]) {
             builder.push_bullet(cur);
@@ -218,17 +214,12 @@ fn parse_ascii_markers(summary: &str, original: &str) -> Result<Summary, Structu
             current = Some(cur.start..seg.end);
         }
     }
-    if let Some(cur) = current {
-        // A heading at the very end heads no claims, and is not the last claim's words.
-        match trailing_heading(summary, cur.clone()) {
-            Some((bullet_end, heading)) => {
-                if bullet_end > cur.start {
-                    builder.push_bullet(cur.start..bullet_end);
-                }
-                builder.open_section(heading);
-            }
-            None => builder.push_bullet(cur),
-        }
+    // A heading at the very end heads no claims (reported), and is not the last claim's
+    // words.
+    if let Some(cur) = current
+        && !builder.push_headed(cur.clone())
+    {
+        builder.push_bullet(cur);
     }
     builder.finish()
 }
@@ -341,13 +332,7 @@ impl<'a> Builder<'a> {
         let mut reject = |expected: String, found: String| {
             self.error.get_or_insert(StructureError { expected, found });
         };
-        // Bytes first: most bullets are far shorter in bytes than the limit in characters.
-        let n = if written.len() > MAX_CLAIM_CHARS {
-            written.chars().count()
-        } else {
-            0
-        };
-        if n > MAX_CLAIM_CHARS {
+        if let Some(n) = crate::text::chars_beyond(written, MAX_CLAIM_CHARS) {
             return reject(
                 format!("claims of at most {MAX_CLAIM_CHARS} characters"),
                 format!("a claim of {n} characters, {}", quoted()),
@@ -388,6 +373,19 @@ impl<'a> Builder<'a> {
             .expect("a section is opened before any bullet")
             .bullets
             .push(bullet);
+    }
+
+    /// If the bullet in `range` ends with the next section's heading, pushes the bullet
+    /// before it and opens that section: `true`.
+    fn push_headed(&mut self, range: Range<usize>) -> bool {
+        let Some((bullet_end, heading)) = trailing_heading(self.summary, range.clone()) else {
+            return false;
+        };
+        if bullet_end > range.start {
+            self.push_bullet(range.start..bullet_end);
+        }
+        self.open_section(heading);
+        true
     }
 
     /// A section that ends with no claims: an export cut short after its heading, or
@@ -431,7 +429,7 @@ fn quote_heading(label: &str, heading: Option<&str>) -> String {
 fn ends_in_cut_marker(text: &str) -> bool {
     let t = text.trim_end();
     t.rfind('[')
-        .is_some_and(|open| citation_shaped(t[open + 1..].trim_end_matches(SENTENCE_STOPS)))
+        .is_some_and(|open| unclosed_marker(&t[open..]).is_some())
 }
 
 /// What may end a sentence after a marker cut short (`[3.`).
