@@ -38,6 +38,16 @@ ci:
 # with its site is built three times and shown by its median run (`-- --repeat N`).
 bench SIZES="10000,100000":
     cargo bench --profile release-lto --bench pipeline -- --articles {{SIZES}}
+# The fastest binary: `release-lto` compiled with the profile of a synthetic build
+# (scripts/build-pgo; needs llvm-profdata of rustc's LLVM). → target/pgo/gazette
+build-pgo:
+    scripts/build-pgo
+
+# `just bench` timing the binary of `just build-pgo` (which it builds first).
+bench-pgo SIZES="10000,100000":
+    scripts/build-pgo
+    GAZETTE_BENCH_BIN=target/pgo/gazette cargo bench --profile release-lto --bench pipeline -- --articles {{SIZES}}
+
 # Figure extraction throughput over a 100 MB synthetic corpus, one core (MB/s).
 bench-extract:
     cargo bench --bench extract

@@ -5,6 +5,7 @@
 //! cargo bench --profile release-lto --bench pipeline    # 10k and 100k (`just bench`)
 //! cargo bench --profile release-lto --bench pipeline -- --articles 1000000    # any sizes
 //! cargo bench --profile release-lto --bench pipeline -- --repeat 5    # runs per size
+//! GAZETTE_BENCH_BIN=target/pgo/gazette cargo bench …    # another binary (`just bench-pgo`)
 //! ```
 //!
 //! A size with its site is built `--repeat` times (3 unless told), each time into a
@@ -168,7 +169,7 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
 
 fn gazette(args: &[&str], corpus: &Path, out: &Path) -> f64 {
     let t = Instant::now();
-    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let o = Command::new(gazette_bin())
         .args(args)
         .arg("--corpus")
         .arg(corpus)
@@ -337,10 +338,20 @@ fn machine() -> String {
     format!("{cores} cores ({cpu})")
 }
 
+/// The `gazette` binary timed: `$GAZETTE_BENCH_BIN` when set (`just bench-pgo` sets it
+/// to the profile-guided build of `scripts/build-pgo`), else the one cargo built with the
+/// bench's profile.
+fn gazette_bin() -> PathBuf {
+    std::env::var_os("GAZETTE_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_gazette")),
+        PathBuf::from,
+    )
+}
+
 /// The cargo profile the timed binary was built with: the folder it was built into
-/// (`target/release`, `target/release-lto`).
+/// (`target/release`, `target/release-lto`; `target/pgo` for `scripts/build-pgo`'s).
 fn profile() -> String {
-    Path::new(env!("CARGO_BIN_EXE_gazette"))
+    gazette_bin()
         .parent()
         .and_then(|d| d.file_name())
         .map_or_else(|| "unknown".into(), |d| d.to_string_lossy().into_owned())
@@ -348,14 +359,26 @@ fn profile() -> String {
 
 fn report(runs: &[Run]) -> String {
     let profile = profile();
+    // `scripts/build-pgo` builds into target/pgo: say what that binary is and how the
+    // tables were made, as for a cargo profile.
+    let (binary, recipe) = if profile == "pgo" {
+        (
+            "`release-lto` binary compiled with profiles (`scripts/build-pgo`)".to_string(),
+            "`just bench-pgo` (`scripts/build-pgo`, then `GAZETTE_BENCH_BIN=target/pgo/gazette \
+             cargo bench --profile release-lto --bench pipeline`)",
+        )
+    } else {
+        (
+            format!("`{profile}` binary"),
+            "`just bench` (`cargo bench --profile release-lto --bench pipeline`)",
+        )
+    };
     let mut md = String::new();
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
         md,
-        "Full builds of synthetic corpora (`gazette synth --seed 1`) by the `{profile}` \
-         binary, on {}.\n\
-         Written by `just bench` (`cargo bench --profile release-lto --bench pipeline`); rerun \
-         it to refresh.\n\
+        "Full builds of synthetic corpora (`gazette synth --seed 1`) by the {binary}, on {}.\n\
+         Written by {recipe}; rerun it to refresh.\n\
          Each stage's CPU is the user and system time of all the process's threads during \
          the stage (two cores busy throughout would be twice the wall time), \"system\" the \
          kernel's part of it, and its peak RSS the process's peak resident memory during \

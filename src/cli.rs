@@ -394,6 +394,14 @@ impl Cli {
             require_dir(dir, "--templates")?;
             crate::render::templates::override_names(dir)
                 .map_err(|e| usage(format!("--templates: {e}")))?;
+            // Compiled now, not after the datasets are built: at a million articles a
+            // template's syntax error would otherwise take minutes to surface.
+            if matches!(self.command, Command::Render)
+                || matches!(self.command, Command::Build) && !g.no_reports
+            {
+                crate::render::templates::Templates::load(Some(dir))
+                    .map_err(|e| usage(format!("--templates: {e:#}")))?;
+            }
         }
         let verbosity = if g.quiet {
             Verbosity::Quiet

@@ -7,7 +7,7 @@
 //! in either. Templates are only ever compiled from these files; corpus text is passed
 //! as data and never compiled.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::model::{Chip, Claim, Segments, push_escaped, push_grouped};
 use super::page_index::{KeyHasher, PageKey};
@@ -84,6 +84,8 @@ impl Templates {
             .map(|&(name, src)| (name, src.to_string()))
             .collect();
         let mut claim_partial_replaced = false;
+        // The file each replaced template was read from, for its compile errors.
+        let mut replaced: Vec<(&'static str, PathBuf)> = Vec::new();
         if let Some(dir) = overrides {
             for name in override_names(dir).map_err(|e| anyhow!(e))? {
                 let path = dir.join(&name);
@@ -102,6 +104,7 @@ impl Templates {
                 claim_partial_replaced |= name == CLAIM_PARTIAL;
                 if let Some(slot) = sources.iter_mut().find(|(n, _)| *n == name) {
                     slot.1 = text;
+                    replaced.push((slot.0, path));
                 }
             }
         }
@@ -150,8 +153,15 @@ impl Templates {
             if is_asset(name) {
                 assets.push((name, source));
             } else {
-                env.add_template_owned(name, source)
-                    .with_context(|| format!("Failed to compile the template '{name}'"))?;
+                env.add_template_owned(name, source).with_context(|| {
+                    match replaced.iter().find(|(n, _)| *n == name) {
+                        Some((_, path)) => format!(
+                            "Failed to compile the template '{name}' (read from '{}')",
+                            path.display()
+                        ),
+                        None => format!("Failed to compile the template '{name}'"),
+                    }
+                })?;
             }
         }
         Ok(Templates { env, assets, key })

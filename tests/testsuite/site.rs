@@ -1107,6 +1107,45 @@ fn templates_can_be_overridden_by_name() {
 }
 
 #[test]
+fn a_template_that_does_not_compile_stops_the_build_before_it_starts() {
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("article.html"),
+        "{% extends \"base.html\" %}{% block main %}\n{% for c in %}{% endfor %}{% endblock %}",
+    )
+    .unwrap();
+    let with_templates = |args: &[&str], out: &Path| {
+        gazette()
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .arg("--templates")
+            .arg(tpl.path())
+            .output()
+            .unwrap()
+    };
+    let out = tempfile::tempdir().unwrap();
+    // `--no-reports` renders nothing, so the broken template does not stop it.
+    let o = with_templates(&["build", "-q", "--no-reports"], out.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = files_under(out.path());
+    for command in ["build", "render"] {
+        let o = with_templates(&[command], out.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{command}: {err}");
+        let path = tpl.path().join("article.html");
+        assert!(
+            err.contains("Failed to compile the template 'article.html'")
+                && err.contains(&path.display().to_string())
+                && err.contains("article.html:2"),
+            "{command}: {err}"
+        );
+        // Refused before anything ran.
+        assert_same(&before, &files_under(out.path()), command);
+    }
+}
+
+#[test]
 fn a_failed_render_leaves_the_previous_outputs() {
     let out = tempfile::tempdir().unwrap();
     build(&shipped_corpus(), out.path());
