@@ -31,9 +31,11 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Directory of exported collections; every file in it (recursively, except dotfiles)
-    /// is one collection.
-    #[arg(long, global = true, value_name = "DIR", default_value = "data/raw")]
-    pub corpus: PathBuf,
+    /// is one collection [default: data/raw].
+    // An `Option`, not a default value: a command that reads no corpus can then tell
+    // that `--corpus` was given to it (see `GlobalArgs::given`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
 
     /// Root of the publication: tables go to OUT/data/tables, derived datasets to
     /// OUT/data/derived, reports to OUT/reports [default: .]. For `synth`, the directory
@@ -188,6 +190,99 @@ pub struct SynthArgs {
     pub dir: Option<PathBuf>,
 }
 
+impl GlobalArgs {
+    /// The corpus directory: `--corpus`, or the shipped corpus's place.
+    pub fn corpus(&self) -> PathBuf {
+        self.corpus
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS))
+    }
+
+    /// The global flags given on the command line (`-q` and `-v` apart: every command
+    /// reads them).
+    fn given(&self) -> Vec<&'static str> {
+        [
+            ("--corpus", self.corpus.is_some()),
+            ("--out", self.out.is_some()),
+            ("--strict", self.strict),
+            ("--force", self.force),
+            ("--partition-by", self.partition_by.is_some()),
+            ("--no-reports", self.no_reports),
+            ("--timings", self.timings.is_some()),
+            ("--templates", self.templates.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
+}
+
+/// The global flags each command reads (`-q` and `-v` apart: every command reads them).
+/// Clap accepts every global flag with every command; one that a command would ignore is
+/// refused instead (`gazette render --force` would otherwise look as if it forced
+/// something).
+const FLAGS_READ: &[(&str, &[&str])] = &[
+    (
+        "build",
+        &[
+            "--corpus",
+            "--out",
+            "--strict",
+            "--force",
+            "--partition-by",
+            "--no-reports",
+            "--timings",
+            "--templates",
+        ],
+    ),
+    ("check", &["--corpus", "--out", "--strict"]),
+    ("derive", &["--out"]),
+    ("render", &["--out", "--templates"]),
+    ("synth", &["--out"]),
+    ("diff", &[]),
+    ("extract", &[]),
+];
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Build => "build",
+            Command::Render => "render",
+            Command::Check => "check",
+            Command::Derive => "derive",
+            Command::Synth(_) => "synth",
+            Command::Diff(_) => "diff",
+            Command::Extract(_) => "extract",
+        }
+    }
+
+    fn reads(&self, flag: &str) -> bool {
+        FLAGS_READ
+            .iter()
+            .any(|(command, flags)| *command == self.name() && flags.contains(&flag))
+    }
+}
+
+/// `flag` given to a command that does not read it: the error names those that do.
+fn not_read(flag: &str, command: &Command) -> anyhow::Error {
+    let readers: Vec<String> = FLAGS_READ
+        .iter()
+        .filter(|(_, flags)| flags.contains(&flag))
+        .map(|(c, _)| format!("`gazette {c}`"))
+        .collect();
+    let readers = match readers.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => readers.concat(),
+    };
+    usage(format!(
+        "{flag} applies to {readers} only, not to `gazette {}`",
+        command.name()
+    ))
+}
+
+/// Where the corpus is read from without `--corpus`.
+const DEFAULT_CORPUS: &str = "data/raw";
+
 /// The longest line `extract` reads, in characters.
 const MAX_EXTRACT_CHARS: usize = 100_000;
 
@@ -216,8 +311,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `gazette diff A B | head`: the reader has what it wanted. Said nothing and exits
+        // 0, as ripgrep does, rather than an error after output that was read in full.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gazette: {}", error_chain(&e));
+            crate::ui::say!("gazette: {}", error_chain(&e));
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -225,6 +323,32 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Standard output's reader has gone (`gazette diff A B | head`).
+#[derive(Debug)]
+pub struct ClosedStdout;
+
+impl std::fmt::Display for ClosedStdout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for ClosedStdout {}
+
+/// An error writing `what` to standard output: [`ClosedStdout`] when its reader has gone,
+/// which `main` ends quietly; any other (a full disk) is reported.
+pub fn stdout_error(e: std::io::Error, what: &str) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ClosedStdout.into()
+    } else {
+        anyhow::Error::new(e).context(format!("Failed to write {what} to standard output"))
+    }
+}
+
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| cause.is::<ClosedStdout>())
 }
 
 /// An error and its causes, joined by `: ` as anyhow's `{:#}` joins them, for a
@@ -277,8 +401,12 @@ impl Cli {
     /// Validates the arguments and turns them into a build context.
     pub fn context(&self) -> Result<BuildContext> {
         let g = &self.global;
+        if let Some(flag) = g.given().into_iter().find(|f| !self.command.reads(f)) {
+            return Err(not_read(flag, &self.command));
+        }
+        let corpus = g.corpus();
         if matches!(self.command, Command::Build | Command::Check) {
-            require_dir(&g.corpus, "--corpus")?;
+            require_dir(&corpus, "--corpus")?;
         }
         if let Command::Extract(args) = &self.command {
             extract_year(args)?;
@@ -314,20 +442,20 @@ impl Cli {
         // A publication inside its own corpus would be read back as collections by the
         // next build: binary Parquet and JSON reported as bad articles, forever rebuilt.
         if matches!(self.command, Command::Build)
-            && let (Ok(corpus), Some(root)) = (g.corpus.canonicalize(), resolved(&out))
-            && root.starts_with(&corpus)
+            && let (Ok(canonical), Some(root)) = (corpus.canonicalize(), resolved(&out))
+            && root.starts_with(&canonical)
         {
             return Err(usage(format!(
                 "--out '{}' is inside --corpus '{}': the next build would read the outputs \
                  as collections; write them elsewhere",
                 out.display(),
-                g.corpus.display()
+                corpus.display()
             )));
         }
         if matches!(self.command, Command::Build)
-            && let Ok(corpus) = g.corpus.canonicalize()
+            && let Ok(canonical) = corpus.canonicalize()
             && let Some(output) = replaced_outputs(&out).into_iter().find(|o| {
-                resolved(o).is_some_and(|o| corpus.starts_with(&o) || o.starts_with(&corpus))
+                resolved(o).is_some_and(|o| canonical.starts_with(&o) || o.starts_with(&canonical))
             })
         {
             // Each build replaces these whole: a corpus among them would be deleted with
@@ -335,7 +463,7 @@ impl Cli {
             return Err(usage(format!(
                 "--corpus '{}' overlaps '{}', which a build replaces: keep the corpus \
                  elsewhere (such as {})",
-                g.corpus.display(),
+                corpus.display(),
                 output.display(),
                 out.join("data/raw").display()
             )));
@@ -365,13 +493,7 @@ impl Cli {
                 )));
             }
         }
-        if g.no_reports && !matches!(self.command, Command::Build) {
-            return Err(usage("--no-reports applies to `gazette build` only".into()));
-        }
         if let Some(timings) = &g.timings {
-            if !matches!(self.command, Command::Build) {
-                return Err(usage("--timings applies to `gazette build` only".into()));
-            }
             // Written at the very end: a path that cannot take it would fail the build
             // after everything was published.
             let dir = match timings.parent() {
@@ -411,7 +533,7 @@ impl Cli {
             Verbosity::Normal
         };
         Ok(BuildContext {
-            corpus_dir: g.corpus.clone(),
+            corpus_dir: corpus,
             out_dir: out,
             strict: g.strict,
             force: g.force,
@@ -585,11 +707,12 @@ fn extract(file: Option<&Path>, year: i32) -> Result<()> {
                 }
             })
             .collect();
-        serde_json::to_writer(&mut out, &LineJson { text, figures })?;
-        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut out, &LineJson { text, figures })
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(|e| stdout_error(e, "the figures"))?;
     }
-    out.flush().context("Failed to write the output")?;
-    Ok(())
+    out.flush().map_err(|e| stdout_error(e, "the figures"))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use crate::corpus::{self, CorpusFile};
@@ -132,7 +132,8 @@ impl Pipeline {
         let (parts, normalized_files) = self.normalize(&files, &inputs, &cache)?;
         let mut summary = self.report(&parts)?;
         summary.normalized_files = normalized_files;
-        let mut written = self.assemble(&parts, &mut summary)?;
+        let (mut written, duplicates) = self.assemble(&parts, &mut summary)?;
+        let corpus = self.corpus_report(&parts, &duplicates, &summary);
         drop(held);
         self.ctx.ui.stage("normalize", t);
         let t = Instant::now();
@@ -140,7 +141,7 @@ impl Pipeline {
         written.extend(derived);
         self.ctx.ui.stage("derive", t);
         let t = Instant::now();
-        let quality = self.data_tests(&written)?;
+        let quality = self.data_tests(&written, corpus)?;
         self.ctx.ui.stage("data tests", t);
         let t = Instant::now();
         let changelog = self.changelog(&written)?;
@@ -455,7 +456,12 @@ impl Pipeline {
         Ok(())
     }
 
-    fn assemble(&self, parts: &[Part], summary: &mut BuildSummary) -> Result<Written> {
+    /// The normalized tables, and the diagnostics of the copies of articles dropped.
+    fn assemble(
+        &self,
+        parts: &[Part],
+        summary: &mut BuildSummary,
+    ) -> Result<(Written, Vec<Diagnostic>)> {
         let t = Instant::now();
         let assembled = normalize::assemble(parts, &self.ctx.out_dir)?;
         self.report_diagnostics(&assembled.duplicates)?;
@@ -464,7 +470,32 @@ impl Pipeline {
         summary.articles = assembled.written.rows_of(Table::Articles);
         summary.claims = assembled.written.rows_of(Table::Claims);
         self.ctx.ui.step("Assembled the normalized tables", t);
-        Ok(assembled.written)
+        Ok((assembled.written, assembled.duplicates))
+    }
+
+    /// What the build read and left out, for `data/quality.json` and the quality pages.
+    fn corpus_report(
+        &self,
+        parts: &[Part],
+        duplicates: &[Diagnostic],
+        summary: &BuildSummary,
+    ) -> quality::CorpusReport {
+        let prefix = self.ctx.corpus_dir.join("").to_string_lossy().into_owned();
+        let mut problems: Vec<quality::Problem> = parts
+            .iter()
+            .flat_map(|p| &p.meta.diagnostics)
+            .chain(duplicates)
+            .map(|d| quality::Problem::of(d, &prefix))
+            .collect();
+        problems.sort();
+        quality::CorpusReport {
+            files: summary.files as u64,
+            articles: summary.articles,
+            skipped: summary.skipped as u64,
+            errors: summary.errors as u64,
+            warnings: summary.warnings as u64,
+            problems,
+        }
     }
 
     /// Computes the derived datasets from the staged normalized tables.
@@ -485,10 +516,10 @@ impl Pipeline {
         self.ctx.ui.step(format!("Checked {}", table.name()), since);
     }
 
-    fn data_tests(&self, written: &Written) -> Result<Staged> {
+    fn data_tests(&self, written: &Written, corpus: quality::CorpusReport) -> Result<Staged> {
         let t = Instant::now();
         let out = &self.ctx.out_dir;
-        let report = quality::run(
+        let mut report = quality::run(
             |table| written.read_path(table, out),
             |table, t| self.table_checked(table, t),
         )?;
@@ -502,6 +533,7 @@ impl Pipeline {
                 report.failure_table()
             );
         }
+        report.corpus = Some(corpus);
         let mut f = fsutil::AtomicFile::create(&out.join(quality::REPORT_PATH))?;
         std::io::Write::write_all(&mut f, &report.to_json())?;
         f.finish()
@@ -604,12 +636,12 @@ impl Pipeline {
         } else {
             d.to_text().into_bytes()
         };
-        // Written, not `print!`ed: a closed pipe (`gazette diff A B | head`) or a full
-        // disk is an error to report, not a panic.
+        // Written, not `print!`ed: a full disk is an error to report, a closed pipe
+        // (`gazette diff A B | head`) the end of the reader's interest; neither a panic.
         let mut stdout = std::io::stdout().lock();
         std::io::Write::write_all(&mut stdout, &text)
             .and_then(|()| std::io::Write::flush(&mut stdout))
-            .context("Failed to write the differences to standard output")?;
+            .map_err(|e| crate::cli::stdout_error(e, "the differences"))?;
         Ok(d)
     }
 

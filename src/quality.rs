@@ -54,9 +54,64 @@ pub struct CheckResult {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// What the build read of the corpus, and what it skipped: written by `gazette build`
+    /// (absent from reports of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus: Option<CorpusReport>,
     pub results: Vec<CheckResult>,
     /// The first failures of each check.
     pub failures: Vec<Failure>,
+}
+
+/// The corpus side of a build: how many articles it published, and every problem it
+/// reported on the way, so that an article left out is on record with the data, not
+/// only in the log of the build that left it out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CorpusReport {
+    pub files: u64,
+    /// Articles in the tables.
+    pub articles: u64,
+    /// Articles left out: bad, or a copy of one exported before.
+    pub skipped: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    /// Every diagnostic, by file (corpus-relative, as the tables' `source_file`) and line.
+    pub problems: Vec<Problem>,
+}
+
+/// One diagnostic of the corpus, as published.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Problem {
+    pub source_file: String,
+    pub line: u32,
+    pub severity: crate::diagnostics::Severity,
+    pub expected: String,
+    pub found: String,
+}
+
+impl Problem {
+    /// `d` with its file named relative to the corpus (`corpus_prefix`: the corpus
+    /// directory as diagnostics show it, ending with a separator), there and where its
+    /// text names a file (a duplicate names the first copy's, after a space): the
+    /// published report is the same whichever spelling of `--corpus` built it.
+    pub fn of(d: &crate::diagnostics::Diagnostic, corpus_prefix: &str) -> Self {
+        let found = if corpus_prefix.is_empty() {
+            d.found.clone()
+        } else {
+            d.found.replace(&format!(" {corpus_prefix}"), " ")
+        };
+        Problem {
+            source_file: d
+                .file
+                .strip_prefix(corpus_prefix)
+                .unwrap_or(&d.file)
+                .to_string(),
+            line: d.line,
+            severity: d.severity,
+            expected: d.expected.clone(),
+            found,
+        }
+    }
 }
 
 impl Report {

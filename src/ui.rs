@@ -1,12 +1,27 @@
 //! What gazette tells the person running it, on stderr.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::memory;
+
+/// `eprintln!` that cannot panic: see [`write_stderr`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::ui::write_stderr(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+/// Writes one line to standard error. A full or closed standard error fails nothing (and
+/// panics nowhere, as `eprintln!` does): what is said there is for a person, while the
+/// outputs, `data/quality.json` and the exit code carry the result.
+pub fn write_stderr(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -189,7 +204,7 @@ impl Ui {
         memory::release_free_memory();
         memory::reset_peak_rss();
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!(
+            say!(
                 "{:>8.3}s  stage {stage}: {:.3}s, CPU {}, peak RSS {} MB",
                 self.started.elapsed().as_secs_f64(),
                 timing.seconds,
@@ -215,7 +230,7 @@ impl Ui {
     /// A finished pipeline step, shown with `-v`.
     pub fn step(&self, what: impl AsRef<str>, since: Instant) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!(
+            say!(
                 "{:>8.3}s  {} ({:.3}s)",
                 self.started.elapsed().as_secs_f64(),
                 what.as_ref(),
@@ -227,18 +242,18 @@ impl Ui {
     /// The closing summary line, hidden by `-q`.
     pub fn summary(&self, line: impl AsRef<str>) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{}", line.as_ref());
+            say!("{}", line.as_ref());
         }
     }
 
     /// Diagnostics are always shown.
     pub fn diagnostic(&self, d: &crate::diagnostics::Diagnostic) {
-        eprintln!("{d}");
+        say!("{d}");
     }
 
     /// A problem the build worked around (not in the corpus), always shown.
     pub fn warning(&self, what: impl AsRef<str>) {
-        eprintln!("gazette: warning: {}", what.as_ref());
+        say!("gazette: warning: {}", what.as_ref());
     }
 
     /// A progress bar over `total_bytes`, or a hidden one when the corpus is small, the

@@ -12,8 +12,9 @@ use super::load::SiteData;
 use super::model::*;
 use super::pages::{Page, PageSet};
 use super::paging;
+use crate::diagnostics::Severity;
 use crate::diff::{DataDiff, TableDiff};
-use crate::quality::Report;
+use crate::quality::{CorpusReport, Report};
 use crate::tables::Table;
 
 /// The quality page, relative to the site root.
@@ -57,6 +58,61 @@ struct QualityPage {
     passed: bool,
     tables: Vec<QualityTable>,
     failures: Option<TableView>,
+    corpus: Option<CorpusView>,
+}
+
+/// The pages list this many of the corpus' problems; `data/quality.json` has them all.
+const PROBLEMS_LISTED: usize = 200;
+
+/// What the build read of the corpus and left out.
+#[derive(Serialize)]
+struct CorpusView {
+    files: u64,
+    articles: u64,
+    skipped: u64,
+    errors: u64,
+    warnings: u64,
+    n_problems: usize,
+    problems: TableView,
+}
+
+fn corpus_view(corpus: &CorpusReport) -> CorpusView {
+    let mut problems = TableView::new(
+        "Problems in the corpus, by file and line",
+        &[
+            ("file", false),
+            ("line", true),
+            ("severity", false),
+            ("expected", false),
+            ("found", false),
+        ],
+    );
+    problems.rows = corpus
+        .problems
+        .iter()
+        .take(PROBLEMS_LISTED)
+        .map(|p| {
+            vec![
+                Cell::code(p.source_file.clone()),
+                Cell::num(p.line),
+                Cell::text(match p.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                }),
+                Cell::text(p.expected.clone()),
+                Cell::text(p.found.clone()),
+            ]
+        })
+        .collect();
+    CorpusView {
+        files: corpus.files,
+        articles: corpus.articles,
+        skipped: corpus.skipped,
+        errors: corpus.errors,
+        warnings: corpus.warnings,
+        n_problems: corpus.problems.len(),
+        problems,
+    }
 }
 
 fn quality<'p>(report: &'p Report, path: &str, template: &'static str) -> Result<Page<'p>> {
@@ -130,6 +186,7 @@ fn quality<'p>(report: &'p Report, path: &str, template: &'static str) -> Result
         passed: report.is_ok(),
         tables,
         failures,
+        corpus: report.corpus.as_ref().map(corpus_view),
     };
     Ok(Page::new(
         path.to_string(),

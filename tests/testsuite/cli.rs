@@ -57,6 +57,91 @@ fn usage_errors_exit_with_2() {
     assert!(stderr(&o).contains("--timings applies to `gazette build` only"));
 }
 
+/// Clap takes every global flag with every command; gazette refuses one the command would
+/// ignore, naming the commands that read it, before anything runs.
+#[test]
+fn a_flag_the_command_does_not_read_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let fresh = out.path().join("fresh");
+    let fresh = fresh.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["render", "--force", "--out", fresh],
+            "--force applies to `gazette build` only, not to `gazette render`",
+        ),
+        (
+            &["derive", "--corpus", "data/raw", "--out", fresh],
+            "--corpus applies to `gazette build` and `gazette check` only, not to `gazette derive`",
+        ),
+        (
+            &["check", "--templates", "templates"],
+            "--templates applies to `gazette build` and `gazette render` only, not to `gazette check`",
+        ),
+        (
+            &["synth", "--articles", "5", "--out", fresh, "--strict"],
+            "--strict applies to `gazette build` and `gazette check` only, not to `gazette synth`",
+        ),
+        (
+            &["diff", "a", "b", "--out", fresh],
+            "--out applies to `gazette build`, `gazette check`, `gazette derive`, `gazette render` and `gazette synth` only, not to `gazette diff`",
+        ),
+        (
+            &["extract", "--partition-by", "month"],
+            "--partition-by applies to `gazette build` only, not to `gazette extract`",
+        ),
+        (
+            &["check", "--no-reports"],
+            "--no-reports applies to `gazette build` only, not to `gazette check`",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o).trim(), format!("gazette: {message}"), "{args:?}");
+        assert!(
+            !std::path::Path::new(fresh).exists(),
+            "{args:?} wrote {fresh}"
+        );
+    }
+    // What each command reads is still taken.
+    let o = run(&[
+        "check", "-q", "--corpus", "data/raw", "--strict", "--out", fresh,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// What gazette says on standard error is for a person: a full or closed standard error
+/// fails no build (`eprintln!` panicked with exit code 101 and left the build undone).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_error_fails_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args([
+            "build",
+            "-v",
+            "--corpus",
+            "tests/fixtures/corpus/bad/bad-date",
+            "--out",
+        ])
+        .arg(out.path())
+        .stderr(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    // The skipped article is still counted where a build records it.
+    let quality = std::fs::read_to_string(out.path().join("data/quality.json")).unwrap();
+    assert!(quality.contains("\"skipped\": 1"), "{quality}");
+    assert!(out.path().join("reports/site/index.html").is_file());
+    // An error still sets the exit code when it cannot be printed.
+    let o = gazette()
+        .args(["build", "--corpus", "does/not/exist"])
+        .stderr(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
 /// A build replaces its outputs whole. What lies among them, or behind a link in their
 /// place, or what an edited manifest names, is not its to remove.
 #[cfg(unix)]

@@ -57,6 +57,34 @@ fn unwritable_output_is_an_error_not_a_panic() {
     );
 }
 
+/// `gazette diff A B | head`: a reader that has gone is not an error. Nothing is said and
+/// the exit code is 0, as ripgrep does.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let out = shipped_build();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = gazette()
+        .arg("diff")
+        .arg(out)
+        .arg(out)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // `extract` too.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = gazette()
+        .args(["extract", "README.md"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
 #[test]
 fn an_edited_claim_shows_as_removed_and_added_and_its_article_as_changed() {
     let new = tempfile::tempdir().unwrap();

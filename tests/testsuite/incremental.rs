@@ -301,10 +301,14 @@ fn a_second_command_into_the_same_folder_is_refused() {
     let before = files_under(out.path());
     let lock = std::fs::File::open(out.path().join("data/.cache/lock")).unwrap();
     lock.lock().unwrap();
-    for args in [vec!["build", "--force"], vec!["render"], vec!["derive"]] {
+    for args in [
+        vec!["build", "--force", "--corpus", "data/raw"],
+        vec!["render"],
+        vec!["derive"],
+    ] {
         let o = gazette()
             .args(&args)
-            .args(["--corpus", "data/raw", "--out"])
+            .arg("--out")
             .arg(out.path())
             .output()
             .unwrap();

@@ -198,3 +198,87 @@ fn an_entity_whose_parent_is_no_entity_fails_its_foreign_key() {
     );
     assert_eq!(f.value, "commodity/unobtainium");
 }
+
+/// An article a build leaves out is on record with the data, not only in that build's
+/// log: `data/quality.json` lists every problem of the corpus by corpus-relative file and
+/// line, and the quality pages show them. The record does not depend on how `--corpus`
+/// was spelled.
+#[test]
+fn the_articles_a_build_left_out_are_on_record_with_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    let dup = fixture("corpus/bad/duplicate-article/collection.txt");
+    std::fs::copy(&dup, corpus.join("a.txt")).unwrap();
+    std::fs::copy(&dup, corpus.join("sub/b.txt")).unwrap();
+    std::fs::copy(
+        fixture("corpus/bad/bad-date/collection.txt"),
+        corpus.join("c.txt"),
+    )
+    .unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    build(&corpus, &one);
+    // The same corpus through another path: relative, with a `.` in it.
+    let o = gazette()
+        .current_dir(dir.path())
+        .args(["build", "-q", "--corpus", "./corpus/", "--out", "two"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = std::fs::read(one.join("data/quality.json")).unwrap();
+    assert_eq!(
+        published,
+        std::fs::read(two.join("data/quality.json")).unwrap()
+    );
+
+    let report: Report = serde_json::from_slice(&published).unwrap();
+    let corpus = report.corpus.expect("a build records its corpus");
+    // c.txt holds copies of the other files' articles as well as its bad one.
+    assert_eq!(
+        (corpus.files, corpus.skipped, corpus.errors, corpus.warnings),
+        (3, 7, 7, 0)
+    );
+    let listed: Vec<String> = corpus
+        .problems
+        .iter()
+        .map(|p| format!("{}:{}: {}", p.source_file, p.line, p.found))
+        .collect();
+    let copy = |of: &str| {
+        format!("a duplicate of the article at {of} (same collection, source, time and title)")
+    };
+    assert_eq!(
+        listed,
+        [
+            format!("a.txt:11: {}", copy("a.txt:5")),
+            format!("c.txt:5: {}", copy("a.txt:5")),
+            "c.txt:9: \"2025-13-01 10:00\" (2025-13-01 is not a calendar date)".to_string(),
+            format!("c.txt:11: {}", copy("a.txt:8")),
+            format!("sub/b.txt:5: {}", copy("a.txt:5")),
+            format!("sub/b.txt:8: {}", copy("a.txt:8")),
+            format!("sub/b.txt:11: {}", copy("sub/b.txt:5")),
+        ]
+    );
+    // As many articles as the tables hold.
+    let articles = read_table(&Table::Articles.path(&one));
+    assert_eq!(corpus.articles, articles.num_rows() as u64);
+
+    let md = std::fs::read_to_string(one.join("reports/quality.md")).unwrap();
+    assert!(
+        md.contains("7 were left out")
+            && md.contains(
+                "| `c.txt` | 9 | error | a publication time 'YYYY-MM-DD HH:MM' after '·' |"
+            ),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(one.join("reports/site/quality.html")).unwrap();
+    assert!(
+        html.contains("<td><code>sub/b.txt</code></td><td class=\"num\">11</td><td>error</td>"),
+        "{html}"
+    );
+    // A clean corpus says so.
+    let shipped = std::fs::read_to_string(shipped_build().join("reports/quality.md")).unwrap();
+    assert!(
+        shipped.contains("8 articles from 1 file are in the tables. None was left out."),
+        "{shipped}"
+    );
+}
