@@ -235,6 +235,8 @@ struct Overview<'a> {
     /// The first statistics that sources quote differently.
     disagree: Option<figure_pages::DisagreeTop>,
     has_quality: bool,
+    /// Articles the build left out (bad, or copies), listed on the quality page.
+    n_skipped: u64,
 }
 
 #[derive(Serialize)]
@@ -390,6 +392,10 @@ fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Resul
         ledger_url: figure_pages::LEDGER_INDEX,
         disagree: figure_pages::disagree_top(data, 3),
         has_quality: data.quality.is_some(),
+        n_skipped: data
+            .quality
+            .and_then(|q| q.corpus.as_ref())
+            .map_or(0, |c| c.skipped),
     };
     Ok(Page::new(
         path.to_string(),

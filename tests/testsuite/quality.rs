@@ -275,6 +275,20 @@ fn the_articles_a_build_left_out_are_on_record_with_the_data() {
         html.contains("<td><code>sub/b.txt</code></td><td class=\"num\">11</td><td>error</td>"),
         "{html}"
     );
+    // The overview says so, linking the list.
+    let overview = std::fs::read_to_string(one.join("reports/overview.md")).unwrap();
+    assert!(
+        overview.contains(
+            "The build left out 7 articles of the corpus, listed in [quality.md](quality.md#the-corpus).\n"
+        ),
+        "{overview}"
+    );
+    let index = std::fs::read_to_string(one.join("reports/site/index.html")).unwrap();
+    assert!(
+        index
+            .contains("<dt>Articles left out</dt><dd><a href=\"quality.html#corpus-h\">7</a></dd>"),
+        "{index}"
+    );
     // A clean corpus says so.
     let shipped = std::fs::read_to_string(shipped_build().join("reports/quality.md")).unwrap();
     assert!(
