@@ -19,6 +19,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// As diagnostics print it, and as `data/quality.json` and the quality pages show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -64,10 +74,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let level = self.severity.as_str();
         // The file name is the user's, and may hold anything a file name can.
         write!(
             f,

@@ -12,7 +12,6 @@ use super::load::SiteData;
 use super::model::*;
 use super::pages::{Page, PageSet};
 use super::paging;
-use crate::diagnostics::Severity;
 use crate::diff::{DataDiff, TableDiff};
 use crate::quality::{CorpusReport, Report};
 use crate::tables::Table;
@@ -95,10 +94,7 @@ fn corpus_view(corpus: &CorpusReport) -> CorpusView {
             vec![
                 Cell::code(p.source_file.clone()),
                 Cell::num(p.line),
-                Cell::text(match p.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                }),
+                Cell::text(p.severity.as_str()),
                 Cell::text(p.expected.clone()),
                 Cell::text(p.found.clone()),
             ]

@@ -7,7 +7,7 @@
 //! in either. Templates are only ever compiled from these files; corpus text is passed
 //! as data and never compiled.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::model::{Chip, Claim, Segments, push_escaped, push_grouped};
 use super::page_index::{KeyHasher, PageKey};
@@ -84,8 +84,8 @@ impl Templates {
             .map(|&(name, src)| (name, src.to_string()))
             .collect();
         let mut claim_partial_replaced = false;
-        // The file each replaced template was read from, for its compile errors.
-        let mut replaced: Vec<(&'static str, PathBuf)> = Vec::new();
+        // The templates an override replaced: their compile errors name its file.
+        let mut replaced: Vec<&'static str> = Vec::new();
         if let Some(dir) = overrides {
             for name in override_names(dir).map_err(|e| anyhow!(e))? {
                 let path = dir.join(&name);
@@ -104,7 +104,7 @@ impl Templates {
                 claim_partial_replaced |= name == CLAIM_PARTIAL;
                 if let Some(slot) = sources.iter_mut().find(|(n, _)| *n == name) {
                     slot.1 = text;
-                    replaced.push((slot.0, path));
+                    replaced.push(slot.0);
                 }
             }
         }
@@ -154,10 +154,10 @@ impl Templates {
                 assets.push((name, source));
             } else {
                 env.add_template_owned(name, source).with_context(|| {
-                    match replaced.iter().find(|(n, _)| *n == name) {
-                        Some((_, path)) => format!(
+                    match overrides.filter(|_| replaced.contains(&name)) {
+                        Some(dir) => format!(
                             "Failed to compile the template '{name}' (read from '{}')",
-                            path.display()
+                            dir.join(name).display()
                         ),
                         None => format!("Failed to compile the template '{name}'"),
                     }
