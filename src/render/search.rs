@@ -12,6 +12,11 @@
 //! - `search/terms/<key>.js`: the terms starting with `key` and their postings (document
 //!   numbers, delta-encoded). Shards are split by term prefix, one character at first and
 //!   longer where a shard would be large, so a query loads only the shards of its words.
+//! - `search/terms/<key>.<i>.js`: a shard still too large (a common word: its postings
+//!   grow with the corpus) comes in parts by ranges of groups; the manifest's `parts`
+//!   gives each such key the first group of each part. Results are shown in group order,
+//!   so a query reads the parts in order and stops once it has a page of results: the
+//!   first page of a common word costs a part, not the word's whole list, at any size.
 //! - `search/docs/<n / 1000>/<n>.js`: the documents of [`GROUPS_PER_CHUNK`] groups, each
 //!   group a list of `[kind, url, text, meta]` (a member's `url` may be `#anchor`,
 //!   relative to its head's). A result page loads only the files of the groups it shows.
@@ -35,7 +40,8 @@ use crate::text::FastMap;
 
 /// Groups per docs file.
 pub const GROUPS_PER_CHUNK: usize = 16;
-/// A term shard larger than this is split by a longer prefix.
+/// A term shard larger than this is split: by a longer prefix, and where that cannot go
+/// on (a single term, or a key of [`MAX_KEY_CHARS`]), into parts by ranges of groups.
 const SHARD_BYTES: usize = 48 * 1024;
 /// Term shard keys are at most this many characters.
 const MAX_KEY_CHARS: usize = 4;
@@ -188,6 +194,8 @@ pub struct SearchIndex<'s> {
     size: Box<dyn Fn(usize) -> usize + Sync + 's>,
     /// The documents of group `g`: its head, then its members.
     docs: Box<dyn Fn(usize) -> Result<Vec<Doc<'s>>> + Sync + 's>,
+    /// The largest a term file should be ([`SHARD_BYTES`] unless a test says otherwise).
+    shard_bytes: usize,
 }
 
 #[derive(Serialize)]
@@ -197,6 +205,8 @@ struct Manifest<'a> {
     chunk: usize,
     stop: &'a [&'a str],
     shards: Vec<&'a str>,
+    /// For each key whose shard comes in parts, the first group of each part.
+    parts: BTreeMap<&'a str, Vec<u32>>,
 }
 
 impl<'s> SearchIndex<'s> {
@@ -210,7 +220,15 @@ impl<'s> SearchIndex<'s> {
             groups,
             size: Box::new(size),
             docs: Box::new(docs),
+            shard_bytes: SHARD_BYTES,
         }
+    }
+
+    /// The largest a term file should be. Only tests change it: to see a large index's
+    /// parts from a corpus small enough to build in a test.
+    pub fn with_shard_bytes(mut self, bytes: usize) -> Self {
+        self.shard_bytes = bytes.max(1);
+        self
     }
 
     /// Group `g`'s documents, checked against its announced size (document numbers and
@@ -319,28 +337,48 @@ impl<'s> SearchIndex<'s> {
             &sizes,
             &(0..terms.len()).collect::<Vec<_>>(),
             0,
+            self.shard_bytes,
             &mut shards,
         );
-        drop(sizes);
 
-        shards.par_iter().try_for_each(|(key, members)| {
-            let mut body = String::with_capacity(1024);
-            let _ = write!(body, "gazetteSearch.shard({},{{", json(key));
-            for (j, &m) in members.iter().enumerate() {
-                if j > 0 {
-                    body.push(',');
+        // Each shard's parts' first groups, for the shards that come in parts.
+        let parts: Vec<Option<Vec<u32>>> = shards
+            .par_iter()
+            .map(|(key, members)| {
+                let size = shard_size(&sizes, members);
+                if size <= self.shard_bytes {
+                    let mut body = String::with_capacity(size + 64);
+                    let _ = write!(body, "gazetteSearch.shard({},{{", json(key));
+                    for (j, &m) in members.iter().enumerate() {
+                        if j > 0 {
+                            body.push(',');
+                        }
+                        let (term, list) = &terms[m];
+                        body.push_str(&json(term));
+                        body.push(':');
+                        list.write_json(&mut body);
+                    }
+                    body.push_str("});\n");
+                    site.write(
+                        &format!("search/terms/{}.js", key_file_name(key)),
+                        body.as_bytes(),
+                    )?;
+                    return Ok(None);
                 }
-                let (term, list) = &terms[m];
-                body.push_str(&json(term));
-                body.push(':');
-                list.write_json(&mut body);
-            }
-            body.push_str("});\n");
-            site.write(
-                &format!("search/terms/{}.js", key_file_name(key)),
-                body.as_bytes(),
-            )
-        })?;
+                let starts = part_starts(&terms, members, stride, size.div_ceil(self.shard_bytes));
+                for (i, body) in part_bodies(key, &terms, members, stride, &starts)
+                    .iter()
+                    .enumerate()
+                {
+                    site.write(
+                        &format!("search/terms/{}.{i}.js", key_file_name(key)),
+                        body.as_bytes(),
+                    )?;
+                }
+                Ok(Some(starts))
+            })
+            .collect::<Result<_>>()?;
+        drop(sizes);
         drop(terms);
 
         let n_chunks = self.groups.div_ceil(GROUPS_PER_CHUNK);
@@ -371,13 +409,19 @@ impl<'s> SearchIndex<'s> {
             chunk: GROUPS_PER_CHUNK,
             stop: STOP_WORDS,
             shards: shards.iter().map(|(k, _)| k.as_str()).collect(),
+            parts: shards
+                .iter()
+                .zip(&parts)
+                .filter_map(|((k, _), p)| Some((k.as_str(), p.clone()?)))
+                .collect(),
         };
         let body = format!(
             "gazetteSearch.manifest({});\n",
             serde_json::to_string(&manifest)?
         );
         site.write("search/manifest.js", body.as_bytes())?;
-        Ok(shards.len() + n_chunks + 1)
+        let term_files: usize = parts.iter().map(|p| p.as_ref().map_or(1, Vec::len)).sum();
+        Ok(term_files + n_chunks + 1)
     }
 }
 
@@ -446,15 +490,12 @@ impl TermDocs {
         })
     }
 
-    /// The documents themselves.
-    #[cfg(test)]
-    fn docs(&self) -> Vec<u64> {
-        self.gaps()
-            .scan(0, |n, gap| {
-                *n += gap;
-                Some(*n)
-            })
-            .collect()
+    /// The documents themselves, ascending.
+    fn docs(&self) -> impl Iterator<Item = u64> + '_ {
+        self.gaps().scan(0, |n, gap| {
+            *n += gap;
+            Some(*n)
+        })
     }
 
     /// Appends the gaps as a JSON array.
@@ -524,6 +565,7 @@ fn split_shards(
     terms: &[(&str, usize)],
     members: &[usize],
     len: usize,
+    shard_bytes: usize,
     out: &mut Vec<(String, Vec<usize>)>,
 ) {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -531,11 +573,8 @@ fn split_shards(
         groups.entry(prefix(terms[m].0, len)).or_default().push(m);
     }
     for (key, group) in groups {
-        let size: usize = group
-            .iter()
-            .map(|&m| terms[m].0.len() + terms[m].1 + 4)
-            .sum();
-        if size <= SHARD_BYTES || len >= MAX_KEY_CHARS || group.len() == 1 {
+        let size = shard_size(terms, &group);
+        if size <= shard_bytes || len >= MAX_KEY_CHARS || group.len() == 1 {
             out.push((key.to_string(), group));
             continue;
         }
@@ -545,9 +584,96 @@ fn split_shards(
         if !own.is_empty() {
             out.push((key.to_string(), own));
         }
-        split_shards(terms, &longer, len + 1, out);
+        split_shards(terms, &longer, len + 1, shard_bytes, out);
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+/// About the size of a shard's file: its terms (with the length of each list's text).
+fn shard_size(terms: &[(&str, usize)], members: &[usize]) -> usize {
+    members
+        .iter()
+        .map(|&m| terms[m].0.len() + terms[m].1 + 4)
+        .sum()
+}
+
+/// The first group of each of about `parts` parts of a shard, cut where they hold as
+/// many postings each (the first starts at group 0). A group is never cut in two.
+fn part_starts(
+    terms: &[(String, TermDocs)],
+    members: &[usize],
+    stride: u64,
+    parts: usize,
+) -> Vec<u32> {
+    // Groups fit in 32 bits (the index refuses more than 2^53 documents, and a group
+    // holds at least 16): half the memory of the largest shard's list at a million
+    // articles.
+    let mut groups: Vec<u32> = members
+        .iter()
+        .flat_map(|&m| terms[m].1.docs().map(|d| (d / stride) as u32))
+        .collect();
+    groups.sort_unstable();
+    let per = groups.len().div_ceil(parts.max(1)).max(1);
+    let mut starts = vec![0];
+    for &g in groups.iter().skip(per).step_by(per) {
+        if g > *starts.last().unwrap_or(&0) {
+            starts.push(g);
+        }
+    }
+    starts
+}
+
+/// The files of a shard's parts: part `i` holds, of each term, the documents of groups
+/// `starts[i]..starts[i + 1]` (its list's first gap from 0, as in a whole shard), and
+/// only the terms that have some. Each term's list is read once.
+fn part_bodies(
+    key: &str,
+    terms: &[(String, TermDocs)],
+    members: &[usize],
+    stride: u64,
+    starts: &[u32],
+) -> Vec<String> {
+    let mut bodies: Vec<String> = (0..starts.len())
+        .map(|i| format!("gazetteSearch.shard({},{{", json(&format!("{key}.{i}"))))
+        .collect();
+    let mut has_terms = vec![false; starts.len()];
+    let mut digits = itoa::Buffer::new();
+    for &m in members {
+        let (term, list) = &terms[m];
+        // The part being written, and the document before, in it.
+        let mut open: Option<(usize, u64)> = None;
+        for doc in list.docs() {
+            let part = starts.partition_point(|&g| u64::from(g) * stride <= doc) - 1;
+            let previous = match open {
+                Some((p, previous)) if p == part => {
+                    bodies[part].push(',');
+                    previous
+                }
+                _ => {
+                    if let Some((p, _)) = open {
+                        bodies[p].push(']');
+                    }
+                    let body = &mut bodies[part];
+                    if has_terms[part] {
+                        body.push(',');
+                    }
+                    has_terms[part] = true;
+                    body.push_str(&json(term));
+                    body.push_str(":[");
+                    0
+                }
+            };
+            bodies[part].push_str(digits.format(doc - previous));
+            open = Some((part, doc));
+        }
+        if let Some((p, _)) = open {
+            bodies[p].push(']');
+        }
+    }
+    for body in &mut bodies {
+        body.push_str("});\n");
+    }
+    bodies
 }
 
 #[cfg(test)]
@@ -606,11 +732,11 @@ mod tests {
             ("zz", 3),
         ];
         let mut out = Vec::new();
-        split_shards(&terms, &[0, 1, 2, 3, 4], 0, &mut out);
+        split_shards(&terms, &[0, 1, 2, 3, 4], 0, SHARD_BYTES, &mut out);
         let keys: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["ga", "gal", "gas", "go", "z"]);
         let mut small = Vec::new();
-        split_shards(&terms, &[0, 3, 4], 0, &mut small);
+        split_shards(&terms, &[0, 3, 4], 0, SHARD_BYTES, &mut small);
         assert_eq!(small.len(), 1, "a small index is one shard");
         assert_eq!(small[0].0, "");
         // Every term is in exactly one shard, under the longest key that prefixes it.
@@ -655,7 +781,7 @@ mod tests {
             "some term in more than one range of groups"
         );
         let p: BTreeMap<String, TermDocs> = terms.into_iter().collect();
-        let docs = |t: &str| p[t].docs();
+        let docs = |t: &str| p[t].docs().collect::<Vec<_>>();
         assert_eq!(docs("article").len(), 5_000);
         assert_eq!(docs("article")[1], stride, "group 1's head");
         assert_eq!(docs("gallium")[0], stride + 1, "group 1, first member");
@@ -680,7 +806,11 @@ mod tests {
             p.push(d);
         }
         let whole = TermDocs(vec![p]);
-        assert_eq!(whole.docs(), docs, "each once, whatever the gap");
+        assert_eq!(
+            whole.docs().collect::<Vec<_>>(),
+            docs,
+            "each once, whatever the gap"
+        );
         // The same documents in lists of consecutive ranges (one without any).
         let list = |docs: &[u64]| {
             let mut p = Postings::default();
@@ -693,7 +823,7 @@ mod tests {
             list(&docs[4..5]),
             list(&docs[5..]),
         ]);
-        assert_eq!(split.docs(), docs);
+        assert_eq!(split.docs().collect::<Vec<_>>(), docs);
         let json = |p: &TermDocs| {
             let mut s = String::new();
             p.write_json(&mut s);
@@ -707,6 +837,117 @@ mod tests {
         );
         assert_eq!(json(&split), json(&whole));
         assert_eq!(json(&TermDocs::default()), "[]");
+    }
+
+    /// The JSON of a `gazetteSearch.<call>(…);` file: its arguments as an array.
+    fn call_args(text: &str) -> serde_json::Value {
+        let args = &text[text.find('(').unwrap() + 1..text.rfind(");").unwrap()];
+        serde_json::from_str(&format!("[{args}]")).unwrap()
+    }
+
+    #[test]
+    fn a_large_shard_comes_in_parts_that_hold_each_document_once() {
+        // "common" in every group's head, "even" in every even group's claim, "rare" in
+        // the last group only: at 256 bytes a file, the "c" and "e" shards come in parts.
+        let groups = 600;
+        let idx = SearchIndex::new(
+            groups,
+            |_| 2,
+            |g| {
+                let claim = match g {
+                    599 => "rare",
+                    g if g % 2 == 0 => "even",
+                    _ => "odd",
+                };
+                Ok(vec![doc("common"), doc(claim)])
+            },
+        )
+        .with_shard_bytes(256);
+        let dir = tempfile::tempdir().unwrap();
+        idx.write(&OutputDir::new(dir.path())).unwrap();
+        let read =
+            |rel: &str| std::fs::read_to_string(dir.path().join("search").join(rel)).unwrap();
+        let manifest = call_args(&read("manifest.js"))[0].clone();
+        let parts = manifest["parts"].as_object().unwrap();
+        let starts = |key: &str| -> Vec<u64> {
+            parts[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g.as_u64().unwrap())
+                .collect()
+        };
+        assert!(starts("c").len() > 1 && starts("e").len() > 1, "{manifest}");
+        assert!(
+            !parts.contains_key("r"),
+            "a small shard stays whole: {manifest}"
+        );
+        let stride = manifest["stride"].as_u64().unwrap();
+        // Each key's parts, read in order, give each of its terms' documents once.
+        let mut found: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for key in manifest["shards"].as_array().unwrap() {
+            let key = key.as_str().unwrap();
+            let files: Vec<(String, Option<(u64, u64)>)> = match parts.get(key) {
+                None => vec![(format!("terms/{}.js", key_file_name(key)), None)],
+                Some(_) => {
+                    let s = starts(key);
+                    assert_eq!(s[0], 0);
+                    assert!(s.windows(2).all(|w| w[0] < w[1]), "{s:?}");
+                    (0..s.len())
+                        .map(|i| {
+                            let end = s.get(i + 1).copied().unwrap_or(u64::MAX / stride);
+                            (
+                                format!("terms/{}.{i}.js", key_file_name(key)),
+                                Some((s[i], end)),
+                            )
+                        })
+                        .collect()
+                }
+            };
+            for (i, (file, range)) in files.iter().enumerate() {
+                let text = read(file);
+                assert!(
+                    text.len() <= 2 * 256 + 64,
+                    "{file} has {} bytes",
+                    text.len()
+                );
+                let args = call_args(&text);
+                let want = if range.is_some() {
+                    format!("{key}.{i}")
+                } else {
+                    key.into()
+                };
+                assert_eq!(args[0], want.as_str(), "{file}");
+                for (term, gaps) in args[1].as_object().unwrap() {
+                    let mut n = 0;
+                    let docs: Vec<u64> = gaps
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|g| {
+                            n += g.as_u64().unwrap();
+                            n
+                        })
+                        .collect();
+                    assert!(!docs.is_empty(), "{file}: {term} listed without documents");
+                    if let Some((lo, hi)) = range {
+                        assert!(docs.iter().all(|d| (lo * stride..hi * stride).contains(d)));
+                    }
+                    found.entry(term.clone()).or_default().extend(docs);
+                }
+            }
+        }
+        let expect = |pred: &dyn Fn(u64) -> bool, k: u64| -> Vec<u64> {
+            (0..groups as u64)
+                .filter(|&g| pred(g))
+                .map(|g| g * stride + k)
+                .collect()
+        };
+        assert_eq!(found["common"], expect(&|_| true, 0));
+        assert_eq!(found["even"], expect(&|g| g % 2 == 0, 1));
+        assert_eq!(found["odd"], expect(&|g| g % 2 == 1 && g != 599, 1));
+        assert_eq!(found["rare"], [599 * stride + 1]);
+        assert_eq!(found.len(), 4);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // gazette's offline search. The index is a set of static script files under search/
 // (see src/render/search.rs): they are loaded with <script> elements, not the Fetch API, so
 // search works from file:// too. A query loads the manifest, the term shards of its
-// words, and the document chunks of the results it shows; nothing else.
+// words (of a common word's shard in parts, the parts up to the results it shows), and
+// the document chunks of the results it shows; nothing else.
 // Results are built with DOM nodes and textContent only: corpus text never becomes markup.
 (function () {
   "use strict";
@@ -80,22 +81,110 @@
     return out;
   }
 
-  // Documents matching one query word: every term it is a prefix of.
-  function matchWord(manifest, word) {
-    var keys = manifest.shards.filter(function (k) {
+  // Where a query word's documents are: the shards whose key is a prefix of it or
+  // starts with it. A shard in parts (a common word's) has the first group of each part;
+  // its parts are read in order, as far as the results shown need them.
+  function sourcesOf(manifest, word) {
+    var parts = manifest.parts || {};
+    return manifest.shards.filter(function (k) {
       return word.indexOf(k) === 0 || k.indexOf(word) === 0;
+    }).map(function (k) {
+      return { key: k, starts: Object.prototype.hasOwnProperty.call(parts, k) ? parts[k] : null, docs: {} };
     });
-    return Promise.all(keys.map(function (k) {
-      return load("t:" + k, BASE + "terms/" + keyFileName(k) + ".js");
-    })).then(function (shards) {
-      var set = new Set();
-      shards.forEach(function (terms) {
+  }
+
+  // The part of a source that holds group g (null for a shard of one file).
+  function partAt(src, g) {
+    if (!src.starts) { return null; }
+    var lo = 0, hi = src.starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (src.starts[mid] <= g) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
+  }
+
+  // The documents of a word in one file of a source (ascending), decoded once.
+  function sourceDocs(src, part, word) {
+    var name = part === null ? src.key : src.key + "." + part;
+    var slot = part === null ? "all" : part;
+    if (src.docs[slot]) { return Promise.resolve(src.docs[slot]); }
+    return load("t:" + name, BASE + "terms/" + keyFileName(src.key) + (part === null ? "" : "." + part) + ".js")
+      .then(function (terms) {
+        var out = [];
         Object.keys(terms).forEach(function (term) {
-          if (term.indexOf(word) === 0) { decode(terms[term]).forEach(function (d) { set.add(d); }); }
+          if (term.indexOf(word) === 0) {
+            var docs = decode(terms[term]);
+            for (var i = 0; i < docs.length; i++) { out.push(docs[i]); }
+          }
         });
+        out.sort(function (a, b) { return a - b; });
+        src.docs[slot] = out;
+        return out;
       });
-      return set;
+  }
+
+  function lowerBound(sorted, x) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < x) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo;
+  }
+
+  // Reads the index from group state.next to the nearest end of a part that a word
+  // needs, and adds the results among those groups (in group order).
+  function step(state) {
+    var from = state.next, to = Infinity, jobs = [];
+    state.sources.forEach(function (sources, w) {
+      sources.forEach(function (src) {
+        var part = partAt(src, from);
+        if (part !== null && part + 1 < src.starts.length) { to = Math.min(to, src.starts[part + 1]); }
+        jobs.push({ word: w, src: src, part: part });
+      });
     });
+    return Promise.all(jobs.map(function (j) {
+      return sourceDocs(j.src, j.part, state.words[j.word]);
+    })).then(function (lists) {
+      var stride = state.manifest.stride;
+      var lo = from * stride, hi = to === Infinity ? Infinity : to * stride;
+      var sets = state.words.map(function () { return new Set(); });
+      lists.forEach(function (docs, n) {
+        var set = sets[jobs[n].word];
+        for (var i = lowerBound(docs, lo); i < docs.length && docs[i] < hi; i++) { set.add(docs[i]); }
+      });
+      sets.sort(function (a, b) { return a.size - b.size; });
+      var hits = Array.from(sets[0]).filter(function (d) {
+        return sets.every(function (s) { return s.has(d); });
+      }).sort(function (a, b) { return a - b; });
+      hits.forEach(function (d) {
+        var g = Math.floor(d / stride);
+        var last = state.groups[state.groups.length - 1];
+        if (!last || last.id !== g) { last = { id: g, hits: [] }; state.groups.push(last); }
+        last.hits.push(d % stride);
+      });
+      state.nHits += hits.length;
+      state.next = to;
+      // A word none of whose shards is in parts is known in full after one step: the
+      // next step can start at its next document's group.
+      state.sources.forEach(function (sources, w) {
+        if (to === Infinity || sources.some(function (src) { return src.starts; })) { return; }
+        var next = Infinity;
+        sources.forEach(function (src) {
+          var docs = src.docs.all, i = lowerBound(docs, hi);
+          if (i < docs.length) { next = Math.min(next, Math.floor(docs[i] / stride)); }
+        });
+        state.next = Math.max(state.next, next);
+      });
+      state.done = state.next === Infinity;
+    });
+  }
+
+  // Steps until the results hold one group past the next page, or the index ends.
+  function fill(state) {
+    if (state.done || state.groups.length > state.shown + PAGE_GROUPS) { return Promise.resolve(); }
+    return step(state).then(function () { return fill(state); });
   }
 
   function chunkSrc(n) { return BASE + "docs/" + Math.floor(n / 1000) + "/" + n + ".js"; }
@@ -159,41 +248,41 @@
         return;
       }
       ui.status.textContent = "Searching…";
-      return Promise.all(words.map(function (w) { return matchWord(manifest, w); }))
-        .then(function (sets) {
-          sets.sort(function (a, b) { return a.size - b.size; });
-          var hits = Array.from(sets[0]).filter(function (d) {
-            return sets.every(function (s) { return s.has(d); });
-          }).sort(function (a, b) { return a - b; });
-          var groups = [], byGroup = {};
-          hits.forEach(function (d) {
-            var g = Math.floor(d / manifest.stride);
-            if (!byGroup[g]) { byGroup[g] = { id: g, hits: [] }; groups.push(byGroup[g]); }
-            byGroup[g].hits.push(d % manifest.stride);
-          });
-          var state = { manifest: manifest, query: query, words: words, groups: groups, nHits: hits.length, shown: 0 };
-          ui.state = state;
-          return showMore(state, ui);
-        });
-    }).catch(function (err) {
-      ui.status.textContent = "The search index could not be loaded (" + err.message + ").";
-      ui.list.setAttribute("data-state", "error");
-    });
+      var state = {
+        manifest: manifest, query: query, words: words, groups: [], nHits: 0, shown: 0,
+        sources: words.map(function (w) { return sourcesOf(manifest, w); }), next: 0, done: false
+      };
+      // A word that no shard could hold matches nothing, and so does the query.
+      if (state.sources.some(function (s) { return !s.length; })) { state.done = true; }
+      ui.state = state;
+      return showMore(state, ui);
+    }).catch(function (err) { failed(ui, err); });
   }
 
+  function failed(ui, err) {
+    ui.status.textContent = "The search index could not be loaded (" + err.message + ").";
+    ui.list.setAttribute("data-state", "error");
+  }
+
+  // Shows the next page of results, reading as much of the index as it needs first.
+  // Until the index is read to its end the count is a lower bound.
   function showMore(state, ui) {
-    var next = state.groups.slice(state.shown, state.shown + PAGE_GROUPS);
-    return groupDocs(state.manifest, next.map(function (g) { return g.id; })).then(function (docs) {
-      next.forEach(function (g) { ui.list.appendChild(resultItem(g, docs[g.id], state.words)); });
-      state.shown += next.length;
-      var n = state.groups.length, q = state.query.trim();
-      ui.status.textContent = n
-        ? (n === 1 ? "1 result" : n + " results") + " for “" + q + "” (" + state.nHits +
-          (state.nHits === 1 ? " match" : " matches") + " in titles, claims and entities)" +
-          (state.shown < n ? "; showing " + state.shown + "." : ".")
-        : "Nothing matches “" + q + "”.";
-      ui.more.hidden = state.shown >= n;
-      ui.list.setAttribute("data-state", "done");
+    return fill(state).then(function () {
+      var next = state.groups.slice(state.shown, state.shown + PAGE_GROUPS);
+      return groupDocs(state.manifest, next.map(function (g) { return g.id; })).then(function (docs) {
+        next.forEach(function (g) { ui.list.appendChild(resultItem(g, docs[g.id], state.words)); });
+        state.shown += next.length;
+        var n = state.groups.length, q = state.query.trim();
+        ui.status.textContent = !n
+          ? "Nothing matches “" + q + "”."
+          : state.done
+            ? (n === 1 ? "1 result" : n + " results") + " for “" + q + "” (" + state.nHits +
+              (state.nHits === 1 ? " match" : " matches") + " in titles, claims and entities)" +
+              (state.shown < n ? "; showing " + state.shown + "." : ".")
+            : "More than " + state.shown + " results for “" + q + "”; showing " + state.shown + ".";
+        ui.more.hidden = state.done && state.shown >= n;
+        ui.list.setAttribute("data-state", "done");
+      });
     });
   }
 
@@ -245,7 +334,12 @@
       try { history.replaceState(null, "", "?q=" + encodeURIComponent(q)); } catch (e) { /* file:// may refuse */ }
       run(q, ui);
     });
-    ui.more.addEventListener("click", function () { if (ui.state) { showMore(ui.state, ui); } });
+    ui.more.addEventListener("click", function () {
+      if (!ui.state) { return; }
+      ui.more.hidden = true;
+      ui.list.removeAttribute("data-state");
+      showMore(ui.state, ui).catch(function (err) { failed(ui, err); });
+    });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }

@@ -1,11 +1,14 @@
 // Opens a site's overview from disk, types a query into the header's search box,
 // submits, and reports what the search page found; saves a screenshot.
-// usage: node search.mjs NODE_MODULES CHROMIUM SITE/index.html QUERY SCREENSHOT.png
-// prints {url, status, results: [{href, text, hits: [text]}], external, errors, dialogs}
+// Then clicks "Show more" MORE times (default 0), waiting for each page of results.
+// usage: node search.mjs NODE_MODULES CHROMIUM SITE/index.html QUERY SCREENSHOT.png [MORE]
+// prints {url, state, status, results: [{href, text, hits: [text]}], loaded, more,
+// external, errors, dialogs}; `loaded` lists the search files loaded, relative to
+// search/, in the order loaded; `more` whether "Show more" is offered at the end.
 import { pathToFileURL } from "node:url";
 import { withBrowser } from "./browser.mjs";
 
-const [nodeModules, chromiumPath, index, query, screenshot] = process.argv.slice(2);
+const [nodeModules, chromiumPath, index, query, screenshot, more = "0"] = process.argv.slice(2);
 let found = {};
 const report = await withBrowser(nodeModules, chromiumPath, async (context) => {
   const page = context.pages()[0] || (await context.newPage());
@@ -13,10 +16,19 @@ const report = await withBrowser(nodeModules, chromiumPath, async (context) => {
   await page.fill("#site-q", query);
   await Promise.all([page.waitForURL(/search\.html\?q=/), page.press("#site-q", "Enter")]);
   await page.waitForSelector("#search-results[data-state]", { state: "attached", timeout: 20000 });
+  for (let i = 0; i < Number(more) && (await page.isVisible("#search-more")); i++) {
+    await page.click("#search-more");
+    await page.waitForSelector("#search-results[data-state]", { state: "attached", timeout: 20000 });
+  }
   found = await page.evaluate(() => ({
     url: location.href,
     state: document.getElementById("search-results").getAttribute("data-state"),
     status: document.getElementById("search-status").textContent,
+    loaded: Array.from(document.querySelectorAll("script[src]"))
+      .map((s) => s.getAttribute("src"))
+      .filter((src) => src.startsWith("search/"))
+      .map((src) => src.slice("search/".length)),
+    more: !document.getElementById("search-more").hidden,
     results: Array.from(document.querySelectorAll("#search-results > li")).map((li) => {
       const a = li.querySelector("a.result-title");
       return {

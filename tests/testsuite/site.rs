@@ -234,13 +234,23 @@ fn search_results_link_to_existing_pages() {
                 .unwrap(),
         )
         .unwrap();
+        // Every shard's files (one, or one per part) are there, and nothing else.
+        let mut listed = BTreeSet::new();
         for key in manifest["shards"].as_array().unwrap() {
             let name = gazette::render::search::key_file_name(key.as_str().unwrap());
-            assert!(
-                site.join(format!("search/terms/{name}.js")).is_file(),
-                "shard {key}"
-            );
+            match manifest["parts"].get(key.as_str().unwrap()) {
+                Some(starts) => (0..starts.as_array().unwrap().len()).for_each(|i| {
+                    listed.insert(format!("{name}.{i}.js"));
+                }),
+                None => {
+                    listed.insert(format!("{name}.js"));
+                }
+            }
         }
+        let files: BTreeSet<String> = files_under(&site.join("search/terms"))
+            .into_keys()
+            .collect();
+        assert_eq!(files, listed, "{}", site.display());
         let mut n_docs = 0;
         for chunk in files_with_ext(&site.join("search/docs"), "js") {
             let text = read(&chunk);
@@ -555,6 +565,169 @@ fn chromium_searches_the_site_from_disk() {
         entities.len(),
         want.len(),
         shot.display()
+    ));
+}
+
+/// A common word's postings grow with the corpus, so its shard comes in parts by ranges
+/// of groups; a query reads the parts only as far as the results it shows. The index is
+/// written by `SearchIndex` with small files (a large corpus's layout from a small one)
+/// into a copy of the shipped site's search page.
+#[test]
+fn search_reads_a_common_word_a_part_at_a_time() {
+    use gazette::render::search::{Doc, DocKind, SearchIndex};
+    let Some(browser) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for page in [
+        "index.html",
+        "search.html",
+        "assets/search.js",
+        "assets/style.css",
+    ] {
+        std::fs::create_dir_all(site.join(page).parent().unwrap()).unwrap();
+        std::fs::copy(shipped_site().join(page), site.join(page)).unwrap();
+    }
+    // Group g: article g, "companies" in its claim; "gallium" too every 50 groups, and
+    // "zirconium" in the last group only.
+    let groups = 400;
+    let claim = |g: usize| match g {
+        399 => "companies buy zirconium".to_string(),
+        g if g % 50 == 0 => format!("companies buy gallium {g}"),
+        _ => "companies buy".to_string(),
+    };
+    let index = SearchIndex::new(
+        groups,
+        |_| 2,
+        |g| {
+            Ok(vec![
+                Doc {
+                    kind: DocKind::Article,
+                    url: format!("articles/{g}.html").into(),
+                    text: format!("Article {g}").into(),
+                    meta: "".into(),
+                    extra: "".into(),
+                },
+                Doc {
+                    kind: DocKind::Claim,
+                    url: format!("#claim-{g}").into(),
+                    text: claim(g).into(),
+                    meta: "".into(),
+                    extra: "".into(),
+                },
+            ])
+        },
+    )
+    .with_shard_bytes(256);
+    index
+        .write(&gazette::render::site::OutputDir::new(&site))
+        .unwrap();
+    let manifest = read(&site.join("search/manifest.js"));
+    // The shard that holds "companies": the longest key that is a prefix of it.
+    let key = serde_json::from_str::<serde_json::Value>(
+        &manifest[manifest.find('(').unwrap() + 1..manifest.rfind(");").unwrap()],
+    )
+    .unwrap()["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .filter(|k| "companies".starts_with(k.as_str()))
+        .max_by_key(|k| k.len())
+        .unwrap();
+    let part_file = format!("terms/{key}.");
+    let parts = files_under(&site.join("search/terms"))
+        .into_keys()
+        .filter(|f| f.starts_with(&part_file[6..]))
+        .count();
+    assert!(parts >= 4, "the shard of 'companies' in parts: {manifest}");
+
+    let search = |query: &str, more: usize| {
+        let shot = artifacts_dir().join("search-parts.png");
+        let more = more.to_string();
+        let report = browser.run(
+            "search.mjs",
+            &[
+                &site.join("index.html"),
+                Path::new(query),
+                &shot,
+                Path::new(&more),
+            ],
+        );
+        assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+        assert_eq!(report["state"], "done", "{report}");
+        let articles: Vec<usize> = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let href = r["href"].as_str().unwrap();
+                href[href.rfind('/').unwrap() + 1..href.len() - 5]
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        let loaded: Vec<String> = report["loaded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        (report, articles, loaded)
+    };
+    let comp_parts =
+        |loaded: &[String]| loaded.iter().filter(|f| f.starts_with(&part_file)).count();
+
+    // A common word: the first page, then one more, from the first parts only.
+    let (report, articles, loaded) = search("companies", 1);
+    assert_eq!(articles, (0..40).collect::<Vec<_>>(), "{report}");
+    assert_eq!(
+        report["status"], "More than 40 results for “companies”; showing 40.",
+        "{report}"
+    );
+    assert_eq!(report["more"], true, "{report}");
+    assert!(
+        (1..parts).contains(&comp_parts(&loaded)),
+        "{} of {parts} parts read for two pages: {loaded:?}",
+        comp_parts(&loaded)
+    );
+
+    // Read to the end, the count is exact.
+    let (report, articles, loaded) = search("companies", 30);
+    assert_eq!(articles, (0..groups).collect::<Vec<_>>());
+    assert_eq!(
+        report["status"],
+        "400 results for “companies” (400 matches in titles, claims and entities).",
+        "{report}"
+    );
+    assert_eq!(report["more"], false, "{report}");
+    assert_eq!(comp_parts(&loaded), parts, "{loaded:?}");
+
+    // With a word known in full (its shard is one file), the walk skips to its groups:
+    // the last group's part, without the parts between.
+    let (report, articles, loaded) = search("companies zirconium", 0);
+    assert_eq!(articles, [399], "{report}");
+    assert_eq!(
+        report["status"],
+        "1 result for “companies zirconium” (1 match in titles, claims and entities).",
+        "{report}"
+    );
+    assert!(comp_parts(&loaded) <= 2, "{loaded:?}");
+
+    // Two words, intersected part by part.
+    let (report, articles, _) = search("gallium companies", 0);
+    assert_eq!(
+        articles,
+        (0..8).map(|i| i * 50).collect::<Vec<_>>(),
+        "{report}"
+    );
+    assert_eq!(
+        report["status"],
+        "8 results for “gallium companies” (8 matches in titles, claims and entities).",
+        "{report}"
+    );
+    note(&format!(
+        "search: 'companies' in {parts} parts; two pages read {} of them",
+        comp_parts(&search("companies", 1).2)
     ));
 }
 

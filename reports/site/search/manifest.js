@@ -1,1 +1,1 @@
-gazetteSearch.manifest({"groups":64,"stride":16,"chunk":16,"stop":["an","and","are","as","at","be","by","for","from","has","have","in","is","it","its","of","on","or","that","the","their","this","to","was","were","which","will","with"],"shards":[""]});
+gazetteSearch.manifest({"groups":64,"stride":16,"chunk":16,"stop":["an","and","are","as","at","be","by","for","from","has","have","in","is","it","its","of","on","or","that","the","their","this","to","was","were","which","will","with"],"shards":[""],"parts":{}});
