@@ -26,8 +26,9 @@ pub const LEDGER_INDEX: &str = "figures/index.html";
 pub const DISAGREE_INDEX: &str = "disagree/index.html";
 /// Figures per ledger page.
 const FIGURES_PER_PAGE: usize = 100;
-/// Statistics per page of "sources disagree".
-const STATISTICS_PER_PAGE: usize = 20;
+/// Statistics per page of "sources disagree". A statistic with its chart, values and
+/// quotes is up to about 50 kB: at 100k articles twenty made pages of up to 959 kB.
+const STATISTICS_PER_PAGE: usize = 10;
 /// Quotes shown per most-quoted value.
 const QUOTES_SHOWN: usize = 5;
 /// Quotes shown per value of a statistic on "sources disagree": on a large corpus a value

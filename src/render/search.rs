@@ -13,10 +13,12 @@
 //!   numbers, delta-encoded). Shards are split by term prefix, one character at first and
 //!   longer where a shard would be large, so a query loads only the shards of its words.
 //! - `search/terms/<key>.<i>.js`: a shard still too large (a common word: its postings
-//!   grow with the corpus) comes in parts by ranges of groups; the manifest's `parts`
-//!   gives each such key the first group of each part. Results are shown in group order,
-//!   so a query reads the parts in order and stops once it has a page of results: the
-//!   first page of a common word costs a part, not the word's whole list, at any size.
+//!   grow with the corpus) comes in `n` parts by equal ranges of groups: part `i` holds
+//!   groups `i × w` to `(i + 1) × w` where `w = ⌈groups / n⌉`, and the manifest's `parts`
+//!   gives each such key its `n` (a count, not a list of bounds: at a million articles
+//!   the bounds were 78 kB of a manifest every query loads). Results are shown in group
+//!   order, so a query reads the parts in order and stops once it has a page of results:
+//!   the first page of a common word costs a part, not the word's whole list.
 //! - `search/docs/<n / 1000>/<n>.js`: the documents of [`GROUPS_PER_CHUNK`] groups, each
 //!   group a list of `[kind, url, text, meta]` (a member's `url` may be `#anchor`,
 //!   relative to its head's). A result page loads only the files of the groups it shows.
@@ -205,8 +207,8 @@ struct Manifest<'a> {
     chunk: usize,
     stop: &'a [&'a str],
     shards: Vec<&'a str>,
-    /// For each key whose shard comes in parts, the first group of each part.
-    parts: BTreeMap<&'a str, Vec<u32>>,
+    /// For each key whose shard comes in parts, how many (of equal ranges of groups).
+    parts: BTreeMap<&'a str, usize>,
 }
 
 impl<'s> SearchIndex<'s> {
@@ -341,8 +343,8 @@ impl<'s> SearchIndex<'s> {
             &mut shards,
         );
 
-        // Each shard's parts' first groups, for the shards that come in parts.
-        let parts: Vec<Option<Vec<u32>>> = shards
+        // How many parts each shard comes in, for those that do.
+        let parts: Vec<Option<usize>> = shards
             .par_iter()
             .map(|(key, members)| {
                 let size = shard_size(&sizes, members);
@@ -365,8 +367,9 @@ impl<'s> SearchIndex<'s> {
                     )?;
                     return Ok(None);
                 }
-                let starts = part_starts(&terms, members, stride, size.div_ceil(self.shard_bytes));
-                for (i, body) in part_bodies(key, &terms, members, stride, &starts)
+                let n = size.div_ceil(self.shard_bytes);
+                let width = self.groups.div_ceil(n).max(1) as u64 * stride;
+                for (i, body) in part_bodies(key, &terms, members, width, n)
                     .iter()
                     .enumerate()
                 {
@@ -375,7 +378,7 @@ impl<'s> SearchIndex<'s> {
                         body.as_bytes(),
                     )?;
                 }
-                Ok(Some(starts))
+                Ok(Some(n))
             })
             .collect::<Result<_>>()?;
         drop(sizes);
@@ -412,7 +415,7 @@ impl<'s> SearchIndex<'s> {
             parts: shards
                 .iter()
                 .zip(&parts)
-                .filter_map(|((k, _), p)| Some((k.as_str(), p.clone()?)))
+                .filter_map(|((k, _), p)| Some((k.as_str(), (*p)?)))
                 .collect(),
         };
         let body = format!(
@@ -420,7 +423,7 @@ impl<'s> SearchIndex<'s> {
             serde_json::to_string(&manifest)?
         );
         site.write("search/manifest.js", body.as_bytes())?;
-        let term_files: usize = parts.iter().map(|p| p.as_ref().map_or(1, Vec::len)).sum();
+        let term_files: usize = parts.iter().map(|p| p.unwrap_or(1)).sum();
         Ok(term_files + n_chunks + 1)
     }
 }
@@ -597,53 +600,27 @@ fn shard_size(terms: &[(&str, usize)], members: &[usize]) -> usize {
         .sum()
 }
 
-/// The first group of each of about `parts` parts of a shard, cut where they hold as
-/// many postings each (the first starts at group 0). A group is never cut in two.
-fn part_starts(
-    terms: &[(String, TermDocs)],
-    members: &[usize],
-    stride: u64,
-    parts: usize,
-) -> Vec<u32> {
-    // Groups fit in 32 bits (the index refuses more than 2^53 documents, and a group
-    // holds at least 16): half the memory of the largest shard's list at a million
-    // articles.
-    let mut groups: Vec<u32> = members
-        .iter()
-        .flat_map(|&m| terms[m].1.docs().map(|d| (d / stride) as u32))
-        .collect();
-    groups.sort_unstable();
-    let per = groups.len().div_ceil(parts.max(1)).max(1);
-    let mut starts = vec![0];
-    for &g in groups.iter().skip(per).step_by(per) {
-        if g > *starts.last().unwrap_or(&0) {
-            starts.push(g);
-        }
-    }
-    starts
-}
-
-/// The files of a shard's parts: part `i` holds, of each term, the documents of groups
-/// `starts[i]..starts[i + 1]` (its list's first gap from 0, as in a whole shard), and
-/// only the terms that have some. Each term's list is read once.
+/// The files of a shard's `n` parts: part `i` holds, of each term, the documents
+/// `i × width..(i + 1) × width` (its list's first gap from 0, as in a whole shard), and
+/// only the terms that have some; a part may hold none. Each term's list is read once.
 fn part_bodies(
     key: &str,
     terms: &[(String, TermDocs)],
     members: &[usize],
-    stride: u64,
-    starts: &[u32],
+    width: u64,
+    n: usize,
 ) -> Vec<String> {
-    let mut bodies: Vec<String> = (0..starts.len())
+    let mut bodies: Vec<String> = (0..n)
         .map(|i| format!("gazetteSearch.shard({},{{", json(&format!("{key}.{i}"))))
         .collect();
-    let mut has_terms = vec![false; starts.len()];
+    let mut has_terms = vec![false; n];
     let mut digits = itoa::Buffer::new();
     for &m in members {
         let (term, list) = &terms[m];
         // The part being written, and the document before, in it.
         let mut open: Option<(usize, u64)> = None;
         for doc in list.docs() {
-            let part = starts.partition_point(|&g| u64::from(g) * stride <= doc) - 1;
+            let part = ((doc / width) as usize).min(n - 1);
             let previous = match open {
                 Some((p, previous)) if p == part => {
                     bodies[part].push(',');
@@ -869,15 +846,8 @@ mod tests {
             |rel: &str| std::fs::read_to_string(dir.path().join("search").join(rel)).unwrap();
         let manifest = call_args(&read("manifest.js"))[0].clone();
         let parts = manifest["parts"].as_object().unwrap();
-        let starts = |key: &str| -> Vec<u64> {
-            parts[key]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|g| g.as_u64().unwrap())
-                .collect()
-        };
-        assert!(starts("c").len() > 1 && starts("e").len() > 1, "{manifest}");
+        let count = |key: &str| parts[key].as_u64().unwrap();
+        assert!(count("c") > 1 && count("e") > 1, "{manifest}");
         assert!(
             !parts.contains_key("r"),
             "a small shard stays whole: {manifest}"
@@ -890,15 +860,19 @@ mod tests {
             let files: Vec<(String, Option<(u64, u64)>)> = match parts.get(key) {
                 None => vec![(format!("terms/{}.js", key_file_name(key)), None)],
                 Some(_) => {
-                    let s = starts(key);
-                    assert_eq!(s[0], 0);
-                    assert!(s.windows(2).all(|w| w[0] < w[1]), "{s:?}");
-                    (0..s.len())
+                    // Equal ranges of groups, the last to the end.
+                    let n = count(key);
+                    let width = (groups as u64).div_ceil(n);
+                    (0..n)
                         .map(|i| {
-                            let end = s.get(i + 1).copied().unwrap_or(u64::MAX / stride);
+                            let end = if i + 1 == n {
+                                u64::MAX / stride
+                            } else {
+                                (i + 1) * width
+                            };
                             (
                                 format!("terms/{}.{i}.js", key_file_name(key)),
-                                Some((s[i], end)),
+                                Some((i * width, end)),
                             )
                         })
                         .collect()
@@ -931,7 +905,10 @@ mod tests {
                         .collect();
                     assert!(!docs.is_empty(), "{file}: {term} listed without documents");
                     if let Some((lo, hi)) = range {
-                        assert!(docs.iter().all(|d| (lo * stride..hi * stride).contains(d)));
+                        assert!(
+                            docs.iter().all(|d| (lo * stride..hi * stride).contains(d)),
+                            "{file}: {term} {docs:?} outside groups {lo}..{hi}"
+                        );
                     }
                     found.entry(term.clone()).or_default().extend(docs);
                 }

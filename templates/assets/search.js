@@ -82,26 +82,22 @@
   }
 
   // Where a query word's documents are: the shards whose key is a prefix of it or
-  // starts with it. A shard in parts (a common word's) has the first group of each part;
-  // its parts are read in order, as far as the results shown need them.
+  // starts with it. A shard in n parts (a common word's) holds groups i × width to
+  // (i + 1) × width in part i; its parts are read in order, as far as the results shown
+  // need them.
   function sourcesOf(manifest, word) {
     var parts = manifest.parts || {};
     return manifest.shards.filter(function (k) {
       return word.indexOf(k) === 0 || k.indexOf(word) === 0;
     }).map(function (k) {
-      return { key: k, starts: Object.prototype.hasOwnProperty.call(parts, k) ? parts[k] : null, docs: {} };
+      var n = Object.prototype.hasOwnProperty.call(parts, k) ? parts[k] : 0;
+      return { key: k, n: n, width: n ? Math.max(1, Math.ceil(manifest.groups / n)) : 0, docs: {} };
     });
   }
 
   // The part of a source that holds group g (null for a shard of one file).
   function partAt(src, g) {
-    if (!src.starts) { return null; }
-    var lo = 0, hi = src.starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (src.starts[mid] <= g) { lo = mid; } else { hi = mid - 1; }
-    }
-    return lo;
+    return src.n ? Math.min(Math.floor(g / src.width), src.n - 1) : null;
   }
 
   // The documents of a word in one file of a source (ascending), decoded once.
@@ -140,7 +136,7 @@
     state.sources.forEach(function (sources, w) {
       sources.forEach(function (src) {
         var part = partAt(src, from);
-        if (part !== null && part + 1 < src.starts.length) { to = Math.min(to, src.starts[part + 1]); }
+        if (part !== null && part + 1 < src.n) { to = Math.min(to, (part + 1) * src.width); }
         jobs.push({ word: w, src: src, part: part });
       });
     });
@@ -169,7 +165,7 @@
       // A word none of whose shards is in parts is known in full after one step: the
       // next step can start at its next document's group.
       state.sources.forEach(function (sources, w) {
-        if (to === Infinity || sources.some(function (src) { return src.starts; })) { return; }
+        if (to === Infinity || sources.some(function (src) { return src.n; })) { return; }
         var next = Infinity;
         sources.forEach(function (src) {
           var docs = src.docs.all, i = lowerBound(docs, hi);

@@ -239,7 +239,7 @@ fn search_results_link_to_existing_pages() {
         for key in manifest["shards"].as_array().unwrap() {
             let name = gazette::render::search::key_file_name(key.as_str().unwrap());
             match manifest["parts"].get(key.as_str().unwrap()) {
-                Some(starts) => (0..starts.as_array().unwrap().len()).for_each(|i| {
+                Some(n) => (0..n.as_u64().unwrap()).for_each(|i| {
                     listed.insert(format!("{name}.{i}.js"));
                 }),
                 None => {
