@@ -641,17 +641,19 @@ fn search_reads_a_common_word_a_part_at_a_time() {
         .count();
     assert!(parts >= 4, "the shard of 'companies' in parts: {manifest}");
 
-    let search = |query: &str, more: usize| {
+    let search_then = |query: &str, more: usize, then: Option<&str>| {
         let shot = artifacts_dir().join("search-parts.png");
         let more = more.to_string();
+        let mut args = vec![
+            site.join("index.html"),
+            PathBuf::from(query),
+            shot,
+            PathBuf::from(&more),
+        ];
+        args.extend(then.map(PathBuf::from));
         let report = browser.run(
             "search.mjs",
-            &[
-                &site.join("index.html"),
-                Path::new(query),
-                &shot,
-                Path::new(&more),
-            ],
+            &args.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
         );
         assert_eq!(report["errors"], serde_json::json!([]), "{report}");
         assert_eq!(report["state"], "done", "{report}");
@@ -674,6 +676,7 @@ fn search_reads_a_common_word_a_part_at_a_time() {
             .collect();
         (report, articles, loaded)
     };
+    let search = |query: &str, more: usize| search_then(query, more, None);
     let comp_parts =
         |loaded: &[String]| loaded.iter().filter(|f| f.starts_with(&part_file)).count();
 
@@ -715,6 +718,19 @@ fn search_reads_a_common_word_a_part_at_a_time() {
 
     // Two words, intersected part by part.
     let (report, articles, _) = search("gallium companies", 0);
+    assert_eq!(
+        articles,
+        (0..8).map(|i| i * 50).collect::<Vec<_>>(),
+        "{report}"
+    );
+    assert_eq!(
+        report["status"],
+        "8 results for “gallium companies” (8 matches in titles, claims and entities).",
+        "{report}"
+    );
+
+    // A search made stale by a newer one adds nothing: only the newer one's results.
+    let (report, articles, _) = search_then("companies", 0, Some("gallium companies"));
     assert_eq!(
         articles,
         (0..8).map(|i| i * 50).collect::<Vec<_>>(),

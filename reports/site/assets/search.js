@@ -177,10 +177,13 @@
     });
   }
 
-  // Steps until the results hold one group past the next page, or the index ends.
-  function fill(state) {
-    if (state.done || state.groups.length > state.shown + PAGE_GROUPS) { return Promise.resolve(); }
-    return step(state).then(function () { return fill(state); });
+  // Steps until the results hold one group past the next page, or the index ends (or a
+  // newer search has started).
+  function fill(state, ui) {
+    if (state.done || state.groups.length > state.shown + PAGE_GROUPS || state.id !== ui.runs) {
+      return Promise.resolve();
+    }
+    return step(state).then(function () { return fill(state, ui); });
   }
 
   function chunkSrc(n) { return BASE + "docs/" + Math.floor(n / 1000) + "/" + n + ".js"; }
@@ -232,11 +235,16 @@
 
   // One search: the matching documents grouped by their group (an entity; an article
   // and its claims), in the site's order; groups are shown a page at a time.
+  // One search. A search started after it makes it stale: reading a common word's parts
+  // takes a while, and a stale search must not add its results to the newer one's.
   function run(query, ui) {
+    var id = ui.runs = (ui.runs || 0) + 1;
+    ui.state = null;
     ui.list.textContent = "";
     ui.more.hidden = true;
     ui.list.removeAttribute("data-state");
     return load("manifest", BASE + "manifest.js").then(function (manifest) {
+      if (id !== ui.runs) { return; }
       var words = Array.from(new Set(tokens(query, manifest.stop)));
       if (!words.length) {
         ui.status.textContent = query.trim() ? "Type a word of two letters or more." : "";
@@ -245,14 +253,14 @@
       }
       ui.status.textContent = "Searching…";
       var state = {
-        manifest: manifest, query: query, words: words, groups: [], nHits: 0, shown: 0,
+        id: id, manifest: manifest, query: query, words: words, groups: [], nHits: 0, shown: 0,
         sources: words.map(function (w) { return sourcesOf(manifest, w); }), next: 0, done: false
       };
       // A word that no shard could hold matches nothing, and so does the query.
       if (state.sources.some(function (s) { return !s.length; })) { state.done = true; }
       ui.state = state;
       return showMore(state, ui);
-    }).catch(function (err) { failed(ui, err); });
+    }).catch(function (err) { if (id === ui.runs) { failed(ui, err); } });
   }
 
   function failed(ui, err) {
@@ -263,9 +271,10 @@
   // Shows the next page of results, reading as much of the index as it needs first.
   // Until the index is read to its end the count is a lower bound.
   function showMore(state, ui) {
-    return fill(state).then(function () {
+    return fill(state, ui).then(function () {
       var next = state.groups.slice(state.shown, state.shown + PAGE_GROUPS);
       return groupDocs(state.manifest, next.map(function (g) { return g.id; })).then(function (docs) {
+        if (state.id !== ui.runs) { return; }
         next.forEach(function (g) { ui.list.appendChild(resultItem(g, docs[g.id], state.words)); });
         state.shown += next.length;
         var n = state.groups.length, q = state.query.trim();
@@ -334,7 +343,8 @@
       if (!ui.state) { return; }
       ui.more.hidden = true;
       ui.list.removeAttribute("data-state");
-      showMore(ui.state, ui).catch(function (err) { failed(ui, err); });
+      var state = ui.state;
+      showMore(state, ui).catch(function (err) { if (state.id === ui.runs) { failed(ui, err); } });
     });
   }
 
