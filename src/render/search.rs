@@ -349,18 +349,8 @@ impl<'s> SearchIndex<'s> {
             .map(|(key, members)| {
                 let size = shard_size(&sizes, members);
                 if size <= self.shard_bytes {
-                    let mut body = String::with_capacity(size + 64);
-                    let _ = write!(body, "gazetteSearch.shard({},{{", json(key));
-                    for (j, &m) in members.iter().enumerate() {
-                        if j > 0 {
-                            body.push(',');
-                        }
-                        let (term, list) = &terms[m];
-                        body.push_str(&json(term));
-                        body.push(':');
-                        list.write_json(&mut body);
-                    }
-                    body.push_str("});\n");
+                    // A whole shard is one part of unbounded width, under its key's name.
+                    let body = &part_bodies(|_| key.clone(), &terms, members, u64::MAX, 1)[0];
                     site.write(
                         &format!("search/terms/{}.js", key_file_name(key)),
                         body.as_bytes(),
@@ -369,7 +359,7 @@ impl<'s> SearchIndex<'s> {
                 }
                 let n = size.div_ceil(self.shard_bytes);
                 let width = self.groups.div_ceil(n).max(1) as u64 * stride;
-                for (i, body) in part_bodies(key, &terms, members, width, n)
+                for (i, body) in part_bodies(|i| format!("{key}.{i}"), &terms, members, width, n)
                     .iter()
                     .enumerate()
                 {
@@ -501,7 +491,9 @@ impl TermDocs {
         })
     }
 
-    /// Appends the gaps as a JSON array.
+    /// Appends the gaps as a JSON array (the text [`TermDocs::json_len`] measures; the
+    /// files are written by `part_bodies`).
+    #[cfg(test)]
     fn write_json(&self, s: &mut String) {
         s.push('[');
         let mut digits = itoa::Buffer::new();
@@ -600,18 +592,19 @@ fn shard_size(terms: &[(&str, usize)], members: &[usize]) -> usize {
         .sum()
 }
 
-/// The files of a shard's `n` parts: part `i` holds, of each term, the documents
+/// The files of a shard's `n` parts, part `i` named `name(i)` (a whole shard is one part
+/// of unbounded width): part `i` holds, of each term, the documents
 /// `i × width..(i + 1) × width` (its list's first gap from 0, as in a whole shard), and
 /// only the terms that have some; a part may hold none. Each term's list is read once.
 fn part_bodies(
-    key: &str,
+    name: impl Fn(usize) -> String,
     terms: &[(String, TermDocs)],
     members: &[usize],
     width: u64,
     n: usize,
 ) -> Vec<String> {
     let mut bodies: Vec<String> = (0..n)
-        .map(|i| format!("gazetteSearch.shard({},{{", json(&format!("{key}.{i}"))))
+        .map(|i| format!("gazetteSearch.shard({},{{", json(&name(i))))
         .collect();
     let mut has_terms = vec![false; n];
     let mut digits = itoa::Buffer::new();
