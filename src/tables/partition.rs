@@ -140,8 +140,23 @@ pub fn for_each_stored_batch(
 
 /// [`for_each_stored_batch`] until `f` returns `false`: the batches after it are never
 /// decoded.
-pub fn stored_batches_while(
+pub fn stored_batches_while(path: &Path, f: impl FnMut(RecordBatch) -> Result<bool>) -> Result<()> {
+    stored_groups_while(path, None, f)
+}
+
+/// [`for_each_stored_batch`] over the row groups `keep` marks (one flag per group, in
+/// the order of [`stored_group_digests`]); the others are never read.
+pub fn for_each_stored_batch_in(
     path: &Path,
+    keep: &[bool],
+    mut f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    stored_groups_while(path, Some(keep), |b| f(b).map(|()| true))
+}
+
+fn stored_groups_while(
+    path: &Path,
+    keep: Option<&[bool]>,
     mut f: impl FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let files = stored_files(path)?;
@@ -149,10 +164,21 @@ pub fn stored_batches_while(
         bail!("'{}' holds no partitions", path.display());
     }
     let mut schema: Option<SchemaRef> = None;
+    let mut first_group = 0;
     for (key, file) in files {
-        let reader = super::open_parquet(&file)?
-            .with_batch_size(super::BATCH_ROWS)
-            .build()?;
+        let mut builder = super::open_parquet(&file)?.with_batch_size(super::BATCH_ROWS);
+        let n_groups = builder.metadata().num_row_groups();
+        if let Some(keep) = keep {
+            let kept: Vec<usize> = (0..n_groups)
+                .filter(|&g| keep.get(first_group + g).copied().unwrap_or(true))
+                .collect();
+            first_group += n_groups;
+            if kept.is_empty() {
+                continue;
+            }
+            builder = builder.with_row_groups(kept);
+        }
+        let reader = builder.build()?;
         for b in reader {
             let b = b.with_context(|| format!("Failed to read '{}'", file.display()))?;
             let (Some(key), None) = (&key, b.column_by_name(KEY)) else {
@@ -186,6 +212,50 @@ pub fn stored_rows(path: &Path) -> Result<usize> {
         .iter()
         .map(|(_, file)| crate::tables::parquet_rows(file))
         .sum()
+}
+
+/// Each row group of a stored table (file after file, each file's groups in order) as a
+/// digest of what it holds, with its number of rows. The digest covers the group's
+/// stored bytes, its file's schema and its partition key: two groups with the same
+/// digest decode to the same rows. Reading and hashing the bytes costs a small part of
+/// decoding them, so a diff can leave out the groups both releases share (a rebuild
+/// copies the row groups of unchanged files as they were).
+pub fn stored_group_digests(path: &Path) -> Result<Vec<(u128, usize)>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut out = Vec::new();
+    let mut bytes = Vec::new();
+    for (key, file) in stored_files(path)? {
+        let builder = super::open_parquet(&file)?;
+        let schema = format!("{:?}", builder.schema());
+        let failed = || format!("Failed to read '{}'", file.display());
+        let mut input = File::open(&file).with_context(failed)?;
+        for group in builder.metadata().row_groups() {
+            let (start, end) = group
+                .columns()
+                .iter()
+                .map(|c| c.byte_range())
+                .fold((u64::MAX, 0), |(s, e), (from, len)| {
+                    (s.min(from), e.max(from + len))
+                });
+            bytes.clear();
+            if start < end {
+                bytes.resize((end - start) as usize, 0);
+                input
+                    .seek(SeekFrom::Start(start))
+                    .and_then(|_| input.read_exact(&mut bytes))
+                    .with_context(failed)?;
+            }
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            for part in [schema.as_bytes(), key.as_deref().unwrap_or("").as_bytes()] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+            h.update(&group.num_rows().to_le_bytes());
+            h.update(&bytes);
+            out.push((h.digest128(), group.num_rows() as usize));
+        }
+    }
+    Ok(out)
 }
 
 /// The files a table is stored in: itself, or a dataset folder's partition files with
