@@ -223,7 +223,7 @@ pub fn stored_rows(path: &Path) -> Result<usize> {
 pub fn stored_group_digests(path: &Path) -> Result<Vec<(u128, usize)>> {
     use std::io::{Read, Seek, SeekFrom};
     let mut out = Vec::new();
-    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 1 << 20];
     for (key, file) in stored_files(path)? {
         let builder = super::open_parquet(&file)?;
         let schema = format!("{:?}", builder.schema());
@@ -235,23 +235,25 @@ pub fn stored_group_digests(path: &Path) -> Result<Vec<(u128, usize)>> {
                 .iter()
                 .map(|c| c.byte_range())
                 .fold((u64::MAX, 0), |(s, e), (from, len)| {
-                    (s.min(from), e.max(from + len))
+                    (s.min(from), e.max(from.saturating_add(len)))
                 });
-            bytes.clear();
-            if start < end {
-                bytes.resize((end - start) as usize, 0);
-                input
-                    .seek(SeekFrom::Start(start))
-                    .and_then(|_| input.read_exact(&mut bytes))
-                    .with_context(failed)?;
-            }
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             for part in [schema.as_bytes(), key.as_deref().unwrap_or("").as_bytes()] {
                 h.update(&(part.len() as u64).to_le_bytes());
                 h.update(part);
             }
             h.update(&group.num_rows().to_le_bytes());
-            h.update(&bytes);
+            // A chunk at a time: a million articles' row groups are tens of megabytes.
+            let mut left = end.saturating_sub(start);
+            if left > 0 {
+                input.seek(SeekFrom::Start(start)).with_context(failed)?;
+            }
+            while left > 0 {
+                let n = left.min(chunk.len() as u64) as usize;
+                input.read_exact(&mut chunk[..n]).with_context(failed)?;
+                h.update(&chunk[..n]);
+                left -= n as u64;
+            }
             out.push((h.digest128(), group.num_rows() as usize));
         }
     }
