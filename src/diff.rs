@@ -636,7 +636,10 @@ fn diff_table_reading(
     let Some(old_path) = old_path.filter(|p| p.exists()) else {
         d.n_added = partition::stored_rows(new_path)?;
         if cap > 0 {
-            partition::stored_batches_while(new_path, |batch| {
+            // Only the columns listed, and only the first rows' pages of them.
+            let mut listed: Vec<&str> = table.spec().primary_key.to_vec();
+            listed.extend(LABELS);
+            partition::stored_head_while(new_path, &listed, cap, |batch| {
                 let rows = BatchRows::new(&batch, table, &[])?;
                 for r in 0..batch.num_rows().min(cap - d.added.len()) {
                     d.added.push(RowRef {
@@ -1015,5 +1018,39 @@ mod tests {
             "{:?}",
             d.changed
         );
+    }
+
+    #[test]
+    fn a_first_build_lists_the_first_rows_of_every_partition_in_order() {
+        // Two months, the first holding fewer rows than the list's cap: the list goes on
+        // into the second, and every row is counted.
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new");
+        stored(
+            &new.join("published_month=2025-01/part-0.parquet"),
+            &[group(0, 3, 1)],
+        );
+        stored(
+            &new.join("published_month=2025-02/part-0.parquet"),
+            &[group(3, 6, 1), group(6, 12, 1)],
+        );
+        for (cap, listed) in [(0, 0), (2, 2), (5, 5), (100, 12)] {
+            let d = diff_table(Table::Articles, None, &new, cap)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (d.n_added, d.n_removed, d.n_changed),
+                (12, 0, 0),
+                "cap {cap}"
+            );
+            let expected: Vec<RowRef> = IDS[..listed]
+                .iter()
+                .map(|id| RowRef {
+                    id: id.to_string(),
+                    label: id.to_string(),
+                })
+                .collect();
+            assert_eq!(d.added, expected, "cap {cap}");
+        }
     }
 }
