@@ -609,6 +609,22 @@ pub fn read_table(path: &Path) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     Ok((schema, batches))
 }
 
+/// The projection of a Parquet reader onto its top-level columns whose names `keep`
+/// accepts (the others are never decoded).
+pub fn columns_where<R>(
+    builder: &parquet::arrow::arrow_reader::ArrowReaderBuilder<R>,
+    keep: impl Fn(&str) -> bool,
+) -> ProjectionMask {
+    let roots = builder
+        .schema()
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| keep(f.name()))
+        .map(|(i, _)| i);
+    ProjectionMask::roots(builder.parquet_schema(), roots)
+}
+
 /// The batches of some columns of a Parquet file, in file order, the others not read.
 pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
     let builder = open_parquet(path)?;

@@ -18,7 +18,6 @@ use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, UInt32Arr
 use arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
 use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
-use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
@@ -223,15 +222,7 @@ fn stored_groups_while(
             builder = builder.with_row_groups(kept);
         }
         if let Some(columns) = reading.columns {
-            let roots: Vec<usize> = builder
-                .schema()
-                .fields()
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| columns.contains(&f.name().as_str()))
-                .map(|(i, _)| i)
-                .collect();
-            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+            let mask = super::arrow_io::columns_where(&builder, |name| columns.contains(&name));
             builder = builder.with_projection(mask);
         }
         let reader = builder.build()?;
@@ -459,15 +450,7 @@ pub fn for_each_batch_decoding(
             .with_context(not_parquet)?;
         }
         let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input, metadata);
-        let roots: Vec<usize> = builder
-            .schema()
-            .fields()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| kept(f.name()))
-            .map(|(i, _)| i)
-            .collect();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let mask = super::arrow_io::columns_where(&builder, kept);
         let reader = builder
             .with_projection(mask)
             .with_batch_size(BATCH_ROWS)
