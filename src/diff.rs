@@ -603,6 +603,18 @@ fn groups_to_compare(old: &Path, new: &Path) -> Result<(Vec<bool>, Vec<bool>, us
     Ok((old_keep, new_keep, old_rows))
 }
 
+/// The error for a key that `path`, a stored `table`, holds more than once.
+fn duplicate_key(table: Table, path: &Path, key: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "table '{}' at '{}' holds the key ({}) = ({key}) more than once; `gazette diff` \
+         follows rows by key, so each key must appear once (gazette's builds check this \
+         with the unique_key data test)",
+        table.name(),
+        path.display(),
+        table.spec().primary_key.join(", "),
+    )
+}
+
 /// One table's differences (`None` when the new side lacks the table), listing at most
 /// `cap` rows per kind.
 fn diff_table(
@@ -673,16 +685,25 @@ fn diff_table_reading(
     // copied and its new memory zeroed again and again.
     let mut old_rows: HashMap<u128, (u64, bool), KeyHashed> =
         HashMap::with_capacity_and_hasher(old_rows_read, KeyHashed::default());
+    // A key met twice would pair rows arbitrarily and miscount every kind of change:
+    // gazette's own tables never hold one (the `unique_key` data test), but a table
+    // edited by hand or written by another tool may. Checked among the rows compared.
     for_each_row(old_path, &old_keep, table, &compared, |b, r| {
         let h = b.key_hash(r, &mut scratch);
-        old_rows.insert(h, (b.fingerprint(r), false));
+        if old_rows.insert(h, (b.fingerprint(r), false)).is_some() {
+            return Err(duplicate_key(table, old_path, &b.key(r)));
+        }
         Ok(())
     })?;
     // Changed rows listed: key, id, label and the new side's column hashes.
     let mut changed: Vec<(u128, String, String, Vec<Option<u64>>)> = Vec::new();
+    // The keys only the new side has, to tell a repeated one.
+    let mut added: std::collections::HashSet<u128, KeyHashed> = Default::default();
     for_each_row(new_path, &new_keep, table, &compared, |b, r| {
         let h = b.key_hash(r, &mut scratch);
         match old_rows.get_mut(&h) {
+            Some((_, true)) => return Err(duplicate_key(table, new_path, &b.key(r))),
+            None if !added.insert(h) => return Err(duplicate_key(table, new_path, &b.key(r))),
             None => {
                 d.n_added += 1;
                 if d.added.len() < cap {
@@ -987,6 +1008,65 @@ mod tests {
             let (old_keep, _, _) = groups_to_compare(&old, &new).unwrap();
             assert_eq!(old_keep, old_read, "{case}: the old groups read");
         }
+    }
+
+    #[test]
+    fn a_key_held_twice_on_either_side_is_an_error_naming_the_table_file_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let (unique, twice) = (
+            dir.path().join("unique.parquet"),
+            dir.path().join("twice.parquet"),
+        );
+        stored(&unique, &[group(0, 4, 1)]);
+        // "b" again, with another number: whichever row were kept, the counts would be
+        // wrong. (A row group stored alike on both sides is not read, nor its keys.)
+        stored(&twice, &[[group(0, 4, 1), vec![("b", "b", 2)]].concat()]);
+        let (a_to_d, a_to_c) = (
+            dir.path().join("a-d.parquet"),
+            dir.path().join("a-c.parquet"),
+        );
+        stored(&a_to_d, &[group(0, 4, 1)]);
+        stored(
+            &a_to_c,
+            &[group(0, 3, 1), vec![("x", "x", 1), ("x", "x", 1)]],
+        );
+        let cases = [
+            ("the old side", &twice, &unique, &twice, "b"),
+            (
+                "the new side, a key both sides have",
+                &unique,
+                &twice,
+                &twice,
+                "b",
+            ),
+            (
+                "the new side, a key only it has",
+                &a_to_d,
+                &a_to_c,
+                &a_to_c,
+                "x",
+            ),
+        ];
+        for (case, old, new, named, key) in cases {
+            for skip_alike in [true, false] {
+                let err = diff_table_reading(Table::Articles, Some(old), new, 10, skip_alike)
+                    .expect_err(case)
+                    .to_string();
+                assert!(err.contains("table 'articles'"), "{case}: {err}");
+                assert!(err.contains(&named.display().to_string()), "{case}: {err}");
+                assert!(
+                    err.contains(&format!("(article_id) = ({key})")),
+                    "{case}: {err}"
+                );
+            }
+        }
+        // A key moved between groups is not repeated.
+        let moved = dir.path().join("moved.parquet");
+        stored(&moved, &[group(1, 4, 1), group(0, 1, 1)]);
+        let d = diff_table(Table::Articles, Some(&unique), &moved, 10)
+            .unwrap()
+            .unwrap();
+        assert_eq!((d.n_added, d.n_removed, d.n_changed), (0, 0, 0));
     }
 
     #[test]

@@ -521,6 +521,12 @@ pub fn escape_html(s: &str) -> String {
 /// heading, `稀土 ##` would lose it). Safe in table cells. The reports are also read in
 /// terminals: control characters become U+FFFD, and directional runs the text opens
 /// are closed at its end.
+///
+/// GitHub's markdown links bare addresses too (`www.example.com`, `https://…`): the `.`
+/// after `www` and the `:` before `//` get a backslash, which stops it and shows the
+/// same text. An e-mail address still becomes a `mailto:` link there: GitHub finds those
+/// in the text after escapes are resolved, and only raw HTML (which markdown renderers
+/// that refuse HTML would print) could split one.
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let trimmed = s.trim_start();
@@ -559,6 +565,8 @@ pub fn escape_markdown(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            '.' if s[..i].ends_with("www") => out.push_str("\\."),
+            ':' if s[i + 1..].starts_with("//") => out.push_str("\\:"),
             '\r' | '\n' => out.push(' '),
             c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
             _ => out.push(c),
@@ -691,6 +699,12 @@ mod tests {
         // What a terminal would act on.
         assert_eq!(escape_markdown("a\u{1b}c\tb"), "a\u{FFFD}c\tb");
         assert_eq!(escape_markdown("x\u{202E}y"), "x\u{202E}y\u{202C}");
+        // Bare addresses GitHub would link.
+        assert_eq!(
+            escape_markdown("see www.example.com or https://example.org/a:b"),
+            "see www\\.example.com or https\\://example.org/a:b"
+        );
+        assert_eq!(escape_markdown("WWW.X.COM 10:30"), "WWW.X.COM 10:30");
     }
 
     #[test]

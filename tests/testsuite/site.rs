@@ -858,6 +858,56 @@ fn markdown_shows_corpus_markup_literally() {
     }
 }
 
+/// GitHub renders the committed reports with its own markdown (cmark-gfm), which also
+/// links bare addresses: the escaping fixture's fourth article has them in its title and
+/// claims, and GitHub's renderer must show them as text, not links. (An e-mail address
+/// it would still link: see `escape_markdown`.)
+#[test]
+fn github_markdown_links_no_bare_address_of_the_corpus() {
+    let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", &["cmarkgfm"]) else {
+        return;
+    };
+    let reports = escaping_build().join("reports");
+    let script = r#"
+import json, sys
+import cmarkgfm
+from cmarkgfm.cmark import Options
+print(json.dumps([cmarkgfm.github_flavored_markdown_to_html(open(p, encoding="utf-8").read(),
+                  options=Options.CMARK_OPT_UNSAFE) for p in sys.argv[1:]]))
+"#;
+    let pages = files_with_ext(&reports, "md");
+    assert!(pages.len() >= 5, "{pages:?}");
+    let o = std::process::Command::new(&py)
+        .arg("-c")
+        .arg(script)
+        .args(&pages)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html: Vec<String> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut shown = 0;
+    for (page, html) in pages.iter().zip(&html) {
+        for address in [
+            "www.example.com",
+            "https://example.org/report",
+            "http://mirror.example.net/x",
+            "ftp://files.example.net",
+        ] {
+            assert!(
+                !html.contains(&format!("\"{address}"))
+                    && !html.contains(&format!("//{address}\"")),
+                "{}: GitHub links {address}:\n{html}",
+                page.display()
+            );
+        }
+        // Shown as written.
+        if html.contains("Links 链接 www.example.com and https://example.org/report") {
+            shown += 1;
+        }
+    }
+    assert!(shown >= 1, "the overview shows the fourth article's title");
+}
+
 /// The escaping fixture's third article: a title and a source that start like
 /// spreadsheet formulas, a title ending like a heading's closing hashes, a source with
 /// a right-to-left override (which its name drops), a claim with a terminal escape
