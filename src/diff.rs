@@ -14,6 +14,7 @@
 //! not change, so a daily build compares only the new export's rows.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -665,9 +666,10 @@ fn diff_table_reading(
         return Ok(Some(d));
     };
     // Tables are read a batch at a time and rows held as hashes (the old side's key
-    // and fingerprint, a bit for "still there"): holding both sides' rows with their
-    // keys, labels and column hashes took 20 GB at a million articles. Ids, labels
-    // and changed columns are read again for the rows listed.
+    // and fingerprint, a bit for "still there"; the keys only the new side has join
+    // them as seen): holding both sides' rows with their keys, labels and column hashes
+    // took 20 GB at a million articles. Ids, labels and changed columns are read again
+    // for the rows listed.
     let compared: Vec<String> = partition::stored_schema(new_path)?
         .fields()
         .iter()
@@ -697,14 +699,16 @@ fn diff_table_reading(
     })?;
     // Changed rows listed: key, id, label and the new side's column hashes.
     let mut changed: Vec<(u128, String, String, Vec<Option<u64>>)> = Vec::new();
-    // The keys only the new side has, to tell a repeated one.
-    let mut added: std::collections::HashSet<u128, KeyHashed> = Default::default();
+    // A key only the new side has joins the map as already seen, so that a key met
+    // twice on the new side is one found seen, whichever side it came from.
     for_each_row(new_path, &new_keep, table, &compared, |b, r| {
         let h = b.key_hash(r, &mut scratch);
-        match old_rows.get_mut(&h) {
-            Some((_, true)) => return Err(duplicate_key(table, new_path, &b.key(r))),
-            None if !added.insert(h) => return Err(duplicate_key(table, new_path, &b.key(r))),
-            None => {
+        match old_rows.entry(h) {
+            Entry::Occupied(o) if o.get().1 => {
+                return Err(duplicate_key(table, new_path, &b.key(r)));
+            }
+            Entry::Vacant(v) => {
+                v.insert((0, true));
                 d.n_added += 1;
                 if d.added.len() < cap {
                     d.added.push(RowRef {
@@ -713,7 +717,8 @@ fn diff_table_reading(
                     });
                 }
             }
-            Some((fingerprint, seen)) => {
+            Entry::Occupied(mut o) => {
+                let (fingerprint, seen) = o.get_mut();
                 *seen = true;
                 if *fingerprint != b.fingerprint(r) {
                     d.n_changed += 1;

@@ -7,27 +7,7 @@
 //! missing locally the tests say so and pass as skipped; with
 //! `GAZETTE_REQUIRE_EXTERNAL=1` they fail instead.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use crate::support::*;
-
-fn run_python(py: &PathBuf, args: &[&str]) -> String {
-    let o = Command::new(py)
-        .current_dir(root())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{} {:?} failed:\n{}{}",
-        py.display(),
-        args,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn data_dir() -> String {
     shipped_build().join("data").to_string_lossy().into_owned()

@@ -3,7 +3,6 @@
 //! the same results as polars.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::*;
 
@@ -84,18 +83,13 @@ fn run_engine(engine: &str, modules: &[&str]) {
     };
     let out = tempfile::tempdir().unwrap();
     build_partitioned(out.path());
-    let o = Command::new(&py)
-        .current_dir(root())
-        .args(["tests/python/sql_engines.py"])
-        .arg(out.path())
-        .arg(engine)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&o.stderr)
+    let stdout = run_python(
+        &py,
+        &[
+            std::ffi::OsStr::new("tests/python/sql_engines.py"),
+            out.path().as_os_str(),
+            std::ffi::OsStr::new(engine),
+        ],
     );
     for table in gazette::tables::Table::of_stage(gazette::tables::Stage::Derive) {
         assert!(

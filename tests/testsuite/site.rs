@@ -868,23 +868,11 @@ fn github_markdown_links_no_bare_address_of_the_corpus() {
         return;
     };
     let reports = escaping_build().join("reports");
-    let script = r#"
-import json, sys
-import cmarkgfm
-from cmarkgfm.cmark import Options
-print(json.dumps([cmarkgfm.github_flavored_markdown_to_html(open(p, encoding="utf-8").read(),
-                  options=Options.CMARK_OPT_UNSAFE) for p in sys.argv[1:]]))
-"#;
     let pages = files_with_ext(&reports, "md");
     assert!(pages.len() >= 5, "{pages:?}");
-    let o = std::process::Command::new(&py)
-        .arg("-c")
-        .arg(script)
-        .args(&pages)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let html: Vec<String> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut args = vec![root().join("tests/python/github_markdown.py")];
+    args.extend(pages.iter().cloned());
+    let html: Vec<String> = serde_json::from_str(&run_python(&py, &args)).unwrap();
     let mut shown = 0;
     for (page, html) in pages.iter().zip(&html) {
         for address in [

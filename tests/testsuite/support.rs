@@ -176,6 +176,26 @@ pub fn python_with(var: &str, default: &str, modules: &[&str]) -> Option<PathBuf
         &format!("set {var}, or see .ci/run for the pip installs"),
     )
 }
+/// Runs `py` with `args` from the repository's root; its standard output, or a failure
+/// showing both outputs.
+pub fn run_python<S: AsRef<std::ffi::OsStr>>(py: &Path, args: &[S]) -> String {
+    let o = Command::new(py)
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
+    assert!(
+        o.status.success(),
+        "{} {:?} failed:\n{}{}",
+        py.display(),
+        shown,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Prints a line that `cargo test` shows even for a passing test (libtest captures
 /// `println!`, not direct writes): skipped checks, screenshot paths.
 pub fn note(msg: &str) {
