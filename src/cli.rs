@@ -263,6 +263,35 @@ impl Command {
     }
 }
 
+/// The command line as clap reads it, where each command's help lists only the global
+/// flags that command reads ([`FLAGS_READ`]): `gazette check --help` offering `--force`
+/// ("Rebuild everything") would promise what the command then refuses.
+pub fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    for (name, reads) in FLAGS_READ {
+        cmd = cmd.mut_subcommand(*name, |mut sub| {
+            // A command's own hidden copy of a flag it does not read: clap gives global
+            // flags only to the commands that lack them, and still parses this one, so
+            // that `Cli::context` can say which commands read it.
+            for arg in &globals {
+                let long = arg.get_long().map(|l| format!("--{l}"));
+                if long.is_some_and(|l| !reads.contains(&l.as_str()))
+                    && !matches!(arg.get_id().as_str(), "quiet" | "verbose")
+                {
+                    sub = sub.arg(arg.clone().hide(true));
+                }
+            }
+            sub
+        });
+    }
+    cmd
+}
+
 /// `flag` given to a command that does not read it: the error names those that do.
 fn not_read(flag: &str, command: &Command) -> anyhow::Error {
     let readers: Vec<String> = FLAGS_READ
@@ -308,7 +337,10 @@ fn usage(msg: String) -> anyhow::Error {
 
 /// Exit codes: 0 success, 1 data or I/O error, 2 usage error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `gazette diff A B | head`: the reader has what it wanted. Said nothing and exits

@@ -521,6 +521,7 @@ fn for_each_row(
     mut f: impl FnMut(&BatchRows, usize) -> Result<()>,
 ) -> Result<()> {
     partition::for_each_stored_batch_in(path, keep, |batch| {
+        let batch = partition::with_registry_types(table, batch)?;
         let rows = BatchRows::new(&batch, table, compared)?;
         for row in 0..batch.num_rows() {
             f(&rows, row)?;

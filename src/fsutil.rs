@@ -314,20 +314,24 @@ impl Drop for StagedDir {
 /// folder) are left alone; where the OS does not list its processes in `/proc`, only this
 /// process' own are removed.
 fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
+    remove_stale_staging_in(parent, Some(name)).map(drop)
+}
+
+/// [`remove_stale_staging`] for the staging of any name (`None`) or of `name`; returns
+/// the folders of `parent` that are not staging, for a caller walking a tree.
+fn remove_stale_staging_in(parent: &Path, name: Option<&str>) -> Result<Vec<PathBuf>> {
     let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let own = std::process::id();
     let can_tell = Path::new("/proc/self").exists();
+    let mut folders = Vec::new();
     for entry in entries.flatten() {
         let entry_name = entry.file_name();
-        let Some(pid) = entry_name
-            .to_str()
-            .and_then(|n| n.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.'))
-            .and_then(|n| n.strip_suffix(".tmp"))
-            .map(|n| n.strip_suffix(".old").unwrap_or(n))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
+        let Some(pid) = entry_name.to_str().and_then(|n| staging_pid(n, name)) else {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(entry.path());
+            }
             continue;
         };
         let gone = pid == own || (can_tell && !Path::new("/proc").join(pid.to_string()).exists());
@@ -340,6 +344,36 @@ fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
             _ => fs::remove_file(&path),
         };
         removed.with_context(|| format!("Failed to remove stale '{}'", path.display()))?;
+    }
+    Ok(folders)
+}
+
+/// The process of a staging entry's name, `.NAME.PID.tmp` or `.NAME.PID.old.tmp` (NAME
+/// being `name` where given, any name otherwise).
+fn staging_pid(entry: &str, name: Option<&str>) -> Option<u32> {
+    let rest = entry.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let rest = rest.strip_suffix(".old").unwrap_or(rest);
+    let (staged, pid) = rest.rsplit_once('.')?;
+    let matches = match name {
+        Some(name) => staged == name,
+        None => !staged.is_empty(),
+    };
+    matches.then(|| pid.parse().ok()).flatten()
+}
+
+/// Removes what killed commands left staged in an output root (see
+/// [`remove_stale_staging`]): beside the reports (their staging folder), beside the
+/// files of `data/`, and anywhere under the folders gazette alone writes (`owned`: the
+/// tables with their partitions, the derived datasets, the cache). Folders a user may
+/// keep files in, such as the default corpus `data/raw`, are not entered. Each writer
+/// sweeps its own target's folder as it stages, but a build with nothing to do stages
+/// nothing, so every command that writes into a root calls this first.
+pub fn remove_stale_staging_under(root: &Path, owned: &[&str]) -> Result<()> {
+    remove_stale_staging_in(root, None)?;
+    remove_stale_staging_in(&root.join("data"), None)?;
+    let mut folders: Vec<PathBuf> = owned.iter().map(|dir| root.join(dir)).collect();
+    while let Some(dir) = folders.pop() {
+        folders.extend(remove_stale_staging_in(&dir, None)?);
     }
     Ok(())
 }

@@ -52,11 +52,23 @@ impl Manifest {
     }
 }
 
-/// Size and modification time: a cheap stand-in for the content while both are unchanged.
+/// Size, modification time, change time and inode: a cheap stand-in for the content
+/// while all are unchanged (what git's index compares). Size and modification time alone
+/// miss an edit that kept both, as `touch -r`, `cp -p`, `rsync -a` or `tar` restore the
+/// time of a file they rewrote; its change time and, when it was written anew, its inode
+/// still differ, since no tool can set those back. A file whose stat differs is hashed
+/// again, so a stat that changed for nothing (`chmod`, a hard link) costs a read, not a
+/// rebuild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stat {
     pub bytes: u64,
     pub mtime_ns: u128,
+    /// Zero where the platform has no change time (and in states written before it was
+    /// recorded: those files are hashed again once).
+    #[serde(default)]
+    pub ctime_ns: i128,
+    #[serde(default)]
+    pub ino: u64,
 }
 
 impl Stat {
@@ -68,9 +80,21 @@ impl Stat {
             .duration_since(UNIX_EPOCH)
             .ok()?
             .as_nanos();
+        #[cfg(unix)]
+        let (ctime_ns, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                m.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, ino) = (0, 0);
         Some(Stat {
             bytes: m.len(),
             mtime_ns,
+            ctime_ns,
+            ino,
         })
     }
 }

@@ -458,6 +458,8 @@ fn chunk_batches(
     parsed: ParsedFile,
     recognizer: &Recognizer,
 ) -> Result<(Vec<RecordBatch>, ParsedStats)> {
+    let mut parsed = parsed;
+    parsed.resolve_headers(topic);
     let ParsedFile {
         articles,
         diagnostics,

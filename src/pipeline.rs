@@ -112,6 +112,7 @@ impl Pipeline {
         let files = self.discover()?;
         let cache = Cache::open(&self.ctx.out_dir)?;
         let _lock = manifest::lock_out(&self.ctx.out_dir)?;
+        self.remove_stale_staging()?;
         let state = cache.load_state();
         let inputs = self.hash_inputs(&files, &state)?;
         self.ctx.ui.stage("fingerprint", t);
@@ -251,9 +252,23 @@ impl Pipeline {
         Ok(summary)
     }
 
+    /// Removes what killed commands left staged in the output root (before anything is
+    /// staged, and whether or not anything will be).
+    fn remove_stale_staging(&self) -> Result<()> {
+        fsutil::remove_stale_staging_under(
+            &self.ctx.out_dir,
+            &[
+                crate::tables::Stage::Normalize.dir(),
+                crate::tables::Stage::Derive.dir(),
+                manifest::CACHE_DIR,
+            ],
+        )
+    }
+
     /// `gazette render`: the reports and the site from the tables already under `--out`.
     pub fn render_only(&self) -> Result<RenderSummary> {
         let _lock = manifest::lock_out(&self.ctx.out_dir)?;
+        self.remove_stale_staging()?;
         let (reports, summary) = self.render(TableFiles::published(&self.ctx.out_dir))?;
         let target = reports.target().display().to_string();
         self.commit_reports(reports)?;
@@ -266,6 +281,7 @@ impl Pipeline {
     /// `gazette derive`: recompute the derived datasets from the published tables.
     pub fn derive_only(&self) -> Result<()> {
         let _lock = manifest::lock_out(&self.ctx.out_dir)?;
+        self.remove_stale_staging()?;
         let t = Instant::now();
         let out = &self.ctx.out_dir;
         let derived = derive::run(
@@ -745,6 +761,19 @@ impl Pipeline {
                     files.push(e.path());
                 }
             }
+        }
+        // And every folder of the reports: a page removed, or one added, changes its
+        // folder's modification time, so the next build sees the site damaged (as make
+        // rebuilds a deleted target) for the price of a stat per folder, where recording
+        // each of a million pages would not be cheap. A page edited in place is not seen.
+        let mut folders = vec![target];
+        while let Some(dir) = folders.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(e.path());
+                }
+            }
+            files.push(dir);
         }
         files.sort();
         Ok(files)

@@ -129,6 +129,39 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Articles (or stray lines) that were reported as errors and left out.
     pub skipped: usize,
+    /// Export headers found after the first article (exports joined with `cat`): the
+    /// line of each one's topic, and the topic. Skipped like the first header; one whose
+    /// topic is not the file's is a warning ([`ParsedFile::resolve_headers`]), which a
+    /// chunk after the first can only give once the file's topic is known.
+    pub headers: Vec<(u32, String)>,
+}
+
+impl ParsedFile {
+    /// Warns of each export header in `headers` whose topic is not `topic`, the file's:
+    /// the articles after it are read into the file's collection all the same.
+    pub fn resolve_headers(&mut self, topic: &str) {
+        for (line, other) in std::mem::take(&mut self.headers) {
+            if other == topic {
+                continue;
+            }
+            let warning = Diagnostic::warning(
+                &self.name,
+                line,
+                format!(
+                    "one collection per file: a second export header (exports joined with \
+                     `cat`) with the file's topic {}",
+                    excerpt(topic, 60)
+                ),
+                format!(
+                    "the topic {} (the articles after it are read into {})",
+                    excerpt(&other, 60),
+                    excerpt(topic, 60)
+                ),
+            );
+            let at = self.diagnostics.partition_point(|d| d.line <= line);
+            self.diagnostics.insert(at, warning);
+        }
+    }
 }
 
 /// A line with its number; `bad_utf8` describes where the line stopped being UTF-8.
@@ -226,6 +259,7 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         articles: Vec::new(),
         diagnostics: Vec::new(),
         skipped: 0,
+        headers: Vec::new(),
     };
     // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
     let utf16 =
@@ -293,7 +327,7 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
             continue;
         }
         let title = (s > cursor && !is_source(s - 1)).then(|| s - 1);
-        report_stray_lines(name, &lines[cursor..title.unwrap_or(s)], &mut out);
+        skip_or_report_stray_lines(name, &lines[cursor..title.unwrap_or(s)], &mut out);
         let next_is_source = |i: usize| i < lines.len() && is_source(i);
         // The line after the source line is the summary, unless it is the next article's
         // title (the line after it is a source line) and does not read as a summary.
@@ -359,8 +393,36 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
             }
         }
     }
-    report_stray_lines(name, &lines[cursor.min(lines.len())..], &mut out);
+    skip_or_report_stray_lines(name, &lines[cursor.min(lines.len())..], &mut out);
+    if with_header {
+        let topic = out.topic.clone();
+        out.resolve_headers(&topic);
+    }
     out
+}
+
+/// Lines between articles: an export header, as exports joined with `cat` hold after
+/// each file's last article (`Workflow`, the topic, then `icon` and `Search documents`
+/// where the export has them), is skipped and recorded in `out.headers`; anything else
+/// is reported ([`report_stray_lines`]).
+fn skip_or_report_stray_lines(name: &str, stray: &[Line<'_>], out: &mut ParsedFile) {
+    let is_chrome = |l: &Line<'_>| HEADER_CHROME.iter().any(|c| l.text.eq_ignore_ascii_case(c));
+    let header = match stray {
+        [first, topic, chrome @ ..]
+            if first.text.eq_ignore_ascii_case(HEADER_FIRST_LINE)
+                && topic.bad_utf8.is_none()
+                && !is_chrome(topic)
+                && chrome.len() <= HEADER_CHROME.len()
+                && chrome.iter().all(is_chrome) =>
+        {
+            Some(topic)
+        }
+        _ => None,
+    };
+    match header {
+        Some(topic) => out.headers.push((topic.no, topic.text.to_string())),
+        None => report_stray_lines(name, stray, out),
+    }
 }
 
 /// Reads the header lines; returns how many lines it took. Whatever is left before the
@@ -395,12 +457,20 @@ fn read_header(name: &str, header: &[Line<'_>], out: &mut ParsedFile) -> usize {
     let topic_missing = is_chrome(&header[1]);
     let topic_problem = if topic_missing {
         Some((
-            "the topic on the line after 'Workflow'",
+            "the topic on the line after 'Workflow'".to_string(),
             excerpt(&header[1].text, 60),
         ))
+    } else if let Some(why) = header[1].bad_utf8.clone() {
+        Some(("the topic after 'Workflow' as UTF-8 text".to_string(), why))
     } else {
-        let not_text = header[1].bad_utf8.clone();
-        not_text.map(|why| ("the topic after 'Workflow' as UTF-8 text", why))
+        // Every page and report names the topic: one of a megabyte (a summary pasted on
+        // its line) made 180 MB of reports from 8 articles.
+        crate::text::chars_beyond(&header[1].text, MAX_TITLE_CHARS).map(|n| {
+            (
+                format!("a topic of at most {MAX_TITLE_CHARS} characters"),
+                format!("{n} characters, {}", excerpt(&header[1].text, 60)),
+            )
+        })
     };
     if let Some((expected, found)) = topic_problem {
         out.topic = file_stem(name);

@@ -69,8 +69,14 @@ fn download(
     let name = table.name();
     let source = files.path(table);
     let parquet = format!("downloads/{name}.parquet");
-    let parquet_bytes = site.link_or_copy(&parquet, source)?;
-    let rows = crate::tables::parquet_rows(source)?;
+    let (parquet_bytes, rows) = if source.is_dir() {
+        dataset_as_file(table, source, site, &parquet)?
+    } else {
+        (
+            site.link_or_copy(&parquet, source)?,
+            crate::tables::parquet_rows(source)?,
+        )
+    };
     if rows > csv_max_rows {
         return Ok(Download {
             table: name,
@@ -114,6 +120,32 @@ fn download(
         csv_bytes: site.size_of(&csv)?,
         csv: Some(csv),
     })
+}
+
+/// A partitioned table (`--partition-by month`, published as a dataset folder) offered
+/// as one file, as the data page offers every table: its rows partition by partition (in
+/// key order, as DuckDB or Spark read the folder), with the registry's columns, the
+/// partition key among them. `gazette render` of a partitioned release meets these
+/// folders; a build reads its tables before partitioning them and links the flat file.
+/// Returns the file's size and rows.
+fn dataset_as_file(
+    table: Table,
+    dataset: &std::path::Path,
+    site: &OutputDir,
+    rel: &str,
+) -> Result<(u64, usize)> {
+    let path = site.path(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("Failed to create '{}'", dir.display()))?;
+    }
+    let mut writer = crate::tables::TableWriter::create(table, &path)?;
+    crate::tables::partition::for_each_batch(table, dataset, |batch| writer.write(batch))?;
+    let (file, rows) = writer.finish()?;
+    file.commit()?;
+    let rows = usize::try_from(rows)
+        .with_context(|| format!("'{}' has {rows} rows", dataset.display()))?;
+    Ok((site.size_of(rel)?, rows))
 }
 
 /// The batch with its list columns as JSON text (CSV has no lists) and its texts safe to

@@ -583,7 +583,7 @@ fn md_code(value: &Value) -> Value {
         .as_str()
         .map(str::to_string)
         .unwrap_or_else(|| value.to_string());
-    let s = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let s = terminal_safe(&s).replace('|', "\\|");
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -606,7 +606,25 @@ fn md_verbatim(value: &Value) -> Value {
         .as_str()
         .map(str::to_string)
         .unwrap_or_else(|| value.to_string());
-    Value::from_safe_string(s.replace(['\r', '\n'], " "))
+    Value::from_safe_string(terminal_safe(&s))
+}
+
+/// Text for a code span or block of a markdown report, which is shown as it is there
+/// and in a terminal: line breaks (which could end the span, or open a new fence) become
+/// spaces, other control characters U+FFFD (an escape sequence in a file name must not
+/// drive the terminal of whoever runs `cat reports/quality.md`), and directional runs
+/// the text opens are closed at its end, as [`escape_markdown`] does for text.
+fn terminal_safe(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| match c {
+            '\r' | '\n' => ' ',
+            c if c.is_control() && c != '\t' => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    out.push_str(&crate::text::bidi_closers(s));
+    out
 }
 
 /// `{{ 12345 | thousands }}` → `12,345`.
@@ -713,6 +731,20 @@ mod tests {
         assert_eq!(md_code(&Value::from("a`b")).as_str(), Some("``a`b``"));
         assert_eq!(md_code(&Value::from("`x`")).as_str(), Some("`` `x` ``"));
         assert_eq!(md_code(&Value::from("a|b")).as_str(), Some("`a\\|b`"));
+        // A file name is corpus input too: what a terminal would act on is defused
+        // inside code as it is in text.
+        assert_eq!(
+            md_code(&Value::from("new\nline\u{1b}[31m.txt")).as_str(),
+            Some("`new line\u{FFFD}[31m.txt`")
+        );
+        assert_eq!(
+            md_code(&Value::from("x\u{202E}y")).as_str(),
+            Some("`x\u{202E}y\u{202C}`")
+        );
+        assert_eq!(
+            md_verbatim(&Value::from("a\u{7}b\r\nc\td")).as_str(),
+            Some("a\u{FFFD}b  c\td")
+        );
     }
 
     #[test]

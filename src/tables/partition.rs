@@ -462,7 +462,12 @@ pub fn for_each_batch_decoding(
                 .iter()
                 .map(|field| -> Result<ArrayRef> {
                     match (batch.column_by_name(field.name()), &key) {
-                        (Some(c), _) => Ok(c.clone()),
+                        (Some(c), _) if c.data_type() == field.data_type() => Ok(c.clone()),
+                        // Written by another tool (pyarrow names a list's items
+                        // `element`, polars writes large strings): the same values in
+                        // another layout, read as the registry's.
+                        (Some(c), _) => stored_as(c, field)
+                            .with_context(|| format!("Failed to read '{}'", file.display())),
                         (None, Some(k)) if field.name() == KEY => {
                             Ok(Arc::new(StringArray::from(vec![
                                 k.as_str();
@@ -473,10 +478,84 @@ pub fn for_each_batch_decoding(
                     }
                 })
                 .collect::<Result<Vec<_>>>()?;
-            f(RecordBatch::try_new(schema.clone(), columns)?)?;
+            let batch = RecordBatch::try_new(schema.clone(), columns)
+                .with_context(|| format!("Failed to read '{}'", file.display()))?;
+            f(batch)?;
         }
     }
     Ok(())
+}
+
+/// A stored batch with each column the registry's table has, and holds in another
+/// layout of the same values ([`stored_as`]), cast to the registry's type; other columns
+/// as they are. Comparing a table another tool rewrote (`gazette diff`) then compares
+/// values, not layouts.
+pub fn with_registry_types(table: Table, batch: RecordBatch) -> Result<RecordBatch> {
+    let schema = batch.schema();
+    let registry = table.schema();
+    let cast: Vec<Option<FieldRef>> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            registry
+                .field_with_name(f.name())
+                .ok()
+                .filter(|r| r.data_type() != f.data_type())
+                .map(|r| Arc::new(r.clone()))
+        })
+        .collect();
+    if cast.iter().all(Option::is_none) {
+        return Ok(batch);
+    }
+    let mut fields = Vec::with_capacity(cast.len());
+    let mut columns = Vec::with_capacity(cast.len());
+    for ((field, column), registry_field) in schema.fields().iter().zip(batch.columns()).zip(cast) {
+        match registry_field.and_then(|r| Some((stored_as(column, &r).ok()?, r))) {
+            Some((column, r)) => {
+                fields.push(Arc::new(
+                    field.as_ref().clone().with_data_type(r.data_type().clone()),
+                ));
+                columns.push(column);
+            }
+            None => {
+                fields.push(field.clone());
+                columns.push(column.clone());
+            }
+        }
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
+        columns,
+    )?)
+}
+
+/// A stored column as the registry's `field` has it: cast where the two types hold the
+/// same values (string and large string, lists whose items are named otherwise), an
+/// error naming the column and both types otherwise.
+pub fn stored_as(column: &ArrayRef, field: &FieldRef) -> Result<ArrayRef> {
+    let (from, to) = (column.data_type(), field.data_type());
+    let same_values = match (from, to) {
+        (DataType::LargeUtf8 | DataType::Utf8View, DataType::Utf8) => true,
+        (DataType::List(a) | DataType::LargeList(a) | DataType::ListView(a), DataType::List(b)) => {
+            a.data_type() == b.data_type() || {
+                matches!(
+                    (a.data_type(), b.data_type()),
+                    (DataType::LargeUtf8 | DataType::Utf8View, DataType::Utf8)
+                )
+            }
+        }
+        (DataType::Dictionary(_, values), DataType::Utf8) => {
+            matches!(values.as_ref(), DataType::Utf8 | DataType::LargeUtf8)
+        }
+        _ => false,
+    };
+    anyhow::ensure!(
+        same_values,
+        "column '{}' is stored as {from}, where the table has {to}: it was not written by \
+         gazette (rebuild it with `gazette build`)",
+        field.name()
+    );
+    Ok(arrow::compute::cast(column, to)?)
 }
 
 /// Splits a single-file table into month partitions under `out_root`, staged. `months`

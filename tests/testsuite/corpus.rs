@@ -357,6 +357,77 @@ fn a_byte_order_mark_mid_file_is_not_text() {
     assert_eq!(parsed.articles[2].title, title);
 }
 
+/// Two whole exports joined with `cat`: the second one's header (`Workflow`, the topic,
+/// `icon`, `Search documents`) follows the first one's last article. It is skipped, not
+/// reported as an article without its source line; one with another topic is a warning
+/// naming both (the articles after it join the file's collection), the same whether
+/// the file is parsed whole or in chunks.
+#[test]
+fn exports_joined_with_cat_are_one_collection() {
+    let shipped_text =
+        std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    let lines: Vec<&str> = shipped_text.lines().collect();
+    let header = &lines[..4];
+    assert_eq!(header[0], "Workflow");
+    // The shipped export cut after its fourth article, each half with the header.
+    let cut = 4 + 4 * 3;
+    let halves = format!(
+        "{}\n{}\n{}\n",
+        lines[..cut].join("\n"),
+        header.join("\n"),
+        lines[cut..].join("\n")
+    );
+    let parsed = corpus::parse_file("halves.txt", halves.as_bytes());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.skipped, 0);
+    assert_eq!(content(&parsed), content(&shipped()));
+
+    let other = std::fs::read_to_string(fixture("corpus/variants/lf/collection.txt")).unwrap();
+    assert!(other.ends_with('\n'));
+    let joined = format!("{other}{shipped_text}");
+    let parsed = corpus::parse_file("joined.txt", joined.as_bytes());
+    assert_eq!(parsed.skipped, 0);
+    assert_eq!(parsed.topic, "测试主题");
+    let first = content(&corpus::parse_file("other.txt", other.as_bytes()));
+    assert_eq!(
+        content(&parsed),
+        [first, content(&shipped())].concat(),
+        "every article of both"
+    );
+    let topic_line = other.lines().count() as u32 + 2;
+    let [warning] = parsed.diagnostics.as_slice() else {
+        panic!("{:?}", parsed.diagnostics)
+    };
+    assert_eq!(warning.severity, gazette::diagnostics::Severity::Warning);
+    assert_eq!(warning.line, topic_line);
+    assert!(warning.expected.contains("测试主题"), "{warning:?}");
+    assert!(warning.found.contains("去中国化供应链"), "{warning:?}");
+
+    // Built in chunks that leave the second header to a chunk of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    std::fs::write(corpus_dir.join("joined.txt"), &joined).unwrap();
+    let quality = |chunk: &str, name: &str| {
+        let out = dir.path().join(name);
+        let o = gazette()
+            .env("GAZETTE_CHUNK_BYTES", chunk)
+            .args(["build", "-q", "--no-reports", "--corpus"])
+            .arg(&corpus_dir)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
+        std::fs::read_to_string(out.join("data/quality.json")).unwrap()
+    };
+    let whole = quality("1000000000", "whole");
+    assert!(whole.contains("去中国化供应链"), "{whole}");
+    assert!(whole.contains("\"skipped\": 0"), "{whole}");
+    assert_eq!(quality("300", "chunked"), whole);
+}
+
 #[test]
 fn traps_in_the_summary_structure() {
     let parsed = parse_fixture("corpus/variants/lf/collection.txt");
@@ -721,6 +792,32 @@ fn a_duplicate_article_is_dropped_and_its_first_copy_kept() {
         .unwrap()
         .as_string::<i32>();
     assert!(files.iter().all(|f| f == Some("a.txt")), "{files:?}");
+}
+
+/// Every page and report names the topic: one longer than a title may be is a warning,
+/// and the file's name stands for it.
+#[test]
+fn an_overlong_topic_is_a_warning_and_the_file_name_stands_for_it() {
+    let text = std::fs::read_to_string(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    let long = "稀".repeat(corpus::MAX_TITLE_CHARS + 1);
+    let edited = text.replacen("去中国化供应链", &long, 1);
+    let parsed = corpus::parse_file("long-topic.txt", edited.as_bytes());
+    assert_eq!(parsed.topic, "long-topic");
+    assert_eq!(parsed.articles.len(), 8);
+    let [warning] = parsed.diagnostics.as_slice() else {
+        panic!("{:?}", parsed.diagnostics)
+    };
+    assert_eq!(warning.line, 2);
+    assert!(
+        warning.expected.contains("at most 500 characters"),
+        "{warning:?}"
+    );
+    let fits = text.replacen("去中国化供应链", &long[..long.len() - '稀'.len_utf8()], 1);
+    assert!(
+        corpus::parse_file("t.txt", fits.as_bytes())
+            .diagnostics
+            .is_empty()
+    );
 }
 
 #[test]

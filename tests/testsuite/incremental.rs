@@ -89,6 +89,111 @@ fn changed_file_renormalizes_only_itself_and_matches_a_clean_build() {
     assert_same_as_a_clean_build(corpus.path(), out.path());
 }
 
+/// An edit that keeps the file's size and modification time (`touch -r`, `cp -p`,
+/// `rsync -a` and `tar` restore the time of a file they rewrite) is still seen: the
+/// file's change time and inode differ, so it is hashed again and re-read.
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_rebuilt() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    let a = corpus.path().join("a.txt");
+    let modified = std::fs::metadata(&a).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&a).unwrap();
+    let edited = text.replacen("· 2025-", "· 2024-", 1);
+    assert_ne!(edited, text);
+    assert_eq!(edited.len(), text.len());
+    // Written anew beside it and renamed over it, as `sed -i` does, then dated back.
+    let tmp = corpus.path().join(".a.txt.new");
+    std::fs::write(&tmp, &edited).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&tmp)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    std::fs::rename(&tmp, &a).unwrap();
+    assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), modified);
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(log.contains("(1 of 2 file(s) re-read"), "{log}");
+    assert_same_as_a_clean_build(corpus.path(), out.path());
+}
+
+/// What a killed build left staged is removed by the next build, even one with nothing
+/// to do; a live process' staging, and files in folders gazette does not own (the
+/// default corpus `data/raw`), are left alone.
+#[test]
+fn a_build_with_nothing_to_do_still_removes_what_a_killed_build_staged() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    // No process has this id (Linux' largest is 2^22).
+    let gone = 4_294_967_294u32;
+    let live = std::process::id();
+    let stale = [
+        format!(".reports.{gone}.tmp/site/index.html"),
+        format!(".reports.{gone}.old.tmp/x"),
+        format!("data/.quality.json.{gone}.tmp"),
+        format!("data/tables/.claims.parquet.{gone}.tmp"),
+        format!("data/derived/.figure_ledger.parquet.{gone}.tmp"),
+        format!("data/.cache/.state.json.{gone}.tmp"),
+    ];
+    let kept = [
+        format!("data/tables/.claims.parquet.{live}.tmp"),
+        format!("data/raw/.notes.{gone}.tmp"),
+    ];
+    for rel in stale.iter().chain(&kept) {
+        let path = out.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "left by a killed build").unwrap();
+    }
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(log.contains("Nothing to do"), "{log}");
+    for rel in &stale {
+        let top = rel.split('/').next().unwrap();
+        let first_staged = if top.starts_with('.') {
+            top
+        } else {
+            rel.as_str()
+        };
+        assert!(
+            !out.path().join(first_staged).exists(),
+            "{rel} is still there"
+        );
+    }
+    for rel in &kept {
+        assert!(out.path().join(rel).exists(), "{rel} was removed");
+    }
+}
+
+/// A page of the site removed by hand (or a file dropped into it) makes the next build
+/// rebuild instead of saying there is nothing to do; the site comes back whole.
+#[test]
+fn a_damaged_site_is_rebuilt() {
+    let corpus = two_file_corpus();
+    let out = tempfile::tempdir().unwrap();
+    build_verbose(corpus.path(), out.path(), &[]);
+    let before = files_under(out.path());
+    let page = before
+        .keys()
+        .find(|p| p.starts_with("reports/site/articles/") && p.matches('/').count() == 4)
+        .expect("an article page")
+        .clone();
+    std::fs::remove_file(out.path().join(&page)).unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(!log.contains("Nothing to do"), "{log}");
+    assert_same_files(
+        &without_changelog(out.path()),
+        &strip_changelog(before.clone()),
+    );
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(log.contains("Nothing to do"), "{log}");
+    std::fs::write(out.path().join("reports/site/entities/stray.html"), "x").unwrap();
+    let log = build_verbose(corpus.path(), out.path(), &[]);
+    assert!(!log.contains("Nothing to do"), "{log}");
+    assert_same_files(&without_changelog(out.path()), &strip_changelog(before));
+}
+
 /// A rebuild links each page it would write unchanged to the previous release's file
 /// (so removing that release frees only what changed) and writes the others anew: a
 /// page, report or search file keeps its file exactly when it keeps its bytes, and the

@@ -26,3 +26,37 @@ fn readme_tables_section_is_generated_from_the_registry() {
         }
     }
 }
+
+/// Every `console` example of the README that pipes text into gazette
+/// (`$ echo '…' | gazette extract …`) prints what the README shows.
+#[test]
+fn readme_console_examples_print_what_they_show() {
+    use std::io::Write;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").expect("a closed block")];
+        let mut lines = block.lines();
+        let command = lines.next().expect("a command line");
+        let Some((text, args)) = command
+            .strip_prefix("$ echo '")
+            .and_then(|c| c.split_once("' | gazette "))
+        else {
+            continue;
+        };
+        let shown: Vec<&str> = lines.collect();
+        let mut child = crate::support::gazette()
+            .args(args.split_whitespace())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{text}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{command}");
+        let printed = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(printed.lines().collect::<Vec<_>>(), shown, "{command}");
+        checked += 1;
+    }
+    assert!(checked > 0, "the README has no console example to check");
+}

@@ -77,6 +77,57 @@ fn partitioned_tables_hold_the_same_rows_as_single_files() {
     assert!(out.path().join("data/tables/claims.parquet").exists());
 }
 
+/// The large-corpus workflow over partitions: `build --partition-by month --no-reports`,
+/// then `gazette render`. Each partitioned table's download is one file holding the
+/// dataset's rows partition by partition, with the registry's columns.
+#[test]
+fn render_of_a_partitioned_release_offers_each_table_as_one_file() {
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args([
+            "build",
+            "-q",
+            "--partition-by",
+            "month",
+            "--no-reports",
+            "--out",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gazette()
+        .args(["render", "-q", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let downloads = out.path().join("reports/site/downloads");
+    for table in gazette::tables::Table::ALL.iter().copied() {
+        let download = read_table(&downloads.join(format!("{}.parquet", table.name())));
+        let published = gazette::tables::partition::published_path(table, out.path());
+        let batches = gazette::tables::partition::read_batches(table, &published).unwrap();
+        let expected = arrow::compute::concat_batches(&table.schema(), &batches).unwrap();
+        assert_eq!(
+            download.schema().fields(),
+            table.schema().fields(),
+            "{}",
+            table.name()
+        );
+        assert_eq!(
+            render_rows(&download),
+            render_rows(&expected),
+            "{}",
+            table.name()
+        );
+    }
+    let data_page = std::fs::read_to_string(out.path().join("reports/site/data.html")).unwrap();
+    assert!(
+        data_page.contains("downloads/claims.parquet"),
+        "{data_page}"
+    );
+}
+
 fn run_engine(engine: &str, modules: &[&str]) {
     let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", modules) else {
         return;
