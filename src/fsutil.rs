@@ -362,14 +362,15 @@ fn staging_pid(entry: &str, name: Option<&str>) -> Option<u32> {
 }
 
 /// Removes what killed commands left staged in an output root (see
-/// [`remove_stale_staging`]): beside the reports (their staging folder), beside the
+/// [`remove_stale_staging`]): the reports' staging folders in the root (nothing else
+/// there: the root may be a repository holding anything), whatever is staged beside the
 /// files of `data/`, and anywhere under the folders gazette alone writes (`owned`: the
 /// tables with their partitions, the derived datasets, the cache). Folders a user may
 /// keep files in, such as the default corpus `data/raw`, are not entered. Each writer
 /// sweeps its own target's folder as it stages, but a build with nothing to do stages
 /// nothing, so every command that writes into a root calls this first.
 pub fn remove_stale_staging_under(root: &Path, owned: &[&str]) -> Result<()> {
-    remove_stale_staging_in(root, None)?;
+    remove_stale_staging_in(root, Some("reports"))?;
     remove_stale_staging_in(&root.join("data"), None)?;
     let mut folders: Vec<PathBuf> = owned.iter().map(|dir| root.join(dir)).collect();
     while let Some(dir) = folders.pop() {

@@ -471,7 +471,7 @@ impl TableData {
                 )
             })?;
             let want = column.ty.arrow();
-            if field.data_type() != &want {
+            if !partition::same_values(field.data_type(), &want) {
                 bail!(
                     "Column '{}' of '{}' is {}, but the registry says {want}: rebuild the tables",
                     column.name,

@@ -529,28 +529,33 @@ pub fn with_registry_types(table: Table, batch: RecordBatch) -> Result<RecordBat
     )?)
 }
 
-/// A stored column as the registry's `field` has it: cast where the two types hold the
-/// same values (string and large string, lists whose items are named otherwise), an
-/// error naming the column and both types otherwise.
-pub fn stored_as(column: &ArrayRef, field: &FieldRef) -> Result<ArrayRef> {
-    let (from, to) = (column.data_type(), field.data_type());
-    let same_values = match (from, to) {
-        (DataType::LargeUtf8 | DataType::Utf8View, DataType::Utf8) => true,
+/// Whether a column stored as `from` holds values of the registry's `to` in another
+/// layout, read as `to` by [`stored_as`]: large or view strings for strings, a list
+/// whose items are named otherwise (pyarrow's `element`) or stored large, strings for
+/// the dictionaries the site reads some columns as.
+pub fn same_values(from: &DataType, to: &DataType) -> bool {
+    let text =
+        |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+    match (from, to) {
+        _ if from == to => true,
+        (DataType::Dictionary(_, values), DataType::Utf8) => text(values),
+        (from, DataType::Utf8) => text(from),
         (DataType::List(a) | DataType::LargeList(a) | DataType::ListView(a), DataType::List(b)) => {
-            a.data_type() == b.data_type() || {
-                matches!(
-                    (a.data_type(), b.data_type()),
-                    (DataType::LargeUtf8 | DataType::Utf8View, DataType::Utf8)
-                )
-            }
+            same_values(a.data_type(), b.data_type())
         }
-        (DataType::Dictionary(_, values), DataType::Utf8) => {
-            matches!(values.as_ref(), DataType::Utf8 | DataType::LargeUtf8)
+        (from, DataType::Dictionary(_, values)) if values.as_ref() == &DataType::Utf8 => {
+            text(from) || matches!(from, DataType::Dictionary(_, stored) if text(stored))
         }
         _ => false,
-    };
+    }
+}
+
+/// A stored column as the registry's `field` has it: cast where the two types hold the
+/// same values ([`same_values`]), an error naming the column and both types otherwise.
+pub fn stored_as(column: &ArrayRef, field: &FieldRef) -> Result<ArrayRef> {
+    let (from, to) = (column.data_type(), field.data_type());
     anyhow::ensure!(
-        same_values,
+        same_values(from, to),
         "column '{}' is stored as {from}, where the table has {to}: it was not written by \
          gazette (rebuild it with `gazette build`)",
         field.name()
@@ -653,6 +658,42 @@ pub fn write_partitioned(
 
 #[cfg(test)]
 mod tests {
+
+    /// What another tool stores for gazette's types reads as gazette's; other types
+    /// are an error naming the column.
+    #[test]
+    fn columns_other_tools_store_read_as_the_registrys() {
+        use arrow::array::{Int32Array, LargeStringArray, ListArray};
+        use arrow::datatypes::{Field, Int32Type};
+        let field = |t: DataType| Arc::new(Field::new("c", t, true));
+        let large: ArrayRef = Arc::new(LargeStringArray::from(vec![Some("a"), None]));
+        let read = stored_as(&large, &field(DataType::Utf8)).unwrap();
+        assert_eq!(read.as_string::<i32>().value(0), "a");
+        assert!(read.is_null(1));
+        let element = Arc::new(Field::new("element", DataType::Int32, true));
+        let plain =
+            ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(vec![Some(1), Some(4)])]);
+        let (_, offsets, values, nulls) = plain.into_parts();
+        let list: ArrayRef = Arc::new(ListArray::new(element, offsets, values, nulls));
+        let item = DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true)));
+        let read = stored_as(&list, &field(item.clone())).unwrap();
+        assert_eq!(read.data_type(), &item);
+        assert_eq!(
+            read.as_list::<i32>()
+                .value(0)
+                .as_primitive::<Int32Type>()
+                .values(),
+            &[1, 4]
+        );
+        let ints: ArrayRef = Arc::new(Int32Array::from(vec![1]));
+        let err = stored_as(&ints, &field(DataType::Utf8)).unwrap_err();
+        assert!(
+            err.to_string().contains("column 'c' is stored as Int32"),
+            "{err}"
+        );
+        assert!(!same_values(&DataType::Int64, &DataType::Int32));
+    }
+
     use super::*;
 
     /// The committed claims table: its statistics prove the columns without nulls, not

@@ -258,7 +258,8 @@ fn git_in(dir: &Path, args: &[&str]) {
 /// The tables of a release as another tool rewrites them, the same rows in another
 /// layout: strings as large strings and lists with their items named `element` (as
 /// polars and pyarrow write them), compressed with Snappy (DuckDB's, Spark's and
-/// pandas' default). `gazette diff` finds nothing changed, and the data tests pass.
+/// pandas' default). `gazette diff` finds nothing changed, the data tests pass, and the
+/// site's pages are rendered as from gazette's own files.
 #[test]
 fn tables_another_tool_rewrote_compare_by_value() {
     use std::sync::Arc;
@@ -268,8 +269,12 @@ fn tables_another_tool_rewrote_compare_by_value() {
 
     let original = shipped_build();
     let copy = tempfile::tempdir().unwrap();
+    for (rel, bytes) in files_under(&original.join("data")) {
+        let path = copy.path().join("data").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
     let tables = copy.path().join("data/tables");
-    std::fs::create_dir_all(&tables).unwrap();
     for table in gazette::tables::Table::of_stage(gazette::tables::Stage::Normalize) {
         let name = format!("{}.parquet", table.name());
         let (schema, batches) =
@@ -326,4 +331,19 @@ fn tables_another_tool_rewrote_compare_by_value() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    let o = gazette()
+        .args(["render", "-q", "--out"])
+        .arg(copy.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pages = |root: &Path| {
+        let site = root.join("reports/site");
+        let mut pages = files_under(&site.join("articles"));
+        pages.extend(files_under(&site.join("entities")));
+        pages
+    };
+    let rendered = pages(copy.path());
+    assert!(rendered.len() > 8);
+    assert_same_files(&rendered, &pages(original));
 }

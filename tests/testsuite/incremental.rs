@@ -141,6 +141,7 @@ fn a_build_with_nothing_to_do_still_removes_what_a_killed_build_staged() {
     let kept = [
         format!("data/tables/.claims.parquet.{live}.tmp"),
         format!("data/raw/.notes.{gone}.tmp"),
+        format!(".notes.{gone}.tmp"),
     ];
     for rel in stale.iter().chain(&kept) {
         let path = out.path().join(rel);
