@@ -112,6 +112,13 @@ pub fn descriptor(written: &Written, out_root: &Path, topics: &[String]) -> Resu
             .is_some_and(|f| f.path != crate::manifest::rel(&data_dir, &single));
         resources.push(resource(table, &files, written.rows_of(table), partitioned));
     }
+    // The corpus is not named by a path: it may lie anywhere (`--corpus`), and a path
+    // outside the package would point nowhere on another machine, where the same inputs
+    // must give the same bytes.
+    let source = json!({
+        "title": "Exported digest collections of a document-search tool",
+        "description": format!("Collections: {}", topics.join(", ")),
+    });
     let d = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "gazette",
@@ -126,13 +133,7 @@ pub fn descriptor(written: &Written, out_root: &Path, topics: &[String]) -> Resu
             "title": "Digests of third-party news articles: rights in the summarised \
                       articles remain with their publishers; cite the source of each row.",
         }],
-        "sources": [
-            {
-                "title": "Exported digest collections of a document-search tool",
-                "path": "raw/",
-                "description": format!("Collections: {}", topics.join(", ")),
-            }
-        ],
+        "sources": [source],
         "contributors": [{ "title": "gazette", "roles": ["creator"] }],
         "resources": resources,
     });

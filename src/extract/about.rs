@@ -840,7 +840,20 @@ impl<'t, 'a> Context<'t, 'a> {
                 o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start)
             })
         };
-        self.hits = hits.iter().filter(|h| !inside(h, &hits)).copied().collect();
+        // A cue inside a name is part of the name: `Export-Import Bank` funds projects,
+        // it does not measure imports; `Iluka Resources` ships tons, not reserves. A
+        // commodity's name keeps its cues (`rare earth magnets` is what a magnet share
+        // counts).
+        let in_name = |h: &Hit| {
+            self.mentions
+                .iter()
+                .any(|m| m.kind != EntityKind::Commodity && m.start <= h.start && h.end <= m.end)
+        };
+        self.hits = hits
+            .iter()
+            .filter(|h| !inside(h, &hits) && !in_name(h))
+            .copied()
+            .collect();
     }
 
     // -------------------------------------------------------------- levels

@@ -108,8 +108,8 @@ pub fn top_entities_chart(data: &SiteData, n: usize) -> Option<Chart> {
                     .lang(lang_of(c.name_en.get(e))),
                 Cell::text(c.name_zh.opt(e).unwrap_or("")).lang(Some("zh")),
                 Cell::text(c.kind.get(e)),
-                Cell::num(c.n_mentions.get(e)),
-                Cell::num(c.n_articles.get(e)),
+                Cell::count(c.n_mentions.get(e)),
+                Cell::count(c.n_articles.get(e)),
             ]
         })
         .collect();
@@ -325,7 +325,7 @@ fn timeline(ents: &EntityData, e: usize) -> Option<Chart> {
     );
     table.rows = months
         .iter()
-        .map(|(m, n)| vec![Cell::text(m.clone()), Cell::num(n)])
+        .map(|(m, n)| vec![Cell::text(m.clone()), Cell::count(n)])
         .collect();
     let (first, last) = (&months[0].0, &months[months.len() - 1].0);
     Some(Chart {
@@ -375,8 +375,8 @@ fn comentioned(ents: &EntityData, e: usize) -> Option<TableView> {
                 .link(ents.url(o, 1))
                 .lang(lang_of(ents.cols.name_en.get(o))),
             Cell::text(ents.cols.kind.get(o)),
-            Cell::num(cols.n_articles.get(r)),
-            Cell::num(cols.n_claims.get(r)),
+            Cell::count(cols.n_articles.get(r)),
+            Cell::count(cols.n_claims.get(r)),
         ]);
     }
     Some(table)
@@ -540,8 +540,8 @@ fn entity_table(ents: &EntityData, caption: String, rows: &[u32], site: bool) ->
             },
             Cell::text(c.name_zh.opt(e).unwrap_or("")).lang(Some("zh")),
             Cell::code(c.id.get(e)),
-            Cell::num(c.n_mentions.get(e)),
-            Cell::num(c.n_articles.get(e)),
+            Cell::count(c.n_mentions.get(e)),
+            Cell::count(c.n_articles.get(e)),
             Cell::text(
                 c.last_seen
                     .opt(e)

@@ -318,6 +318,9 @@ fn ledger_page<'p, 'a>(
 pub struct QuotedItem<'a> {
     kind: &'a str,
     value: String,
+    /// What the value is about (subject · commodity · measure), as the quotes counted
+    /// share it: the same number about other things is another item.
+    about: String,
     n_articles: usize,
     n_quotes: usize,
     quotes: Vec<FigureRow<'a>>,
@@ -341,9 +344,19 @@ pub fn quoted_list<'a>(data: &SiteData<'a>) -> Result<Option<QuotedList<'a>>> {
             let first = q.rows[0] as usize;
             let (unit, v, max) = c.comparable_range(first);
             let value = with_unit(&range(v, max), unit);
+            let opt = |col: &Option<super::tables::StrCol<'a>>| {
+                col.as_ref().and_then(|col| col.opt(first))
+            };
+            let mut about: Vec<String> = [opt(&c.subject), opt(&c.commodity)]
+                .into_iter()
+                .flatten()
+                .map(|id| entity_name(data, id))
+                .collect();
+            about.extend(opt(&c.measure).map(measure_label));
             Ok(QuotedItem {
                 kind: c.kind.get(first),
                 value,
+                about: about.join(" · "),
                 n_articles: q.n_articles,
                 n_quotes: q.rows.len(),
                 quotes: q
@@ -447,13 +460,16 @@ fn measure_label(m: &str) -> String {
     m.replace('_', " ")
 }
 
+/// An entity's English name, or its id where the entities are not loaded.
+fn entity_name(data: &SiteData, id: &str) -> String {
+    data.entities
+        .as_ref()
+        .and_then(|e| e.row(id).map(|r| e.cols.name_en.get(r).to_string()))
+        .unwrap_or_else(|| id.to_string())
+}
+
 fn statistic_label(data: &SiteData, s: &Statistic) -> String {
-    let name = |id: &str| {
-        data.entities
-            .as_ref()
-            .and_then(|e| e.row(id).map(|r| e.cols.name_en.get(r).to_string()))
-            .unwrap_or_else(|| id.to_string())
-    };
+    let name = |id: &str| entity_name(data, id);
     let mut parts: Vec<String> = Vec::new();
     if let Some(s) = s.key.subject {
         parts.push(name(s));
@@ -545,6 +561,13 @@ fn statistic_view<'a>(
             .chain(std::iter::once(n - 1))
             .collect();
     }
+    // Values as `statistic_variants` counts them (`n_values`): a value quoted with two
+    // qualifiers (`over 80%`, `80%`) is one value in two rows of the table.
+    let n_distinct = values_of
+        .iter()
+        .map(|((v, max, _), _)| (v.to_bits(), max.map(f64::to_bits)))
+        .collect::<FastSet<_>>()
+        .len();
     let hidden_values = n - shown.len();
     let hidden_quotes = s.rows.len() - shown.iter().map(|&i| values_of[i].1.len()).sum::<usize>();
     let mut values = Vec::new();
@@ -658,7 +681,7 @@ fn statistic_view<'a>(
         measure: measure_label(s.key.measure),
         unit,
         year: s.key.year,
-        n_values: n,
+        n_values: n_distinct,
         hidden_values,
         hidden_quotes,
         n_quotes: s.rows.len(),
@@ -741,6 +764,8 @@ struct DisagreeItem {
     label: String,
     url: String,
     values: Vec<String>,
+    /// Quoted values past those listed (a statistic of a large corpus has hundreds).
+    hidden_values: usize,
     n_sources: usize,
 }
 
@@ -763,6 +788,7 @@ pub fn disagree_top(data: &SiteData, n: usize) -> Option<DisagreeTop> {
                     view.anchor
                 ),
                 values: view.values.iter().map(|v| v.value.clone()).collect(),
+                hidden_values: view.hidden_values,
                 n_sources: view.n_sources,
                 label: view.label,
             })

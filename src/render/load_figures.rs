@@ -773,11 +773,28 @@ impl<'a> Variants<'a> {
                 *row = key as u32;
             }
         });
+        // Sources disagree where a statistic has two values or more: the dataset lists
+        // every statistic two claims quote, also those they quote alike (`n_values` 1),
+        // which the pages, headed "quoted with different values", leave out.
+        let disagree: Vec<bool> = keys
+            .par_iter()
+            .zip(&rows)
+            .map(|(key, rows)| {
+                let mut first: Option<(u64, Option<u64>)> = None;
+                rows.iter().any(|&r| {
+                    let (v, max) = Self::value_in(c, r as usize, key.unit);
+                    let value = (v.to_bits(), max.map(f64::to_bits));
+                    *first.get_or_insert(value) != value
+                })
+            })
+            .collect();
         Ok(Variants {
             statistics: keys
                 .into_iter()
                 .zip(rows)
-                .map(|(key, rows)| Statistic { key, rows })
+                .zip(disagree)
+                .filter(|(_, disagree)| *disagree)
+                .map(|((key, rows), _)| Statistic { key, rows })
                 .collect(),
         })
     }

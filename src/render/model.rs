@@ -577,6 +577,25 @@ impl Cell {
             ..Cell::default()
         }
     }
+    /// A count, its thousands separated as every count of the site is (`2,639`); line
+    /// and row numbers stay [`Cell::num`].
+    pub fn count(n: impl std::fmt::Display) -> Cell {
+        let digits = n.to_string();
+        let mut text = String::new();
+        let digits = match digits.strip_prefix('-') {
+            Some(rest) => {
+                text.push('-');
+                rest
+            }
+            None => &digits,
+        };
+        push_grouped(&mut text, digits);
+        Cell {
+            text,
+            numeric: true,
+            ..Cell::default()
+        }
+    }
     pub fn link(mut self, href: impl Into<String>) -> Cell {
         self.href = Some(href.into());
         self
@@ -850,6 +869,17 @@ mod tests {
             }),
             entity: None,
         }
+    }
+
+    /// Counts in the site's tables read as the stat boxes write them; line numbers not.
+    #[test]
+    fn count_cells_separate_thousands() {
+        assert_eq!(Cell::count(3179usize).text, "3,179");
+        assert_eq!(Cell::count(1_234_567u64).text, "1,234,567");
+        assert_eq!(Cell::count(-4321i64).text, "-4,321");
+        assert_eq!(Cell::count(999).text, "999");
+        assert!(Cell::count(5).numeric);
+        assert_eq!(Cell::num(12345).text, "12345");
     }
 
     #[test]

@@ -298,7 +298,7 @@ fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Resul
                 Some(p) => Cell::text(m.clone()).link(paging::article_list_at_month(p, m)),
                 None => Cell::text(m.clone()),
             };
-            vec![month, Cell::num(c.n)]
+            vec![month, Cell::count(c.n)]
         })
         .collect();
     let period = match (&s.first, &s.last) {
@@ -326,7 +326,7 @@ fn overview<'p>(data: &'p SiteData, path: &str, template: &'static str) -> Resul
     );
     source_table.rows = top
         .iter()
-        .map(|(name, n)| vec![Cell::text(name.clone()).lang(lang_of(name)), Cell::num(n)])
+        .map(|(name, n)| vec![Cell::text(name.clone()).lang(lang_of(name)), Cell::count(n)])
         .collect();
     let sources = Chart {
         svg: svg::bar_chart(

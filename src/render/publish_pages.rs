@@ -143,8 +143,8 @@ fn quality<'p>(report: &'p Report, path: &str, template: &'static str) -> Result
             Cell::code(r.check.clone()),
             Cell::code(r.column.clone()),
             Cell::text(r.description.clone()),
-            Cell::num(r.rows),
-            Cell::num(r.failures),
+            Cell::count(r.rows),
+            Cell::count(r.failures),
         ]);
     }
     let failures = (!report.failures.is_empty()).then(|| {
@@ -245,9 +245,9 @@ fn changelog<'p>(data: &'p SiteData, diff: &'p DataDiff) -> Result<Page<'p>> {
         let anchor = format!("changes-{}", slug(&t.table));
         summary.rows.push(vec![
             Cell::code(t.table.clone()).link(format!("{CHANGELOG}#{anchor}")),
-            Cell::num(t.n_added),
-            Cell::num(t.n_removed),
-            Cell::num(t.n_changed),
+            Cell::count(t.n_added),
+            Cell::count(t.n_removed),
+            Cell::count(t.n_changed),
         ]);
         let urls = locate(data, t);
         let rows = |list: Vec<(&String, &String, &[String])>, link: bool| -> Vec<ChangeRow> {

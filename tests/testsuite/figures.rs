@@ -640,3 +640,26 @@ fn extract_reads_long_lines_and_names_one_too_long() {
     assert!(figures.len() > 1_000, "{}", figures.len());
     assert_eq!(ids.len(), figures.len(), "every figure its own id");
 }
+
+/// A measure's cue inside a name is part of the name: the Export-Import Bank's projects
+/// are not imports, Iluka Resources' shipment is not reserves. The same words outside a
+/// name still make the measure.
+#[test]
+fn a_cue_inside_a_name_does_not_make_the_measure() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (lines, o) = extract_lines(
+        &["--year", "2025"],
+        "The US Export-Import Bank funded 3 new projects.\n\
+         The US imported 3 million tons of gallium in 2024.\n\
+         Iluka Resources shipped 500 tons of gallium to Japan.\n\
+         Australia holds 500 tons of gallium resources.\n",
+        cwd.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let measure = |line: usize| lines[line]["figures"][0]["measure"].clone();
+    assert_eq!(measure(0), Value::Null, "{}", lines[0]);
+    assert_eq!(lines[0]["figures"][0]["subject_entity_id"], "org/us-exim");
+    assert_eq!(measure(1), "imports", "{}", lines[1]);
+    assert_eq!(measure(2), Value::Null, "{}", lines[2]);
+    assert_eq!(measure(3), "reserves", "{}", lines[3]);
+}

@@ -215,6 +215,46 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
     );
     assert!(synthetic.entities >= 300, "{synthetic:?}");
 
+    // "Sources disagree" lists the statistics quoted with two values or more: the
+    // dataset also keeps those every claim quotes alike (`n_values` 1), which a page of
+    // disagreements must leave out; and it counts values as the dataset does, a value
+    // quoted with two qualifiers once.
+    let variants = read_table(&out.join("data/derived/statistic_variants.parquet"));
+    let keys = strings(&variants, "statistic_key");
+    let n_values = primitives::<arrow::datatypes::Int64Type>(&variants, "n_values");
+    let mut values_of: std::collections::BTreeMap<String, i64> = Default::default();
+    for (k, n) in keys.iter().zip(&n_values) {
+        values_of.insert(k.clone().unwrap(), n.unwrap());
+    }
+    let agreeing = values_of.values().filter(|&&n| n < 2).count();
+    assert!(agreeing > 0, "the corpus should quote some statistic alike");
+    let disagreeing = values_of.len() - agreeing;
+    let report = std::fs::read_to_string(out.join("reports/disagree.md")).unwrap();
+    let thousands = |n: usize| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    assert!(
+        report.contains(&format!(
+            "{} statistics that articles quote with different values",
+            thousands(disagreeing)
+        )),
+        "{disagreeing} of {} statistics disagree:\n{}",
+        values_of.len(),
+        &report[..report.len().min(400)]
+    );
+    assert!(
+        !report.contains("\n1 value"),
+        "a statistic of one value listed"
+    );
+
     // Without a directory to write to, synth refuses rather than write into the project.
     let o = gazette()
         .args(["synth", "--articles", "10"])

@@ -154,7 +154,7 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("pct", PERCENT),
     ("percentage point", u("pp", Kind::Percent)), ("percentage points", u("pp", Kind::Percent)),
     ("basis point", u("bp", Kind::Percent)), ("basis points", u("bp", Kind::Percent)),
-    ("bps", u("bp", Kind::Percent)),
+    ("bps", u("bp", Kind::Percent)), ("bp", u("bp", Kind::Percent)),
     // mass
     ("ton", u("t", Kind::Mass)), ("tons", u("t", Kind::Mass)), ("tonne", u("t", Kind::Mass)),
     ("tonnes", u("t", Kind::Mass)), ("metric ton", u("t", Kind::Mass)),
@@ -169,6 +169,8 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     // area
     ("hectare", u("ha", Kind::Area)), ("hectares", u("ha", Kind::Area)), ("ha", u("ha", Kind::Area)),
     ("acre", u("acre", Kind::Area)), ("acres", u("acre", Kind::Area)),
+    // the Chinese 亩 in pinyin (lowercase only, a separate word: see `lowercase_only`)
+    ("mu", u("mu", Kind::Area)),
     ("square kilometer", u("km2", Kind::Area)), ("square kilometers", u("km2", Kind::Area)),
     ("square kilometre", u("km2", Kind::Area)), ("square kilometres", u("km2", Kind::Area)),
     ("sq km", u("km2", Kind::Area)), ("km2", u("km2", Kind::Area)),
@@ -273,6 +275,25 @@ pub(super) fn prefix_word(lower: &str) -> Option<(UnitDef, i32)> {
     let rest = lower.strip_prefix('m').filter(|r| r.len() == 3)?;
     let d = find(rest).filter(|d| d.factor == 1.0)?;
     Some((d, 6))
+}
+
+/// Short unit words that are names when capitalized (`BP`, `MU`): read as units only
+/// when written in lowercase.
+pub(super) fn lowercase_only(lower: &str) -> bool {
+    matches!(lower, "bp" | "mu")
+}
+
+/// A length unit with a power, `2`/`²` or `3`/`³`: `km2`, `m²`, `m3`, `m³`. The
+/// single-letter `m` only in lowercase (`M2` is the money supply); `km`, `mi` any case.
+pub(super) fn power_unit(letters: &[u8], power: u8) -> Option<UnitDef> {
+    let is = |w: &str| letters.eq_ignore_ascii_case(w.as_bytes());
+    Some(match power {
+        2 if is("km") => u("km2", Kind::Area),
+        2 if is("mi") => u("mi2", Kind::Area),
+        2 if letters == b"m" => u("m2", Kind::Area),
+        3 if letters == b"m" => u("m3", Kind::Volume),
+        _ => return None,
+    })
 }
 
 /// A code after the number with a leading `m` for million (`30 MUSD`, `120 MEUR`).

@@ -129,6 +129,11 @@ mod tests {
         assert_eq!(norm("6,000 meters", 2025), [(6000.0, "m".into())]);
         assert_eq!(norm("six months", 2025), [(365.2425 / 2.0, "day".into())]);
         assert_eq!(norm("over 80%", 2025), [(80.0, "%".into())]);
+        assert_eq!(norm("10 km²", 2025), [(1000.0, "ha".into())]);
+        assert_eq!(norm("10 m2", 2025), [(10.0 * 1e-4, "ha".into())]);
+        assert_eq!(norm("50 m³", 2025), [(50.0, "m3".into())]);
+        assert_eq!(norm("150 mu", 2025), [(150.0 / 15.0, "ha".into())]);
+        assert_eq!(norm("30 bp", 2025), [(30.0 * 0.01, "pp".into())]);
         let money = norm("10 trillion yen", 2025);
         assert_eq!(money.len(), 1);
         assert!((money[0].0 - 6.7e10).abs() < 1.0, "{money:?}");

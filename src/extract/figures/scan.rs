@@ -270,13 +270,22 @@ impl<'a> Scanner<'a> {
         let mut unit0 = None;
         // Letters glued after the digits: a scale or unit (`10bn`, `15k`, `115USD`,
         // `20km`, `10x`), else a code (`052D`, `5G`, `1st`, `1990s`).
-        if e < b.len() && is_alpha(b[e]) {
+        if let Some((def, pe)) = power_unit_at(&t, e) {
+            // `10km2`, `50m³`
+            r.end = pe;
+            r.year_like = false;
+            unit0 = Some(def);
+        } else if e < b.len() && is_alpha(b[e]) {
             let le = t.letters_end(e);
             if b.get(le).is_some_and(|c| c.is_ascii_digit()) {
                 return self.skip_token(i);
             }
             let has_currency = prefix.is_some() || self.prefix_currency(i).is_some();
-            match Lower::new(&b[e..le]).and_then(|l| glued_suffix(l.as_str(), has_currency)) {
+            let suffix = Lower::new(&b[e..le]).filter(|l| {
+                // `30bp`, but `30BP` is no unit
+                !lx::lowercase_only(l.as_str()) || !b[e..le].iter().any(u8::is_ascii_uppercase)
+            });
+            match suffix.and_then(|l| glued_suffix(l.as_str(), has_currency)) {
                 Some((exp, unit)) => {
                     r.dec.exp += exp;
                     r.end = le;
@@ -651,6 +660,8 @@ impl<'a> Scanner<'a> {
         // unit after the number
         if unit.is_none()
             && let Some((def, ue, exp)) = self.unit_after(end, prefix.is_some())
+            // `in 2020 bp said`: the company, not basis points
+            && !(r.year_like && def.code == "bp")
         {
             // After a prefix currency, a unit word repeats it (`$10 dollars`): the
             // figure is `$10`.
@@ -1023,6 +1034,10 @@ impl<'a> Scanner<'a> {
     fn unit_words(&mut self, k: usize) -> Option<(UnitDef, usize, i32)> {
         let t = self.t;
         let b = t.b;
+        // `km2`, `m²`, `m3`, `m³`
+        if let Some((def, e)) = power_unit_at(&t, k) {
+            return Some((def, e, 0));
+        }
         // Up to four words; `u.s.` reads as `us`.
         let mut toks: [(usize, usize); 4] = [(0, 0); 4];
         let mut n = 0;
@@ -1077,6 +1092,13 @@ impl<'a> Scanner<'a> {
             return Some((def, toks[0].1, 6));
         }
         let (mut def, mut e) = found?;
+        // `BP`, `MU`: names, not units (`bp`, `mu` are)
+        if e == toks[0].1
+            && lx::lowercase_only(first.as_str())
+            && b[toks[0].0..e].iter().any(u8::is_ascii_uppercase)
+        {
+            return None;
+        }
         // `3 USD50`: a code glued to digits opens the next amount.
         if digit_at(b, e).is_some() {
             return None;
@@ -1384,6 +1406,27 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// A length unit with a power at `s` (`km2`, `m²`, `m3`, `m³`, see
+/// [`lx::power_unit`]): the unit and its end. The power must end the token (`m23`,
+/// `m2x` are codes).
+fn power_unit_at(t: &Text<'_>, s: usize) -> Option<(UnitDef, usize)> {
+    let b = t.b;
+    let le = t.letters_end(s);
+    if le == s {
+        return None;
+    }
+    let (power, pe) = match b.get(le..)? {
+        [c @ (b'2' | b'3'), ..] => (c - b'0', le + 1),
+        [0xC2, 0xB2, ..] => (2, le + 2), // ²
+        [0xC2, 0xB3, ..] => (3, le + 2), // ³
+        _ => return None,
+    };
+    if b.get(pe).is_some_and(|c| c.is_ascii_alphanumeric()) || digit_at(b, pe).is_some() {
+        return None;
+    }
+    Some((lx::power_unit(&b[s..le], power)?, pe))
+}
+
 /// Letters glued to digits: a scale and/or unit (`bn`, `k`, `m` after a currency,
 /// `usd`, `km`, `kg`, `t`, `x`, `musd`). Returns the power of ten and the unit.
 fn glued_suffix(lower: &str, has_currency: bool) -> Option<(i32, Option<UnitDef>)> {
@@ -1409,9 +1452,10 @@ fn glued_suffix(lower: &str, has_currency: bool) -> Option<(i32, Option<UnitDef>
     if lower == "x" {
         return Some((0, Some(lx::TIMES)));
     }
-    // `5G`, `3D`: a single glued letter other than `t` (tonnes) is a name.
+    // `5G`, `3D`: a single glued letter other than `t` (tonnes) is a name; `mu` only as
+    // a word of its own.
     if let Some(def) = lx::lookup_unit_phrase(lower)
-        && !matches!(lower, "times" | "fold" | "g")
+        && !matches!(lower, "times" | "fold" | "g" | "mu")
     {
         return Some((0, Some(def)));
     }

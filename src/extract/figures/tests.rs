@@ -155,6 +155,54 @@ fn amounts_durations_ranges() {
 }
 
 #[test]
+fn areas_volumes_basis_points() {
+    check("A site of 10 km².", &["10 km² area 10 km2 exact"]);
+    check(
+        "10 km2 and 10 m2",
+        &["10 km2 area 10 km2 exact", "10 m2 area 10 m2 exact"],
+    );
+    check(
+        "10km2, 10m², 3 mi2",
+        &[
+            "10km2 area 10 km2 exact",
+            "10m² area 10 m2 exact",
+            "3 mi2 area 3 mi2 exact",
+        ],
+    );
+    check("a 100-km2 zone", &["100-km2 area 100 km2 exact"]);
+    check(
+        "50 m3 and 50 m³",
+        &["50 m3 volume 50 m3 exact", "50 m³ volume 50 m3 exact"],
+    );
+    check("50m3 of water", &["50m3 volume 50 m3 exact"]);
+    check("100 mu of farmland", &["100 mu area 100 mu exact"]);
+    check("a 100-mu farm", &["100-mu area 100 mu exact"]);
+    check(
+        "cut by 30 bp, then 30bp",
+        &["30 bp percent 30 bp exact", "30bp percent 30 bp exact"],
+    );
+    check("5 bps", &["5 bps percent 5 bp exact"]);
+    // not units: names, codes, words
+    check("M2 money supply, A3 paper, 5G", &[]);
+    check("in 2024 M2 rose", &[]);
+    check("10 M2 units", &["10 count 10 item exact"]);
+    check(
+        "10 m23 and 10 m2x",
+        &["10 count 10 item exact", "10 count 10 item exact"],
+    );
+    check("in 2020 bp said", &[]);
+    check("in 2020 BP said", &[]);
+    check("30 BP stations", &["30 count 30 item exact"]);
+    check("30BP", &[]);
+    check(
+        "100 MU fans, 100 mutual funds",
+        &["100 count 100 item exact", "100 count 100 item exact"],
+    );
+    check("100mu", &[]);
+    check("a 10 km race", &["10 km length 10 km exact"]);
+}
+
+#[test]
 fn rates_and_changes() {
     check(
         "exceeding $3,000 per kilogram",
