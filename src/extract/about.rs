@@ -1264,6 +1264,18 @@ impl<'t, 'a> Context<'t, 'a> {
         }
         // coordination: `the US and Australia` → no single subject
         let h = &self.mentions[head];
+        // `德国与加拿大` (Chinese sets no spaces): a coordinator alone between two names.
+        if let Some(next) = self.mentions.get(head + 1)
+            && next.start >= h.end
+            && in_range(next)
+            && next.kind.can_be_subject()
+            && matches!(
+                self.text[h.end..next.start].trim(),
+                "与" | "和" | "及" | "以及" | "同" | "跟" | "、"
+            )
+        {
+            return Outcome::Joint;
+        }
         if let Some(w) = self.next_word(h.end, to)
             && self.word_is(w, AND_OR)
         {

@@ -558,7 +558,8 @@ fn find_cue(
             continue;
         }
         let lemma = w.lemma;
-        if v == 0 {
+        // `met Elon Musk to discuss`: an infinitive names a purpose, not what was said.
+        if v == 0 || lower[v - 1] == "to" {
             continue;
         }
         let mut a = v;
@@ -584,8 +585,17 @@ fn find_cue(
         let is_cap = |k: usize| text[ws[k].s..].starts_with(|c: char| c.is_ascii_uppercase());
         let named = (a + 1..v).any(is_cap) || (v - a == 1 && is_cap(a));
         if ws[v - 1].flags & SOURCE != 0 || named {
-            let holder = text[ws[a].s..ws[v - 1].e].to_string();
-            return (Some(lemma), Some(holder));
+            // The period of an abbreviation ending the holder is part of it (`Officials
+            // in the U.S. argue`): a single letter after a period, or `Inc.`, `Co.`….
+            let last = &ws[v - 1];
+            let abbreviated = (last.e - last.s == 1 && text[..last.s].ends_with('.'))
+                || matches!(lower[v - 1], "inc" | "co" | "corp" | "ltd" | "jr" | "sr");
+            let end = if abbreviated && text[last.e..].starts_with('.') {
+                last.e + 1
+            } else {
+                last.e
+            };
+            return (Some(lemma), Some(text[ws[a].s..end].to_string()));
         }
     }
     // 3. reported speech without a holder
@@ -615,6 +625,19 @@ mod tests {
         );
         assert_eq!(a.modality, Modality::Forecast);
         assert!(a.hedged);
+        // An abbreviation's period ends the holder with it.
+        let a = attribute("Officials in the U.S. argue that the controls hurt exports.");
+        assert_eq!(a.cue, Some("argue"));
+        assert_eq!(a.attributed_to.as_deref(), Some("Officials in the U.S."));
+        let a = attribute("Lynas Rare Earths Ltd. said output would rise.");
+        assert_eq!(a.attributed_to.as_deref(), Some("Lynas Rare Earths Ltd."));
+        // A sentence's own period is not the holder's.
+        let a = attribute("Analysts at the IEA said so.");
+        assert_eq!(a.attributed_to.as_deref(), Some("Analysts at the IEA"));
+        // `to discuss` is a purpose: nobody said anything.
+        let a = attribute("Anthony Albanese met Elon Musk to discuss gallium supply.");
+        assert_eq!(a.attributed_to, None);
+        assert_ne!(a.cue, Some("discuss"));
     }
 
     /// Skipping the phrases whose words a claim lacks finds every phrase where the

@@ -663,3 +663,25 @@ fn a_cue_inside_a_name_does_not_make_the_measure() {
     assert_eq!(measure(2), Value::Null, "{}", lines[2]);
     assert_eq!(measure(3), "reserves", "{}", lines[3]);
 }
+
+/// Two coordinated names own a figure jointly, in Chinese as in English (where no space
+/// sets the coordinator apart: `德国与加拿大`): no single subject. One name governing
+/// another (`中国对加拿大`) is still the subject.
+#[test]
+fn coordinated_subjects_in_chinese_are_joint() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (lines, o) = extract_lines(
+        &["--year", "2025"],
+        "德国与加拿大签署关键矿产协议，涉及805亿美元投资\n\
+         美国和澳大利亚将投资85亿美元\n\
+         中国对加拿大出口稀土3000吨\n\
+         Germany and Canada plan to jointly invest $80.5 billion\n",
+        cwd.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let subject = |line: usize| lines[line]["figures"][0]["subject_entity_id"].clone();
+    assert_eq!(subject(0), Value::Null, "{}", lines[0]);
+    assert_eq!(subject(1), Value::Null, "{}", lines[1]);
+    assert_eq!(subject(2), "country/CN", "{}", lines[2]);
+    assert_eq!(subject(3), Value::Null, "{}", lines[3]);
+}

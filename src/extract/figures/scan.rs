@@ -1269,17 +1269,27 @@ impl<'a> Scanner<'a> {
                 Some((p, pe))
             }
             "of" if !dashed => {
-                // `100 tons of gallium annually`: up to three words, then the adverb
+                // `100 tons of gallium annually`: up to three words, then the adverb; the
+                // parts of a hyphenated word are one (`of neodymium-iron-boron magnets
+                // annually`)
                 let mut p = w.1;
-                for _ in 0..4 {
-                    let x = t.word_after(p)?;
-                    if !t.b[p..x.0].iter().all(|&c| is_space(c)) {
+                let mut words = 0;
+                while words < 4 {
+                    let hyphenated = p > w.1 && b.get(p) == Some(&b'-');
+                    let x = t.word_after(if hyphenated { p + 1 } else { p })?;
+                    if hyphenated && x.0 != p + 1 {
                         return None;
                     }
-                    if let Some(unit) =
-                        Lower::new(&b[x.0..x.1]).and_then(|l| lx::per_time_adverb(l.as_str()))
-                    {
-                        return Some((unit, x.1));
+                    if !hyphenated && !t.b[p..x.0].iter().all(|&c| is_space(c)) {
+                        return None;
+                    }
+                    if !hyphenated {
+                        words += 1;
+                        if let Some(unit) =
+                            Lower::new(&b[x.0..x.1]).and_then(|l| lx::per_time_adverb(l.as_str()))
+                        {
+                            return Some((unit, x.1));
+                        }
                     }
                     p = x.1;
                 }

@@ -212,6 +212,15 @@ fn rates_and_changes() {
         "refining 100 tons of gallium annually",
         &["100 tons of gallium annually rate 100 t/year exact"],
     );
+    // the parts of a hyphenated commodity are one word
+    check(
+        "to process 3981 tons of neodymium-iron-boron magnets annually",
+        &["3981 tons of neodymium-iron-boron magnets annually rate 3981 t/year exact"],
+    );
+    check(
+        "100 tons of rare earth oxide concentrate annually",
+        &["100 tons mass 100 t exact"],
+    );
     check(
         "an annual capacity of 100 tons",
         &["100 tons rate 100 t/year exact"],
