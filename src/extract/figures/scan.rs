@@ -641,7 +641,7 @@ impl<'a> Scanner<'a> {
         let mut unit = unit0;
         // range: `1-2`, `$50-$80`, `2-3 billion`, `8 to 10`
         if unit.is_none()
-            && let Some((v2, exp2, e2)) = self.range_end(&r, end, prefix.is_some())
+            && let Some((v2, exp2, e2, glued)) = self.range_end(&r, end, prefix.is_some())
         {
             let (lo, hi) = if !scaled && exp2 != 0 {
                 let mut d = dec;
@@ -655,6 +655,10 @@ impl<'a> Scanner<'a> {
                 value_max = Some(hi);
                 end = e2;
                 scaled |= exp2 != 0;
+                // `10-20kg`: the unit glued to the range's end is the range's
+                if prefix.is_none() {
+                    unit = glued.or(unit);
+                }
             }
         }
         // unit after the number
@@ -882,7 +886,16 @@ impl<'a> Scanner<'a> {
     }
 
     /// The end of a range after the first number: `-2`, `–$80`, ` to 10`.
-    fn range_end(&mut self, r: &Read, end: usize, has_prefix: bool) -> Option<(f64, i32, usize)> {
+    /// The end of a range after `end` (`-20`, `~20`, `–20`, `to 20`): its value, the
+    /// power of ten of its scale, where it ends, and a unit glued to it (`10-20kg`: the
+    /// range's unit).
+    #[allow(clippy::type_complexity)]
+    fn range_end(
+        &mut self,
+        r: &Read,
+        end: usize,
+        has_prefix: bool,
+    ) -> Option<(f64, i32, usize, Option<UnitDef>)> {
         let t = self.t;
         let b = t.b;
         let mut k = if b.get(end) == Some(&b'-') || b.get(end) == Some(&b'~') {
@@ -914,16 +927,22 @@ impl<'a> Scanner<'a> {
         {
             k = t.skip_ws(k + len);
         }
+        let mut glued = None;
         let (v, mut exp, mut e) = if digit_at(b, k).is_some() {
             let d = number::read_digits(&t, k)?;
             if d.leading_zero && !d.dec.has_point() {
                 return None;
             }
-            if b.get(d.end).is_some_and(|&c| is_alpha(c) || c == b'-') {
+            if let Some((def, pe)) = power_unit_at(&t, d.end) {
+                // `10-20km2`
+                glued = Some(def);
+                (d.dec, 0, pe)
+            } else if b.get(d.end).is_some_and(|&c| is_alpha(c) || c == b'-') {
                 // `1-2a` or a third group: a code
                 let le = t.letters_end(d.end);
                 let l = Lower::new(&b[d.end..le])?;
-                let (exp, _) = glued_suffix(l.as_str(), has_prefix)?;
+                let (exp, unit) = glued_suffix(l.as_str(), has_prefix)?;
+                glued = unit;
                 let mut dec = d.dec;
                 dec.exp += exp;
                 (dec, exp, le)
@@ -950,7 +969,7 @@ impl<'a> Scanner<'a> {
             exp += x;
             e = w.1;
         }
-        Some((dec.value(), exp, e))
+        Some((dec.value(), exp, e, glued))
     }
 
     /// Whether `from` stands before a currency prefix (`from $659 to`).

@@ -202,6 +202,22 @@ fn areas_volumes_basis_points() {
     check("a 10 km race", &["10 km length 10 km exact"]);
 }
 
+/// A unit glued to a range's end is the range's: `10-20kg` is a mass, not a count.
+#[test]
+fn glued_units_after_a_range() {
+    check("10-20kg", &["10-20kg mass 10..20 kg exact"]);
+    check("10-20km of road", &["10-20km length 10..20 km exact"]);
+    check("10-30bp", &["10-30bp percent 10..30 bp exact"]);
+    check("10-20km2", &["10-20km2 area 10..20 km2 exact"]);
+    check("5-10m³ of water", &["5-10m³ volume 5..10 m3 exact"]);
+    check("5-10x", &["5-10x multiplier 5..10 x exact"]);
+    check("$50-$80", &["$50-$80 money 50..80 USD exact"]);
+    check(
+        "USD 2-3bn",
+        &["USD 2-3bn money 2000000000..3000000000 USD exact"],
+    );
+}
+
 #[test]
 fn rates_and_changes() {
     check(
