@@ -1050,7 +1050,24 @@ impl<'t, 'a> Context<'t, 'a> {
                 best = Some((key, m, *h));
             }
         }
-        best.map(|(_, m, h)| (m, h))
+        // Cues side by side make one noun phrase, whose last is its head: `55% of NdFeB
+        // magnets refining capacity` is a refining share (of magnets), not a magnet share.
+        let (_, mut m, mut h) = best?;
+        while let Some((next, next_m)) = self.hits.iter().find_map(|n| {
+            let gap = self.bytes.get(h.end..n.start)?;
+            let adjacent = n.start > h.end && gap.iter().all(|&c| c == b' ') && n.end <= range.1;
+            let measure = vocab.cues[n.cue]
+                .measures
+                .iter()
+                .map(|&i| &vocab.measures[i])
+                .find(|m| m.applies_to(target) && m.generic == generic)?;
+            // a change word after it is the verb (`production rose`), not a head
+            let verb = measure.shapes.contains(&Shape::ChangeDelta);
+            (adjacent && !verb).then_some((*n, measure))
+        }) {
+            (m, h) = (next_m, next);
+        }
+        Some((m, h))
     }
 
     /// The mention in `range` accepted by `keep` nearest to the figure (on a tie, the one

@@ -685,3 +685,20 @@ fn coordinated_subjects_in_chinese_are_joint() {
     assert_eq!(subject(2), "country/CN", "{}", lines[2]);
     assert_eq!(subject(3), Value::Null, "{}", lines[3]);
 }
+
+/// Cues side by side are one noun phrase, and its last is its head: a share of NdFeB
+/// magnets' refining capacity is a refining share; a share of magnet production alone
+/// a magnet share.
+#[test]
+fn the_head_of_a_noun_phrase_of_cues_makes_the_measure() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (lines, o) = extract_lines(
+        &["--year", "2025"],
+        "Malaysia controls 55% of global NdFeB magnets refining capacity and 71% of magnet production.\n",
+        cwd.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let figures = &lines[0]["figures"];
+    assert_eq!(figures[0]["measure"], "refining_share", "{}", lines[0]);
+    assert_eq!(figures[1]["measure"], "magnet_share", "{}", lines[0]);
+}
