@@ -157,10 +157,44 @@ impl Side {
         Side::from_git(spec)
     }
 
+    /// The build committed at `rev`: under the current folder, else (`gazette diff
+    /// HEAD~1 .` run in a subfolder, as git commands run anywhere in their work tree)
+    /// under the repository's top folder.
     fn from_git(rev: &str) -> Result<Side> {
-        Side::git(Path::new("."), rev)?.with_context(|| {
-            format!("'{rev}' is neither a directory nor a git revision of this repository that holds built tables")
-        })
+        if let Some(side) = Side::git(Path::new("."), rev)? {
+            return Ok(side);
+        }
+        let git = |args: &[&str]| -> Option<String> {
+            let o = Command::new("git").args(args).output().ok()?;
+            o.status
+                .success()
+                .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        };
+        let top = git(&["rev-parse", "--show-toplevel"]);
+        if let Some(top) = &top
+            && let Some(side) = Side::git(Path::new(top), rev)?
+        {
+            return Ok(side);
+        }
+        let revision = git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ]);
+        match (top, revision) {
+            (Some(top), Some(_)) => bail!(
+                "'{rev}' is a git revision, but it holds no built tables (data/tables/) \
+                 here or at the repository's top '{top}'"
+            ),
+            (Some(_), None) => {
+                bail!("'{rev}' is neither a directory nor a git revision of this repository")
+            }
+            (None, _) => bail!(
+                "'{rev}' is not a directory, and the current folder is in no git repository \
+                 to read it as a revision of"
+            ),
+        }
     }
 
     /// The tables committed at `rev` under output root `out`, if `out` is inside a git

@@ -159,6 +159,28 @@ fn diff_against_a_git_revision() {
         text.starts_with("articles: 0 added, 0 removed, 1 changed\n"),
         "{text}"
     );
+    // From a subfolder, as git itself works anywhere in its work tree: the revision is
+    // the build at the repository's top.
+    let sub = repo.path().join("notes");
+    std::fs::create_dir(&sub).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .current_dir(&sub)
+        .args(["diff", "HEAD", ".."])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), text);
+    let o = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .current_dir(&sub)
+        .args(["diff", "no-such-revision", ".."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("neither a directory nor a git revision"),
+        "{}",
+        stderr(&o)
+    );
 
     // In a git work tree the published changelog is the diff against the build committed
     // at HEAD, and rebuilding on top of a commit keeps it: a clean clone reproduces it.
