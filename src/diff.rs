@@ -164,11 +164,8 @@ impl Side {
         if let Some(side) = Side::git(Path::new("."), rev)? {
             return Ok(side);
         }
-        let git = |args: &[&str]| -> Option<String> {
-            let o = Command::new("git").args(args).output().ok()?;
-            o.status
-                .success()
-                .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        let git = |args: &[&str]| {
+            git_output(Path::new("."), args).map(|o| String::from_utf8_lossy(&o).trim().to_string())
         };
         let top = git(&["rev-parse", "--show-toplevel"]);
         if let Some(top) = &top
@@ -200,15 +197,7 @@ impl Side {
     /// The tables committed at `rev` under output root `out`, if `out` is inside a git
     /// work tree where `rev` exists. Tables absent at `rev` are absent on this side.
     pub fn git(out: &Path, rev: &str) -> Result<Option<Side>> {
-        let git = |args: &[&str]| -> Option<Vec<u8>> {
-            let o = Command::new("git")
-                .arg("-C")
-                .arg(out)
-                .args(args)
-                .output()
-                .ok()?;
-            o.status.success().then_some(o.stdout)
-        };
+        let git = |args: &[&str]| git_output(out, args);
         let Some(prefix) = git(&["rev-parse", "--show-prefix"]) else {
             return Ok(None);
         };
@@ -252,6 +241,17 @@ impl Side {
             _tmp: Some(tmp),
         }))
     }
+}
+
+/// What `git -C dir <args>` prints, `None` where git is missing or fails.
+fn git_output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    o.status.success().then_some(o.stdout)
 }
 
 /// One batch of a table, as the diff reads it: each row's key, label and compared

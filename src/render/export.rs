@@ -134,11 +134,7 @@ fn dataset_as_file(
     site: &OutputDir,
     rel: &str,
 ) -> Result<(u64, usize)> {
-    let path = site.path(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("Failed to create '{}'", dir.display()))?;
-    }
+    let path = site.path_in_dir(rel)?;
     let mut writer = crate::tables::TableWriter::create(table, &path)?;
     crate::tables::partition::for_each_batch(table, dataset, |batch| writer.write(batch))?;
     let (file, rows) = writer.finish()?;

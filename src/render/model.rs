@@ -580,18 +580,8 @@ impl Cell {
     /// A count, its thousands separated as every count of the site is (`2,639`); line
     /// and row numbers stay [`Cell::num`].
     pub fn count(n: impl std::fmt::Display) -> Cell {
-        let digits = n.to_string();
-        let mut text = String::new();
-        let digits = match digits.strip_prefix('-') {
-            Some(rest) => {
-                text.push('-');
-                rest
-            }
-            None => &digits,
-        };
-        push_grouped(&mut text, digits);
         Cell {
-            text,
+            text: grouped(n),
             numeric: true,
             ..Cell::default()
         }
@@ -718,6 +708,22 @@ fn push_formatted(out: &mut String, v: f64) {
         out.truncate(start);
         out.push('0');
     }
+}
+
+/// An integer with its thousands separated (`2,639`, `-4,321`): every count the site
+/// and the reports show (the `thousands` filter, [`Cell::count`]).
+pub fn grouped(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    let digits = match digits.strip_prefix('-') {
+        Some(rest) => {
+            out.push('-');
+            rest
+        }
+        None => &digits,
+    };
+    push_grouped(&mut out, digits);
+    out
 }
 
 /// Appends `digits` (ASCII digits) with a comma between thousands: `19,400,000`.

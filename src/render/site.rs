@@ -151,6 +151,14 @@ impl OutputDir {
         self.root.join(rel)
     }
 
+    /// The path of `rel`, its folder created: for a file written by other means than
+    /// [`OutputDir::create`] (a Parquet download's writer).
+    pub fn path_in_dir(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.path(rel);
+        self.parent_dir(&path)?;
+        Ok(path)
+    }
+
     fn parent_dir(&self, path: &Path) -> Result<()> {
         let Some(dir) = path.parent() else {
             return Ok(());

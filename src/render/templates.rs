@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::model::{Chip, Claim, Segments, push_escaped, push_grouped};
+use super::model::{Chip, Claim, Segments, push_escaped};
 use super::page_index::{KeyHasher, PageKey};
 use anyhow::{Context, Result, anyhow, bail};
 use minijinja::syntax::SyntaxConfig;
@@ -635,12 +635,7 @@ fn thousands(value: &Value) -> Result<String, Error> {
             format!("thousands: {value} is not an integer"),
         )
     })?;
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    push_grouped(&mut out, &n.unsigned_abs().to_string());
-    Ok(out)
+    Ok(super::model::grouped(n))
 }
 
 /// `{{ bytes | filesize }}` → `15.1 kB`.

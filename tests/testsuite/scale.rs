@@ -230,21 +230,10 @@ fn synth_writes_a_deterministic_corpus_that_builds() {
     assert!(agreeing > 0, "the corpus should quote some statistic alike");
     let disagreeing = values_of.len() - agreeing;
     let report = std::fs::read_to_string(out.join("reports/disagree.md")).unwrap();
-    let thousands = |n: usize| {
-        let s = n.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
     assert!(
         report.contains(&format!(
             "{} statistics that articles quote with different values",
-            thousands(disagreeing)
+            gazette::render::model::grouped(disagreeing)
         )),
         "{disagreeing} of {} statistics disagree:\n{}",
         values_of.len(),
