@@ -80,6 +80,6 @@ fn main() {
         each(&|t| r.recognize(t).len())
     });
     measure("attribute", mb, || {
-        each(&|t| attribution::attribute(t).hedged as usize)
+        each(&|t| attribution::attribute(t, &[]).hedged as usize)
     });
 }

@@ -215,13 +215,15 @@ impl ArticleRecord {
         let mut claims = Vec::with_capacity(article.structure.n_claims());
         for (si, section) in article.structure.sections.iter().enumerate() {
             for (bi, bullet) in section.bullets.iter().enumerate() {
+                let mentions = recognizer.recognize(&bullet.text);
+                let names: Vec<_> = mentions.iter().map(|m| m.start..m.end).collect();
                 claims.push(ClaimRecord {
                     claim_id: occurrences.id(&[&article_id, &bullet.text]),
                     ordinal: claims.len() as u32 + 1,
                     section: si,
                     bullet: bi,
-                    mentions: recognizer.recognize(&bullet.text),
-                    attribution: attribution::attribute(&bullet.text),
+                    attribution: attribution::attribute(&bullet.text, &names),
+                    mentions,
                 });
             }
         }

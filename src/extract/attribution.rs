@@ -357,8 +357,10 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-/// The words of `lower` (the text in lower case) with their clause starts.
-fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
+/// The words of `lower` (the text in lower case) with their clause starts. Punctuation
+/// inside a name (`names`, byte spans) starts no clause: the comma of "Ministry
+/// of Economy, Trade and Industry" is part of the ministry's name.
+fn words<'a>(lower: &'a str, names: &[Span]) -> (Vec<Word>, Vec<&'a str>) {
     let text = lower;
     // Sized for words of five letters and a space, so that they are not copied as the
     // lists grow.
@@ -388,7 +390,7 @@ fn words(lower: &str) -> (Vec<Word>, Vec<&str>) {
             lower.push(w);
             continue;
         }
-        if matches!(c, b',' | b';' | b':') {
+        if matches!(c, b',' | b';' | b':') && !inside(names, i) {
             clause_start = true;
         }
         i += 1;
@@ -455,12 +457,21 @@ fn phrases() -> &'static Phrases {
     })
 }
 
-/// The attribution of one claim text (citation markers already removed).
-pub fn attribute(text: &str) -> Attribution {
+/// A byte span of a name in the claim's text.
+pub type Span = std::ops::Range<usize>;
+
+/// Whether byte `i` lies inside one of `names` (a claim names a handful: a scan is enough).
+fn inside(names: &[Span], i: usize) -> bool {
+    names.iter().any(|n| n.contains(&i))
+}
+
+/// The attribution of one claim text (citation markers already removed), with the byte
+/// spans of the names recognized in it (see [`words`]).
+pub fn attribute(text: &str, names: &[Span]) -> Attribution {
     let lowered = text.to_ascii_lowercase();
-    let (ws, lower) = words(&lowered);
+    let (ws, lower) = words(&lowered, names);
     let present = Present::of(&ws);
-    let (cue, attributed_to) = find_cue(text, &ws, &present, &lower);
+    let (cue, attributed_to) = find_cue(text, &ws, &present, &lower, names);
     let hedged = ws.iter().any(|w| w.flags & HEDGE != 0);
     let self_reference = attributed_to.as_deref().is_some_and(|a| {
         let last = a.rsplit(' ').next().unwrap_or(a).to_ascii_lowercase();
@@ -538,6 +549,7 @@ fn find_cue(
     ws: &[Word],
     present: &Present,
     lower: &[&str],
+    names: &[Span],
 ) -> (Option<&'static str>, Option<String>) {
     // 1. according to X
     if let Some(i) = has_seq(ws, present, &phrases().according_to)
@@ -545,7 +557,11 @@ fn find_cue(
     {
         let from = ws[i + 2].s;
         let rest = &text[from..];
-        let end = rest.find([',', ';']).unwrap_or(rest.len());
+        let end = rest
+            .match_indices([',', ';'])
+            .map(|(k, _)| k)
+            .find(|&k| !inside(names, from + k))
+            .unwrap_or(rest.len());
         let holder = rest[..end].trim().trim_end_matches('.').trim();
         return (
             Some("according to"),
@@ -566,13 +582,26 @@ fn find_cue(
         while a > 0 && !ws[a].clause_start {
             a -= 1;
         }
-        if !ws[a].clause_start || a == v || v - a > 8 {
+        // A subject of more than eight words is a clause, not a source; a name counts
+        // as one word however long it is.
+        let subject_words = ws[a..v]
+            .iter()
+            .filter(|w| !names.iter().any(|n| n.start < w.s && w.s < n.end))
+            .count();
+        if !ws[a].clause_start || a == v || subject_words > 8 {
             continue;
         }
         if ws[a..v].iter().any(|w| w.flags & NOT_SUBJECT != 0) {
             continue;
         }
-        let head = lower[v - 1];
+        // The head noun: the subject's last word, or its first in `<noun> of …`
+        // (`Reports of Albemarle receiving approval from the European Commission
+        // suggest` is evidence without a holder, whatever it is of).
+        let head = if v - a > 2 && lower[a + 1] == "of" {
+            lower[a]
+        } else {
+            lower[v - 1]
+        };
         if let Some(&(_, noun_cue)) = EVIDENCE_NOUNS.iter().find(|(n, _)| *n == head) {
             let cue = if noun_cue.is_empty() { lemma } else { noun_cue };
             return (Some(cue), None);
@@ -613,11 +642,17 @@ mod tests {
 
     #[test]
     fn subject_and_verb() {
-        let a = attribute("Analysts suggest that the challenges remain significant.");
+        let a = attribute(
+            "Analysts suggest that the challenges remain significant.",
+            &[],
+        );
         assert_eq!(a.cue, Some("suggest"));
         assert_eq!(a.attributed_to.as_deref(), Some("Analysts"));
         assert_eq!(a.modality, Modality::Opinion);
-        let a = attribute("The U.S. Department of Defense said it would invest in a refinery.");
+        let a = attribute(
+            "The U.S. Department of Defense said it would invest in a refinery.",
+            &[],
+        );
         assert_eq!(a.cue, Some("say"));
         assert_eq!(
             a.attributed_to.as_deref(),
@@ -626,18 +661,62 @@ mod tests {
         assert_eq!(a.modality, Modality::Forecast);
         assert!(a.hedged);
         // An abbreviation's period ends the holder with it.
-        let a = attribute("Officials in the U.S. argue that the controls hurt exports.");
+        let a = attribute(
+            "Officials in the U.S. argue that the controls hurt exports.",
+            &[],
+        );
         assert_eq!(a.cue, Some("argue"));
         assert_eq!(a.attributed_to.as_deref(), Some("Officials in the U.S."));
-        let a = attribute("Lynas Rare Earths Ltd. said output would rise.");
+        let a = attribute("Lynas Rare Earths Ltd. said output would rise.", &[]);
         assert_eq!(a.attributed_to.as_deref(), Some("Lynas Rare Earths Ltd."));
         // A sentence's own period is not the holder's.
-        let a = attribute("Analysts at the IEA said so.");
+        let a = attribute("Analysts at the IEA said so.", &[]);
         assert_eq!(a.attributed_to.as_deref(), Some("Analysts at the IEA"));
         // `to discuss` is a purpose: nobody said anything.
-        let a = attribute("Anthony Albanese met Elon Musk to discuss gallium supply.");
+        let a = attribute(
+            "Anthony Albanese met Elon Musk to discuss gallium supply.",
+            &[],
+        );
         assert_eq!(a.attributed_to, None);
         assert_ne!(a.cue, Some("discuss"));
+    }
+
+    /// The byte spans of `names` in `text`, as the recognizer gives them.
+    fn spans(text: &str, names: &[&str]) -> Vec<Span> {
+        let at = |n: &str| text.find(n).map(|s| s..s + n.len()).unwrap();
+        names.iter().map(|n| at(n)).collect()
+    }
+
+    /// A comma inside a recognized name neither ends the holder nor starts a clause.
+    #[test]
+    fn a_comma_inside_a_name_is_part_of_the_holder() {
+        let text = "Officials at Japan's Ministry of Economy, Trade and Industry suggest that \
+                    quotas will tighten.";
+        let names = spans(text, &["Japan's Ministry of Economy, Trade and Industry"]);
+        let a = attribute(text, &names);
+        assert_eq!(a.cue, Some("suggest"));
+        assert_eq!(
+            a.attributed_to.as_deref(),
+            Some("Officials at Japan's Ministry of Economy, Trade and Industry")
+        );
+        // Without the name the comma starts a clause, as it does between clauses.
+        let a = attribute(text, &[]);
+        assert_eq!(a.attributed_to.as_deref(), Some("Trade and Industry"));
+        let text =
+            "Exports fell, according to the Ministry of Economy, Trade and Industry, in May.";
+        let a = attribute(
+            text,
+            &spans(text, &["Ministry of Economy, Trade and Industry"]),
+        );
+        assert_eq!(
+            a.attributed_to.as_deref(),
+            Some("the Ministry of Economy, Trade and Industry")
+        );
+        // Evidence of something is evidence, however short the names make its subject.
+        let text = "Reports of Albemarle receiving approval from the European Commission \
+                    suggest that the project could start soon.";
+        let a = attribute(text, &spans(text, &["Albemarle", "European Commission"]));
+        assert_eq!((a.cue, a.attributed_to), (Some("report"), None));
     }
 
     /// Skipping the phrases whose words a claim lacks finds every phrase where the
@@ -664,7 +743,7 @@ mod tests {
         let mut found = 0;
         for text in texts {
             let lowered = text.to_ascii_lowercase();
-            let (ws, _) = words(&lowered);
+            let (ws, _) = words(&lowered, &[]);
             let present = Present::of(&ws);
             for codes in &every_phrase {
                 let scanned = ws
@@ -682,7 +761,10 @@ mod tests {
 
     #[test]
     fn plain_claims_are_facts() {
-        let a = attribute("China controls 90% of the global rare earth refining technology.");
+        let a = attribute(
+            "China controls 90% of the global rare earth refining technology.",
+            &[],
+        );
         assert_eq!(a.cue, None);
         assert_eq!(
             (a.modality, a.rule, a.hedged),

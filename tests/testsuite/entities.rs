@@ -558,6 +558,6 @@ fn attribution_rules() {
 }
 
 fn attribute_text(text: &str) -> (Option<&'static str>, Option<String>, bool, Modality) {
-    let a = attribution::attribute(text);
+    let a = attribution::attribute(text, &[]);
     (a.cue, a.attributed_to, a.hedged, a.modality)
 }
