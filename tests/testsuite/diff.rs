@@ -369,3 +369,40 @@ fn tables_another_tool_rewrote_compare_by_value() {
     assert!(rendered.len() > 8);
     assert_same_files(&rendered, &pages(original));
 }
+
+/// The same corpus built flat and `--partition-by month` holds the same rows: the month a
+/// partitioned claim or figure carries from its folder is its article's, not a change.
+#[test]
+fn a_partitioned_release_and_its_flat_build_have_no_changes() {
+    let flat = shipped_build();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args([
+            "build",
+            "-q",
+            "--no-reports",
+            "--partition-by",
+            "month",
+            "--corpus",
+        ])
+        .arg(shipped_corpus())
+        .arg("--out")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(tmp.path().join("data/tables/claims").is_dir());
+    for (old, new) in [(flat, tmp.path()), (tmp.path(), flat)] {
+        let text = diff_text(old, new);
+        let counts: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+        assert!(!counts.is_empty(), "{text}");
+        assert!(
+            counts
+                .iter()
+                .all(|l| l.ends_with(": 0 added, 0 removed, 0 changed")),
+            "{} → {}:\n{text}",
+            old.display(),
+            new.display()
+        );
+    }
+}
