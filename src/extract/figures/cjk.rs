@@ -574,6 +574,37 @@ fn per_mille(sc: &mut Scanner<'_>, i: usize) -> Option<usize> {
     Some(num.end)
 }
 
+/// Whether the 半 ending at `e` is "and a half", not the first character of a word
+/// (`两年半导体`: two years of semiconductors; 半岛, 半数): what follows is not Chinese,
+/// or is a word that follows a duration (`的`, `以来`, `后`, `内`, `时间`…).
+fn half_ends_here(t: &Text<'_>, e: usize) -> bool {
+    match t.char_at(e) {
+        None => true,
+        Some((c, _)) => !is_han(c) || "的以后後前内內来來时時之左多里中期间間".contains(c),
+    }
+}
+
+/// The duration unit after the 半 of `三个半月` (month), `两个半小时` (hour), `一个半星期`
+/// (week), and where it ends.
+fn half_duration(t: &Text<'_>, k: usize) -> Option<(UnitDef, usize)> {
+    [
+        ("月", "month"),
+        ("小时", "hour"),
+        ("小時", "hour"),
+        ("星期", "week"),
+    ]
+    .into_iter()
+    .find_map(|(w, code)| {
+        let e = spaced_match(t, k, w)?;
+        let def = UnitDef {
+            code,
+            kind: Kind::Duration,
+            factor: 1.0,
+        };
+        Some((def, e))
+    })
+}
+
 /// Everything after a Chinese-read number: `多`, a range, a fraction, the unit, minor
 /// units, suffix qualifiers; then the sign and qualifier before it.
 fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
@@ -713,6 +744,15 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
         }
         Some((CnUnit::Date, ue)) => return ue,
         Some((CnUnit::Count, ue)) => {
+            // 三个半月, 两个半小时: and a half, of the duration after 半
+            if !n.sequence
+                && value_max.is_none()
+                && value.fract() == 0.0
+                && let Some(half) = spaced_match(&t, t.skip_ws(ue), "半")
+                && let Some((def, e)) = half_duration(&t, t.skip_ws(half))
+            {
+                return push_cn(sc, n, prefix, e, value + 0.5, None, def, qualifier);
+            }
             if n.lone_one {
                 return ue;
             }
@@ -748,6 +788,16 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
             value += extra;
             end = e;
         }
+    }
+    // 两年半, 一个月半: and a half
+    if def.kind == Kind::Duration
+        && value_max.is_none()
+        && value.fract() == 0.0
+        && let Some(e) = spaced_match(&t, t.skip_ws(end), "半")
+        && half_ends_here(&t, e)
+    {
+        value += 0.5;
+        end = e;
     }
     // 以上, 以下, 左右
     let k = t.skip_ws(end);

@@ -345,6 +345,16 @@ impl<'a> Scanner<'a> {
                     dec = Decimal::from_f64(words.value as f64 * frac.0);
                     dec.exp = frac.1;
                     end = e2;
+                } else if let Some((frac, e2)) = self.and_a_fraction(words.end) {
+                    // `two and a half years`, `one and a half million tons`
+                    dec = Decimal::from_f64(words.value as f64 + frac);
+                    end = e2;
+                    if let Some(big) = t.word_after(e2)
+                        && let Some(NumWord::Big(x)) = lx::number_word(&b[big.0..big.1])
+                    {
+                        dec.exp = x;
+                        end = big.1;
+                    }
                 }
                 let r = Read {
                     start: ws,
@@ -554,6 +564,36 @@ impl<'a> Scanner<'a> {
     }
 
     /// `quarters billion` after a numerator: (fraction, power of ten), end.
+    /// `and a half`, `and one half`, `and a quarter`, `and three quarters` after a
+    /// number in words ending at `e`: the fraction and where it ends.
+    fn and_a_fraction(&self, e: usize) -> Option<(f64, usize)> {
+        let t = self.t;
+        let b = t.b;
+        let and = t.word_after(e)?;
+        if !t.eq_ic(and, "and") {
+            return None;
+        }
+        let n = t.word_after(and.1)?;
+        let f = t.word_after(n.1)?;
+        let frac = match (lx::number_word(&b[f.0..f.1])?, &b[n.0..n.1]) {
+            (NumWord::Half, n)
+                if n.eq_ignore_ascii_case(b"a") || n.eq_ignore_ascii_case(b"one") =>
+            {
+                0.5
+            }
+            (NumWord::Quarter, n)
+                if n.eq_ignore_ascii_case(b"a") || n.eq_ignore_ascii_case(b"one") =>
+            {
+                0.25
+            }
+            (NumWord::Quarter, n) if n.eq_ignore_ascii_case(b"three") => 0.75,
+            _ => return None,
+        };
+        // `a quarters`, `three quarter` are not fractions.
+        let plural = b[f.0..f.1].ends_with(b"s");
+        (plural == (frac == 0.75)).then_some((frac, f.1))
+    }
+
     fn word_fraction_scale(&self, e: usize) -> Option<((f64, i32), usize)> {
         let t = self.t;
         let b = t.b;

@@ -152,6 +152,24 @@ fn amounts_durations_ranges() {
             "two hundred fifty thousand count 250000 item exact",
         ],
     );
+    // `and a half` belongs to the number before it.
+    check(
+        "it took two and a half years",
+        &["two and a half years duration 2.5 year exact"],
+    );
+    check(
+        "one and a half million tons, two and three quarters months, five and a quarter percent",
+        &[
+            "one and a half million tons mass 1500000 t exact",
+            "two and three quarters months duration 2.75 month exact",
+            "five and a quarter percent percent 5.25 % exact",
+        ],
+    );
+    check(
+        "about two and a half times",
+        &["two and a half times multiplier 2.5 x approx"],
+    );
+    check("two and a halfpenny", &["two count 2 item exact"]);
 }
 
 #[test]
@@ -302,6 +320,13 @@ fn chinese_figures() {
         &["三分之二 fraction 0.6666666666666666 fraction exact"],
     );
     check("１．５％", &["１．５％ percent 1.5 % exact"]);
+    // 半 after a duration is "and a half", unless it starts a word (半导体, 半岛).
+    check("两年半后", &["两年半 duration 2.5 year exact"]);
+    check("三个半月", &["三个半月 duration 3.5 month exact"]);
+    check("两个半小时内", &["两个半小时 duration 2.5 hour exact"]);
+    check("过去两年半的时间", &["两年半 duration 2.5 year exact"]);
+    check("两年半导体", &["两年 duration 2 year exact"]);
+    check("两年半岛局势", &["两年 duration 2 year exact"]);
 }
 
 #[test]
