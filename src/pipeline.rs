@@ -150,6 +150,7 @@ impl Pipeline {
         // The reports are rendered from this build's staged tables, data test report
         // and changelog.
         let tables = TableFiles::staged(&written, &self.ctx.out_dir)
+            .with_partitioned(self.ctx.partition.is_some())
             .with_reports(quality.path(), changelog.as_ref().map(|c| c.path()));
         let reports = if self.ctx.reports {
             Some(self.render(tables)?.0)

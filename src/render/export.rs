@@ -21,6 +21,11 @@ use crate::tables::Table;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Download {
     pub table: &'static str,
+    /// Where the table is published, relative to the output root (a folder ending in
+    /// `/` when partitioned).
+    pub published: String,
+    /// Published as a hive-partitioned dataset folder.
+    pub partitioned: bool,
     pub rows: usize,
     /// Relative to the site root.
     pub parquet: String,
@@ -67,6 +72,7 @@ fn download(
     csv_max_rows: usize,
 ) -> Result<Download> {
     let name = table.name();
+    let (published, partitioned) = files.published_rel(table);
     let source = files.path(table);
     let parquet = format!("downloads/{name}.parquet");
     let (parquet_bytes, rows) = if source.is_dir() {
@@ -80,6 +86,8 @@ fn download(
     if rows > csv_max_rows {
         return Ok(Download {
             table: name,
+            published,
+            partitioned,
             rows,
             parquet,
             parquet_bytes,
@@ -114,6 +122,8 @@ fn download(
         .with_context(failed)?;
     Ok(Download {
         table: name,
+        published,
+        partitioned,
         rows,
         parquet,
         parquet_bytes,

@@ -725,6 +725,8 @@ fn article_months<'p>(data: &'p SiteData) -> Result<Page<'p>> {
 #[derive(Serialize)]
 struct DataPage {
     tables: Vec<TableDoc>,
+    /// The normalized tables are published as month partitions.
+    partitioned: bool,
     /// The built tables (the notebook examples load these).
     built: Vec<&'static str>,
     /// Larger tables have no CSV download.
@@ -736,8 +738,11 @@ struct TableDoc {
     name: &'static str,
     anchor: String,
     stage: Stage,
-    /// Path in the publication (`data/tables/articles.parquet`).
+    /// Path in the publication (`data/tables/articles.parquet`; a partitioned table's
+    /// folder, `data/tables/claims/`).
     path: String,
+    /// Published as a hive-partitioned dataset folder.
+    partitioned: bool,
     description: &'static str,
     order: &'static str,
     key: &'static [&'static str],
@@ -764,7 +769,7 @@ fn data_page<'p>(
     path: &str,
     template: &'static str,
 ) -> Result<Page<'p>> {
-    let tables = Table::ALL
+    let tables: Vec<TableDoc> = Table::ALL
         .iter()
         .map(|&t| {
             let spec = t.spec();
@@ -789,11 +794,16 @@ fn data_page<'p>(
                     ]
                 })
                 .collect();
+            let download = downloads.iter().find(|d| d.table == spec.name).cloned();
             TableDoc {
                 name: spec.name,
                 anchor: table_anchor(t),
                 stage: spec.stage,
-                path: spec.rel_path().to_string_lossy().replace('\\', "/"),
+                path: download.as_ref().map_or_else(
+                    || spec.rel_path().to_string_lossy().replace('\\', "/"),
+                    |d| d.published.clone(),
+                ),
+                partitioned: download.as_ref().is_some_and(|d| d.partitioned),
                 description: spec.description,
                 order: spec.order,
                 key: spec.primary_key,
@@ -808,11 +818,12 @@ fn data_page<'p>(
                     })
                     .collect(),
                 columns,
-                download: downloads.iter().find(|d| d.table == spec.name).cloned(),
+                download,
             }
         })
         .collect();
     let view = DataPage {
+        partitioned: tables.iter().any(|t| t.partitioned),
         tables,
         built: downloads.iter().map(|d| d.table).collect(),
         csv_max_rows: super::export::CSV_MAX_ROWS,

@@ -33,6 +33,9 @@ pub struct TableFiles {
     paths: BTreeMap<Table, PathBuf>,
     quality: PathBuf,
     changelog: PathBuf,
+    /// The normalized tables are published as month partitions (the data page then
+    /// tells readers to scan folders, not to open files).
+    partitioned: bool,
     /// Long texts past this many bytes are held packed ([`PACK_TEXT_ABOVE`]).
     pack_text_above: usize,
 }
@@ -54,7 +57,28 @@ impl TableFiles {
                 .collect(),
             quality: out_root.join(crate::quality::REPORT_PATH),
             changelog: out_root.join(crate::diff::CHANGELOG_PATH),
+            partitioned: partition::published_path(Table::Articles, out_root).is_dir(),
             pack_text_above: PACK_TEXT_ABOVE,
+        }
+    }
+
+    /// The same tables, to be published partitioned or not (a build reads its tables
+    /// before it partitions them).
+    pub fn with_partitioned(mut self, partitioned: bool) -> Self {
+        self.partitioned = partitioned;
+        self
+    }
+
+    /// Where `table` is published, relative to the output root: its file, or its
+    /// dataset folder (ending in `/`) when partitioned.
+    pub fn published_rel(&self, table: Table) -> (String, bool) {
+        let spec = table.spec();
+        let file = spec.rel_path().to_string_lossy().replace('\\', "/");
+        if self.partitioned && partition::is_partitioned(table) {
+            let dir = file.strip_suffix(".parquet").unwrap_or(&file);
+            (format!("{dir}/"), true)
+        } else {
+            (file, false)
         }
     }
 

@@ -86,7 +86,7 @@ fn data_package_validates_with_frictionless() {
 }
 
 /// `notebooks/explore.ipynb` runs top to bottom in a Jupyter kernel (nbclient) against a
-/// fresh build, and answers: the refining-share cell lists the values 92, 90, 90, 80 and
+/// fresh build, flat and partitioned by month, and answers: the refining-share cell lists the values 92, 90, 90, 80 and
 /// the chart cell draws a PNG. The executed notebook is left in `target/site-tests/`.
 #[test]
 fn notebook_runs_and_answers() {
@@ -121,4 +121,41 @@ fn notebook_runs_and_answers() {
     assert!(out.contains("\"answers\": \"ok\""), "{out}");
     assert!(executed.is_file(), "no executed notebook at {executed:?}");
     note(&format!("executed notebook: {}", executed.display()));
+
+    // The same answers from the same corpus built partitioned by month.
+    let partitioned = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args([
+            "build",
+            "-q",
+            "--no-reports",
+            "--partition-by",
+            "month",
+            "--corpus",
+        ])
+        .arg(shipped_corpus())
+        .arg("--out")
+        .arg(partitioned.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data = partitioned.path().join("data");
+    assert!(data.join("tables/claims").is_dir());
+    let again = run_python(
+        &py,
+        &[
+            "tests/python/run_notebook.py",
+            "notebooks/explore.ipynb",
+            "--data",
+            &data.to_string_lossy(),
+            "--check",
+        ],
+    );
+    assert!(again.contains("\"answers\": \"ok\""), "{again}");
+    let values = |out: &str| {
+        out.split("refining_share_values")
+            .nth(1)
+            .map(str::to_string)
+    };
+    assert_eq!(values(&again), values(&out), "{again}\n{out}");
 }

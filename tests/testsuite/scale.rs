@@ -128,6 +128,53 @@ fn render_of_a_partitioned_release_offers_each_table_as_one_file() {
     );
 }
 
+/// The data dictionary of a partitioned release (`reports/data.md`) names each table
+/// where it is, the partitioned ones as folders, and its loading code runs as written
+/// from the publication's root.
+#[test]
+fn the_data_dictionary_of_a_partitioned_release_loads_as_written() {
+    let out = tempfile::tempdir().unwrap();
+    let o = gazette()
+        .args(["build", "-q", "--partition-by", "month", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.path().join("reports/data.md")).unwrap();
+    assert!(
+        md.contains("- In the publication: `data/tables/claims/`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- In the publication: `data/tables/entities.parquet`"),
+        "{md}"
+    );
+    let code = md
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a python block");
+    let paths: Vec<&str> = code
+        .lines()
+        .filter_map(|l| l.split("read_parquet(\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(paths.len(), gazette::tables::Table::ALL.len(), "{code}");
+    for path in &paths {
+        assert!(out.path().join(path).exists(), "{path} in:\n{code}");
+    }
+    assert!(code.contains(r#"pl.read_parquet("data/tables/claims/", hive_partitioning=True)"#));
+    let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", &["polars"]) else {
+        return;
+    };
+    let script = format!(
+        "import os\nos.chdir({:?})\n{code}\nprint(claims.height, claims['published_month'].null_count())",
+        out.path().display().to_string()
+    );
+    let printed = run_python(&py, &["-c", &script]);
+    let claims = read_table(&gazette::tables::Table::Claims.path(shipped_build()));
+    assert_eq!(printed.trim(), format!("{} 0", claims.num_rows()));
+}
+
 fn run_engine(engine: &str, modules: &[&str]) {
     let Some(py) = python_with("GAZETTE_PYTHON", ".venv/bin/python", modules) else {
         return;
