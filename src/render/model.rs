@@ -350,13 +350,31 @@ impl Segments {
     /// its page (`root` is the prefix from the page back to the site's root), a figure
     /// as `<mark class="figure figure-KIND" title="MEANING">`, every text and attribute
     /// escaped as the templates escape them.
+    ///
+    /// A mention or figure in another language than the text around it (a Chinese name
+    /// in an English title) says so with `lang`, for screen readers.
     pub fn write_html(segments: &[Segment], root: &str, out: &mut String) {
+        // The whole text's language, worked out only once a piece is not English.
+        let mut whole: Option<Option<&'static str>> = None;
+        let mut lang_attr = |out: &mut String, piece: &str| {
+            let Some(lang) = lang_of(piece) else { return };
+            let around = *whole.get_or_insert_with(|| {
+                lang_of(&segments.iter().map(|s| s.text.as_str()).collect::<String>())
+            });
+            if around != Some(lang) {
+                out.push_str(" lang=\"");
+                out.push_str(lang);
+                out.push('"');
+            }
+        };
         for s in segments {
             if let Some(e) = &s.entity {
                 out.push_str(r#"<a class="entity" href=""#);
                 push_escaped(out, root);
                 push_escaped(out, &e.chip().url);
-                out.push_str(r#"">"#);
+                out.push('"');
+                lang_attr(out, &s.text);
+                out.push('>');
                 push_escaped(out, &s.text);
                 out.push_str("</a>");
             } else if let Some(f) = &s.figure {
@@ -364,7 +382,9 @@ impl Segments {
                 push_escaped(out, &f.kind);
                 out.push_str(r#"" title=""#);
                 push_escaped(out, &f.title);
-                out.push_str(r#"">"#);
+                out.push('"');
+                lang_attr(out, &s.text);
+                out.push('>');
                 push_escaped(out, &s.text);
                 out.push_str("</mark>");
             } else {

@@ -24,9 +24,11 @@
 //!   relative to its head's). A result page loads only the files of the groups it shows.
 //!
 //! Terms: lowercase runs of letters and digits of two or more characters, minus stop
-//! words; CJK text is indexed by character pairs (a lone character by itself). A query
-//! word matches every term it is a prefix of, and a document must match every word.
-//! `assets/search.js` tokenizes queries the same way.
+//! words; CJK text is indexed by character pairs, and each run's last character by itself
+//! (so that every character starts a term: a one-character query finds it anywhere). A
+//! query word matches every term it is a prefix of, and a document must match every word.
+//! `assets/search.js` tokenizes queries the same way, without the last characters (a
+//! query's pairs already require them).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -131,15 +133,17 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
         *word_chars = 0;
     };
     let flush_cjk = |cjk: &mut Vec<char>, pair: &mut String, f: &mut dyn FnMut(&str)| {
-        if cjk.len() == 1 {
-            pair.clear();
-            pair.push(cjk[0]);
-            f(pair);
-        }
         for w in cjk.windows(2) {
             pair.clear();
             pair.push(w[0]);
             pair.push(w[1]);
+            f(pair);
+        }
+        // The run's last character alone (a lone character is one): a one-character
+        // query matches the terms it starts, and the last character starts no pair.
+        if let Some(&last) = cjk.last() {
+            pair.clear();
+            pair.push(last);
             f(pair);
         }
         cjk.clear();
@@ -655,9 +659,16 @@ mod tests {
         assert_eq!(
             tokens("China's gallium (Ga) output: 98% of the world; 稀土出口 镓"),
             [
-                "china", "gallium", "ga", "output", "98", "world", "稀土", "土出", "出口", "镓"
+                "china", "gallium", "ga", "output", "98", "world", "稀土", "土出", "出口", "口",
+                "镓"
             ]
         );
+        // Every character of a CJK run starts one of its terms, the last one too.
+        let title = "韩国想挖稀土\"抗衡中国\"，形势变得严峻!";
+        let terms = tokens(title);
+        for c in title.chars().filter(|&c| is_cjk(c)) {
+            assert!(terms.iter().any(|t| t.starts_with(c)), "{c} in {terms:?}");
+        }
         assert_eq!(tokens("U.S. a I"), Vec::<String>::new());
         assert_eq!(tokens("ÉNERGIE"), ["énergie"]);
         assert_eq!(tokens("the rate of which the Its"), ["rate"]);

@@ -232,6 +232,17 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
     );
 }
 
+/// ` lang="zh"` for a label in Chinese (a publisher's name), so that a screen reader
+/// reads it as such; nothing for English.
+fn lang_attr(label: &str) -> &'static str {
+    match super::model::lang_of(label) {
+        Some("zh") => " lang=\"zh\"",
+        Some("ja") => " lang=\"ja\"",
+        Some("ko") => " lang=\"ko\"",
+        _ => "",
+    }
+}
+
 /// Truncates a label to `max` characters, with an ellipsis.
 fn short(label: &str, max: usize) -> String {
     if label.chars().count() <= max {
@@ -334,12 +345,13 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Value {
         let w = (b.value.max(0.0) / max * plot_w).max(1.0);
         let _ = write!(
             out,
-            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\"{}>{}</text>\
              <rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\
              <title>{}</title></rect>\
              <text class=\"value\" x=\"{}\" y=\"{}\">{}</text>",
             Px(label_w - 8.0),
             Px(y + row_h * 0.68),
+            lang_attr(&b.label),
             xml_escape(&short(&b.label, 26)),
             Px(label_w),
             Px(y + 3.0),
@@ -402,9 +414,10 @@ pub fn range_chart(id: &str, title: &str, desc: &str, rows: &[RangeRow], unit: &
         let finite: Vec<&(f64, String)> = r.points.iter().filter(|p| p.0.is_finite()).collect();
         let _ = write!(
             out,
-            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\"{}>{}</text>",
             Px(label_w - 8.0),
             Px(y + 4.0),
+            lang_attr(&r.label),
             xml_escape(&short(&r.label, 26))
         );
         let (rlo, rhi) = finite

@@ -138,6 +138,8 @@ impl Templates {
         env.add_filter("md_code", md_code);
         env.add_filter("md_verbatim", md_verbatim);
         env.add_filter("thousands", thousands);
+        env.add_filter("lang_attr", lang_attr);
+        env.add_filter("in_lang", in_lang);
         env.add_filter("filesize", filesize);
         env.add_filter("marked", marked);
         env.add_filter("chips", chips);
@@ -446,8 +448,11 @@ fn write_figure_row(r: &Value, root: &str, about: bool, out: &mut String) -> Res
     text(out, &field(&figure, "kind")?);
     out.push_str(r#"" title=""#);
     text(out, &field(&figure, "title")?);
-    out.push_str(r#"">"#);
-    text(out, &field(&figure, "surface")?);
+    out.push('"');
+    let surface = field(&figure, "surface")?;
+    push_lang_attr(out, &surface);
+    out.push('>');
+    text(out, &surface);
     out.push_str("</mark></td><td>");
     text(out, &field(r, "kind")?);
     out.push_str(r#"</td><td class="num">"#);
@@ -488,8 +493,11 @@ fn write_figure_row(r: &Value, root: &str, about: bool, out: &mut String) -> Res
     out.push_str(r#"</a></td><td><a href=""#);
     push_escaped(out, root);
     text(out, &field(&article, "url")?);
-    out.push_str(r#"">"#);
-    text(out, &field(&article, "source")?);
+    out.push('"');
+    let source = field(&article, "source")?;
+    push_lang_attr(out, &source);
+    out.push('>');
+    text(out, &source);
     out.push_str(r#"</a><br><time datetime=""#);
     text(out, &field(&when, "iso")?);
     out.push_str(r#"">"#);
@@ -636,6 +644,44 @@ fn thousands(value: &Value) -> Result<String, Error> {
         )
     })?;
     Ok(super::model::grouped(n))
+}
+
+/// `<span{{ text | lang_attr }}>` → `<span lang="zh">` for a text that is mostly Chinese
+/// (or Japanese, Korean), `<span>` otherwise: screen readers read it in its language.
+/// Corpus text such as a publisher's name is either.
+fn lang_attr(text: &str) -> Value {
+    Value::from_safe_string(match super::model::lang_of(text) {
+        Some(lang) => format!(" lang=\"{lang}\""),
+        None => String::new(),
+    })
+}
+
+/// `{{ text | in_lang }}` → `<span lang="zh">日经中文网</span>` for a text that is mostly
+/// Chinese (Japanese, Korean), the text alone otherwise; escaped either way. For corpus
+/// text, such as a publisher's name, that is in either language inside English markup.
+fn in_lang(state: &State, text: &str) -> Result<Value, Error> {
+    writes_html(state, "in_lang")?;
+    let mut out = String::with_capacity(text.len() + 20);
+    match super::model::lang_of(text) {
+        Some(lang) => {
+            out.push_str("<span lang=\"");
+            out.push_str(lang);
+            out.push_str("\">");
+            push_escaped(&mut out, text);
+            out.push_str("</span>");
+        }
+        None => push_escaped(&mut out, text),
+    }
+    Ok(Value::from_safe_string(out))
+}
+
+/// What `{{ v | lang_attr }}` writes, for a filter that writes a macro's markup itself.
+fn push_lang_attr(out: &mut String, v: &Value) {
+    if let Some(lang) = v.as_str().and_then(super::model::lang_of) {
+        out.push_str(" lang=\"");
+        out.push_str(lang);
+        out.push('"');
+    }
 }
 
 /// `{{ bytes | filesize }}` → `15.1 kB`.

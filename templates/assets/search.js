@@ -37,7 +37,8 @@
   }
 
   // The tokenizer of src/render/search.rs: lowercase runs of letters and digits (two
-  // characters or more, minus stop words); CJK runs as character pairs.
+  // characters or more, minus stop words); CJK runs as character pairs (the index also
+  // holds each run's last character alone, so that one character finds it anywhere).
   var ALNUM = /[\p{Alphabetic}\p{N}]/u;
   function isCjk(cp) {
     return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
@@ -247,7 +248,10 @@
       if (id !== ui.runs) { return; }
       var words = Array.from(new Set(tokens(query, manifest.stop)));
       if (!words.length) {
-        ui.status.textContent = query.trim() ? "Type a word of two letters or more." : "";
+        ui.status.textContent = query.trim()
+          ? "Nothing to search for: words of one letter and common words (" +
+            manifest.stop.slice(0, 4).join(", ") + "…) are not indexed."
+          : "";
         ui.list.setAttribute("data-state", "done");
         return;
       }

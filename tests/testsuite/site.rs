@@ -221,6 +221,80 @@ fn the_site_uses_no_external_resources() {
     }
 }
 
+/// Texts of a page in Chinese (Japanese, Korean) whose element, nor any around it, says
+/// so: `(innermost tag, text)`. The page's `<head>` title is left out (it takes no
+/// language of its own); so are texts that mix languages, which gazette marks as English.
+fn texts_without_their_language(html: &str) -> Vec<(String, String)> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut stack: Vec<(String, Option<String>)> = Vec::new();
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let text = rest[..lt]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        let in_head_title = stack.iter().any(|(t, _)| t == "head");
+        if !in_head_title && let Some(lang) = gazette::render::model::lang_of(&text) {
+            let marked = stack.iter().rev().find_map(|(_, l)| l.as_deref());
+            if marked.is_none_or(|m| m != lang) {
+                let tag = stack.last().map_or("", |(t, _)| t.as_str());
+                out.push((tag.to_string(), text.trim().to_string()));
+            }
+        }
+        rest = &rest[lt..];
+        if rest.starts_with("<!--") {
+            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
+            continue;
+        }
+        let gt = rest.find('>').expect("tags close");
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            while let Some((t, _)) = stack.pop() {
+                if t == name.trim() {
+                    break;
+                }
+            }
+        } else if !tag.starts_with('!') && !tag.ends_with('/') {
+            let name = tag.split([' ', '\n']).next().unwrap_or("").to_string();
+            if !VOID.contains(&name.as_str()) {
+                let lang = attr_values(&format!("<{tag}>"), "lang").into_iter().next();
+                stack.push((name, lang));
+            }
+        }
+    }
+    out
+}
+
+/// Screen readers read a text in the language its element declares: Chinese titles,
+/// names, publishers and figures quoted from Chinese titles say they are Chinese.
+#[test]
+fn chinese_text_carries_its_language() {
+    let missing = texts_without_their_language(
+        "<html lang=\"en\"><head><title>数据 · 稀土</title></head><body><p>稀土 \
+         <span lang=\"zh\">稀土</span> rare earths 稀土 <svg><text>日经中文网</text></svg></p>",
+    );
+    assert_eq!(
+        missing,
+        [
+            ("p".to_string(), "稀土".to_string()),
+            ("text".to_string(), "日经中文网".to_string())
+        ]
+    );
+    for site in all_sites() {
+        for page in files_with_ext(&site, "html") {
+            let missing = texts_without_their_language(&read(&page));
+            assert!(missing.is_empty(), "{}: {missing:?}", page.display());
+        }
+    }
+}
+
 /// The search index's documents link to pages and anchors that exist.
 #[test]
 fn search_results_link_to_existing_pages() {
@@ -566,6 +640,62 @@ fn chromium_searches_the_site_from_disk() {
         want.len(),
         shot.display()
     ));
+}
+
+/// One Chinese character finds every article that holds it, wherever it stands in a
+/// run of characters: 土 ends 稀土 in some titles (a pair starts with 稀 there).
+#[test]
+fn chromium_finds_one_chinese_character_anywhere() {
+    let Some(browser) = browser() else { return };
+    let site = shipped_site();
+    let shot = artifacts_dir().join("search-tu.png");
+    let want = articles_mentioning(shipped_build(), "土");
+    assert!(want.len() >= 2, "{want:?}");
+    for query in ["土", "稀土"] {
+        let report = browser.run(
+            "search.mjs",
+            &[&site.join("index.html"), Path::new(query), &shot],
+        );
+        assert_eq!(report["state"], "done", "{report}");
+        let found = result_ids(&report, "articles");
+        if query == "稀土" {
+            assert!(found.is_subset(&want), "{query}: {report}");
+        } else {
+            assert_eq!(found, want, "{query}: {report}");
+        }
+    }
+}
+
+/// A corpus text wider than a phone screen (a URL, a word of 300 letters) wraps: no page
+/// that shows it scrolls sideways at 375 pixels.
+#[test]
+fn chromium_pages_with_long_words_fit_a_phone_screen() {
+    let Some(browser) = browser() else { return };
+    let long_word = "A".repeat(300);
+    let dir = build_collection([format!(
+        "澳洲稀土报告发布\nPub One· 2025-04-01 10:00\n\
+         Core Viewpoint - Australia published its strategy at \
+         https://www.industry.gov.au/publications/critical-minerals-strategy-2023-2030-final-report.pdf \
+         for investors [1]. - Japan welcomed it with {long_word} [2].\n"
+    )]);
+    let site = dir.path().join("reports/site");
+    // The article's page: in a folder of its own (`articles/1f/…`), not a list page.
+    let mut pages = files_with_ext(&site.join("articles"), "html");
+    pages.retain(|p| p.parent() != Some(&site.join("articles")));
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    pages.push(site.join("changelog.html"));
+    let mut args: Vec<&Path> = vec![Path::new("375")];
+    args.extend(pages.iter().map(PathBuf::as_path));
+    let report = browser.run("overflow.mjs", &args);
+    let shown = report["pages"].as_array().unwrap();
+    assert_eq!(shown.len(), pages.len(), "{report}");
+    for p in shown {
+        assert!(
+            p["scrollWidth"].as_u64() <= p["clientWidth"].as_u64(),
+            "the page scrolls sideways: {p}"
+        );
+    }
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
 }
 
 /// A common word's postings grow with the corpus, so its shard comes in parts by ranges
@@ -1521,12 +1651,16 @@ fn article_pages_highlight_figures_link_entities_and_show_attribution() {
             let html = read(&page);
             let target =
                 gazette::render::paging::shard_path("entities", m_entity[i].as_deref().unwrap());
-            let link = format!(
-                "<a class=\"entity\" href=\"../../{target}\">{}</a>",
-                html_text(m_surface[i].as_deref().unwrap())
-            );
+            let open = format!("<a class=\"entity\" href=\"../../{target}\"");
+            let text = format!("{}</a>", html_text(m_surface[i].as_deref().unwrap()));
+            // A Chinese name in an English text says its language.
+            let is_link = |(at, _): (usize, &str)| {
+                let rest = &html[at + open.len()..];
+                let rest = rest.strip_prefix(" lang=\"zh\"").unwrap_or(rest);
+                rest.strip_prefix('>').is_some_and(|r| r.starts_with(&text))
+            };
             // A mention that overlaps a figure (rare) shows as the figure instead.
-            linked += usize::from(html.contains(&link));
+            linked += usize::from(html.match_indices(&open).any(is_link));
             assert!(site.join(&target).is_file(), "{target}");
         }
         assert!(
