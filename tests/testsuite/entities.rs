@@ -229,6 +229,12 @@ fn english_case_rules_and_boundaries() {
     );
     assert!(found("Let us export more to them.").is_empty());
     assert!(found("A USB cable.").is_empty());
+    // A currency's sign names no place (`US$`, `HK$`), and the figure it marks has no
+    // country for subject because of it.
+    assert_eq!(
+        found("It invested US$5 million and HK$20 million in the US."),
+        vec![("US".into(), "country/US".into())]
+    );
     assert_eq!(
         found("Rare Earths and rare earths and RARE EARTHS"),
         vec![

@@ -199,6 +199,15 @@ fn shapes_decide_without_a_cue() {
         "refining_share"
     );
     assert_eq!(read("production reduced by 30%", "")[0].3, "growth");
+    for text in [
+        "Shares fell 8.5%",
+        "Shares plunged 8.5%",
+        "exports slumped 20 percent",
+        "GDP contracted 1.2%",
+        "prices have fallen 80%",
+    ] {
+        assert_eq!(read(text, "")[0].3, "growth", "{text}");
+    }
 }
 
 #[test]

@@ -231,6 +231,10 @@ impl GazMatcher {
         if info.check_right && text[e..].chars().next().is_some_and(is_word_char) {
             return false;
         }
+        // `US$5 million`, `HK$20 million`: a currency's sign, not a mention of the place.
+        if text[e..].starts_with('$') {
+            return false;
+        }
         info.guard.is_none_or(|g| self.guard_allows(g, text, s, e))
     }
 

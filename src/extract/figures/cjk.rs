@@ -715,6 +715,7 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
             }
             value = v * 10.0;
             end = e;
+            let qualifier = qualifier.or_else(|| suffix_qualifier(&t, end));
             return push_cn(sc, n, prefix, end, value, None, lx::PERCENT, qualifier);
         }
         Some((CnUnit::Zhe, ue)) => {
@@ -799,21 +800,23 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
         value += 0.5;
         end = e;
     }
-    // 以上, 以下, 左右
+    qualifier = qualifier.or_else(|| suffix_qualifier(&t, end));
+    push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
+}
+
+/// A qualifier written after a figure ending at `end`: `以上` (at least), `以下`, `以内`
+/// (at most), `左右`, `上下` (about). It stays out of the figure's surface.
+pub(super) fn suffix_qualifier(t: &Text<'_>, end: usize) -> Option<Qualifier> {
     let k = t.skip_ws(end);
-    for (w, q) in [
+    [
         ("以上", Qualifier::AtLeast),
         ("以下", Qualifier::AtMost),
         ("以内", Qualifier::AtMost),
         ("左右", Qualifier::Approx),
         ("上下", Qualifier::Approx),
-    ] {
-        if spaced_match(&t, k, w).is_some() {
-            qualifier = qualifier.or(Some(q));
-            break;
-        }
-    }
-    push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
+    ]
+    .into_iter()
+    .find_map(|(w, q)| spaced_match(t, k, w).map(|_| q))
 }
 
 #[allow(clippy::too_many_arguments)]

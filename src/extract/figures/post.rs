@@ -1,7 +1,7 @@
 //! After the scan: ranges written with `between … and …`, changes (`from X to Y`, with a
 //! delta before `from`), and years attached to figures (`in 2014`).
 
-use super::lexicon::is_month;
+use super::lexicon::{is_month, scale_word};
 use super::scan::Lower;
 use super::text::{Text, is_space};
 use super::{Figure, Role};
@@ -37,12 +37,7 @@ fn between_ranges(t: &Text<'_>, figs: &mut Vec<Figure>) {
     let mut i = 0;
     while i + 1 < figs.len() {
         let (a, b) = (&figs[i], &figs[i + 1]);
-        if a.value_max.is_none()
-            && b.value_max.is_none()
-            && a.unit == b.unit
-            && a.kind == b.kind
-            && b.value >= a.value
-        {
+        if a.value_max.is_none() && b.value_max.is_none() {
             let opener = word_just_before(t, a.start);
             let joiner = t.word_after(a.end);
             let is_between = opener.is_some_and(|w| t.eq_ic(w, "between"))
@@ -54,15 +49,65 @@ fn between_ranges(t: &Text<'_>, figs: &mut Vec<Figure>) {
                     })
                 })
                 && joiner.is_some_and(|w| t.eq_ic(w, "to") && only_spaces(t, w.1, b.start));
-            if is_between || is_ranging {
+            // `between 1 and 2 million tonnes`: the unit and scale written once, after
+            // the second number, are the first's too.
+            let mut lo = a.clone();
+            if lo.unit == "item" && b.unit != "item" {
+                (lo.unit, lo.kind) = (b.unit, b.kind);
+            }
+            carry_scale(t, &mut lo, b);
+            if (is_between || is_ranging)
+                && lo.unit == b.unit
+                && lo.kind == b.kind
+                && b.value >= lo.value
+            {
                 let b = figs.remove(i + 1);
-                let a = &mut figs[i];
-                a.value_max = Some(b.value);
-                a.end = b.end;
-                a.per_unit = a.per_unit.or(b.per_unit);
+                lo.value_max = Some(b.value);
+                lo.end = b.end;
+                lo.per_unit = lo.per_unit.or(b.per_unit);
+                figs[i] = lo;
             }
         }
         i += 1;
+    }
+}
+
+/// The scale written in a figure's surface (`1.5 million tons` → 6, `$1.5bn` → 9,
+/// `two hundred` → 2); 0 when there is none.
+fn written_scale(t: &Text<'_>, f: &Figure) -> i32 {
+    let s = &t.b[f.start..f.end];
+    let mut exp = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let st = i;
+        while i < s.len() && s[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i > st {
+            exp += Lower::new(&s[st..i])
+                .and_then(|l| scale_word(l.as_str()))
+                .unwrap_or(0);
+        } else {
+            i += 1;
+        }
+    }
+    exp
+}
+
+/// `from 1.2 to 1.5 million tonnes`, `between $1.2 and $1.5 billion`: a scale written
+/// once, after the second number, is the first's too, when the first has none of its
+/// own and, scaled, is of a size with the second (within a factor of 100: `from 800 to
+/// 1.5 million` is eight hundred).
+fn carry_scale(t: &Text<'_>, a: &mut Figure, b: &Figure) {
+    let exp = written_scale(t, b);
+    if exp == 0 || written_scale(t, a) != 0 || a.unit != b.unit || b.value == 0.0 {
+        return;
+    }
+    let factor = 10f64.powi(exp);
+    let ratio = (a.value * factor / b.value).abs();
+    if (0.01..=100.0).contains(&ratio) {
+        a.value *= factor;
+        a.value_max = a.value_max.map(|m| m * factor);
     }
 }
 
@@ -145,6 +190,9 @@ fn changes(t: &Text<'_>, figs: &mut [Figure]) {
             figs[i].unit = unit;
             figs[i].kind = kind;
         }
+        // and `from 1.2 to 1.5 million tonnes` its scale
+        let (head, tail) = figs.split_at_mut(i + 1);
+        carry_scale(t, &mut head[i], &tail[0]);
         // `from $50 to $40 per barrel`: the denominator applies to both ends
         if figs[i].per_unit.is_none()
             && figs[i + 1].per_unit.is_some()

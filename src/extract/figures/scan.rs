@@ -723,6 +723,16 @@ impl<'a> Scanner<'a> {
                 end = ue;
             }
         }
+        // `5%-7%`, `60%–70%`, `5%～7%`, `5%至7%`: a range with the unit at both ends
+        if value_max.is_none()
+            && prefix.is_none()
+            && let Some(u) = unit
+            && let Some((hi, e)) = self.unit_range_end(end, u)
+            && hi >= value
+        {
+            value_max = Some(hi);
+            end = e;
+        }
         let unit = unit.or(prefix.map(|p| p.def));
         let start = prefix.map_or(r.start, |p| p.start.min(r.start));
         let Some(def) = unit else {
@@ -766,7 +776,9 @@ impl<'a> Scanner<'a> {
         if negative {
             (value, value_max) = negated(value, value_max);
         }
-        let qualifier = self.qualifier_before(start);
+        // `90%以上`: a Chinese qualifier after the figure
+        let qualifier =
+            super::cjk::suffix_qualifier(&t, end).unwrap_or_else(|| self.qualifier_before(start));
         self.push(Figure {
             start,
             end,
@@ -1027,6 +1039,21 @@ impl<'a> Scanner<'a> {
     /// The unit after position `e`: `%`, a currency symbol, or a unit phrase (after
     /// spaces, or one hyphen: `12-cent`, `10-year`). Returns the unit, its end and the
     /// power of ten of a scale after a currency code (`75 USD million`).
+    /// The second end of a range whose first end, ending at `e`, carries `unit`: a
+    /// dash, tilde, `至` or `到`, then a number with the same unit (`-7%`, `至7%`).
+    fn unit_range_end(&mut self, e: usize, unit: UnitDef) -> Option<(f64, usize)> {
+        let t = self.t;
+        let (c, len) = t.char_at(e)?;
+        if !matches!(c, '-' | '–' | '~' | '～' | '至' | '到') {
+            return None;
+        }
+        let k = e + len;
+        digit_at(t.b, k)?;
+        let d = number::read_digits(&t, k)?;
+        let (def, ue, exp) = self.unit_after(d.end, false)?;
+        (def.code == unit.code && exp == 0).then(|| (d.dec.value(), ue))
+    }
+
     pub(super) fn unit_after(
         &mut self,
         e: usize,

@@ -170,6 +170,33 @@ fn amounts_durations_ranges() {
         &["two and a half times multiplier 2.5 x approx"],
     );
     check("two and a halfpenny", &["two count 2 item exact"]);
+    // A scale or unit written once, after the second number, is the first's too.
+    check(
+        "Output rose from 1.2 to 1.5 million tonnes.",
+        &[
+            "1.2 mass 1200000 t exact from",
+            "1.5 million tonnes mass 1500000 t exact to",
+        ],
+    );
+    check(
+        "costs between $1.2 and $1.5 billion, between 1 and 2 million tonnes",
+        &[
+            "$1.2 and $1.5 billion money 1200000000..1500000000 USD exact",
+            "1 and 2 million tonnes mass 1000000..2000000 t exact",
+        ],
+    );
+    // … unless the first number is of another size: eight hundred, not million.
+    check(
+        "rose from 800 to 1.5 million",
+        &[
+            "800 count 800 item exact from",
+            "1.5 million count 1500000 item exact to",
+        ],
+    );
+    // Both ends with their unit: one range, not a figure and a negative one.
+    check("forecast at 5%-7%", &["5%-7% percent 5..7 % exact"]);
+    check("about 60%–70%", &["60%–70% percent 60..70 % approx"]);
+    check("增长5%至7%", &["5%至7% percent 5..7 % exact"]);
 }
 
 #[test]
@@ -326,6 +353,9 @@ fn chinese_figures() {
     check("两个半小时内", &["两个半小时 duration 2.5 hour exact"]);
     check("过去两年半的时间", &["两年半 duration 2.5 year exact"]);
     check("两年半导体", &["两年 duration 2 year exact"]);
+    // 以上 after a percent or 成: at least.
+    check("90%以上", &["90% percent 90 % at_least"]);
+    check("九成以上", &["九成 percent 90 % at_least"]);
     check("两年半岛局势", &["两年 duration 2 year exact"]);
 }
 
