@@ -804,6 +804,44 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
     push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
 }
 
+/// Chinese denominators of rates, with their per-unit codes (as `per_unit_word` gives
+/// them in English).
+const CN_PER_UNITS: &[(&str, &str)] = &[
+    ("公斤", "kg"),
+    ("千克", "kg"),
+    ("盎司", "oz"),
+    ("吨", "t"),
+    ("噸", "t"),
+    ("克", "g"),
+    ("桶", "bbl"),
+    ("年", "year"),
+    ("股", "share"),
+];
+
+/// `/吨`, `/年`, `每吨` right after a figure ending at `end`: the per-unit and where it ends.
+fn cn_per_unit_after(t: &Text<'_>, end: usize) -> Option<(&'static str, usize)> {
+    let k = t.skip_ws(end);
+    let (c, len) = t.char_at(k)?;
+    if !matches!(c, '/' | '／' | '每') {
+        return None;
+    }
+    let k = t.skip_ws(k + len);
+    CN_PER_UNITS
+        .iter()
+        .find_map(|&(w, code)| spaced_match(t, k, w).map(|e| (code, e)))
+}
+
+/// `每吨` right before a figure starting at `start`: its per-unit.
+fn cn_per_unit_before(t: &Text<'_>, start: usize) -> Option<&'static str> {
+    let before = std::str::from_utf8(&t.b[..start]).ok()?.trim_end();
+    CN_PER_UNITS.iter().find_map(|&(w, code)| {
+        before
+            .strip_suffix(w)
+            .is_some_and(|rest| rest.ends_with('每'))
+            .then_some(code)
+    })
+}
+
 /// A qualifier written after a figure ending at `end`: `以上` (at least), `以下`, `以内`
 /// (at most), `左右`, `上下` (about). It stays out of the figure's surface.
 pub(super) fn suffix_qualifier(t: &Text<'_>, end: usize) -> Option<Qualifier> {
@@ -830,7 +868,22 @@ fn push_cn(
     def: UnitDef,
     qualifier: Option<Qualifier>,
 ) -> usize {
+    let t = sc.t;
     let start = prefix.map_or(n.start, |p| p.start.min(n.start));
+    // a rate: `60万元/吨`, `100吨/年` after the figure, `每吨60万元` before it
+    let rated = matches!(
+        def.kind,
+        Kind::Money | Kind::Mass | Kind::Volume | Kind::Energy | Kind::Length | Kind::Area
+    );
+    let (per_unit, end) = match cn_per_unit_after(&t, end).filter(|_| rated) {
+        Some((p, e)) => (Some(p), e),
+        None => (cn_per_unit_before(&t, start).filter(|_| rated), end),
+    };
+    let kind = if per_unit.is_some() {
+        Kind::Rate
+    } else {
+        def.kind
+    };
     let (start, negative) = sc.sign_before(start);
     let q = qualifier.unwrap_or_else(|| sc.qualifier_before(start));
     let (value, value_max) = (value * def.factor, value_max.map(|m| m * def.factor));
@@ -842,11 +895,11 @@ fn push_cn(
     sc.push(Figure {
         start,
         end,
-        kind: def.kind,
+        kind,
         value,
         value_max,
         unit: def.code,
-        per_unit: None,
+        per_unit,
         qualifier: q,
         change: None,
         as_of_year: None,

@@ -45,7 +45,10 @@ fn between_ranges(t: &Text<'_>, figs: &mut Vec<Figure>) {
             let is_ranging = opener.is_some_and(|w| t.eq_ic(w, "from"))
                 && word_just_before(t, opener.map_or(0, |w| w.0)).is_some_and(|w| {
                     Lower::new(&t.b[w.0..w.1]).is_some_and(|l| {
-                        matches!(l.as_str(), "ranging" | "ranges" | "range" | "varying")
+                        matches!(
+                            l.as_str(),
+                            "ranging" | "ranges" | "range" | "ranged" | "varying" | "varied"
+                        )
                     })
                 })
                 && joiner.is_some_and(|w| t.eq_ic(w, "to") && only_spaces(t, w.1, b.start));
@@ -56,6 +59,10 @@ fn between_ranges(t: &Text<'_>, figs: &mut Vec<Figure>) {
                 (lo.unit, lo.kind) = (b.unit, b.kind);
             }
             carry_scale(t, &mut lo, b);
+            // `from $500 to $700 per tonne`: the denominator is both ends'
+            if lo.per_unit.is_none() && b.per_unit.is_some() && lo.unit == b.unit {
+                (lo.per_unit, lo.kind) = (b.per_unit, b.kind);
+            }
             if (is_between || is_ranging)
                 && lo.unit == b.unit
                 && lo.kind == b.kind

@@ -306,6 +306,20 @@ impl<'a> Scanner<'a> {
         if matches!(b.get(k), Some(b'k' | b'K')) {
             k += 1;
         }
+        // `5-10年`: a range whose second end the Chinese unit follows
+        if matches!(b.get(k), Some(b'-' | b'~')) && digit_at(b, k + 1).is_some() {
+            let mut j = k + 1;
+            while let Some((_, len)) = digit_at(b, j) {
+                j += len;
+            }
+            if matches!(b.get(j), Some(b'.')) && digit_at(b, j + 1).is_some() {
+                j += 1;
+                while let Some((_, len)) = digit_at(b, j) {
+                    j += len;
+                }
+            }
+            k = j;
+        }
         let k = self.t.skip_ws(k);
         match self.t.char_at(k) {
             Some((c, _)) => cjk::starts_unit(c),
@@ -666,11 +680,22 @@ impl<'a> Scanner<'a> {
         }
         let mut end = r.end;
         let mut scaled = dec.exp != 0;
-        // scale words: `16 million`, `5 hundred thousand`
+        // scale words: `16 million`, `5 hundred thousand`, and hyphenated as an
+        // adjective: `a $1.5-billion deal`, `a 1.5-million-tonne plant`
         if !r.words {
-            while let Some(w) = t.word_after(end)
-                && let Some(e) = Lower::new(&b[w.0..w.1]).and_then(|l| lx::scale_word(l.as_str()))
-            {
+            loop {
+                let hyphenated = b.get(end) == Some(&b'-')
+                    && b.get(end + 1).is_some_and(|c| c.is_ascii_alphabetic());
+                let w = if hyphenated {
+                    Some((end + 1, t.letters_end(end + 1)))
+                } else {
+                    t.word_after(end)
+                };
+                let Some(w) = w else { break };
+                let Some(e) = Lower::new(&b[w.0..w.1]).and_then(|l| lx::scale_word(l.as_str()))
+                else {
+                    break;
+                };
                 dec.exp += e;
                 end = w.1;
                 scaled = true;
@@ -732,6 +757,14 @@ impl<'a> Scanner<'a> {
         {
             value_max = Some(hi);
             end = e;
+        }
+        // `the 14th Five-Year Plan`: capitalised words before another, a name
+        if r.words
+            && b[r.start].is_ascii_uppercase()
+            && t.word_after(end)
+                .is_some_and(|w| b[w.0].is_ascii_uppercase())
+        {
+            return end;
         }
         let unit = unit.or(prefix.map(|p| p.def));
         let start = prefix.map_or(r.start, |p| p.start.min(r.start));

@@ -197,6 +197,20 @@ fn amounts_durations_ranges() {
     check("forecast at 5%-7%", &["5%-7% percent 5..7 % exact"]);
     check("about 60%–70%", &["60%–70% percent 60..70 % approx"]);
     check("增长5%至7%", &["5%至7% percent 5..7 % exact"]);
+    check(
+        "Prices ranged from $500 to $700 per tonne",
+        &["$500 to $700 per tonne rate 500..700 USD/t exact"],
+    );
+    // A scale hyphenated as an adjective, and a unit after it.
+    check(
+        "The US$1.5-billion deal for a 1.5-million-tonne plant",
+        &[
+            "US$1.5-billion money 1500000000 USD exact",
+            "1.5-million-tonne mass 1500000 t exact",
+        ],
+    );
+    // A name, not a duration.
+    check("the 14th Five-Year Plan", &[]);
 }
 
 #[test]
@@ -353,6 +367,11 @@ fn chinese_figures() {
     check("两个半小时内", &["两个半小时 duration 2.5 hour exact"]);
     check("过去两年半的时间", &["两年半 duration 2.5 year exact"]);
     check("两年半导体", &["两年 duration 2 year exact"]);
+    // Rates and ranges written in Chinese.
+    check("价格为每吨60万元", &["60万元 rate 600000 CNY/t exact"]);
+    check("60万元/吨", &["60万元/吨 rate 600000 CNY/t exact"]);
+    check("3000美元/公斤", &["3000美元/公斤 rate 3000 USD/kg exact"]);
+    check("预计需要5-10年", &["5-10年 duration 5..10 year exact"]);
     // 以上 after a percent or 成: at least.
     check("90%以上", &["90% percent 90 % at_least"]);
     check("九成以上", &["九成 percent 90 % at_least"]);
