@@ -40,6 +40,7 @@ pub const MEASURE_IDS: &[&str] = &[
     "timeline",
     "penalty",
     "growth",
+    "decline",
     "share",
 ];
 

@@ -717,8 +717,9 @@ static FIGURES: TableSpec = TableSpec {
             "What the figure measures, an id of the vocabulary data/reference/measures.tsv: \
              mining_share, refining_share, magnet_share, stake, reserves, production, capacity, \
              investment, purchase, imports, exports, price, tariff, market_value, cost, profit, \
-             lead_time, timeline, penalty, growth or share; decided by the cue words nearest to \
-             the figure. Null when no cue applies.",
+             lead_time, timeline, penalty, growth, decline or share (a fall's value is its \
+             size, positive as written: the measure tells the direction); decided by the cue \
+             words nearest to the figure. Null when no cue applies.",
         ),
         opt(
             "measure_rule",

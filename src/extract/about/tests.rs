@@ -198,7 +198,7 @@ fn shapes_decide_without_a_cue() {
         read("China's share rose to 90% of refining", "China=country/CN")[0].3,
         "refining_share"
     );
-    assert_eq!(read("production reduced by 30%", "")[0].3, "growth");
+    assert_eq!(read("production reduced by 30%", "")[0].3, "decline");
     for text in [
         "Shares fell 8.5%",
         "Shares plunged 8.5%",
@@ -206,7 +206,7 @@ fn shapes_decide_without_a_cue() {
         "GDP contracted 1.2%",
         "prices have fallen 80%",
     ] {
-        assert_eq!(read(text, "")[0].3, "growth", "{text}");
+        assert_eq!(read(text, "")[0].3, "decline", "{text}");
     }
 }
 
@@ -277,7 +277,7 @@ fn the_subject_is_the_holder_not_an_object() {
     let spec = "Western=region/west~ | China=country/CN | rare earth=commodity/rare-earths";
     assert_eq!(
         one(text, spec, "10%"),
-        t("-", "commodity/rare-earths", "growth")
+        t("-", "commodity/rare-earths", "decline")
     );
     assert_eq!(
         one(text, spec, "$150 billion"),
@@ -504,7 +504,7 @@ fn holding_nouns_stakes_and_levels_of_a_change() {
     let spec = "Chinese=country/CN~ | rare earth magnets=commodity/rare-earth-magnets";
     assert_eq!(
         one(text, spec, "15%"),
-        t("country/CN", "commodity/rare-earth-magnets", "growth")
+        t("country/CN", "commodity/rare-earth-magnets", "decline")
     );
     let text = "The deal, worth $2 billion, gives Glencore a 30% stake in the mine.";
     let spec = "Glencore=org/glencore";
