@@ -976,6 +976,8 @@ pub(super) fn qualifier_before(t: &Text<'_>, s: usize, floor: usize) -> Option<(
         ("至少", Qualifier::AtLeast),
         ("最多", Qualifier::AtMost),
         ("高达", Qualifier::UpTo),
+        ("约有", Qualifier::Approx),
+        ("约为", Qualifier::Approx),
         ("约", Qualifier::Approx),
         ("近", Qualifier::Approx),
         ("超", Qualifier::Over),

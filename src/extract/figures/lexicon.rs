@@ -699,6 +699,7 @@ pub(super) static QUALIFIER_PHRASES: &[(&[&str], super::Qualifier)] = {
         (&["about"], Approx), (&["around"], Approx), (&["roughly"], Approx), (&["nearly"], Approx),
         (&["near"], Approx), (&["approximately"], Approx), (&["almost"], Approx),
         (&["some"], Approx), (&["circa"], Approx), (&["estimated"], Approx),
+        (&["close", "to"], Approx), (&["north", "of"], Over), (&["south", "of"], Under),
         (&["an", "estimated"], Approx), (&["approx"], Approx),
         (&["over"], Over), (&["more", "than"], Over), (&["above"], Over), (&["exceeding"], Over),
         (&["in", "excess", "of"], Over), (&["upwards", "of"], Over),

@@ -1581,6 +1581,10 @@ fn glued_suffix(lower: &str, has_currency: bool) -> Option<(i32, Option<UnitDef>
     if lower == "x" {
         return Some((0, Some(lx::TIMES)));
     }
+    // `5pc`: per cent, as British newswire writes it
+    if lower == "pc" {
+        return Some((0, Some(lx::PERCENT)));
+    }
     // `5G`, `3D`: a single glued letter other than `t` (tonnes) is a name; `mu` only as
     // a word of its own.
     if let Some(def) = lx::lookup_unit_phrase(lower)

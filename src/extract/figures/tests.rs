@@ -211,6 +211,14 @@ fn amounts_durations_ranges() {
     );
     // A name, not a duration.
     check("the 14th Five-Year Plan", &[]);
+    // Newswire's qualifiers and per cent.
+    check("Close to 60% of output", &["60% percent 60 % approx"]);
+    check(
+        "North of $2 billion",
+        &["$2 billion money 2000000000 USD over"],
+    );
+    check("约有300家企业", &["300家 count 300 item approx"]);
+    check("rose 5pc", &["5pc percent 5 % exact"]);
 }
 
 #[test]
