@@ -362,9 +362,7 @@ impl Segments {
                 lang_of(&segments.iter().map(|s| s.text.as_str()).collect::<String>())
             });
             if around != Some(lang) {
-                out.push_str(" lang=\"");
-                out.push_str(lang);
-                out.push('"');
+                out.push_str(lang_attribute(Some(lang)));
             }
         };
         for s in segments {
@@ -872,6 +870,17 @@ pub fn lang_code(text: &str) -> u8 {
         3
     } else {
         1
+    }
+}
+
+/// ` lang="zh"` (`ja`, `ko`) as an element's attribute, for a language [`lang_of`] names;
+/// nothing for none. Every writer of the attribute uses it.
+pub fn lang_attribute(lang: Option<&str>) -> &'static str {
+    match lang {
+        Some("zh") => " lang=\"zh\"",
+        Some("ja") => " lang=\"ja\"",
+        Some("ko") => " lang=\"ko\"",
+        _ => "",
     }
 }
 

@@ -235,12 +235,7 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
 /// ` lang="zh"` for a label in Chinese (a publisher's name), so that a screen reader
 /// reads it as such; nothing for English.
 fn lang_attr(label: &str) -> &'static str {
-    match super::model::lang_of(label) {
-        Some("zh") => " lang=\"zh\"",
-        Some("ja") => " lang=\"ja\"",
-        Some("ko") => " lang=\"ko\"",
-        _ => "",
-    }
+    super::model::lang_attribute(super::model::lang_of(label))
 }
 
 /// Truncates a label to `max` characters, with an ellipsis.

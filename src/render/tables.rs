@@ -72,13 +72,12 @@ impl TableFiles {
     /// Where `table` is published, relative to the output root: its file, or its
     /// dataset folder (ending in `/`) when partitioned.
     pub fn published_rel(&self, table: Table) -> (String, bool) {
-        let spec = table.spec();
-        let file = spec.rel_path().to_string_lossy().replace('\\', "/");
+        let rel = |p: &Path| p.to_string_lossy().replace('\\', "/");
         if self.partitioned && partition::is_partitioned(table) {
-            let dir = file.strip_suffix(".parquet").unwrap_or(&file);
-            (format!("{dir}/"), true)
+            let dir = partition::dataset_dir(table, Path::new(""));
+            (format!("{}/", rel(&dir)), true)
         } else {
-            (file, false)
+            (rel(&table.spec().rel_path()), false)
         }
     }
 

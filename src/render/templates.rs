@@ -650,10 +650,8 @@ fn thousands(value: &Value) -> Result<String, Error> {
 /// (or Japanese, Korean), `<span>` otherwise: screen readers read it in its language.
 /// Corpus text such as a publisher's name is either.
 fn lang_attr(text: &str) -> Value {
-    Value::from_safe_string(match super::model::lang_of(text) {
-        Some(lang) => format!(" lang=\"{lang}\""),
-        None => String::new(),
-    })
+    let lang = super::model::lang_of(text);
+    Value::from_safe_string(super::model::lang_attribute(lang).to_string())
 }
 
 /// `{{ text | in_lang }}` → `<span lang="zh">日经中文网</span>` for a text that is mostly
@@ -677,11 +675,8 @@ fn in_lang(state: &State, text: &str) -> Result<Value, Error> {
 
 /// What `{{ v | lang_attr }}` writes, for a filter that writes a macro's markup itself.
 fn push_lang_attr(out: &mut String, v: &Value) {
-    if let Some(lang) = v.as_str().and_then(super::model::lang_of) {
-        out.push_str(" lang=\"");
-        out.push_str(lang);
-        out.push('"');
-    }
+    let lang = v.as_str().and_then(super::model::lang_of);
+    out.push_str(super::model::lang_attribute(lang));
 }
 
 /// `{{ bytes | filesize }}` → `15.1 kB`.

@@ -376,22 +376,7 @@ fn tables_another_tool_rewrote_compare_by_value() {
 fn a_partitioned_release_and_its_flat_build_have_no_changes() {
     let flat = shipped_build();
     let tmp = tempfile::tempdir().unwrap();
-    let o = gazette()
-        .args([
-            "build",
-            "-q",
-            "--no-reports",
-            "--partition-by",
-            "month",
-            "--corpus",
-        ])
-        .arg(shipped_corpus())
-        .arg("--out")
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(tmp.path().join("data/tables/claims").is_dir());
+    build_partitioned(tmp.path());
     for (old, new) in [(flat, tmp.path()), (tmp.path(), flat)] {
         let text = diff_text(old, new);
         let counts: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();

@@ -124,23 +124,8 @@ fn notebook_runs_and_answers() {
 
     // The same answers from the same corpus built partitioned by month.
     let partitioned = tempfile::tempdir().unwrap();
-    let o = gazette()
-        .args([
-            "build",
-            "-q",
-            "--no-reports",
-            "--partition-by",
-            "month",
-            "--corpus",
-        ])
-        .arg(shipped_corpus())
-        .arg("--out")
-        .arg(partitioned.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_partitioned(partitioned.path());
     let data = partitioned.path().join("data");
-    assert!(data.join("tables/claims").is_dir());
     let again = run_python(
         &py,
         &[

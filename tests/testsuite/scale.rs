@@ -6,15 +6,6 @@ use std::path::Path;
 
 use crate::support::*;
 
-fn build_partitioned(out: &Path) {
-    let o = gazette()
-        .args(["build", "-q", "--partition-by", "month", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-}
-
 /// `gazette derive` over partitioned tables (read whole, then filtered where a query
 /// filters its table) derives what the build derived from the single files.
 #[test]
@@ -134,12 +125,7 @@ fn render_of_a_partitioned_release_offers_each_table_as_one_file() {
 #[test]
 fn the_data_dictionary_of_a_partitioned_release_loads_as_written() {
     let out = tempfile::tempdir().unwrap();
-    let o = gazette()
-        .args(["build", "-q", "--partition-by", "month", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_partitioned(out.path());
     let md = std::fs::read_to_string(out.path().join("reports/data.md")).unwrap();
     assert!(
         md.contains("- In the publication: `data/tables/claims/`"),

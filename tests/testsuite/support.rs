@@ -51,6 +51,19 @@ pub fn build(corpus: &Path, out: &Path) -> Output {
     o
 }
 
+/// Builds the shipped corpus into `out` with `--partition-by month`, and asserts success.
+pub fn build_partitioned(out: &Path) {
+    let o = gazette()
+        .args(["build", "-q", "--partition-by", "month", "--corpus"])
+        .arg(shipped_corpus())
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("gazette runs");
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    assert!(out.join("data/tables/claims").is_dir());
+}
+
 /// The shipped corpus built once per test process into a temporary directory.
 pub fn shipped_build() -> &'static Path {
     use std::sync::OnceLock;

@@ -833,7 +833,7 @@ fn cn_per_unit_after(t: &Text<'_>, end: usize) -> Option<(&'static str, usize)> 
 
 /// `每吨` right before a figure starting at `start`: its per-unit.
 fn cn_per_unit_before(t: &Text<'_>, start: usize) -> Option<&'static str> {
-    let before = std::str::from_utf8(&t.b[..start]).ok()?.trim_end();
+    let before = t.s.get(..start)?.trim_end();
     CN_PER_UNITS.iter().find_map(|&(w, code)| {
         before
             .strip_suffix(w)
