@@ -268,6 +268,68 @@ fn english_case_rules_and_boundaries() {
     assert!(found("Chinaware and Japanned boxes").is_empty());
 }
 
+/// Waters named after a country are places, not mentions of the country; banks quoted
+/// before a reporting verb are organisations, not people; a known organisation after `and`
+/// ends a list of names, not one long name.
+#[test]
+fn named_waters_banks_and_lists_of_names() {
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        found("Tankers cross the Indian Ocean and the Sea of Japan to the Gulf of Mexico."),
+        pairs(&[
+            ("Indian Ocean", "place/indian-ocean"),
+            ("Sea of Japan", "place/sea-of-japan"),
+            ("Gulf of Mexico", "place/gulf-of-mexico"),
+        ])
+    );
+    assert_eq!(
+        found("经印度洋和日本海运往墨西哥湾"),
+        pairs(&[
+            ("印度洋", "place/indian-ocean"),
+            ("日本海", "place/sea-of-japan"),
+            ("墨西哥湾", "place/gulf-of-mexico"),
+        ])
+    );
+    // The country is still read where it is the country.
+    assert_eq!(
+        found("Indian refiners and 印度 buyers"),
+        pairs(&[("Indian", "country/IN"), ("印度", "country/IN")])
+    );
+    assert_eq!(
+        found("Goldman Sachs said prices would rise, and Morgan Stanley expects more."),
+        pairs(&[
+            ("Goldman Sachs", "org/goldman-sachs"),
+            ("Morgan Stanley", "org/morgan-stanley"),
+        ])
+    );
+    assert_eq!(
+        found("Vulcan Elements and USA Rare Earth signed a deal."),
+        pairs(&[
+            ("Vulcan Elements", "org/vulcan-elements"),
+            ("USA Rare Earth", "org/usa-rare-earth"),
+        ])
+    );
+    // The same with a first name the gazetteer does not know: the pattern stops at `and`.
+    assert_eq!(
+        found("Kestrel Holdings and USA Rare Earth signed a deal."),
+        pairs(&[
+            ("Kestrel Holdings", "org/kestrel-holdings"),
+            ("USA Rare Earth", "org/usa-rare-earth"),
+        ])
+    );
+    // A place inside a name still belongs to the name.
+    assert_eq!(
+        found("Kazakhstan Rare Metals Company said output rose."),
+        pairs(&[(
+            "Kazakhstan Rare Metals Company",
+            "org/kazakhstan-rare-metals-company"
+        )])
+    );
+}
 #[test]
 fn chinese_matching_is_guarded() {
     assert_eq!(

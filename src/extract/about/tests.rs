@@ -524,4 +524,13 @@ fn holding_nouns_stakes_and_levels_of_a_change() {
         read("Rare earth prices have doubled since January.", "")[0].3,
         "growth"
     );
+    // Halving is a decline and 翻番 a growth, in either language.
+    for (text, measure) in [
+        ("Cobalt prices halved last year.", "decline"),
+        ("钴价减半", "decline"),
+        ("出口翻了一番", "growth"),
+        ("产能翻两番", "growth"),
+    ] {
+        assert_eq!(read(text, "")[0].3, measure, "{text}");
+    }
 }

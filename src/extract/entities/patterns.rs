@@ -13,7 +13,9 @@
 //! ordinary English words (`Analysts said`, `Predictions indicate`).
 //!
 //! Gazetteer mentions take precedence: a pattern may not overlap one, except a `name-head`
-//! name that strictly contains it (`Kazakhstan Rare Metals Company` over `Kazakhstan`).
+//! name that strictly contains it (`Kazakhstan Rare Metals Company` over `Kazakhstan`),
+//! unless what it contains is a known organisation or person after `and` (`Vulcan Elements
+//! and USA Rare Earth` is two names).
 
 use super::gazetteer::Gazetteer;
 use super::{EntityRef, Kind, Mention, PatternEntity, Rule, is_word_char, slug};
@@ -960,6 +962,23 @@ fn merge(gaz: &Gazetteer, mut mentions: Vec<Mention>, mut cands: Vec<Cand>) -> V
                 c.s <= m.start && m.end <= c.e && (c.e - c.s) > (m.end - m.start)
             });
             if c.rule != Rule::NameHead || !contains_all {
+                continue;
+            }
+            // `Vulcan Elements and USA Rare Earth`: a known organisation or person after
+            // `and` is the second of two names, not the end of one.
+            let conjoined = overlapping.iter().any(|&i| {
+                let m = &mentions[i];
+                let named = match &m.entity {
+                    EntityRef::Gazetteer(e) => matches!(
+                        gaz.entries[*e as usize].kind,
+                        Kind::Organization | Kind::Person
+                    ),
+                    EntityRef::Pattern(_) => false,
+                };
+                let before = c.name[..m.start - c.s].trim_end();
+                named && (before.ends_with(" and") || before.ends_with(" &"))
+            });
+            if conjoined {
                 continue;
             }
             for &i in overlapping.iter().rev() {

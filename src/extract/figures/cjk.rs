@@ -50,7 +50,7 @@ fn cn(c: char) -> Option<Cn> {
 
 /// Characters that start a Chinese figure.
 pub(super) fn is_anchor(c: char) -> bool {
-    matches!(cn(c), Some(x) if x != Cn::Point) || matches!(c, '半' | '对' | '對')
+    matches!(cn(c), Some(x) if x != Cn::Point) || matches!(c, '半' | '对' | '對' | '翻')
 }
 
 /// Whether `c`, right after a digit run, hands the number to the Chinese reader.
@@ -464,6 +464,21 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
     let len = ch.len_utf8();
     match ch {
         '半' => {
+            // 减半: halved
+            if let Some((c, clen)) = t.char_before(i)
+                && c == '减'
+            {
+                let q = sc.qualifier_before(i - clen);
+                sc.push(simple(
+                    i - clen,
+                    i + len,
+                    Kind::Multiplier,
+                    0.5,
+                    lx::TIMES,
+                    q,
+                ));
+                return i + len;
+            }
             let k = t.skip_ws(i + len);
             let (value, unit, e) = if let Some(e) = spaced_match(&t, k, "成") {
                 (5.0, lx::PERCENT, e)
@@ -488,6 +503,28 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
             };
             let q = sc.qualifier_before(i);
             sc.push(simple(i, e, unit.kind, value, unit, q));
+            return e;
+        }
+        '翻' => {
+            // 翻番, 翻倍: doubled; 翻一番, 翻了两番: doubled once, twice (×2, ×4)
+            let k = t.skip_ws(i + len);
+            let (factor, e) =
+                if let Some(e) = spaced_match(&t, k, "番").or_else(|| spaced_match(&t, k, "倍")) {
+                    (2.0, e)
+                } else {
+                    let k = spaced_match(&t, k, "了").map_or(k, |e| t.skip_ws(e));
+                    match read_cn(&t, k) {
+                        Some(n) if !n.digits && matches!(n.value, 1.0 | 2.0 | 3.0) => {
+                            match spaced_match(&t, n.end, "番") {
+                                Some(e) => (2f64.powf(n.value), e),
+                                None => return i + len,
+                            }
+                        }
+                        _ => return i + len,
+                    }
+                };
+            let q = sc.qualifier_before(i);
+            sc.push(simple(i, e, Kind::Multiplier, factor, lx::TIMES, q));
             return e;
         }
         '对' | '對' => {

@@ -160,6 +160,11 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("tonnes", u("t", Kind::Mass)), ("metric ton", u("t", Kind::Mass)),
     ("metric tons", u("t", Kind::Mass)), ("metric tonnes", u("t", Kind::Mass)), ("t", u("t", Kind::Mass)),
     ("kt", u("kt", Kind::Mass)), ("kilotons", u("kt", Kind::Mass)), ("kilotonnes", u("kt", Kind::Mass)),
+    // tonnes a year, as the trade writes capacities (see `unit_with_denominator`)
+    ("tpa", u("t", Kind::Mass)), ("tpy", u("t", Kind::Mass)), ("ktpa", u("kt", Kind::Mass)),
+    ("ktpy", u("kt", Kind::Mass)),
+    ("mtpa", UnitDef { code: "t", kind: Kind::Mass, factor: 1e6 }),
+    ("mtpy", UnitDef { code: "t", kind: Kind::Mass, factor: 1e6 }),
     ("kilogram", u("kg", Kind::Mass)), ("kilograms", u("kg", Kind::Mass)), ("kilo", u("kg", Kind::Mass)),
     ("kilos", u("kg", Kind::Mass)), ("kg", u("kg", Kind::Mass)), ("kgs", u("kg", Kind::Mass)),
     ("gram", u("g", Kind::Mass)), ("grams", u("g", Kind::Mass)), ("g", u("g", Kind::Mass)),
@@ -192,6 +197,7 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("liter", u("l", Kind::Volume)), ("liters", u("l", Kind::Volume)), ("litre", u("l", Kind::Volume)),
     ("litres", u("l", Kind::Volume)),
     ("barrel", u("bbl", Kind::Volume)), ("barrels", u("bbl", Kind::Volume)), ("bbl", u("bbl", Kind::Volume)),
+    ("bpd", u("bbl", Kind::Volume)),
     ("cubic meter", u("m3", Kind::Volume)), ("cubic meters", u("m3", Kind::Volume)),
     ("cubic metre", u("m3", Kind::Volume)), ("cubic metres", u("m3", Kind::Volume)), ("m3", u("m3", Kind::Volume)),
     ("gallon", u("gal", Kind::Volume)), ("gallons", u("gal", Kind::Volume)),
@@ -370,7 +376,17 @@ pub(super) fn per_unit_word(lower: &str) -> Option<&'static str> {
         "day" => "day",
         "week" => "week",
         "month" => "month",
-        "year" | "annum" | "yr" => "year",
+        "year" | "annum" | "yr" | "y" => "year",
+        _ => return None,
+    })
+}
+
+/// Unit words that hold their rate's denominator: `40,000 tpa` is tonnes per year,
+/// `100,000 bpd` barrels per day.
+pub(super) fn unit_with_denominator(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "tpa" | "tpy" | "ktpa" | "ktpy" | "mtpa" | "mtpy" => "year",
+        "bpd" => "day",
         _ => return None,
     })
 }
@@ -408,6 +424,8 @@ pub(super) enum NumWord {
     Mult(u8),
     /// twofold, threefold…
     Fold(u8),
+    /// halved, halving, halve: a multiplier of one half.
+    Halved,
     /// percent, per (as in `per cent of twenty`).
     Percent,
     /// http, https, www: the start of a URL.
@@ -455,6 +473,7 @@ const NUM_WORDS: &[(&str, NumWord)] = &[
     ("twofold", NumWord::Fold(2)), ("threefold", NumWord::Fold(3)), ("fourfold", NumWord::Fold(4)),
     ("fivefold", NumWord::Fold(5)), ("sixfold", NumWord::Fold(6)), ("tenfold", NumWord::Fold(10)),
     ("hundredfold", NumWord::Fold(100)),
+    ("halved", NumWord::Halved), ("halve", NumWord::Halved), ("halving", NumWord::Halved),
     ("percent", NumWord::Percent), ("percents", NumWord::Percent), ("per", NumWord::Percent),
     ("http", NumWord::Url), ("https", NumWord::Url), ("www", NumWord::Url),
 ];

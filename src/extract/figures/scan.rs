@@ -280,7 +280,10 @@ impl<'a> Scanner<'a> {
             if b.get(le).is_some_and(|c| c.is_ascii_digit()) {
                 return self.skip_token(i);
             }
-            let has_currency = prefix.is_some() || self.prefix_currency(i).is_some();
+            // `1.2m tonnes`: a unit after it makes the glued `m` a scale, not metres
+            let has_currency = prefix.is_some()
+                || self.prefix_currency(i).is_some()
+                || (matches!(&b[e..le], b"m" | b"b") && self.unit_word_at(t.skip_ws(le)));
             let suffix = Lower::new(&b[e..le]).filter(|l| {
                 // `30bp`, but `30BP` is no unit
                 !lx::lowercase_only(l.as_str()) || !b[e..le].iter().any(u8::is_ascii_uppercase)
@@ -296,6 +299,20 @@ impl<'a> Scanner<'a> {
             }
         }
         self.finish_en(r, prefix, unit0)
+    }
+
+    /// Whether a word of one space away at `k` is a unit other than a length (`tonnes`,
+    /// `barrels`, `dollars`).
+    fn unit_word_at(&self, k: usize) -> bool {
+        let t = self.t;
+        t.word_after(k).is_some_and(|w| {
+            w.0 == k
+                && k > 0
+                && t.b[k - 1] == b' '
+                && Lower::new(&t.b[w.0..w.1])
+                    .and_then(|l| lx::lookup_unit_phrase(l.as_str()))
+                    .is_some_and(|d| d.kind != Kind::Length)
+        })
     }
 
     /// Whether Chinese (or full-width) text follows a number ending at `e`, so that the
@@ -492,6 +509,11 @@ impl<'a> Scanner<'a> {
                 self.push(simple(ws, we, Kind::Multiplier, n as f64, lx::TIMES, q));
                 we
             }
+            NumWord::Halved => {
+                let q = self.qualifier_before(ws);
+                self.push(simple(ws, we, Kind::Multiplier, 0.5, lx::TIMES, q));
+                we
+            }
             NumWord::Fold(n) => {
                 let q = self.qualifier_before(ws);
                 self.push(simple(ws, we, Kind::Multiplier, n as f64, lx::TIMES, q));
@@ -548,6 +570,28 @@ impl<'a> Scanner<'a> {
             Some(b' ') => numerator_end + 1,
             _ => return None,
         };
+        // `one in five`: a share, in words
+        if b.get(numerator_end) == Some(&b' ')
+            && let Some(inw) = t.word_after(k)
+            && inw.0 == k
+            && t.eq_ic(inw, "in")
+            && b.get(inw.1) == Some(&b' ')
+            && let Some(words) = number::read_words(&t, inw.1 + 1, 0)
+            && words.value > num
+            && words.value <= 1000
+        {
+            let q = self.qualifier_before(ws);
+            let share = num as f64 / words.value as f64;
+            self.push(simple(
+                ws,
+                words.end,
+                Kind::Fraction,
+                share,
+                lx::FRACTION,
+                q,
+            ));
+            return Some(words.end);
+        }
         let de = t.letters_end(k);
         let w = lx::number_word(&b[k..de])?;
         let den = match w {
@@ -1331,6 +1375,17 @@ impl<'a> Scanner<'a> {
     fn per_unit_after(&self, e: usize) -> Option<(&'static str, usize)> {
         let t = self.t;
         let b = t.b;
+        // `40,000 tpa`, `40,000tpa`: the unit word just read holds the denominator
+        let ws = b[..e]
+            .iter()
+            .rposition(|&c| !is_alpha(c))
+            .map_or(0, |p| p + 1);
+        if e - ws >= 3
+            && let Some(p) =
+                Lower::new(&b[ws..e]).and_then(|l| lx::unit_with_denominator(l.as_str()))
+        {
+            return Some((p, e));
+        }
         let k = t.skip_ws(e);
         let unit_word = |s: usize| -> Option<(&'static str, usize)> {
             let w = t.word_after(s)?;

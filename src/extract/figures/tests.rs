@@ -426,6 +426,64 @@ fn fragments() -> impl Strategy<Value = String> {
     ]
 }
 
+#[test]
+fn trade_abbreviations_glued_scales_shares_and_halving() {
+    // Capacities as the trade writes them: the unit holds its denominator.
+    check(
+        "a 40,000 tpa plant and 1.5 mtpa of ore",
+        &[
+            "40,000 tpa rate 40000 t/year exact",
+            "1.5 mtpa rate 1500000 t/year exact",
+        ],
+    );
+    check("20 ktpa", &["20 ktpa rate 20 kt/year exact"]);
+    check(
+        "pumping 100,000 bpd",
+        &["100,000 bpd rate 100000 bbl/day exact"],
+    );
+    check("5,000 t/y", &["5,000 t/y rate 5000 t/year exact"]);
+    // A glued `m` before a unit is a million; without one it stays unread (metres?).
+    check(
+        "Output reached 1.2m tonnes, and 3b barrels",
+        &[
+            "1.2m tonnes mass 1200000 t exact",
+            "3b barrels volume 3000000000 bbl exact",
+        ],
+    );
+    check("a 5m wall", &[]);
+    check("a 5m long wall", &[]);
+    // Shares in words.
+    check(
+        "One in five magnets, and about one in ten",
+        &[
+            "One in five fraction 0.2 fraction exact",
+            "one in ten fraction 0.1 fraction approx",
+        ],
+    );
+    // Halving.
+    check(
+        "prices halved, a plan to halve imports",
+        &[
+            "halved multiplier 0.5 x exact",
+            "halve multiplier 0.5 x exact",
+        ],
+    );
+    // 翻番: doubled; 翻一番, 翻了两番: doubled once, twice.
+    check(
+        "产量翻番,出口翻了一番,进口翻两番,价格翻倍",
+        &[
+            "翻番 multiplier 2 x exact",
+            "翻了一番 multiplier 2 x exact",
+            "翻两番 multiplier 4 x exact",
+            "翻倍 multiplier 2 x exact",
+        ],
+    );
+    check("产量减半", &["减半 multiplier 0.5 x exact"]);
+    // 翻 without 番 is no figure; the number after it is read as before.
+    check("翻了三个跟头", &["三个 count 3 item exact"]);
+    check("翻译了3家公司的报告", &["3家 count 3 item exact"]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
