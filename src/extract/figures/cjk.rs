@@ -837,9 +837,44 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
         value += 0.5;
         end = e;
     }
+    // 增长1倍: grew by one time its size, so a factor of 2 (as `doubled`); the verb
+    // joins the surface so that the row shows what was read. 增长到3倍 is a factor of 3.
+    let mut n = n;
+    if def.kind == Kind::Multiplier
+        && prefix.is_none()
+        && let Some(verb) = GROWN_BY.iter().find(|v| t.s[..n.start].ends_with(*v))
+    {
+        value += 1.0;
+        value_max = value_max.map(|m| m + 1.0);
+        n.start -= verb.len();
+    }
+    // 2倍多: more than twice
+    if def.kind == Kind::Multiplier
+        && qualifier.is_none()
+        && let Some(e) = spaced_match(&t, t.skip_ws(end), "多")
+    {
+        qualifier = Some(Qualifier::Over);
+        end = e;
+    }
     qualifier = qualifier.or_else(|| suffix_qualifier(&t, end));
     push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
 }
+
+/// Verbs before `N倍` that make it an increase by N times: a factor of N + 1.
+const GROWN_BY: &[&str] = &[
+    "增长了",
+    "增加了",
+    "提高了",
+    "上涨了",
+    "上升了",
+    "扩大了",
+    "增长",
+    "增加",
+    "提高",
+    "上涨",
+    "上升",
+    "扩大",
+];
 
 /// Chinese denominators of rates, with their per-unit codes (as `per_unit_word` gives
 /// them in English).

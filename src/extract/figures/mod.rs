@@ -56,7 +56,7 @@ pub enum Kind {
     Count,
     /// Money or an amount per unit (`$3,000 per kilogram`, `100 tons … annually`).
     Rate,
-    /// `ten times`, `20 times`, `double`, `五倍`; unit `x`.
+    /// A factor: `ten times`, `double`, `halved`, `五倍`, `翻番`, `增长1倍` (2); unit `x`.
     Multiplier,
     /// `two-thirds`, `a third of`, `half of`, `三分之二`; value in (0, 1], unit `fraction`.
     Fraction,

@@ -4,7 +4,7 @@
 use super::lexicon::{is_month, scale_word};
 use super::scan::Lower;
 use super::text::{Text, is_space};
-use super::{Figure, Role};
+use super::{Figure, Kind, Qualifier, Role};
 
 pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
     if figs
@@ -19,7 +19,28 @@ pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
         f.as_of_year = as_of_year(t, f.end).0;
     }
     changes(t, &mut figs);
+    periods_after_amounts(t, &mut figs);
     figs
+}
+
+/// `$5 billion over five years`: `over` right after an amount spreads it across the
+/// period, it does not make the period longer (`for over five years` does).
+fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
+    for i in 1..figs.len() {
+        let (before, f) = (&figs[i - 1], &figs[i]);
+        if f.kind != Kind::Duration
+            || f.qualifier != Qualifier::Over
+            || matches!(before.kind, Kind::Duration)
+        {
+            continue;
+        }
+        let Some(w) = word_just_before(t, f.start) else {
+            continue;
+        };
+        if t.eq_ic(w, "over") && only_spaces(t, before.end, w.0) {
+            figs[i].qualifier = Qualifier::Exact;
+        }
+    }
 }
 
 fn only_spaces(t: &Text<'_>, a: usize, b: usize) -> bool {

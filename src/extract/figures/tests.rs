@@ -460,6 +460,15 @@ fn trade_abbreviations_glued_scales_shares_and_halving() {
             "one in ten fraction 0.1 fraction approx",
         ],
     );
+    // `over` after an amount spans the period; elsewhere it is `more than`.
+    check(
+        "$5 billion over five years, after over ten years",
+        &[
+            "$5 billion money 5000000000 USD exact",
+            "five years duration 5 year exact",
+            "ten years duration 10 year over",
+        ],
+    );
     // Halving.
     check(
         "prices halved, a plan to halve imports",
@@ -479,6 +488,16 @@ fn trade_abbreviations_glued_scales_shares_and_halving() {
         ],
     );
     check("产量减半", &["减半 multiplier 0.5 x exact"]);
+    // 增长1倍 grew by once its size: doubled; 增长到3倍 and 是…的3倍 are factors of 3.
+    check(
+        "出口增长1倍,进口增长了2倍多,产量增长到3倍,价格是去年的3倍",
+        &[
+            "增长1倍 multiplier 2 x exact",
+            "增长了2倍多 multiplier 3 x over",
+            "3倍 multiplier 3 x exact",
+            "3倍 multiplier 3 x exact",
+        ],
+    );
     // 翻 without 番 is no figure; the number after it is read as before.
     check("翻了三个跟头", &["三个 count 3 item exact"]);
     check("翻译了3家公司的报告", &["3家 count 3 item exact"]);
