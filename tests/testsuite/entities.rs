@@ -287,7 +287,7 @@ fn named_waters_banks_and_lists_of_names() {
         ])
     );
     assert_eq!(
-        found("经印度洋和日本海运往墨西哥湾"),
+        found("经印度洋、日本海前往墨西哥湾"),
         pairs(&[
             ("印度洋", "place/indian-ocean"),
             ("日本海", "place/sea-of-japan"),
@@ -320,6 +320,63 @@ fn named_waters_banks_and_lists_of_names() {
             ("Kestrel Holdings", "org/kestrel-holdings"),
             ("USA Rare Earth", "org/usa-rare-earth"),
         ])
+    );
+    // The reverse order, and a known name with its legal form.
+    assert_eq!(
+        found("Vulcan Elements and ReElement Technologies will build a plant."),
+        pairs(&[
+            ("Vulcan Elements", "org/vulcan-elements"),
+            ("ReElement Technologies", "org/reelement-technologies"),
+        ])
+    );
+    assert_eq!(
+        found("Deutsche Bank AG and Goldman Sachs & Co. LLC said so."),
+        pairs(&[
+            ("Deutsche Bank", "org/deutsche-bank"),
+            ("Goldman Sachs & Co.", "org/goldman-sachs"),
+        ])
+    );
+    assert_eq!(
+        found("Bank of America Merrill Lynch said so."),
+        pairs(&[("Bank of America Merrill Lynch", "org/bank-of-america")])
+    );
+    assert_eq!(
+        found("Ice covers the Arctic Ocean."),
+        pairs(&[("the Arctic Ocean", "place/arctic-ocean")])
+    );
+    // Sea and bank names inside other words and names are not read as such.
+    let ids = |text: &str| -> Vec<String> { found(text).into_iter().map(|(_, id)| id).collect() };
+    for (text, want, not) in [
+        ("据日本海关统计", "country/JP", "place/sea-of-japan"),
+        ("日本海上保安厅称", "country/JP", "place/sea-of-japan"),
+        ("菲律宾海警船只", "country/PH", "place/philippine-sea"),
+        ("欧美银行股普遍下跌", "country/US", "org/bank-of-america"),
+        ("中美贸易小摩擦不断", "country/US", "org/jpmorgan"),
+    ] {
+        let got = ids(text);
+        assert!(got.iter().any(|id| id == want), "{text}: {got:?}");
+        assert!(!got.iter().any(|id| id == not), "{text}: {got:?}");
+    }
+    for (text, not) in [
+        ("光伏行业已陷入红海竞争", "place/red-sea"),
+        ("从蓝海变成红海", "place/red-sea"),
+        ("太平洋证券认为", "place/pacific-ocean"),
+        ("大西洋理事会发布报告", "place/atlantic-ocean"),
+        (
+            "said Jonathan Goldman, a portfolio manager",
+            "org/goldman-sachs",
+        ),
+        ("Port Macquarie is a coastal town", "org/macquarie"),
+        ("The BNP won the election", "org/bnp-paribas"),
+        ("China's actions in the East Sea", "place/sea-of-japan"),
+        ("中国国际金融论坛在北京举行", "org/cicc"),
+    ] {
+        let got = ids(text);
+        assert!(!got.iter().any(|id| id == not), "{text}: {got:?}");
+    }
+    assert_eq!(
+        ids("阿拉伯海湾国家"),
+        vec!["place/persian-gulf".to_string()]
     );
     // A place inside a name still belongs to the name.
     assert_eq!(

@@ -14,8 +14,9 @@
 //!
 //! Gazetteer mentions take precedence: a pattern may not overlap one, except a `name-head`
 //! name that strictly contains it (`Kazakhstan Rare Metals Company` over `Kazakhstan`),
-//! unless what it contains is a known organisation or person after `and` (`Vulcan Elements
-//! and USA Rare Earth` is two names).
+//! unless the rest is only a legal form (`Deutsche Bank AG` is `Deutsche Bank`). `and`
+//! next to a known organisation or person ends a name (`Vulcan Elements and USA Rare
+//! Earth` is two names).
 
 use super::gazetteer::Gazetteer;
 use super::{EntityRef, Kind, Mention, PatternEntity, Rule, is_word_char, slug};
@@ -96,6 +97,38 @@ const ORG_HEADS: &[&str] = &[
     "Refinery",
     "Smelter",
 ];
+/// What may follow a known organisation's name as its legal form or branch (dots
+/// trimmed): `Deutsche Bank AG`, `Goldman Sachs & Co. LLC`, `Nomura Securities
+/// International`.
+const LEGAL_FORMS: &[&str] = &[
+    "&",
+    "and",
+    "Co",
+    "Inc",
+    "Corp",
+    "Corporation",
+    "Ltd",
+    "Limited",
+    "LLC",
+    "LP",
+    "PLC",
+    "Plc",
+    "plc",
+    "AG",
+    "SA",
+    "S.A",
+    "NV",
+    "N.V",
+    "SE",
+    "GmbH",
+    "KK",
+    "Group",
+    "Holdings",
+    "International",
+    "Securities",
+    "Research",
+];
+
 /// Head words of law names (acts, agreements, frameworks, initiatives).
 const LAW_HEADS: &[&str] = &[
     "Act",
@@ -429,6 +462,9 @@ struct Tok {
     spaced: bool,
     /// Inside a gazetteer mention.
     covered: bool,
+    /// Inside a gazetteer mention of an organisation or a person: a name of its own, which
+    /// `and` next to it separates from another (`Vulcan Elements and USA Rare Earth`).
+    named: bool,
 }
 
 struct Ctx<'a> {
@@ -480,7 +516,7 @@ fn word_char(c: char) -> bool {
     }
 }
 
-fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
+fn tokenize(gaz: &Gazetteer, text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
     let b = text.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
@@ -545,6 +581,9 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
             gi += 1;
         }
         let covered = gi < gaz_mentions.len() && gaz_mentions[gi].start < e;
+        let named = covered
+            && matches!(gaz_mentions[gi].entity, EntityRef::Gazetteer(i)
+                if matches!(gaz.entries[i as usize].kind, Kind::Organization | Kind::Person));
         toks.push(Tok {
             s,
             e,
@@ -555,6 +594,7 @@ fn tokenize(text: &str, gaz_mentions: &[Mention]) -> Vec<Tok> {
             poss,
             spaced,
             covered,
+            named,
         });
         let end = if poss { after_poss } else { e };
         prev_end = Some(end);
@@ -578,7 +618,7 @@ pub fn apply(gaz: &Gazetteer, text: &str, gaz_mentions: Vec<Mention>) -> Vec<Men
     if !may_hold_a_name(gaz, text, &gaz_mentions) {
         return gaz_mentions;
     }
-    let toks = tokenize(text, &gaz_mentions);
+    let toks = tokenize(gaz, text, &gaz_mentions);
     let ctx = Ctx { gaz, text, toks };
     let mut cands = Vec::new();
     let runs = name_runs(&ctx);
@@ -724,7 +764,9 @@ fn name_head(ctx: &Ctx, a: usize, b: usize, out: &mut Vec<Cand>) {
         });
         return;
     }
-    // Split the run at `and`/`&` that follows a head word: `Acme Group and Beta Holdings`.
+    // Split the run at `and`/`&` that follows a head word (`Acme Group and Beta
+    // Holdings`) or stands next to a known organisation or person (`Vulcan Elements and
+    // ReElement Technologies`, `Kestrel Holdings and USA Rare Earth`).
     let mut start = a;
     let mut i = a;
     while i <= b {
@@ -732,7 +774,9 @@ fn name_head(ctx: &Ctx, a: usize, b: usize, out: &mut Vec<Cand>) {
         let split = !at_end
             && (ctx.word(i) == "and" || ctx.word(i) == "&")
             && i > start
-            && head_kind(ctx, start, i - 1).is_some();
+            && (head_kind(ctx, start, i - 1).is_some()
+                || ctx.toks[i - 1].named
+                || ctx.toks.get(i + 1).is_some_and(|t| t.named));
         if at_end || split {
             let last = i - 1;
             if last > start
@@ -964,21 +1008,17 @@ fn merge(gaz: &Gazetteer, mut mentions: Vec<Mention>, mut cands: Vec<Cand>) -> V
             if c.rule != Rule::NameHead || !contains_all {
                 continue;
             }
-            // `Vulcan Elements and USA Rare Earth`: a known organisation or person after
-            // `and` is the second of two names, not the end of one.
-            let conjoined = overlapping.iter().any(|&i| {
+            // `Deutsche Bank AG`, `Morgan Stanley & Co. International`: a known name and its
+            // legal form are the known entity.
+            let legal_form = overlapping.iter().any(|&i| {
                 let m = &mentions[i];
-                let named = match &m.entity {
-                    EntityRef::Gazetteer(e) => matches!(
-                        gaz.entries[*e as usize].kind,
-                        Kind::Organization | Kind::Person
-                    ),
-                    EntityRef::Pattern(_) => false,
-                };
-                let before = c.name[..m.start - c.s].trim_end();
-                named && (before.ends_with(" and") || before.ends_with(" &"))
+                m.start == c.s
+                    && c.name[m.end - c.s..]
+                        .split([' ', ','])
+                        .filter(|w| !w.is_empty())
+                        .all(|w| LEGAL_FORMS.contains(&w.trim_end_matches('.')))
             });
-            if conjoined {
+            if legal_form {
                 continue;
             }
             for &i in overlapping.iter().rev() {

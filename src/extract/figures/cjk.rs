@@ -464,9 +464,12 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
     let len = ch.len_utf8();
     match ch {
         '半' => {
-            // 减半: halved
+            // 减半: halved; not 削减半导体, 缩减半成品, 减半数
             if let Some((c, clen)) = t.char_before(i)
                 && c == '减'
+                && !t
+                    .char_at(i + len)
+                    .is_some_and(|(n, _)| "导導成数數岛島径徑".contains(n))
             {
                 let q = sc.qualifier_before(i - clen);
                 sc.push(simple(
@@ -480,7 +483,10 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
                 return i + len;
             }
             let k = t.skip_ws(i + len);
-            let (value, unit, e) = if let Some(e) = spaced_match(&t, k, "成") {
+            // 半成 is 5 %, but 半成品 semi-finished goods
+            let (value, unit, e) = if let Some(e) =
+                spaced_match(&t, k, "成").filter(|&e| t.char_at(e).is_none_or(|(c, _)| c != '品'))
+            {
                 (5.0, lx::PERCENT, e)
             } else if let Some(e) = spaced_match(&t, k, "折") {
                 (50.0, lx::PERCENT, e)
@@ -507,23 +513,30 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
         }
         '翻' => {
             // 翻番, 翻倍: doubled; 翻一番, 翻了两番: doubled once, twice (×2, ×4)
+            // 翻了一倍, 翻了近一倍: doubled (about); 翻了一番多: more than doubled
             let k = t.skip_ws(i + len);
-            let (factor, e) =
+            let (factor, mut e, inner) =
                 if let Some(e) = spaced_match(&t, k, "番").or_else(|| spaced_match(&t, k, "倍")) {
-                    (2.0, e)
+                    (2.0, e, None)
                 } else {
                     let k = spaced_match(&t, k, "了").map_or(k, |e| t.skip_ws(e));
+                    let (inner, k) = qualifier_at(&t, k).map_or((None, k), |(q, e)| (Some(q), e));
                     match read_cn(&t, k) {
                         Some(n) if !n.digits && matches!(n.value, 1.0 | 2.0 | 3.0) => {
-                            match spaced_match(&t, n.end, "番") {
-                                Some(e) => (2f64.powf(n.value), e),
-                                None => return i + len,
+                            match (spaced_match(&t, n.end, "番"), spaced_match(&t, n.end, "倍")) {
+                                (Some(e), _) => (2f64.powf(n.value), e, inner),
+                                (None, Some(e)) if n.value == 1.0 => (2.0, e, inner),
+                                _ => return i + len,
                             }
                         }
                         _ => return i + len,
                     }
                 };
-            let q = sc.qualifier_before(i);
+            let mut q = inner.unwrap_or_else(|| sc.qualifier_before(i));
+            if let Some(m) = more_than_at(&t, e) {
+                q = Qualifier::Over;
+                e = m;
+            }
             sc.push(simple(i, e, Kind::Multiplier, factor, lx::TIMES, q));
             return e;
         }
@@ -839,25 +852,39 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
     }
     // 增长1倍: grew by one time its size, so a factor of 2 (as `doubled`); the verb
     // joins the surface so that the row shows what was read. 增长到3倍 is a factor of 3.
+    // 增长了近1倍, 上涨超过1倍: the qualifier between the verb and the number is read too.
     let mut n = n;
-    if def.kind == Kind::Multiplier
-        && prefix.is_none()
-        && let Some(verb) = GROWN_BY.iter().find(|v| t.s[..n.start].ends_with(*v))
-    {
-        value += 1.0;
-        value_max = value_max.map(|m| m + 1.0);
-        n.start -= verb.len();
+    if def.kind == Kind::Multiplier && prefix.is_none() {
+        let (inner, verb_end) = match qualifier_before(&t, n.start, sc.floor) {
+            Some((q, qs)) => (Some(q), qs),
+            None => (None, n.start),
+        };
+        if let Some(verb) = GROWN_BY.iter().find(|v| t.s[..verb_end].ends_with(*v)) {
+            value += 1.0;
+            value_max = value_max.map(|m| m + 1.0);
+            n.start = verb_end - verb.len();
+            qualifier = qualifier.or(inner);
+        }
     }
     // 2倍多: more than twice
     if def.kind == Kind::Multiplier
         && qualifier.is_none()
-        && let Some(e) = spaced_match(&t, t.skip_ws(end), "多")
+        && let Some(e) = more_than_at(&t, end)
     {
         qualifier = Some(Qualifier::Over);
         end = e;
     }
     qualifier = qualifier.or_else(|| suffix_qualifier(&t, end));
     push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
+}
+
+/// `多` right after a multiplier (`2倍多`, `翻了一番多`): more than; where it ends. Not the
+/// 多 of 多头 (a long position: `3倍多头`) or 多空.
+fn more_than_at(t: &Text<'_>, e: usize) -> Option<usize> {
+    let m = spaced_match(t, t.skip_ws(e), "多")?;
+    (!t.char_at(m)
+        .is_some_and(|(c, _)| matches!(c, '头' | '頭' | '空')))
+    .then_some(m)
 }
 
 /// Verbs before `N倍` that make it an increase by N times: a factor of N + 1.
@@ -1032,38 +1059,50 @@ fn minor_units(t: &Text<'_>, e: usize, major: UnitDef) -> Option<(f64, usize)> {
 
 /// Chinese qualifiers right before `s`.
 pub(super) fn qualifier_before(t: &Text<'_>, s: usize, floor: usize) -> Option<(Qualifier, usize)> {
-    const PHRASES: &[(&str, Qualifier)] = &[
-        ("不超过", Qualifier::AtMost),
-        ("大约", Qualifier::Approx),
-        ("将近", Qualifier::Approx),
-        ("接近", Qualifier::Approx),
-        ("约合", Qualifier::Approx),
-        ("超过", Qualifier::Over),
-        ("多于", Qualifier::Over),
-        ("高于", Qualifier::Over),
-        ("不到", Qualifier::Under),
-        ("不足", Qualifier::Under),
-        ("低于", Qualifier::Under),
-        ("少于", Qualifier::Under),
-        ("至少", Qualifier::AtLeast),
-        ("最多", Qualifier::AtMost),
-        ("高达", Qualifier::UpTo),
-        ("约有", Qualifier::Approx),
-        ("约为", Qualifier::Approx),
-        ("约", Qualifier::Approx),
-        ("近", Qualifier::Approx),
-        ("超", Qualifier::Over),
-        ("逾", Qualifier::Over),
-    ];
     let j = t.skip_ws_back(s, floor);
     let (c, _) = t.char_before(j)?;
     if !is_han(c) {
         return None;
     }
-    for (w, q) in PHRASES {
+    for (w, q) in CN_QUALIFIERS {
         if j >= floor + w.len() && t.s.get(j - w.len()..j) == Some(*w) {
             return Some((*q, j - w.len()));
         }
     }
     None
 }
+
+/// A Chinese qualifier starting at `k` (`翻了近一倍`), and where it ends.
+fn qualifier_at(t: &Text<'_>, k: usize) -> Option<(Qualifier, usize)> {
+    CN_QUALIFIERS
+        .iter()
+        .find(|(w, _)| t.s.get(k..).is_some_and(|rest| rest.starts_with(w)))
+        .map(|(w, q)| (*q, t.skip_ws(k + w.len())))
+}
+
+/// Qualifiers written before a Chinese figure, longer phrases before their parts.
+const CN_QUALIFIERS: &[(&str, Qualifier)] = &[
+    ("不超过", Qualifier::AtMost),
+    ("大约", Qualifier::Approx),
+    ("将近", Qualifier::Approx),
+    ("接近", Qualifier::Approx),
+    ("约合", Qualifier::Approx),
+    ("超过", Qualifier::Over),
+    ("多于", Qualifier::Over),
+    ("高于", Qualifier::Over),
+    ("不到", Qualifier::Under),
+    ("不足", Qualifier::Under),
+    ("低于", Qualifier::Under),
+    ("少于", Qualifier::Under),
+    ("至少", Qualifier::AtLeast),
+    ("最多", Qualifier::AtMost),
+    ("高达", Qualifier::UpTo),
+    ("约有", Qualifier::Approx),
+    ("约为", Qualifier::Approx),
+    ("约", Qualifier::Approx),
+    ("近", Qualifier::Approx),
+    ("几乎", Qualifier::Approx),
+    ("近乎", Qualifier::Approx),
+    ("超", Qualifier::Over),
+    ("逾", Qualifier::Over),
+];

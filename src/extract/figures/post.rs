@@ -23,9 +23,16 @@ pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
     figs
 }
 
-/// `$5 billion over five years`: `over` right after an amount spreads it across the
-/// period, it does not make the period longer (`for over five years` does).
+/// `$5 billion over five years`, `100,000 tonnes of lithium over five years`: `over`
+/// after an amount, with at most a few words between, spreads it across the period; it
+/// does not make the period longer, as `for over five years` and `took over five years`
+/// do.
 fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
+    const LONGER: &[&str] = &[
+        "for", "after", "since", "than", "in", "within", "of", "about", "around", "took", "take",
+        "takes", "taking", "lasted", "last", "lasting", "lasts", "spent", "spend", "spending",
+        "spends", "ago", "been", "is", "was", "be",
+    ];
     for i in 1..figs.len() {
         let (before, f) = (&figs[i - 1], &figs[i]);
         if f.kind != Kind::Duration
@@ -34,10 +41,20 @@ fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
         {
             continue;
         }
-        let Some(w) = word_just_before(t, f.start) else {
+        let Some(over) = word_just_before(t, f.start).filter(|&w| t.eq_ic(w, "over")) else {
             continue;
         };
-        if t.eq_ic(w, "over") && only_spaces(t, before.end, w.0) {
+        // What stands between the amount and `over`: words and at most one comma.
+        let gap = &t.s[before.end..over.0];
+        let words: Vec<&str> = gap.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        let plain = gap
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == ',' || c == '-')
+            && gap.matches(',').count() <= 1;
+        let last_longer = words
+            .last()
+            .is_some_and(|w| LONGER.contains(&w.to_ascii_lowercase().as_str()));
+        if plain && words.len() <= 6 && !last_longer {
             figs[i].qualifier = Qualifier::Exact;
         }
     }

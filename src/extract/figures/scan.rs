@@ -510,7 +510,14 @@ impl<'a> Scanner<'a> {
                 we
             }
             NumWord::Halved => {
-                let q = self.qualifier_before(ws);
+                // `more than halved` is a factor below one half
+                let q = match self.qualifier_before(ws) {
+                    Qualifier::Over => Qualifier::Under,
+                    Qualifier::Under => Qualifier::Over,
+                    Qualifier::AtLeast => Qualifier::AtMost,
+                    Qualifier::AtMost => Qualifier::AtLeast,
+                    q => q,
+                };
                 self.push(simple(ws, we, Kind::Multiplier, 0.5, lx::TIMES, q));
                 we
             }
@@ -570,27 +577,21 @@ impl<'a> Scanner<'a> {
             Some(b' ') => numerator_end + 1,
             _ => return None,
         };
-        // `one in five`: a share, in words
+        // `one in five`, `nine in 10`, `one in every five`: a share
         if b.get(numerator_end) == Some(&b' ')
-            && let Some(inw) = t.word_after(k)
-            && inw.0 == k
-            && t.eq_ic(inw, "in")
-            && b.get(inw.1) == Some(&b' ')
-            && let Some(words) = number::read_words(&t, inw.1 + 1, 0)
-            && words.value > num
-            && words.value <= 1000
+            && let Some((den, de)) = self.one_in(ws, k)
+            && den > num
         {
             let q = self.qualifier_before(ws);
-            let share = num as f64 / words.value as f64;
             self.push(simple(
                 ws,
-                words.end,
+                de,
                 Kind::Fraction,
-                share,
+                num as f64 / den as f64,
                 lx::FRACTION,
                 q,
             ));
-            return Some(words.end);
+            return Some(de);
         }
         let de = t.letters_end(k);
         let w = lx::number_word(&b[k..de])?;
@@ -619,6 +620,75 @@ impl<'a> Scanner<'a> {
             q,
         ));
         Some(de)
+    }
+
+    /// After a numerator starting at `ws`, `in [every] N` at `k`: the denominator (words
+    /// or digits, up to 1000) and where it ends. Not an ordinal's `in` (`phase one in three
+    /// years`, `number one in five markets`) nor a period's (`one in two months`).
+    fn one_in(&self, ws: usize, k: usize) -> Option<(u64, usize)> {
+        let t = self.t;
+        let b = t.b;
+        if t.word_before(ws, self.floor).is_some_and(|w| {
+            lower_is(
+                &b[w.0..w.1],
+                &[
+                    "phase",
+                    "stage",
+                    "unit",
+                    "number",
+                    "no",
+                    "tier",
+                    "grade",
+                    "level",
+                    "round",
+                    "part",
+                    "step",
+                    "group",
+                    "class",
+                    "category",
+                    "type",
+                    "chapter",
+                    "section",
+                    "line",
+                    "block",
+                    "train",
+                    "reactor",
+                    "term",
+                    "generation",
+                    "item",
+                    "lot",
+                ],
+            )
+        }) {
+            return None;
+        }
+        let inw = t.word_after(k).filter(|w| w.0 == k && t.eq_ic(*w, "in"))?;
+        let mut p = t.skip_ws(inw.1);
+        if let Some(every) = t.word_after(p).filter(|w| w.0 == p && t.eq_ic(*w, "every")) {
+            p = t.skip_ws(every.1);
+        }
+        if p == inw.1 {
+            return None;
+        }
+        let (den, de) = match number::read_words(&t, p, 0) {
+            Some(words) => (words.value, words.end),
+            None => {
+                let d = number::read_digits(&t, p)?;
+                if d.dec.has_point() || d.leading_zero {
+                    return None;
+                }
+                (d.dec.value() as u64, d.end)
+            }
+        };
+        // `one in two months`: a period, not a share
+        let period = t.word_after(de).is_some_and(|w| {
+            w.0 == de + 1
+                && Lower::new(&b[w.0..w.1])
+                    .and_then(|l| lx::lookup_unit_phrase(l.as_str()))
+                    .is_some_and(|d| d.kind == Kind::Duration)
+        });
+        (!period && (2..=1000).contains(&den) && !b.get(de).is_some_and(u8::is_ascii_alphanumeric))
+            .then_some((den, de))
     }
 
     /// `quarters billion` after a numerator: (fraction, power of ten), end.

@@ -503,6 +503,78 @@ fn trade_abbreviations_glued_scales_shares_and_halving() {
     check("翻译了3家公司的报告", &["3家 count 3 item exact"]);
 }
 
+/// Cases a review of the rules above found wrong, each kept as it should read.
+#[test]
+fn reviewed_shares_halvings_doublings_and_periods() {
+    // Shares: digits and `every` too; not an ordinal's or a period's `in`.
+    check(
+        "Nearly one in 10 cars, nine in 10 batteries and one in every five chips",
+        &[
+            "one in 10 fraction 0.1 fraction approx",
+            "nine in 10 fraction 0.9 fraction exact",
+            "one in every five fraction 0.2 fraction exact",
+        ],
+    );
+    check(
+        "complete phase one in three years",
+        &["three years duration 3 year exact"],
+    );
+    check(
+        "Unit one in two months",
+        &["two months duration 2 month exact"],
+    );
+    check(
+        "ranked number one in five of the six markets",
+        &["five count 5 item exact", "six count 6 item exact"],
+    );
+    // More than halved is a factor below one half.
+    check(
+        "Exports have more than halved since 2022",
+        &["halved multiplier 0.5 x under"],
+    );
+    // 减 before a word that starts with 半 halves nothing.
+    check("美国计划削减半导体补贴", &[]);
+    check("企业削减半成品库存", &[]);
+    check("钴价几乎减半", &["减半 multiplier 0.5 x approx"]);
+    // A qualifier between the verb and 倍; 翻了一倍; 多 after a doubling; 多头 is no 多.
+    check(
+        "稀土出口增长了近1倍,利润同比增长超1倍,销量增加了约2倍",
+        &[
+            "增长了近1倍 multiplier 2 x approx",
+            "增长超1倍 multiplier 2 x over",
+            "增加了约2倍 multiplier 3 x approx",
+        ],
+    );
+    check(
+        "价格翻了一倍,稀土价格翻了近一倍,金价翻了一番多,价格近乎翻倍",
+        &[
+            "翻了一倍 multiplier 2 x exact",
+            "翻了近一倍 multiplier 2 x approx",
+            "翻了一番多 multiplier 2 x over",
+            "翻倍 multiplier 2 x approx",
+        ],
+    );
+    check("推出3倍多头杠杆产品", &["3倍 multiplier 3 x exact"]);
+    // `over` after an amount with a few words between spans the period.
+    check(
+        "buy 100,000 tonnes of lithium hydroxide over five years",
+        &[
+            "100,000 tonnes mass 100000 t exact",
+            "five years duration 5 year exact",
+        ],
+    );
+    check(
+        "$5 billion, over five years, and 2,000 tonnes that took over ten years",
+        &[
+            "$5 billion money 5000000000 USD exact",
+            "five years duration 5 year exact",
+            "2,000 tonnes mass 2000 t exact",
+            "ten years duration 10 year over",
+        ],
+    );
+    check("400 kbpd", &["400 kbpd rate 400000 bbl/day exact"]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
