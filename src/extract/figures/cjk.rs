@@ -464,12 +464,13 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
     let len = ch.len_utf8();
     match ch {
         '半' => {
-            // 减半: halved; not 削减半导体, 缩减半成品, 减半数
+            // 减半: halved; not 削减半导体, 缩减半成品 (减半成为共识 is halved)
+            let rest = t.s.get(i + len..).unwrap_or("");
             if let Some((c, clen)) = t.char_before(i)
                 && c == '减'
-                && !t
-                    .char_at(i + len)
-                    .is_some_and(|(n, _)| "导導成数數岛島径徑".contains(n))
+                && !["导", "導", "成品", "岛", "島", "径", "徑"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
             {
                 let q = sc.qualifier_before(i - clen);
                 sc.push(simple(
@@ -483,10 +484,11 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
                 return i + len;
             }
             let k = t.skip_ws(i + len);
-            // 半成 is 5 %, but 半成品 semi-finished goods
-            let (value, unit, e) = if let Some(e) =
-                spaced_match(&t, k, "成").filter(|&e| t.char_at(e).is_none_or(|(c, _)| c != '品'))
-            {
+            // 半成 is 5 %, but not in 半成品, 半成熟, 半成本
+            let (value, unit, e) = if let Some(e) = spaced_match(&t, k, "成").filter(|&e| {
+                t.char_at(e)
+                    .is_none_or(|(c, _)| !is_han(c) || "的左以上多".contains(c))
+            }) {
                 (5.0, lx::PERCENT, e)
             } else if let Some(e) = spaced_match(&t, k, "折") {
                 (50.0, lx::PERCENT, e)
@@ -522,9 +524,9 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
                     let k = spaced_match(&t, k, "了").map_or(k, |e| t.skip_ws(e));
                     let (inner, k) = qualifier_at(&t, k).map_or((None, k), |(q, e)| (Some(q), e));
                     match read_cn(&t, k) {
-                        Some(n) if !n.digits && matches!(n.value, 1.0 | 2.0 | 3.0) => {
+                        Some(n) if matches!(n.value, 1.0 | 2.0 | 3.0) => {
                             match (spaced_match(&t, n.end, "番"), spaced_match(&t, n.end, "倍")) {
-                                (Some(e), _) => (2f64.powf(n.value), e, inner),
+                                (Some(e), _) if !n.digits => (2f64.powf(n.value), e, inner),
                                 (None, Some(e)) if n.value == 1.0 => (2.0, e, inner),
                                 _ => return i + len,
                             }
@@ -536,6 +538,8 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
             if let Some(m) = more_than_at(&t, e) {
                 q = Qualifier::Over;
                 e = m;
+            } else if let Some(after) = suffix_qualifier(&t, e) {
+                q = after; // 翻了一倍以上
             }
             sc.push(simple(i, e, Kind::Multiplier, factor, lx::TIMES, q));
             return e;
@@ -878,13 +882,13 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
     push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
 }
 
-/// `多` right after a multiplier (`2倍多`, `翻了一番多`): more than; where it ends. Not the
-/// 多 of 多头 (a long position: `3倍多头`) or 多空.
+/// `多` right after a multiplier (`2倍多`, `翻了一番多`): more than; where it ends. Not a
+/// 多 that starts a word (`3倍多头`, a long position; `翻番多家企业`, several firms).
 fn more_than_at(t: &Text<'_>, e: usize) -> Option<usize> {
     let m = spaced_match(t, t.skip_ws(e), "多")?;
-    (!t.char_at(m)
-        .is_some_and(|(c, _)| matches!(c, '头' | '頭' | '空')))
-    .then_some(m)
+    t.char_at(m)
+        .is_none_or(|(c, _)| !is_han(c) || matches!(c, '的' | '了'))
+        .then_some(m)
 }
 
 /// Verbs before `N倍` that make it an increase by N times: a factor of N + 1.

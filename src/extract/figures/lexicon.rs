@@ -199,7 +199,6 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("barrel", u("bbl", Kind::Volume)), ("barrels", u("bbl", Kind::Volume)), ("bbl", u("bbl", Kind::Volume)),
     ("bpd", u("bbl", Kind::Volume)),
     ("kbpd", UnitDef { code: "bbl", kind: Kind::Volume, factor: 1e3 }),
-    ("mbpd", UnitDef { code: "bbl", kind: Kind::Volume, factor: 1e6 }),
     ("cubic meter", u("m3", Kind::Volume)), ("cubic meters", u("m3", Kind::Volume)),
     ("cubic metre", u("m3", Kind::Volume)), ("cubic metres", u("m3", Kind::Volume)), ("m3", u("m3", Kind::Volume)),
     ("gallon", u("gal", Kind::Volume)), ("gallons", u("gal", Kind::Volume)),
@@ -388,7 +387,7 @@ pub(super) fn per_unit_word(lower: &str) -> Option<&'static str> {
 pub(super) fn unit_with_denominator(lower: &str) -> Option<&'static str> {
     Some(match lower {
         "tpa" | "tpy" | "ktpa" | "ktpy" | "mtpa" | "mtpy" => "year",
-        "bpd" | "kbpd" | "mbpd" => "day",
+        "bpd" | "kbpd" => "day",
         _ => return None,
     })
 }

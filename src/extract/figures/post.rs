@@ -24,14 +24,14 @@ pub(super) fn finish(t: &Text<'_>, mut figs: Vec<Figure>) -> Vec<Figure> {
 }
 
 /// `$5 billion over five years`, `100,000 tonnes of lithium over five years`: `over`
-/// after an amount, with at most a few words between, spreads it across the period; it
-/// does not make the period longer, as `for over five years` and `took over five years`
-/// do.
+/// right after an amount, or after a phrase of `of`, `in` or `to` that completes it,
+/// spreads the amount across the period. Elsewhere it makes the period longer: `for
+/// over five years`, `400 engineers with over five years of experience`, `has operated
+/// over ten years`.
 fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
     const LONGER: &[&str] = &[
-        "for", "after", "since", "than", "in", "within", "of", "about", "around", "took", "take",
-        "takes", "taking", "lasted", "last", "lasting", "lasts", "spent", "spend", "spending",
-        "spends", "ago", "been", "is", "was", "be",
+        "for", "after", "since", "than", "in", "within", "of", "about", "around", "with", "aged",
+        "ago", "been", "is", "was", "be",
     ];
     for i in 1..figs.len() {
         let (before, f) = (&figs[i - 1], &figs[i]);
@@ -51,10 +51,14 @@ fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
             .chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == ',' || c == '-')
             && gap.matches(',').count() <= 1;
-        let last_longer = words
-            .last()
-            .is_some_and(|w| LONGER.contains(&w.to_ascii_lowercase().as_str()));
-        if plain && words.len() <= 6 && !last_longer {
+        let completes = words
+            .first()
+            .is_none_or(|w| matches!(w.to_ascii_lowercase().as_str(), "of" | "in" | "to"));
+        let last_longer = words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| LONGER.contains(&w.to_ascii_lowercase().as_str()));
+        if plain && completes && words.len() <= 5 && !last_longer {
             figs[i].qualifier = Qualifier::Exact;
         }
     }

@@ -573,6 +573,34 @@ fn reviewed_shares_halvings_doublings_and_periods() {
         ],
     );
     check("400 kbpd", &["400 kbpd rate 400000 bbl/day exact"]);
+    // Mbpd is a thousand barrels a day in the trade, a million elsewhere: left unread.
+    check("a capacity of 650 Mbpd", &["650 count 650 item exact"]);
+    // ... and where `over` still means more than.
+    for text in [
+        "hired 400 engineers with over five years of experience",
+        "the $2 billion mine has operated over five years",
+        "employs 500 people aged over five years",
+    ] {
+        let figs = show(text);
+        assert_eq!(
+            figs.last().unwrap(),
+            "five years duration 5 year over",
+            "{text}"
+        );
+    }
+    // A second review: 减半 before a word that is not 半…; 半成 only as a share; 翻了1倍 in
+    // digits and 以上 after it; a 多 that starts a word.
+    check("产量减半成为市场共识", &["减半 multiplier 0.5 x exact"]);
+    check("半成熟技术以半成本价出售", &[]);
+    check("仅占半成", &["半成 percent 5 % exact"]);
+    check(
+        "价格翻了1倍,出口翻了一倍以上",
+        &[
+            "翻了1倍 multiplier 2 x exact",
+            "翻了一倍 multiplier 2 x at_least",
+        ],
+    );
+    check("销量翻番多家企业受益", &["翻番 multiplier 2 x exact"]);
 }
 
 proptest! {
