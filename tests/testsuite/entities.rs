@@ -349,6 +349,16 @@ fn named_waters_banks_and_lists_of_names() {
     for (text, want, not) in [
         ("据日本海关统计", "country/JP", "place/sea-of-japan"),
         ("菲律宾海警船只", "country/PH", "place/philippine-sea"),
+        (
+            "日本海上风电项目招标启动",
+            "country/JP",
+            "place/sea-of-japan",
+        ),
+        (
+            "菲律宾海上执法部门扣押渔船",
+            "country/PH",
+            "place/philippine-sea",
+        ),
         ("欧美银行股普遍下跌", "country/US", "org/bank-of-america"),
         ("中美贸易小摩擦不断", "country/US", "org/jpmorgan"),
     ] {
@@ -362,6 +372,7 @@ fn named_waters_banks_and_lists_of_names() {
         ("太平洋证券认为", "place/pacific-ocean"),
         ("大西洋理事会发布报告", "place/atlantic-ocean"),
         ("Port Macquarie is a coastal town", "org/macquarie"),
+        ("麦格理大学研究人员发现", "org/macquarie"),
         ("The BNP won the election", "org/bnp-paribas"),
         ("China's actions in the East Sea", "place/sea-of-japan"),
         ("中国国际金融论坛在北京举行", "org/cicc"),
@@ -376,8 +387,8 @@ fn named_waters_banks_and_lists_of_names() {
     // ... while the seas and the banks are still read where they are meant.
     for (text, want) in [
         ("胡塞武装威胁袭击进入红海的商船", "place/red-sea"),
-        ("俄罗斯海军在日本海上举行演习", "place/sea-of-japan"),
-        ("中国海军在菲律宾海上进行训练", "place/philippine-sea"),
+        ("俄罗斯海军在日本海举行演习", "place/sea-of-japan"),
+        ("中国海军在菲律宾海进行训练", "place/philippine-sea"),
         ("太平洋保护区面积扩大", "place/pacific-ocean"),
         ("日本海上保安厅称", "org/jp-coast-guard"),
         ("中国太平洋保险公布业绩", "org/cpic"),

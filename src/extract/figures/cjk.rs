@@ -468,9 +468,11 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
             let rest = t.s.get(i + len..).unwrap_or("");
             if let Some((c, clen)) = t.char_before(i)
                 && c == '减'
-                && !["导", "導", "成品", "岛", "島", "径", "徑"]
-                    .iter()
-                    .any(|w| rest.starts_with(w))
+                && ![
+                    "导", "導", "成品", "岛", "島", "径", "徑", "数以", "年", "小时", "个",
+                ]
+                .iter()
+                .any(|w| rest.starts_with(w))
             {
                 let q = sc.qualifier_before(i - clen);
                 sc.push(simple(
@@ -509,7 +511,8 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
             } else {
                 return i + len;
             };
-            let q = sc.qualifier_before(i);
+            // 半成以上: at least 5 %
+            let q = suffix_qualifier(&t, e).unwrap_or_else(|| sc.qualifier_before(i));
             sc.push(simple(i, e, unit.kind, value, unit, q));
             return e;
         }
@@ -887,7 +890,7 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
 fn more_than_at(t: &Text<'_>, e: usize) -> Option<usize> {
     let m = spaced_match(t, t.skip_ws(e), "多")?;
     t.char_at(m)
-        .is_none_or(|(c, _)| !is_han(c) || matches!(c, '的' | '了'))
+        .is_none_or(|(c, _)| !is_han(c) || matches!(c, '的' | '了' | '一' | '些' | '点' | '點'))
         .then_some(m)
 }
 

@@ -51,14 +51,17 @@ fn periods_after_amounts(t: &Text<'_>, figs: &mut [Figure]) {
             .chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == ',' || c == '-')
             && gap.matches(',').count() <= 1;
-        let completes = words
-            .first()
-            .is_none_or(|w| matches!(w.to_ascii_lowercase().as_str(), "of" | "in" | "to"));
+        // `in over two years` is more than two years: a preposition needs its object
+        let completes = words.is_empty()
+            || (words.len() > 1
+                && matches!(words[0].to_ascii_lowercase().as_str(), "of" | "in" | "to"));
+        // `companies over five years old`
+        let old = t.word_after(f.end).is_some_and(|w| t.eq_ic(w, "old"));
         let last_longer = words.len() > 1
             && words
                 .last()
                 .is_some_and(|w| LONGER.contains(&w.to_ascii_lowercase().as_str()));
-        if plain && completes && words.len() <= 5 && !last_longer {
+        if plain && completes && !old && words.len() <= 5 && !last_longer {
             figs[i].qualifier = Qualifier::Exact;
         }
     }

@@ -580,6 +580,8 @@ fn reviewed_shares_halvings_doublings_and_periods() {
         "hired 400 engineers with over five years of experience",
         "the $2 billion mine has operated over five years",
         "employs 500 people aged over five years",
+        "Prices fell 10% in over five years",
+        "a stake of 10% in companies over five years old",
     ] {
         let figs = show(text);
         assert_eq!(
@@ -601,6 +603,20 @@ fn reviewed_shares_halvings_doublings_and_periods() {
         ],
     );
     check("销量翻番多家企业受益", &["翻番 multiplier 2 x exact"]);
+    check("销量是去年的2倍多一点", &["2倍多 multiplier 2 x over"]);
+    check("占比半成以上", &["半成 percent 5 % at_least"]);
+    // 减 then 半年, 半小时, 半数以上: cut by those, not halved
+    for text in [
+        "公司削减半年度股息",
+        "工时缩减半小时",
+        "公司裁减半数以上员工",
+    ] {
+        assert!(
+            !show(text).iter().any(|f| f.contains("multiplier")),
+            "{text}: {:?}",
+            show(text)
+        );
+    }
 }
 
 proptest! {
