@@ -9,7 +9,7 @@
 //! article. `第` makes an ordinal, `年` after a four-digit number a calendar year, `月`
 //! without `个` a month name and `日`/`号` a day of the month: none of these are figures.
 
-use super::lexicon::{self as lx, UnitDef};
+use super::lexicon::{self as lx, UnitDef, minor};
 use super::number::{self, Decimal, digit_at};
 use super::scan::{Prefix, Scanner, negated, simple};
 use super::text::Text;
@@ -349,19 +349,12 @@ const fn pu(code: &'static str, kind: Kind) -> CnUnit {
         code,
         kind,
         factor: 1.0,
+        per: None,
     })
 }
 
 const fn cur(code: &'static str) -> CnUnit {
     pu(code, Kind::Money)
-}
-
-const fn minor(code: &'static str, factor: f64) -> UnitDef {
-    UnitDef {
-        code,
-        kind: Kind::Money,
-        factor,
-    }
 }
 
 /// Longest first (by characters).
@@ -505,6 +498,7 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
                         code: "year",
                         kind: Kind::Duration,
                         factor: 1.0,
+                        per: None,
                     },
                     e,
                 )
@@ -537,13 +531,14 @@ pub(super) fn at_char(sc: &mut Scanner<'_>, i: usize, ch: char) -> usize {
                         _ => return i + len,
                     }
                 };
-            let mut q = inner.unwrap_or_else(|| sc.qualifier_before(i));
-            if let Some(m) = more_than_at(&t, e) {
-                q = Qualifier::Over;
-                e = m;
-            } else if let Some(after) = suffix_qualifier(&t, e) {
-                q = after; // 翻了一倍以上
-            }
+            // 翻了一番多, 翻了一倍以上
+            let q = match qualifier_after_multiplier(&t, e) {
+                Some((after, end)) => {
+                    e = end;
+                    after
+                }
+                None => inner.unwrap_or_else(|| sc.qualifier_before(i)),
+            };
             sc.push(simple(i, e, Kind::Multiplier, factor, lx::TIMES, q));
             return e;
         }
@@ -657,6 +652,7 @@ fn half_duration(t: &Text<'_>, k: usize) -> Option<(UnitDef, usize)> {
             code,
             kind: Kind::Duration,
             factor: 1.0,
+            per: None,
         };
         Some((def, e))
     })
@@ -739,6 +735,7 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
                         code: "CNY",
                         kind: Kind::Money,
                         factor: 1.0,
+                        per: None,
                     },
                     ue,
                 )
@@ -796,6 +793,7 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
                     code: "year",
                     kind: Kind::Duration,
                     factor: 1.0,
+                    per: None,
                 },
                 ue,
             )
@@ -866,49 +864,45 @@ fn finish(sc: &mut Scanner<'_>, n: CnNum, prefix: Option<Prefix>) -> usize {
             Some((q, qs)) => (Some(q), qs),
             None => (None, n.start),
         };
-        if let Some(verb) = GROWN_BY.iter().find(|v| t.s[..verb_end].ends_with(*v)) {
+        let before = &t.s[..verb_end];
+        let before = before.strip_suffix('了').unwrap_or(before);
+        if let Some(verb) = GROWN_BY.iter().find(|v| before.ends_with(*v)) {
             value += 1.0;
             value_max = value_max.map(|m| m + 1.0);
-            n.start = verb_end - verb.len();
+            n.start = before.len() - verb.len();
             qualifier = qualifier.or(inner);
         }
     }
     // 2倍多: more than twice
     if def.kind == Kind::Multiplier
         && qualifier.is_none()
-        && let Some(e) = more_than_at(&t, end)
+        && let Some((q, e)) = qualifier_after_multiplier(&t, end)
     {
-        qualifier = Some(Qualifier::Over);
+        qualifier = Some(q);
         end = e;
     }
     qualifier = qualifier.or_else(|| suffix_qualifier(&t, end));
     push_cn(sc, n, prefix, end, value, value_max, def, qualifier)
 }
 
-/// `多` right after a multiplier (`2倍多`, `翻了一番多`): more than; where it ends. Not a
-/// 多 that starts a word (`3倍多头`, a long position; `翻番多家企业`, several firms).
-fn more_than_at(t: &Text<'_>, e: usize) -> Option<usize> {
-    let m = spaced_match(t, t.skip_ws(e), "多")?;
-    t.char_at(m)
-        .is_none_or(|(c, _)| !is_han(c) || matches!(c, '的' | '了' | '一' | '些' | '点' | '點'))
-        .then_some(m)
+/// The qualifier after a multiplier ending at `e`, and where the figure then ends: `多`
+/// (`2倍多`, `翻了一番多`: more than, part of the surface), else `以上`, `左右`… (outside
+/// it). Not a 多 that starts a word (`3倍多头`, a long position; `翻番多家企业`, several
+/// firms).
+fn qualifier_after_multiplier(t: &Text<'_>, e: usize) -> Option<(Qualifier, usize)> {
+    let more = spaced_match(t, t.skip_ws(e), "多").filter(|&m| {
+        t.char_at(m)
+            .is_none_or(|(c, _)| !is_han(c) || matches!(c, '的' | '了' | '一' | '些' | '点' | '點'))
+    });
+    match more {
+        Some(m) => Some((Qualifier::Over, m)),
+        None => suffix_qualifier(t, e).map(|q| (q, e)),
+    }
 }
 
-/// Verbs before `N倍` that make it an increase by N times: a factor of N + 1.
-const GROWN_BY: &[&str] = &[
-    "增长了",
-    "增加了",
-    "提高了",
-    "上涨了",
-    "上升了",
-    "扩大了",
-    "增长",
-    "增加",
-    "提高",
-    "上涨",
-    "上升",
-    "扩大",
-];
+/// Verbs before `N倍` (and an optional 了) that make it an increase by N times: a factor
+/// of N + 1.
+const GROWN_BY: &[&str] = &["增长", "增加", "提高", "上涨", "上升", "扩大"];
 
 /// Chinese denominators of rates, with their per-unit codes (as `per_unit_word` gives
 /// them in English).
@@ -1107,9 +1101,9 @@ const CN_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("约有", Qualifier::Approx),
     ("约为", Qualifier::Approx),
     ("约", Qualifier::Approx),
-    ("近", Qualifier::Approx),
     ("几乎", Qualifier::Approx),
     ("近乎", Qualifier::Approx),
+    ("近", Qualifier::Approx),
     ("超", Qualifier::Over),
     ("逾", Qualifier::Over),
 ];

@@ -17,6 +17,8 @@ pub(super) struct UnitDef {
     pub kind: Kind,
     /// Multiplies the written number to give a value in `code` (`cents` → 0.01 USD).
     pub factor: f64,
+    /// The rate's denominator the unit word holds itself (`tpa`: tonnes a year).
+    pub per: Option<&'static str>,
 }
 
 const fn u(code: &'static str, kind: Kind) -> UnitDef {
@@ -24,14 +26,27 @@ const fn u(code: &'static str, kind: Kind) -> UnitDef {
         code,
         kind,
         factor: 1.0,
+        per: None,
     }
 }
 
-const fn minor(code: &'static str, factor: f64) -> UnitDef {
+pub(super) const fn minor(code: &'static str, factor: f64) -> UnitDef {
     UnitDef {
         code,
         kind: Kind::Money,
         factor,
+        per: None,
+    }
+}
+
+/// A unit word that holds its rate's denominator: `tpa` is `t` per `year`, `mtpa`
+/// a million of them.
+const fn rate(code: &'static str, kind: Kind, factor: f64, per: &'static str) -> UnitDef {
+    UnitDef {
+        code,
+        kind,
+        factor,
+        per: Some(per),
     }
 }
 
@@ -160,11 +175,10 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("tonnes", u("t", Kind::Mass)), ("metric ton", u("t", Kind::Mass)),
     ("metric tons", u("t", Kind::Mass)), ("metric tonnes", u("t", Kind::Mass)), ("t", u("t", Kind::Mass)),
     ("kt", u("kt", Kind::Mass)), ("kilotons", u("kt", Kind::Mass)), ("kilotonnes", u("kt", Kind::Mass)),
-    // tonnes a year, as the trade writes capacities (see `unit_with_denominator`)
-    ("tpa", u("t", Kind::Mass)), ("tpy", u("t", Kind::Mass)), ("ktpa", u("kt", Kind::Mass)),
-    ("ktpy", u("kt", Kind::Mass)),
-    ("mtpa", UnitDef { code: "t", kind: Kind::Mass, factor: 1e6 }),
-    ("mtpy", UnitDef { code: "t", kind: Kind::Mass, factor: 1e6 }),
+    // tonnes a year, as the trade writes capacities
+    ("tpa", rate("t", Kind::Mass, 1.0, "year")), ("tpy", rate("t", Kind::Mass, 1.0, "year")),
+    ("ktpa", rate("kt", Kind::Mass, 1.0, "year")), ("ktpy", rate("kt", Kind::Mass, 1.0, "year")),
+    ("mtpa", rate("t", Kind::Mass, 1e6, "year")), ("mtpy", rate("t", Kind::Mass, 1e6, "year")),
     ("kilogram", u("kg", Kind::Mass)), ("kilograms", u("kg", Kind::Mass)), ("kilo", u("kg", Kind::Mass)),
     ("kilos", u("kg", Kind::Mass)), ("kg", u("kg", Kind::Mass)), ("kgs", u("kg", Kind::Mass)),
     ("gram", u("g", Kind::Mass)), ("grams", u("g", Kind::Mass)), ("g", u("g", Kind::Mass)),
@@ -197,8 +211,7 @@ static EN_UNITS: &[(&str, UnitDef)] = &[
     ("liter", u("l", Kind::Volume)), ("liters", u("l", Kind::Volume)), ("litre", u("l", Kind::Volume)),
     ("litres", u("l", Kind::Volume)),
     ("barrel", u("bbl", Kind::Volume)), ("barrels", u("bbl", Kind::Volume)), ("bbl", u("bbl", Kind::Volume)),
-    ("bpd", u("bbl", Kind::Volume)),
-    ("kbpd", UnitDef { code: "bbl", kind: Kind::Volume, factor: 1e3 }),
+    ("bpd", rate("bbl", Kind::Volume, 1.0, "day")), ("kbpd", rate("bbl", Kind::Volume, 1e3, "day")),
     ("cubic meter", u("m3", Kind::Volume)), ("cubic meters", u("m3", Kind::Volume)),
     ("cubic metre", u("m3", Kind::Volume)), ("cubic metres", u("m3", Kind::Volume)), ("m3", u("m3", Kind::Volume)),
     ("gallon", u("gal", Kind::Volume)), ("gallons", u("gal", Kind::Volume)),
@@ -378,16 +391,6 @@ pub(super) fn per_unit_word(lower: &str) -> Option<&'static str> {
         "week" => "week",
         "month" => "month",
         "year" | "annum" | "yr" | "y" => "year",
-        _ => return None,
-    })
-}
-
-/// Unit words that hold their rate's denominator: `40,000 tpa` is tonnes per year,
-/// `100,000 bpd` barrels per day.
-pub(super) fn unit_with_denominator(lower: &str) -> Option<&'static str> {
-    Some(match lower {
-        "tpa" | "tpy" | "ktpa" | "ktpy" | "mtpa" | "mtpy" => "year",
-        "bpd" | "kbpd" => "day",
         _ => return None,
     })
 }

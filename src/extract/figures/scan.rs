@@ -577,39 +577,33 @@ impl<'a> Scanner<'a> {
             Some(b' ') => numerator_end + 1,
             _ => return None,
         };
-        // `one in five`, `nine in 10`, `one in every five`: a share
-        if b.get(numerator_end) == Some(&b' ')
-            && let Some((den, de)) = self.one_in(ws, k)
-            && den > num
-        {
-            let q = self.qualifier_before(ws);
-            self.push(simple(
-                ws,
-                de,
-                Kind::Fraction,
-                num as f64 / den as f64,
-                lx::FRACTION,
-                q,
-            ));
-            return Some(de);
-        }
-        let de = t.letters_end(k);
-        let w = lx::number_word(&b[k..de])?;
-        let den = match w {
-            NumWord::Ordinal { den, plural } if plural == (num > 1) => den as u64,
-            NumWord::Half if num == 1 => 2,
-            NumWord::Quarter => 4,
-            _ => return None,
+        // `one in five`, `nine in 10`, `one in every five`: a share; else `two thirds`
+        let share = (b[numerator_end] == b' ')
+            .then(|| self.one_in(ws, k))
+            .flatten()
+            .filter(|&(den, _)| den > num);
+        let (den, de) = match share {
+            Some(found) => found,
+            None => {
+                let de = t.letters_end(k);
+                let den = match lx::number_word(&b[k..de])? {
+                    NumWord::Ordinal { den, plural } if plural == (num > 1) => den as u64,
+                    NumWord::Half if num == 1 => 2,
+                    NumWord::Quarter => 4,
+                    _ => return None,
+                };
+                if num >= den {
+                    return None;
+                }
+                // `three quarters billion` is a number.
+                if let Some(x) = t.word_after(de)
+                    && matches!(lx::number_word(&b[x.0..x.1]), Some(NumWord::Big(_)))
+                {
+                    return None;
+                }
+                (den, de)
+            }
         };
-        if num >= den {
-            return None;
-        }
-        // `three quarters billion` is a number.
-        if let Some(x) = t.word_after(de)
-            && matches!(lx::number_word(&b[x.0..x.1]), Some(NumWord::Big(_)))
-        {
-            return None;
-        }
         let q = self.qualifier_before(ws);
         self.push(simple(
             ws,
@@ -898,8 +892,12 @@ impl<'a> Scanner<'a> {
             value += extra;
             end = e;
         }
-        // a rate's denominator
-        let (per_unit, pe) = match self.per_unit_after(end) {
+        // a rate's denominator: held by the unit word (`tpa`), or written after it
+        let (per_unit, pe) = match def
+            .per
+            .map(|p| (p, end))
+            .or_else(|| self.per_unit_after(end))
+        {
             Some((p, e)) => (Some(p), e),
             None => (self.annual_before(start).then_some("year"), end),
         };
@@ -1062,6 +1060,7 @@ impl<'a> Scanner<'a> {
                     code,
                     kind: Kind::Money,
                     factor: 1.0,
+                    per: None,
                 },
                 start,
                 exp: 0,
@@ -1241,6 +1240,7 @@ impl<'a> Scanner<'a> {
                             code,
                             kind: Kind::Money,
                             factor: 1.0,
+                            per: None,
                         },
                         k + len,
                         0,
@@ -1252,6 +1252,7 @@ impl<'a> Scanner<'a> {
                             code: "LKR",
                             kind: Kind::Money,
                             factor: 1.0,
+                            per: None,
                         },
                         k + "ரூ".len(),
                         0,
@@ -1346,6 +1347,7 @@ impl<'a> Scanner<'a> {
                 code: "lb",
                 kind: Kind::Mass,
                 factor: 1.0,
+                per: None,
             };
         }
         // a scale after a currency code: `75 USD million`
@@ -1445,17 +1447,6 @@ impl<'a> Scanner<'a> {
     fn per_unit_after(&self, e: usize) -> Option<(&'static str, usize)> {
         let t = self.t;
         let b = t.b;
-        // `40,000 tpa`, `40,000tpa`: the unit word just read holds the denominator
-        let ws = b[..e]
-            .iter()
-            .rposition(|&c| !is_alpha(c))
-            .map_or(0, |p| p + 1);
-        if e - ws >= 3
-            && let Some(p) =
-                Lower::new(&b[ws..e]).and_then(|l| lx::unit_with_denominator(l.as_str()))
-        {
-            return Some((p, e));
-        }
         let k = t.skip_ws(e);
         let unit_word = |s: usize| -> Option<(&'static str, usize)> {
             let w = t.word_after(s)?;

@@ -555,6 +555,7 @@ fn reviewed_shares_halvings_doublings_and_periods() {
         ],
     );
     check("推出3倍多头杠杆产品", &["3倍 multiplier 3 x exact"]);
+    check("价格翻了近乎一倍", &["翻了近乎一倍 multiplier 2 x approx"]);
     // `over` after an amount with a few words between spans the period.
     check(
         "buy 100,000 tonnes of lithium hydroxide over five years",
