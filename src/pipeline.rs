@@ -147,6 +147,14 @@ impl Pipeline {
         let t = Instant::now();
         let changelog = self.changelog(&written)?;
         self.ctx.ui.stage("changelog", t);
+        // Partitioned before the render, whose downloads offer the partitions' rows as
+        // `gazette render` of this release will; its pages read the single files, kept
+        // staged (superseded) until the commit.
+        if let Some(by) = self.ctx.partition {
+            let t = Instant::now();
+            self.partition(&mut written, by, &cache)?;
+            self.ctx.ui.stage("partition", t);
+        }
         // The reports are rendered from this build's staged tables, data test report
         // and changelog.
         let tables = TableFiles::staged(&written, &self.ctx.out_dir)
@@ -170,9 +178,6 @@ impl Pipeline {
             None
         };
         let t = Instant::now();
-        if let Some(by) = self.ctx.partition {
-            self.partition(&mut written, by, &cache)?;
-        }
         // Every staged file's size and hash, in parallel, once: the data package and the
         // manifest both list them.
         written
@@ -587,6 +592,7 @@ impl Pipeline {
             let source = written.files.remove(i);
             let parts = partition::write_partitioned(table, source.path(), &months, out, &spill)?;
             written.files.extend(parts);
+            written.superseded.push(source);
         }
         self.ctx
             .ui

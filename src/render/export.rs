@@ -75,13 +75,12 @@ fn download(
     let (published, partitioned) = files.published_rel(table);
     let source = files.path(table);
     let parquet = format!("downloads/{name}.parquet");
-    let (parquet_bytes, rows) = if source.is_dir() {
-        dataset_as_file(table, source, site, &parquet)?
-    } else {
-        (
+    let (parquet_bytes, rows) = match files.parts(table)? {
+        Some(parts) => dataset_as_file(table, &parts, site, &parquet)?,
+        None => (
             site.link_or_copy(&parquet, source)?,
             crate::tables::parquet_rows(source)?,
-        )
+        ),
     };
     if rows > csv_max_rows {
         return Ok(Download {
@@ -96,7 +95,8 @@ fn download(
         });
     }
 
-    let data = TableData::read(table, source)?;
+    // Read from the download just written: a partitioned table's rows in its order.
+    let data = TableData::read(table, &site.path(&parquet))?;
     let csv = format!("downloads/{name}.csv");
     let file = site.create(&csv)?;
     let mut writer = arrow::csv::WriterBuilder::new()
@@ -135,22 +135,22 @@ fn download(
 /// A partitioned table (`--partition-by month`, published as a dataset folder) offered
 /// as one file, as the data page offers every table: its rows partition by partition (in
 /// key order, as DuckDB or Spark read the folder), with the registry's columns, the
-/// partition key among them. `gazette render` of a partitioned release meets these
-/// folders; a build reads its tables before partitioning them and links the flat file.
-/// Returns the file's size and rows.
+/// partition key among them. A partitioning build writes it from its staged partitions,
+/// not from the single file it read (whose rows are in corpus order), so that `gazette
+/// render` of the release writes the same bytes. Returns the file's size and rows.
 fn dataset_as_file(
     table: Table,
-    dataset: &std::path::Path,
+    parts: &[(String, std::path::PathBuf)],
     site: &OutputDir,
     rel: &str,
 ) -> Result<(u64, usize)> {
     let path = site.path_in_dir(rel)?;
     let mut writer = crate::tables::TableWriter::create(table, &path)?;
-    crate::tables::partition::for_each_batch(table, dataset, |batch| writer.write(batch))?;
+    crate::tables::partition::for_each_part_batch(table, parts, |batch| writer.write(batch))?;
     let (file, rows) = writer.finish()?;
     file.commit()?;
-    let rows = usize::try_from(rows)
-        .with_context(|| format!("'{}' has {rows} rows", dataset.display()))?;
+    let rows =
+        usize::try_from(rows).with_context(|| format!("'{}' has {rows} rows", table.name()))?;
     Ok((site.size_of(rel)?, rows))
 }
 

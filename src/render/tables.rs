@@ -31,6 +31,8 @@ use crate::text::FastMap;
 #[derive(Debug, Clone)]
 pub struct TableFiles {
     paths: BTreeMap<Table, PathBuf>,
+    /// A partitioning build's staged partition files, per table, with their key values.
+    staged_parts: BTreeMap<Table, Vec<(String, PathBuf)>>,
     quality: PathBuf,
     changelog: PathBuf,
     /// The normalized tables are published as month partitions (the data page then
@@ -55,6 +57,7 @@ impl TableFiles {
                 .iter()
                 .map(|&t| (t, partition::published_path(t, out_root)))
                 .collect(),
+            staged_parts: BTreeMap::new(),
             quality: out_root.join(crate::quality::REPORT_PATH),
             changelog: out_root.join(crate::diff::CHANGELOG_PATH),
             partitioned: partition::published_path(Table::Articles, out_root).is_dir(),
@@ -95,6 +98,11 @@ impl TableFiles {
                 .iter()
                 .map(|&t| (t, written.read_path(t, out_root)))
                 .collect(),
+            staged_parts: Table::ALL
+                .iter()
+                .map(|&t| (t, partition::staged_parts(written, t, out_root)))
+                .filter(|(_, parts)| !parts.is_empty())
+                .collect(),
             ..Self::published(out_root)
         }
     }
@@ -126,6 +134,22 @@ impl TableFiles {
     /// What the build changed (`data/changelog.json`), if there is a changelog.
     pub fn changelog(&self) -> Result<Option<crate::diff::DataDiff>> {
         read_json(&self.changelog)
+    }
+
+    /// The partition files of a partitioned table with their key values, in key order:
+    /// the build's staged partitions, or the published dataset folder's; `None` when the
+    /// table is one file. (A partitioning build reads its single files for the pages but
+    /// offers the partitions' rows as downloads, as `gazette render` of the release does.)
+    pub fn parts(&self, table: Table) -> Result<Option<Vec<(String, PathBuf)>>> {
+        if let Some(parts) = self.staged_parts.get(&table) {
+            return Ok(Some(parts.clone()));
+        }
+        let path = self.path(table);
+        Ok(if path.is_dir() {
+            Some(partition::partition_files(path)?)
+        } else {
+            None
+        })
     }
 
     pub fn path(&self, table: Table) -> &Path {

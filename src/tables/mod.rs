@@ -28,6 +28,10 @@ pub use registry::Table;
 pub struct Written {
     pub files: Vec<crate::fsutil::Staged>,
     pub rows: Vec<(Table, u64)>,
+    /// Staged files that a later step replaced before the commit (the single-file tables
+    /// a partitioned build split into months): still read by the render, never
+    /// committed, removed with this.
+    pub superseded: Vec<crate::fsutil::Staged>,
 }
 
 impl Written {
@@ -49,6 +53,7 @@ impl Written {
         let target = table.path(out_root);
         self.files
             .iter()
+            .chain(&self.superseded)
             .find(|s| s.target() == target)
             .map(|s| s.path().to_path_buf())
             .unwrap_or(target)
@@ -57,6 +62,7 @@ impl Written {
     pub fn extend(&mut self, other: Written) {
         self.files.extend(other.files);
         self.rows.extend(other.rows);
+        self.superseded.extend(other.superseded);
     }
 }
 

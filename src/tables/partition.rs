@@ -22,7 +22,7 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 
-use super::{BATCH_ROWS, Table, TableWriter};
+use super::{BATCH_ROWS, Table, TableWriter, Written};
 use crate::fsutil::Staged;
 
 /// The partition column (a column of `articles`).
@@ -413,9 +413,53 @@ pub fn for_each_batch_decoding(
     path: &Path,
     skip: &[&str],
     dictionary: &[&str],
+    f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    decode_files(table, stored_files(path)?, skip, dictionary, f)
+}
+
+/// [`for_each_batch`] over a dataset's partition files given with their key values, in
+/// the order given (a build's staged partitions, [`staged_parts`]).
+pub fn for_each_part_batch(
+    table: Table,
+    parts: &[(String, PathBuf)],
+    f: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let files = parts
+        .iter()
+        .map(|(k, p)| (Some(k.clone()), p.clone()))
+        .collect();
+    decode_files(table, files, &[], &[], f)
+}
+
+/// The partition files of `table` among a build's staged files, in key order, each
+/// read where it is staged; empty when the build did not partition the table.
+pub fn staged_parts(written: &Written, table: Table, out_root: &Path) -> Vec<(String, PathBuf)> {
+    let dir = dataset_dir(table, out_root);
+    let prefix = format!("{KEY}=");
+    let mut parts: Vec<(String, PathBuf)> = written
+        .files
+        .iter()
+        .filter_map(|s| {
+            let folder = s.target().parent()?;
+            if folder.parent()? != dir {
+                return None;
+            }
+            let key = folder.file_name()?.to_str()?.strip_prefix(&prefix)?;
+            Some((key.to_string(), s.path().to_path_buf()))
+        })
+        .collect();
+    parts.sort();
+    parts
+}
+
+fn decode_files(
+    table: Table,
+    files: Vec<(Option<String>, PathBuf)>,
+    skip: &[&str],
+    dictionary: &[&str],
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
-    let files = stored_files(path)?;
     let kept = |name: &str| !skip.contains(&name);
     let as_read = |field: &FieldRef| -> FieldRef {
         if field.data_type() == &DataType::Utf8 && dictionary.contains(&field.name().as_str()) {

@@ -353,12 +353,7 @@ fn tables_another_tool_rewrote_compare_by_value() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = gazette()
-        .args(["render", "-q", "--out"])
-        .arg(copy.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    render(copy.path());
     let pages = |root: &Path| {
         let site = root.join("reports/site");
         let mut pages = files_under(&site.join("articles"));

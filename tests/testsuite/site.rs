@@ -1350,12 +1350,7 @@ fn committed_reports_reproduce() {
         dir.path().join("data/changelog.json"),
     )
     .unwrap();
-    let o = gazette()
-        .args(["render", "-q", "--out"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    render(dir.path());
     let built = reports_of(dir.path());
     let committed = reports_of(&root());
     for name in built.keys() {

@@ -64,6 +64,16 @@ pub fn build_partitioned(out: &Path) {
     assert!(out.join("data/tables/claims").is_dir());
 }
 
+/// `gazette render -q --out OUT`, which must succeed.
+pub fn render(out: &Path) {
+    let o = gazette()
+        .args(["render", "-q", "--out"])
+        .arg(out)
+        .output()
+        .expect("gazette runs");
+    assert!(o.status.success(), "render failed:\n{}", stderr(&o));
+}
+
 /// The shipped corpus built once per test process into a temporary directory.
 pub fn shipped_build() -> &'static Path {
     use std::sync::OnceLock;
