@@ -13,8 +13,8 @@
 //! ([`groups_to_compare`]): a rebuild copies the row groups of the corpus files that did
 //! not change, so a daily build compares only the new export's rows.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -554,7 +554,7 @@ fn for_each_row(
     compared: &[String],
     mut f: impl FnMut(&BatchRows, usize) -> Result<()>,
 ) -> Result<()> {
-    partition::for_each_stored_batch_in(path, keep, |batch| {
+    partition::for_each_stored_batch_in(path, keep, None, |batch| {
         let batch = partition::with_registry_types(table, batch)?;
         let rows = BatchRows::new(&batch, table, compared)?;
         for row in 0..batch.num_rows() {
@@ -562,6 +562,34 @@ fn for_each_row(
         }
         Ok(())
     })
+}
+
+/// The first key of the row groups `keep` leaves out (those paired as alike, and not
+/// read) whose hash is in `wanted`, read from the key columns alone.
+fn key_among_unread(
+    path: &Path,
+    keep: &[bool],
+    table: Table,
+    wanted: &HashSet<u128, KeyHashed>,
+) -> Result<Option<String>> {
+    let unread: Vec<bool> = keep.iter().map(|k| !k).collect();
+    if wanted.is_empty() || !unread.contains(&true) {
+        return Ok(None);
+    }
+    let mut found = None;
+    let mut scratch = Vec::new();
+    let key = table.spec().primary_key;
+    partition::for_each_stored_batch_in(path, &unread, Some(key), |batch| {
+        let batch = partition::with_registry_types(table, batch)?;
+        let rows = BatchRows::new(&batch, table, &[])?;
+        if found.is_none() {
+            found = (0..batch.num_rows())
+                .find(|&r| wanted.contains(&rows.key_hash(r, &mut scratch)))
+                .map(|r| rows.key(r));
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// A key or label cell as text: strings directly, anything else formatted.
@@ -737,6 +765,7 @@ fn diff_table_reading(
     })?;
     // Changed rows listed: key, id, label and the new side's column hashes.
     let mut changed: Vec<(u128, String, String, Vec<Option<u64>>)> = Vec::new();
+    let mut added: HashSet<u128, KeyHashed> = HashSet::default();
     // A key only the new side has joins the map as already seen, so that a key met
     // twice on the new side is one found seen, whichever side it came from.
     for_each_row(new_path, &new_keep, table, &compared, |b, r| {
@@ -748,6 +777,9 @@ fn diff_table_reading(
             Entry::Vacant(v) => {
                 v.insert((0, true));
                 d.n_added += 1;
+                if skip_alike {
+                    added.insert(h);
+                }
                 if d.added.len() < cap {
                     d.added.push(RowRef {
                         id: b.key(r),
@@ -769,6 +801,23 @@ fn diff_table_reading(
         Ok(())
     })?;
     d.n_removed = old_rows.values().filter(|(_, seen)| !seen).count();
+    if skip_alike {
+        // The groups paired as alike were not read, on the word that each side holds a
+        // key once. A key held twice on one side, in groups of their own (a partition
+        // file copied into another month's folder), would then count as added or as
+        // removed: the unread groups of the other side, alike with this side's, tell.
+        if let Some(key) = key_among_unread(old_path, &old_keep, table, &added)? {
+            return Err(duplicate_key(table, new_path, &key));
+        }
+        let removed: HashSet<u128, KeyHashed> = old_rows
+            .iter()
+            .filter(|(_, (_, seen))| !seen)
+            .map(|(h, _)| *h)
+            .collect();
+        if let Some(key) = key_among_unread(new_path, &new_keep, table, &removed)? {
+            return Err(duplicate_key(table, old_path, &key));
+        }
+    }
     let wanted: HashMap<u128, usize, KeyHashed> =
         changed.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
     let mut old_hashes: Vec<Vec<Option<u64>>> = vec![Vec::new(); changed.len()];
@@ -1073,8 +1122,37 @@ mod tests {
             &a_to_c,
             &[group(0, 3, 1), vec![("x", "x", 1), ("x", "x", 1)]],
         );
+        // A group stored twice on one side, alike with the other side's (a partition
+        // file copied into another month's folder), or again with other values.
+        let (group_twice, group_again) = (
+            dir.path().join("group-twice.parquet"),
+            dir.path().join("group-again.parquet"),
+        );
+        stored(&group_twice, &[group(0, 4, 1), group(0, 4, 1)]);
+        stored(&group_again, &[group(0, 4, 1), group(0, 4, 2)]);
         let cases = [
             ("the old side", &twice, &unique, &twice, "b"),
+            (
+                "the old side, a group twice",
+                &group_twice,
+                &unique,
+                &group_twice,
+                "a",
+            ),
+            (
+                "the new side, a group twice",
+                &unique,
+                &group_twice,
+                &group_twice,
+                "a",
+            ),
+            (
+                "the new side, its keys again",
+                &unique,
+                &group_again,
+                &group_again,
+                "a",
+            ),
             (
                 "the new side, a key both sides have",
                 &unique,

@@ -163,14 +163,17 @@ pub fn stored_head_while(
 }
 
 /// [`for_each_stored_batch`] over the row groups `keep` marks (one flag per group, in
-/// the order of [`stored_group_digests`]); the others are never read.
+/// the order of [`stored_group_digests`]), the others never read; only `columns` of
+/// them when given.
 pub fn for_each_stored_batch_in(
     path: &Path,
     keep: &[bool],
+    columns: Option<&[&str]>,
     mut f: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<()> {
     let reading = Reading {
         keep: Some(keep),
+        columns,
         ..Reading::default()
     };
     stored_groups_while(path, reading, |b| f(b).map(|()| true))
