@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 use crate::corpus::{self, CorpusFile};
@@ -189,6 +189,7 @@ impl Pipeline {
         written.files.extend(changelog);
         let manifest = self.manifest(&inputs, &written)?;
         let mut outputs = self.commit(written, manifest)?;
+        outputs.extend(table_folders(&self.ctx.out_dir));
         if let Some(reports) = reports {
             outputs.extend(self.commit_reports(reports)?);
         }
@@ -393,10 +394,18 @@ impl Pipeline {
                 .outputs
                 .iter()
                 .all(|(path, stat)| Stat::of(&self.ctx.out_dir.join(path)) == Some(*stat));
+        // A flat build has no dataset folders to record; one found (left by hand, or by
+        // a build killed while switching layouts) is for the build to remove.
+        let no_stray_datasets = self.ctx.partition.is_some()
+            || Table::ALL
+                .iter()
+                .filter(|&&t| partition::is_partitioned(t))
+                .all(|&t| !partition::dataset_dir(t, &self.ctx.out_dir).exists());
         state.tool_id == cache.tool_id
             && state.options == self.options_key()
             && same_inputs
             && outputs_intact
+            && no_stray_datasets
             && !(self.ctx.strict && state.errors > 0)
     }
 
@@ -794,12 +803,14 @@ impl Pipeline {
         let previous: Option<Manifest> = std::fs::read(out.join(manifest::MANIFEST_PATH))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
-        let mut files = written.files;
-        files.push(manifest);
-        let paths: Vec<PathBuf> = files.iter().map(|s| s.target().to_path_buf()).collect();
+        let files = written.files;
+        let mut paths: Vec<PathBuf> = files.iter().map(|s| s.target().to_path_buf()).collect();
+        paths.push(manifest.target().to_path_buf());
         fsutil::commit_all(files)?;
         // Outputs of the previous build that this one did not write (a table that moved to
-        // partitions, a dataset that no longer exists) would mislead readers: remove them.
+        // partitions, a dataset that no longer exists) would mislead readers: remove them,
+        // before the new manifest replaces the one that lists them, so that a build
+        // killed meanwhile leaves them listed for the next build to remove.
         if let Some(previous) = previous {
             // Only paths a build writes: the manifest is a committed file, and one edited
             // to name `../x` or `/x` must not remove files outside the outputs.
@@ -818,6 +829,8 @@ impl Pipeline {
                 }
             }
         }
+        sweep_datasets(out, &paths)?;
+        manifest.commit()?;
         self.ctx
             .ui
             .step(format!("Committed {} output file(s)", paths.len()), t);
@@ -847,4 +860,59 @@ impl Pipeline {
         };
         cache.save_state(&state)
     }
+}
+
+/// Removes what the dataset folders of the partitioned tables hold besides this build's
+/// outputs (`written`): a folder left by a build killed while it switched layouts, a file
+/// copied into a month's folder. Such a file is scanned with the table by every engine.
+fn sweep_datasets(out: &Path, written: &[PathBuf]) -> Result<()> {
+    let written: std::collections::HashSet<&Path> = written.iter().map(PathBuf::as_path).collect();
+    for table in Table::ALL.iter().filter(|&&t| partition::is_partitioned(t)) {
+        let mut folders = vec![partition::dataset_dir(*table, out)];
+        while let Some(dir) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(path);
+                } else if !written.contains(path.as_path()) {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("Failed to remove '{}'", path.display()))?;
+                    fsutil::remove_empty_parents(&path, out);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The dataset folders of a partitioned build and their month folders, which stand in
+/// the no-op check for what they hold: a file added to a month's folder, or a month's
+/// folder to a dataset, changes the folder's modification time, and the next build then
+/// removes it. (Not `data/tables` itself, where a killed build's staged files come and
+/// go without changing any output.)
+fn table_folders(out: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = Table::ALL
+        .iter()
+        .filter(|&&t| partition::is_partitioned(t))
+        .map(|&t| partition::dataset_dir(t, out))
+        .filter(|d| d.is_dir())
+        .collect();
+    let mut i = 0;
+    while i < folders.len() {
+        for e in std::fs::read_dir(&folders[i])
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(e.path());
+            }
+        }
+        i += 1;
+    }
+    folders.sort();
+    folders
 }

@@ -28,6 +28,10 @@ use crate::fsutil::Staged;
 /// The partition column (a column of `articles`).
 pub const KEY: &str = "published_month";
 
+/// The hive folder name of a null key: where a release without articles keeps its
+/// empty partitioned tables.
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PartitionBy {
     /// One folder per month of publication: `published_month=YYYY-MM`.
@@ -687,6 +691,17 @@ pub fn write_partitioned(
         Ok(())
     })?;
     let mut staged = Vec::new();
+    if writers.is_empty() {
+        // A table without rows is still a dataset folder that every engine scans as an
+        // empty table: one file without rows, in the release's first month (a folder of
+        // only the null partition leaves pyarrow nothing to infer the key's type from).
+        let month = months.values().min().map_or(NULL_PARTITION, String::as_str);
+        let target = dataset_dir(table, out_root)
+            .join(format!("{KEY}={month}"))
+            .join("part-0.parquet");
+        let writer = TableWriter::create_with_schema(table, file_schema.clone(), &target)?;
+        staged.push(writer.finish()?.0);
+    }
     for (month, mut w) in writers {
         w.finish().with_context(|| spilled(&month))?;
         let target = dataset_dir(table, out_root)

@@ -128,6 +128,77 @@ fn render_of_a_partitioned_build_reproduces_its_reports() {
     assert_same_files(&built, &files_under(&reports));
 }
 
+/// A partitioned table without rows is a dataset folder all the same: one file without
+/// rows, in the release's first month (in the null partition when the release has no
+/// articles), which engines scan as an empty table; `derive` and `render` of the
+/// release run as they do over single files.
+#[test]
+fn a_partitioned_table_without_rows_is_an_empty_dataset() {
+    use gazette::tables::{Table, partition};
+    for (case, month) in [
+        ("corpus/no-figures", "2025-10"),
+        ("derive/empty", partition::NULL_PARTITION),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let o = gazette()
+            .args(["build", "-q", "--partition-by", "month", "--corpus"])
+            .arg(fixture(case))
+            .arg("--out")
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{case}: {}", stderr(&o));
+        let figures = partition::published_path(Table::Figures, out.path());
+        let files = partition::partition_files(&figures).unwrap();
+        let months: Vec<&str> = files.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(months, [month], "{case}");
+        let rows: usize = partition::read_batches(Table::Figures, &figures)
+            .unwrap()
+            .iter()
+            .map(|b| b.num_rows())
+            .sum();
+        assert_eq!(rows, 0, "{case}");
+        let o = gazette()
+            .args(["derive", "-q", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{case}: {}", stderr(&o));
+        render(out.path());
+    }
+}
+
+/// The dataset folders hold what the build wrote and nothing else: a file copied into a
+/// month's folder, or a dataset folder beside the single files (which a build killed
+/// while switching layouts can leave), would be scanned with the table. The next build
+/// sees it and removes it.
+#[test]
+fn the_next_build_removes_what_else_the_dataset_folders_hold() {
+    let out = tempfile::tempdir().unwrap();
+    build_partitioned(out.path());
+    let claims = out.path().join("data/tables/claims");
+    let month = claims.join("published_month=2025-10");
+    let stray = claims.join("published_month=1999-01");
+    std::fs::create_dir(&stray).unwrap();
+    std::fs::copy(month.join("part-0.parquet"), stray.join("part-0.parquet")).unwrap();
+    std::fs::copy(month.join("part-0.parquet"), month.join("copy.parquet")).unwrap();
+    build_partitioned(out.path());
+    assert!(!stray.exists());
+    assert!(!month.join("copy.parquet").exists());
+    assert!(month.join("part-0.parquet").exists());
+
+    let flat = tempfile::tempdir().unwrap();
+    build(&shipped_corpus(), flat.path());
+    let left = flat
+        .path()
+        .join("data/tables/claims/published_month=2025-10");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::copy(month.join("part-0.parquet"), left.join("part-0.parquet")).unwrap();
+    build(&shipped_corpus(), flat.path());
+    assert!(!flat.path().join("data/tables/claims").exists());
+    assert!(flat.path().join("data/tables/claims.parquet").exists());
+}
+
 /// The data dictionary of a partitioned release (`reports/data.md`) names each table
 /// where it is, the partitioned ones as folders, and its loading code runs as written
 /// from the publication's root.
