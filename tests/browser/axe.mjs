@@ -1,5 +1,6 @@
 // axe-core on pages opened from disk, in light and dark colour schemes.
-// usage: node axe.mjs NODE_MODULES CHROMIUM PAGE.html...
+// usage: node axe.mjs NODE_MODULES CHROMIUM PAGE.html[?QUERY]...
+// A page with a query (search.html?q=rare) is checked once its results are shown.
 // prints {pages: [{page, scheme, violations: [{id, impact, help, targets}]}], external, errors, dialogs}
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,7 +14,12 @@ const report = await withBrowser(nodeModules, chromiumPath, async (context) => {
   for (const file of files) {
     for (const scheme of ["light", "dark"]) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      const [path, query] = file.split("?");
+      const url = pathToFileURL(path).href + (query ? "?" + query : "");
+      await page.goto(url, { waitUntil: "load" });
+      if (query) {
+        await page.waitForSelector("#search-results[data-state]", { state: "attached", timeout: 20000 });
+      }
       await page.addScriptTag({ path: axeSource });
       const violations = await page.evaluate(async () => {
         // No preload: it fetches stylesheets with XHR, which file:// refuses.

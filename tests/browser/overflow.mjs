@@ -1,6 +1,7 @@
-// Opens pages from disk at a phone's width and reports how wide each one's content is.
+// Opens pages from disk at a phone's width and reports how wide each one's content is,
+// and which one-word buttons and table headers are broken across lines.
 // usage: node overflow.mjs NODE_MODULES CHROMIUM WIDTH PAGE.html...
-// prints {pages: [{page, scrollWidth, clientWidth}], external, errors, dialogs}
+// prints {pages: [{page, scrollWidth, clientWidth, broken: [text]}], external, errors, dialogs}
 import { pathToFileURL } from "node:url";
 import { withBrowser } from "./browser.mjs";
 
@@ -14,6 +15,15 @@ const report = await withBrowser(nodeModules, chromiumPath, async (context) => {
     const size = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
+      broken: [...document.querySelectorAll("button, th")]
+        .filter((e) => /^\S+$/.test(e.textContent.trim()))
+        .filter((e) => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return tops.size > 1;
+        })
+        .map((e) => e.textContent.trim()),
     }));
     pages.push({ page: path, ...size });
   }
