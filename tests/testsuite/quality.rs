@@ -156,6 +156,27 @@ fn every_row_of_a_run_of_missing_references_fails() {
     );
 }
 
+/// A key of several columns repeats only when every column does: row 2 given row 1's
+/// pair repeats it, row 3 given row 1's pair the other way round does not.
+#[test]
+fn a_key_of_several_columns_repeats_only_as_a_whole() {
+    let (out, pairs) = built_table(Table::EntityCooccurrence);
+    let (mut a, mut b) = (strings(&pairs, "entity_a"), strings(&pairs, "entity_b"));
+    (a[1], b[1]) = (a[0].clone(), b[0].clone());
+    (a[2], b[2]) = (b[0].clone(), a[0].clone());
+    let broken = with_column(&pairs, "entity_a", Arc::new(StringArray::from(a.clone())));
+    let broken = with_column(&broken, "entity_b", Arc::new(StringArray::from(b.clone())));
+    let report = report_with(out.path(), Table::EntityCooccurrence, broken);
+    let repeated: Vec<(u64, &str)> = report
+        .failures
+        .iter()
+        .filter(|f| f.check == "unique_key")
+        .map(|f| (f.row, f.value.as_str()))
+        .collect();
+    let pair = format!("{},{}", a[0].as_deref().unwrap(), b[0].as_deref().unwrap());
+    assert_eq!(repeated, [(2, pair.as_str())], "{}", report.failure_table());
+}
+
 #[test]
 fn every_failing_row_is_counted() {
     let (out, summary) = built_table(Table::SourceSummary);
