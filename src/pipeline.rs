@@ -869,20 +869,28 @@ fn sweep_datasets(out: &Path, written: &[PathBuf]) -> Result<()> {
     let written: std::collections::HashSet<&Path> = written.iter().map(PathBuf::as_path).collect();
     for table in Table::ALL.iter().filter(|&&t| partition::is_partitioned(t)) {
         let mut folders = vec![partition::dataset_dir(*table, out)];
-        while let Some(dir) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
+        let mut i = 0;
+        while i < folders.len() {
+            let entries = std::fs::read_dir(&folders[i])
+                .into_iter()
+                .flatten()
+                .flatten();
+            for e in entries {
                 let path = e.path();
                 if e.file_type().is_ok_and(|t| t.is_dir()) {
                     folders.push(path);
                 } else if !written.contains(path.as_path()) {
                     std::fs::remove_file(&path)
                         .with_context(|| format!("Failed to remove '{}'", path.display()))?;
-                    fsutil::remove_empty_parents(&path, out);
                 }
             }
+            i += 1;
+        }
+        // Deepest first, the folders left empty (by the files removed, or by a build
+        // killed between removing a folder's files and the folder): one that still holds
+        // files is not removed.
+        for dir in folders.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
         }
     }
     Ok(())

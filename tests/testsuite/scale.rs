@@ -197,6 +197,20 @@ fn the_next_build_removes_what_else_the_dataset_folders_hold() {
     build(&shipped_corpus(), flat.path());
     assert!(!flat.path().join("data/tables/claims").exists());
     assert!(flat.path().join("data/tables/claims.parquet").exists());
+    // An empty one too (a build killed before removing the folder of the files it
+    // removed), after which the next build has nothing to do.
+    std::fs::create_dir_all(&left).unwrap();
+    build(&shipped_corpus(), flat.path());
+    assert!(!flat.path().join("data/tables/claims").exists());
+    let o = gazette()
+        .args(["build", "--corpus"])
+        .arg(shipped_corpus())
+        .arg("--out")
+        .arg(flat.path())
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(said.contains("Nothing to do"), "{said}");
 }
 
 /// The data dictionary of a partitioned release (`reports/data.md`) names each table
