@@ -405,6 +405,25 @@ pub fn remove_empty_parents(path: &Path, root: &Path) {
     }
 }
 
+/// `root` and every folder under it, each folder before the ones it holds; nothing when
+/// `root` is no folder. Links to folders are not followed.
+pub fn folders_under(root: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = Vec::new();
+    if root.is_dir() {
+        folders.push(root.to_path_buf());
+    }
+    let mut i = 0;
+    while i < folders.len() {
+        for e in fs::read_dir(&folders[i]).into_iter().flatten().flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(e.path());
+            }
+        }
+        i += 1;
+    }
+    folders
+}
+
 /// Writes a whole file atomically.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(target)?;

@@ -397,10 +397,7 @@ impl Pipeline {
         // A flat build has no dataset folders to record; one found (left by hand, or by
         // a build killed while switching layouts) is for the build to remove.
         let no_stray_datasets = self.ctx.partition.is_some()
-            || Table::ALL
-                .iter()
-                .filter(|&&t| partition::is_partitioned(t))
-                .all(|&t| !partition::dataset_dir(t, &self.ctx.out_dir).exists());
+            || partition::dataset_dirs(&self.ctx.out_dir).all(|d| !d.exists());
         state.tool_id == cache.tool_id
             && state.options == self.options_key()
             && same_inputs
@@ -782,15 +779,7 @@ impl Pipeline {
         // folder's modification time, so the next build sees the site damaged (as make
         // rebuilds a deleted target) for the price of a stat per folder, where recording
         // each of a million pages would not be cheap. A page edited in place is not seen.
-        let mut folders = vec![target];
-        while let Some(dir) = folders.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    folders.push(e.path());
-                }
-            }
-            files.push(dir);
-        }
+        files.extend(fsutil::folders_under(&target));
         files.sort();
         Ok(files)
     }
@@ -867,24 +856,16 @@ impl Pipeline {
 /// copied into a month's folder. Such a file is scanned with the table by every engine.
 fn sweep_datasets(out: &Path, written: &[PathBuf]) -> Result<()> {
     let written: std::collections::HashSet<&Path> = written.iter().map(PathBuf::as_path).collect();
-    for table in Table::ALL.iter().filter(|&&t| partition::is_partitioned(t)) {
-        let mut folders = vec![partition::dataset_dir(*table, out)];
-        let mut i = 0;
-        while i < folders.len() {
-            let entries = std::fs::read_dir(&folders[i])
-                .into_iter()
-                .flatten()
-                .flatten();
-            for e in entries {
+    for dataset in partition::dataset_dirs(out) {
+        let folders = fsutil::folders_under(&dataset);
+        for dir in &folders {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = e.path();
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    folders.push(path);
-                } else if !written.contains(path.as_path()) {
+                if !e.file_type().is_ok_and(|t| t.is_dir()) && !written.contains(path.as_path()) {
                     std::fs::remove_file(&path)
                         .with_context(|| format!("Failed to remove '{}'", path.display()))?;
                 }
             }
-            i += 1;
         }
         // Deepest first, the folders left empty (by the files removed, or by a build
         // killed between removing a folder's files and the folder): one that still holds
@@ -902,25 +883,9 @@ fn sweep_datasets(out: &Path, written: &[PathBuf]) -> Result<()> {
 /// removes it. (Not `data/tables` itself, where a killed build's staged files come and
 /// go without changing any output.)
 fn table_folders(out: &Path) -> Vec<PathBuf> {
-    let mut folders: Vec<PathBuf> = Table::ALL
-        .iter()
-        .filter(|&&t| partition::is_partitioned(t))
-        .map(|&t| partition::dataset_dir(t, out))
-        .filter(|d| d.is_dir())
+    let mut folders: Vec<PathBuf> = partition::dataset_dirs(out)
+        .flat_map(|d| fsutil::folders_under(&d))
         .collect();
-    let mut i = 0;
-    while i < folders.len() {
-        for e in std::fs::read_dir(&folders[i])
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                folders.push(e.path());
-            }
-        }
-        i += 1;
-    }
     folders.sort();
     folders
 }

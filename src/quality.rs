@@ -724,19 +724,19 @@ fn check_table(
         tally.rows("unique_key", &pk, n as u64);
         for row in 0..n {
             let at = row0 + row as u64 + 1;
-            if key_cols.len() > 1 && !key_cols.iter().any(|a| a.is_null(row)) {
-                if !own_keys
-                    .composite
-                    .insert(composite_key_hash(&key_cols, row, &mut scratch))
-                {
+            if key_cols.iter().any(|a| a.is_null(row)) {
+                key_failures.push((at, key_of(&key_cols, row).into_owned(), "key is null"));
+                continue;
+            }
+            if key_cols.len() > 1 {
+                let h = composite_key_hash(&key_cols, row, &mut scratch);
+                if !own_keys.composite.insert(h) {
                     key_failures.push((at, key_of(&key_cols, row).into_owned(), "duplicate key"));
                 }
                 continue;
             }
             let value = key_of(&key_cols, row);
-            if key_cols.iter().any(|a| a.is_null(row)) {
-                key_failures.push((at, value.into_owned(), "key is null"));
-            } else if let Some(id) = as_id(&value) {
+            if let Some(id) = as_id(&value) {
                 // Repeats are found once all ids are read (sorted).
                 own_keys.ids.push(id);
             } else if !own_keys.strings.insert(value.to_string()) {

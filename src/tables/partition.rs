@@ -49,6 +49,22 @@ pub fn dataset_dir(table: Table, out_root: &Path) -> PathBuf {
     out_root.join(table.spec().stage.dir()).join(table.name())
 }
 
+/// The dataset folders of every partitioned table under `out_root` (whether or not they
+/// exist).
+pub fn dataset_dirs(out_root: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    Table::ALL
+        .iter()
+        .filter(|&&t| is_partitioned(t))
+        .map(move |&t| dataset_dir(t, out_root))
+}
+
+/// The file a build writes for `month` of a partitioned table.
+fn part_path(table: Table, out_root: &Path, month: &str) -> PathBuf {
+    dataset_dir(table, out_root)
+        .join(format!("{KEY}={month}"))
+        .join("part-0.parquet")
+}
+
 /// Where a published table is: its single file, or its dataset folder when partitioned.
 pub fn published_path(table: Table, out_root: &Path) -> PathBuf {
     let file = table.path(out_root);
@@ -696,17 +712,13 @@ pub fn write_partitioned(
         // empty table: one file without rows, in the release's first month (a folder of
         // only the null partition leaves pyarrow nothing to infer the key's type from).
         let month = months.values().min().map_or(NULL_PARTITION, String::as_str);
-        let target = dataset_dir(table, out_root)
-            .join(format!("{KEY}={month}"))
-            .join("part-0.parquet");
+        let target = part_path(table, out_root, month);
         let writer = TableWriter::create_with_schema(table, file_schema.clone(), &target)?;
         staged.push(writer.finish()?.0);
     }
     for (month, mut w) in writers {
         w.finish().with_context(|| spilled(&month))?;
-        let target = dataset_dir(table, out_root)
-            .join(format!("{KEY}={month}"))
-            .join("part-0.parquet");
+        let target = part_path(table, out_root, &month);
         let mut writer = TableWriter::create_with_schema(table, file_schema.clone(), &target)?;
         let reader = FileReader::try_new(File::open(spill.join(format!("{month}.arrow")))?, None)?;
         for batch in reader {
