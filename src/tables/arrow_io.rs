@@ -25,7 +25,7 @@ use parquet::arrow::arrow_writer::{
     ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory, compute_leaves,
 };
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 
@@ -242,7 +242,34 @@ fn writer_properties(table: Table) -> WriterProperties {
     for column in unique_columns(table) {
         props = props.set_column_dictionary_enabled(ColumnPath::from(column), false);
     }
+    for column in unordered_columns(table) {
+        props =
+            props.set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
+    }
     props.build()
+}
+
+/// Columns whose minimum and maximum tell a reader nothing: hashes (every row group
+/// spans nearly all of their range, so no filter on them skips one) and free text
+/// (truncated to 64 bytes in the statistics anyway). The writer compared every value
+/// with the page's and the column's bounds, 2–3 % of the instructions of a build of the
+/// datasets. Without statistics a column records no null count either; the data tests
+/// know these columns hold no null from the schema (they are required).
+fn unordered_columns(table: Table) -> Vec<&'static str> {
+    let spec = table.spec();
+    let hashes = [
+        "article_id",
+        "claim_id",
+        "mention_id",
+        "figure_id",
+        "content_hash",
+    ];
+    let texts = ["summary", "title", "text", "claim_text"];
+    hashes
+        .into_iter()
+        .chain(texts)
+        .filter(|c| spec.column(c).is_some())
+        .collect()
 }
 
 /// Columns with a value of their own in (nearly) every row, which a dictionary cannot
@@ -735,6 +762,41 @@ mod tests {
         assert_eq!(
             unique_columns(Table::Articles),
             ["article_id", "summary", "content_hash", "title"]
+        );
+    }
+
+    /// Hashes and texts are written without statistics, which could not narrow a scan;
+    /// the lines and labels keep theirs (assembly skips row groups by their lines').
+    #[test]
+    fn hashes_and_texts_are_written_without_statistics() {
+        let claims = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tables/claims.parquet");
+        let meta = open_parquet(&claims).unwrap().metadata().clone();
+        let statistics = |name: &str| {
+            meta.row_groups().iter().all(|g| {
+                let column = g
+                    .columns()
+                    .iter()
+                    .find(|c| c.column_path().string() == name);
+                column.unwrap().statistics().is_some()
+            })
+        };
+        assert_eq!(
+            unordered_columns(Table::Claims),
+            ["article_id", "claim_id", "text"]
+        );
+        for column in unordered_columns(Table::Claims) {
+            assert!(!statistics(column), "{column}");
+        }
+        for column in ["source_line", "char_start", "section_label", "modality"] {
+            assert!(statistics(column), "{column}");
+        }
+        assert_eq!(
+            unordered_columns(Table::Articles),
+            ["article_id", "content_hash", "summary", "title"]
+        );
+        assert_eq!(
+            unordered_columns(Table::FigureLedger),
+            ["article_id", "claim_id", "figure_id", "title", "claim_text"]
         );
     }
 

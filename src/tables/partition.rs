@@ -343,9 +343,10 @@ fn stored_files(path: &Path) -> Result<Vec<(Option<String>, PathBuf)>> {
     })
 }
 
-/// The top-level, non-list columns of a table's files whose statistics show no null:
-/// every row group of every file records a null count of zero. A column whose files lack
-/// the statistics (written by another tool) is not in the set.
+/// The top-level, non-list columns of a table's files that hold no null: required by
+/// the files' schema (gazette writes its non-null columns so), or with statistics that
+/// record a null count of zero in every row group. A column optional in some file and
+/// without those statistics there (written by another tool) is not in the set.
 pub fn columns_without_nulls(path: &Path) -> Result<std::collections::HashSet<String>> {
     let mut out: Option<std::collections::HashSet<String>> = None;
     for (_, file) in stored_files(path)? {
@@ -355,9 +356,10 @@ pub fn columns_without_nulls(path: &Path) -> Result<std::collections::HashSet<St
         let proven: std::collections::HashSet<String> = (0..descr.num_columns())
             .filter(|&j| descr.column(j).path().parts().len() == 1)
             .filter(|&j| {
-                meta.row_groups()
-                    .iter()
-                    .all(|rg| rg.column(j).statistics().and_then(|s| s.null_count_opt()) == Some(0))
+                descr.column(j).max_def_level() == 0
+                    || meta.row_groups().iter().all(|rg| {
+                        rg.column(j).statistics().and_then(|s| s.null_count_opt()) == Some(0)
+                    })
             })
             .map(|j| descr.column(j).path().parts()[0].clone())
             .collect();
@@ -770,11 +772,13 @@ mod tests {
 
     use super::*;
 
-    /// The committed claims table: its statistics prove the columns without nulls, not
-    /// the ones with some (26 claims have no section heading); a copy written without
-    /// statistics proves nothing, so the data tests decode every column of it.
+    /// The committed claims table: its schema and statistics prove the columns without
+    /// nulls, not the ones with some (26 claims have no section heading); a copy written
+    /// without statistics proves its required columns only, and one with every column
+    /// optional as well (as pandas writes) proves nothing, so the data tests decode every
+    /// column of it.
     #[test]
-    fn statistics_prove_columns_without_nulls() {
+    fn schema_and_statistics_prove_columns_without_nulls() {
         let path = Table::Claims.path(Path::new(env!("CARGO_MANIFEST_DIR")));
         let proven = columns_without_nulls(&path).unwrap();
         for column in ["claim_id", "article_id", "text", "char_start", "modality"] {
@@ -788,18 +792,35 @@ mod tests {
 
         let (schema, batches) = super::super::read_table(&path).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let bare = dir.path().join("claims.parquet");
-        let props = parquet::file::properties::WriterProperties::builder()
-            .set_statistics_enabled(parquet::file::properties::EnabledStatistics::None)
-            .build();
-        let mut w =
-            parquet::arrow::ArrowWriter::try_new(File::create(&bare).unwrap(), schema, Some(props))
-                .unwrap();
-        for b in &batches {
-            w.write(b).unwrap();
-        }
-        w.close().unwrap();
-        assert!(columns_without_nulls(&bare).unwrap().is_empty());
+        let write_bare = |schema: SchemaRef| {
+            let bare = dir.path().join("claims.parquet");
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_statistics_enabled(parquet::file::properties::EnabledStatistics::None)
+                .build();
+            let file = File::create(&bare).unwrap();
+            let mut w =
+                parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+            for b in &batches {
+                w.write(&RecordBatch::try_new(schema.clone(), b.columns().to_vec()).unwrap())
+                    .unwrap();
+            }
+            w.close().unwrap();
+            columns_without_nulls(&bare).unwrap()
+        };
+        let required: std::collections::HashSet<String> = schema
+            .fields()
+            .iter()
+            .filter(|f| !f.is_nullable() && !matches!(f.data_type(), DataType::List(_)))
+            .map(|f| f.name().clone())
+            .collect();
+        assert!(required.contains("text") && !required.contains("section_heading"));
+        assert_eq!(write_bare(schema.clone()), required);
+        let optional: Vec<_> = schema
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone().with_nullable(true))
+            .collect();
+        assert!(write_bare(Arc::new(arrow::datatypes::Schema::new(optional))).is_empty());
     }
 
     /// The first rows of a table, with only the columns asked for (those it has) and,
