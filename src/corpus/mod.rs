@@ -249,6 +249,27 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> ParsedFile {
     parse_chunk(name, bytes, 1, true)
 }
 
+/// Whether a file is UTF-16: it opens with a UTF-16 byte-order mark, and what follows is
+/// not UTF-8 text (UTF-16 has a zero byte in every ASCII character, the line ends among
+/// them). Two stray bytes that look like a mark before UTF-8 text are only a bad first
+/// line: calling the file UTF-16 would drop its articles and advise a conversion that
+/// garbles it.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    let Some(rest) = bytes
+        .strip_prefix(&[0xFF, 0xFE])
+        .or_else(|| bytes.strip_prefix(&[0xFE, 0xFF]))
+    else {
+        return false;
+    };
+    let head = &rest[..rest.len().min(4096)];
+    // A cut through the last character of the head is not a sign of anything.
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    !utf8 || memchr::memchr(0, head).is_some()
+}
+
 /// Parses a piece of a collection file that starts at line `first_line` (see
 /// [`chunk_ranges`]); only the file's first chunk holds the header (`with_header`), and
 /// only its result has a topic.
@@ -262,8 +283,7 @@ pub fn parse_chunk(name: &str, bytes: &[u8], first_line: u32, with_header: bool)
         headers: Vec::new(),
     };
     // Some tools save text as UTF-16; read as UTF-8 it is a line of noise per article.
-    let utf16 =
-        with_header && (bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]));
+    let utf16 = with_header && looks_utf16(bytes);
     let lines = if utf16 {
         Vec::new()
     } else {

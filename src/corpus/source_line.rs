@@ -89,6 +89,10 @@ pub enum Classified<'a> {
     },
 }
 
+/// The longest publisher name a source line has. Longer text before a `·` and a time is
+/// a title far more often than a publisher (`…唐纳德·特朗普 2025-…`).
+pub const MAX_PUBLISHER_CHARS: usize = 80;
+
 /// Recognises a source line by its shape: a short publisher, the middle dot, and a short
 /// time-like tail with digits. Titles may contain a middle dot too (transliterated names
 /// such as `唐纳德·特朗普`), which is why the tail must be short and carry a digit.
@@ -103,9 +107,25 @@ pub fn classify(line: &str) -> Classified<'_> {
         || tail_chars > 40
         || !tail.bytes().any(|b| b.is_ascii_digit())
         || tail.chars().any(is_cjk)
-        || source.chars().count() > 80
     {
         return Classified::Other;
+    }
+    let source_chars = source.chars().count();
+    if source_chars > MAX_PUBLISHER_CHARS {
+        // A long line before a dot is a title (`…·特朗普 2025`), unless a whole time
+        // follows: then it is a source line whose publisher is too long to be one.
+        if parse_local_time(tail).is_err() {
+            return Classified::Other;
+        }
+        return Classified::Malformed {
+            expected: format!(
+                "a publisher name of at most {MAX_PUBLISHER_CHARS} characters before '·'"
+            ),
+            found: format!(
+                "a name of {source_chars} characters, {}",
+                crate::diagnostics::excerpt(&source, 40)
+            ),
+        };
     }
     if source.is_empty() {
         return Classified::Malformed {
@@ -337,6 +357,32 @@ mod tests {
         assert!(matches!(
             classify("· 2025-10-01 10:00"),
             Classified::Malformed { .. }
+        ));
+    }
+
+    /// A publisher longer than the limit, before a whole time, is a source line in error
+    /// (saying so, at its own line); a long text before a dot and a number is a title.
+    #[test]
+    fn a_publisher_too_long_is_reported() {
+        let long = "Guan Cha Zhe Wang International Edition ".repeat(3);
+        match classify(&format!("{long}· 2025-10-01 10:00")) {
+            Classified::Malformed { expected, found } => {
+                assert_eq!(
+                    expected,
+                    "a publisher name of at most 80 characters before '·'"
+                );
+                assert!(
+                    found.starts_with("a name of 119 characters, \"Guan"),
+                    "{found}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(classify(&format!("{long}· 2025")), Classified::Other);
+        let at_limit = "G".repeat(MAX_PUBLISHER_CHARS);
+        assert!(matches!(
+            classify(&format!("{at_limit}· 2025-10-01 10:00")),
+            Classified::Source(_)
         ));
     }
 }

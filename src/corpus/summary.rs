@@ -609,9 +609,18 @@ fn is_title_case_heading(s: &str) -> bool {
         && words.iter().all(|w| starts_upper(w) || SMALL.contains(w))
 }
 
+/// The longest citation marker looked for, in bytes: `[1, 2, 3, 4, 5, 6, 7, 8]` is 24.
+const MAX_MARKER_BYTES: usize = 128;
+
 /// Length in bytes of the citation group(s) `[1][4]` ending exactly at byte `end`.
+///
+/// The `[` is looked for only among the last [`MAX_MARKER_BYTES`] bytes: the bullet's
+/// end is found by trying each `]` from the back, and a search to the start of the text
+/// from each made a line of a million `]` after a marker take minutes.
 fn citation_group_ending_at(text: &str, end: usize) -> Option<usize> {
-    let open = text[..end].rfind('[')?;
+    let window = &text.as_bytes()[end.saturating_sub(MAX_MARKER_BYTES)..end];
+    // `[` is ASCII: its position is a character boundary.
+    let open = end - window.len() + memchr::memrchr(b'[', window)?;
     parse_citation_group(&text[open..end]).map(|_| end - open)
 }
 
@@ -914,6 +923,27 @@ mod tests {
         };
         assert_eq!(slice(&b[0]), "“Quoted” claim [1].");
         assert_eq!(slice(&b[1]), "Next [2].");
+    }
+
+    /// A run of brackets after a marker is text, read as fast as any: looking for each
+    /// `]`'s marker back to the start of the bullet made a megabyte of them take minutes
+    /// before the claim's length was found too long.
+    #[test]
+    fn a_run_of_closing_brackets_after_a_marker_is_text() {
+        let summary = parse("Core Viewpoint - A claim one [1].]]]").unwrap();
+        let bullet = &summary.sections[0].bullets[0];
+        assert_eq!(
+            (bullet.text.as_str(), &bullet.citations[..]),
+            ("A claim one.]]]", &[1][..])
+        );
+        let run = "]".repeat(1 << 20);
+        let e = parse(&format!("Core Viewpoint - A claim one [1].{run}")).unwrap_err();
+        assert_eq!(e.expected, "claims of at most 2000 characters");
+        assert!(
+            e.found.starts_with("a claim of 1048592 characters"),
+            "{}",
+            e.found
+        );
     }
 
     #[test]

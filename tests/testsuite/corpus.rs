@@ -751,6 +751,26 @@ fn check_fails_on_a_file_without_articles() {
     );
 }
 
+/// Two bytes that look like a UTF-16 byte-order mark before UTF-8 text are a bad first
+/// line, not a UTF-16 file: the articles are read, and no conversion is advised that
+/// would garble them.
+#[test]
+fn a_stray_byte_order_mark_before_utf8_text_keeps_the_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read(shipped_corpus().join("de-china-supply-chain.txt")).unwrap();
+    for mark in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+        let bytes: Vec<u8> = mark.into_iter().chain(text.iter().copied()).collect();
+        std::fs::write(dir.path().join("a.txt"), bytes).unwrap();
+        let (_, err) = check_corpus(dir.path());
+        assert!(!err.contains("UTF-16"), "{err}");
+        assert!(
+            err.contains("a.txt:1:"),
+            "the first line is reported: {err}"
+        );
+        assert!(err.contains("8 articles, 86 claims, 0 skipped"), "{err}");
+    }
+}
+
 /// `source_line` of every row of a built table.
 fn lines_of(out: &std::path::Path, table: &str) -> Vec<i32> {
     use arrow::array::AsArray;
