@@ -257,20 +257,22 @@ fn writer_properties(table: Table) -> WriterProperties {
 /// know these columns hold no null from the schema (they are required).
 fn unordered_columns(table: Table) -> Vec<&'static str> {
     let spec = table.spec();
-    let hashes = [
-        "article_id",
-        "claim_id",
-        "mention_id",
-        "figure_id",
-        "content_hash",
-    ];
-    let texts = ["summary", "title", "text", "claim_text"];
-    hashes
+    // A primary key that is a hash too (`mention_id`), and the claim's text the ledger
+    // repeats per figure (where a dictionary pays, statistics do not).
+    let more = ["mention_id", "figure_id", "claim_text"];
+    ID_HASHES
         .into_iter()
-        .chain(texts)
+        .chain(TEXTS)
+        .chain(more)
         .filter(|c| spec.column(c).is_some())
         .collect()
 }
+
+/// Columns that hold a content hash wherever they appear.
+const ID_HASHES: [&str; 3] = ["article_id", "claim_id", "content_hash"];
+
+/// Columns of free text: a title, a summary, a claim.
+const TEXTS: [&str; 3] = ["summary", "title", "text"];
 
 /// Columns with a value of their own in (nearly) every row, which a dictionary cannot
 /// shorten: a one-column primary key, the hashes and texts that are as unique, and the
@@ -284,14 +286,7 @@ fn unique_columns(table: Table) -> Vec<&'static str> {
         [key] => vec![*key],
         _ => vec![],
     };
-    for column in [
-        "summary",
-        "content_hash",
-        "text",
-        "title",
-        "claim_id",
-        "article_id",
-    ] {
+    for column in ID_HASHES.into_iter().chain(TEXTS) {
         if spec.column(column).is_some() && !out.contains(&column) {
             out.push(column);
         }
@@ -755,13 +750,13 @@ mod tests {
         };
         assert_eq!(
             unique_columns(Table::Claims),
-            ["claim_id", "text", "article_id"]
+            ["claim_id", "article_id", "text"]
         );
         assert!(!dictionary("claim_id") && !dictionary("text"));
         assert!(dictionary("section_label") && dictionary("modality"));
         assert_eq!(
             unique_columns(Table::Articles),
-            ["article_id", "summary", "content_hash", "title"]
+            ["article_id", "content_hash", "summary", "title"]
         );
     }
 
@@ -796,7 +791,7 @@ mod tests {
         );
         assert_eq!(
             unordered_columns(Table::FigureLedger),
-            ["article_id", "claim_id", "figure_id", "title", "claim_text"]
+            ["article_id", "claim_id", "title", "figure_id", "claim_text"]
         );
     }
 
